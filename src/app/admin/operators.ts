@@ -1,0 +1,143 @@
+/** Operator management (PROTOCOL §8): create, update (including the mode switch), list, rotate secrets. */
+import { randomBytes } from 'node:crypto';
+import { Prisma } from '../../db/prismaClient';
+import { Operator } from '../../generated/prisma/client';
+import { ModeSwitchBlockers, WalletMode, judgeModeSwitch, walletModeOf } from '../../domain/walletMode';
+import { AdminRefusal, conflict, notFound } from './adminErrors';
+import { recordAudit } from './audit';
+
+export interface OperatorView {
+  agentID: string;
+  name: string;
+  currencies: string[];
+  callbackUrl: string | null;
+  callbackScheme: 'hmac' | 'md5';
+  enabled: boolean;
+  mode: WalletMode;
+}
+
+export function operatorView(row: Operator): OperatorView {
+  return {
+    agentID: row.agentId,
+    name: row.name,
+    currencies: row.currencies.split(',').filter(Boolean),
+    callbackUrl: row.callbackUrl || null,
+    callbackScheme: row.callbackScheme,
+    enabled: row.enabled,
+    mode: walletModeOf(row.callbackUrl),
+  };
+}
+
+export const newSecret = () => randomBytes(32).toString('hex');
+export const newSalt = () => randomBytes(16).toString('hex');
+
+export interface CreateOperatorInput {
+  agentID: string;
+  name: string;
+  currencies: string[];
+  callbackUrl?: string | null;
+  callbackScheme?: 'hmac' | 'md5';
+}
+
+export async function createOperator(prisma: Prisma, actor: string, input: CreateOperatorInput) {
+  const secretKey = newSecret();
+  const saltKey = newSalt();
+  const now = new Date();
+  return prisma.$transaction(async (tx) => {
+    if (await tx.operator.findUnique({ where: { agentId: input.agentID } })) throw conflict(`operator ${input.agentID} already exists`);
+    const row = await tx.operator.create({
+      data: {
+        agentId: input.agentID,
+        name: input.name,
+        currencies: [...new Set(input.currencies)].join(','),
+        secretKey,
+        saltKey,
+        callbackUrl: input.callbackUrl || null,
+        callbackScheme: input.callbackScheme ?? 'hmac',
+        enabled: true,
+        createdAt: now,
+        updatedAt: now,
+      },
+    });
+    const view = operatorView(row);
+    await recordAudit(tx, { actor, action: 'operators.create', targetType: 'operator', targetId: row.agentId, after: view });
+    return { operator: view, secretKey, saltKey };
+  });
+}
+
+export interface UpdateOperatorInput {
+  agentID: string;
+  name?: string;
+  currencies?: string[];
+  callbackUrl?: string | null;
+  callbackScheme?: 'hmac' | 'md5';
+  enabled?: boolean;
+}
+
+export async function updateOperator(prisma: Prisma, actor: string, input: UpdateOperatorInput): Promise<OperatorView> {
+  return prisma.$transaction(async (tx) => {
+    // The row lock serialises concurrent updates of one operator, so two switches cannot interleave.
+    const locked = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM operators WHERE agent_id = ${input.agentID} FOR UPDATE`;
+    if (!locked[0]) throw notFound(`operator ${input.agentID}`);
+    const before = await tx.operator.findUniqueOrThrow({ where: { agentId: input.agentID } });
+    const nextUrl = input.callbackUrl === undefined ? before.callbackUrl : input.callbackUrl || null;
+    const from = walletModeOf(before.callbackUrl);
+    const to = walletModeOf(nextUrl);
+    if (from !== to) {
+      const refusal = judgeModeSwitch(from, to, await countModeSwitchBlockers(tx, before.id));
+      if (refusal) throw new AdminRefusal(409, refusal.code, refusal.message);
+    }
+    const row = await tx.operator.update({
+      where: { id: before.id },
+      data: {
+        name: input.name,
+        currencies: input.currencies ? [...new Set(input.currencies)].join(',') : undefined,
+        callbackUrl: nextUrl,
+        callbackScheme: input.callbackScheme,
+        enabled: input.enabled,
+        updatedAt: new Date(),
+      },
+    });
+    const after = operatorView(row);
+    await recordAudit(tx, {
+      actor,
+      action: from !== to ? `operators.switch-to-${to}` : 'operators.update',
+      targetType: 'operator',
+      targetId: row.agentId,
+      before: operatorView(before),
+      after,
+    });
+    return after;
+  });
+}
+
+type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
+
+async function countModeSwitchBlockers(tx: Tx, operatorId: number): Promise<ModeSwitchBlockers> {
+  const nonZeroWallets = await tx.wallet.count({ where: { operatorId, balanceMinor: { not: 0n } } });
+  return { nonZeroWallets, openRounds: 0, pendingDeliveries: 0 };
+}
+
+export async function listOperators(prisma: Prisma): Promise<OperatorView[]> {
+  const rows = await prisma.operator.findMany({ orderBy: { id: 'asc' } });
+  return rows.map(operatorView);
+}
+
+export async function rotateOperatorSecret(prisma: Prisma, actor: string, agentId: string) {
+  const secretKey = newSecret();
+  const saltKey = newSalt();
+  return prisma.$transaction(async (tx) => {
+    const row = await tx.operator.findUnique({ where: { agentId } });
+    if (!row) throw notFound(`operator ${agentId}`);
+    await tx.operator.update({ where: { id: row.id }, data: { secretKey, saltKey, updatedAt: new Date() } });
+    await recordAudit(tx, {
+      actor,
+      action: 'operators.rotate-secret',
+      targetType: 'operator',
+      targetId: agentId,
+      // The audit says that the keys changed, never what they are.
+      after: { secretKey: 'rotated', saltKey: 'rotated' },
+    });
+    return { agentID: agentId, secretKey, saltKey };
+  });
+}

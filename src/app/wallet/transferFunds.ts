@@ -1,0 +1,117 @@
+/**
+ * Deposit and withdraw on a wallet we keep (transfer mode, PROTOCOL §4). How a transfer flows:
+ *
+ *   1. Look the (operator, transactionID) up without a lock: a repeat is answered from the stored row
+ *      (code 11 with the original id and balance-after, the remembered refusal, or 13 for other content).
+ *   2. Otherwise, in one short database transaction: lock the wallet row, let the domain decide the
+ *      movement, write the balance, insert the immutable ledger row, commit.
+ *   3. Two identical requests racing past step 1 meet at the unique index: the loser's insert fails,
+ *      its transaction rolls back (its balance write with it), and it answers as a repeat.
+ */
+import { requestHash, judgeRepeat } from '../../domain/idempotency';
+import { Minor } from '../../domain/money';
+import { ResultCode, defaultMessage, refuse } from '../../domain/resultCodes';
+import { applyMovement } from '../../domain/wallet';
+import { requireTransferMode } from '../../domain/walletMode';
+import { OperatorCaller } from '../callers';
+import { MoneyAnswer } from './answers';
+import { DuplicateTransactionIdError, StoredTransaction, WalletStore } from './walletStore';
+
+export interface TransferCommand {
+  readonly operator: OperatorCaller;
+  readonly kind: 'deposit' | 'withdraw';
+  readonly userId: string;
+  readonly currency: string;
+  readonly amount: Minor;
+  readonly transactionId: string;
+}
+
+export function depositToWallet(store: WalletStore, command: Omit<TransferCommand, 'kind'>): Promise<MoneyAnswer> {
+  return transferFunds(store, { ...command, kind: 'deposit' });
+}
+
+export function withdrawFromWallet(store: WalletStore, command: Omit<TransferCommand, 'kind'>): Promise<MoneyAnswer> {
+  return transferFunds(store, { ...command, kind: 'withdraw' });
+}
+
+async function transferFunds(store: WalletStore, command: TransferCommand): Promise<MoneyAnswer> {
+  const { operator, userId, currency, amount, transactionId, kind } = command;
+  const wrongMode = requireTransferMode(operator.mode, kind);
+  if (wrongMode) return wrongMode;
+  if (!operator.currencies.has(currency)) {
+    return refuse(ResultCode.CURRENCY_NOT_SUPPORTED, `currency ${currency} is not enabled for operator ${operator.agentId}`);
+  }
+  if (amount <= 0n) return refuse(ResultCode.INVALID_PARAMETERS, 'amount must be greater than 0');
+
+  const hash = requestHash({ type: kind, userId, currency, amount });
+  const stored = await store.findTransaction('operator', operator.id, transactionId);
+  if (stored) return answerRepeat(store, command, stored, hash);
+
+  try {
+    return await store.inTransaction(async (scope): Promise<MoneyAnswer> => {
+      const wallet = await scope.lockWallet(operator.id, userId, currency);
+      if (!wallet) return missingWallet(store, command);
+      const outcome = applyMovement(wallet.balance, kind === 'deposit' ? 'credit' : 'debit', amount);
+      if (!outcome.applied && outcome.refusal.code !== ResultCode.INSUFFICIENT_FUNDS) {
+        return { ...outcome.refusal, balance: wallet.balance };
+      }
+      if (outcome.applied) await scope.setWalletBalance(wallet.id, wallet.balance, outcome.balanceAfter);
+      const balanceAfter = outcome.applied ? outcome.balanceAfter : wallet.balance;
+      const platformTransactionId = await scope.insertTransaction({
+        origin: 'operator',
+        originId: operator.id,
+        transactionId,
+        requestHash: hash,
+        operatorId: operator.id,
+        walletId: wallet.id,
+        userId,
+        currency,
+        type: kind,
+        status: outcome.applied ? 'applied' : 'refused',
+        resultCode: outcome.applied ? ResultCode.OK : ResultCode.INSUFFICIENT_FUNDS,
+        amount,
+        delta: outcome.applied ? outcome.delta : (0n as Minor),
+        balanceAfter,
+      });
+      if (!outcome.applied) return { ...outcome.refusal, balance: wallet.balance };
+      return { code: ResultCode.OK, message: defaultMessage(ResultCode.OK), balance: balanceAfter, platformTransactionId };
+    });
+  } catch (error) {
+    if (!(error instanceof DuplicateTransactionIdError)) throw error;
+    const winner = await store.findTransaction('operator', operator.id, transactionId);
+    if (!winner) throw new Error(`transaction ${transactionId} reported as duplicate but not found`);
+    return answerRepeat(store, command, winner, hash);
+  }
+}
+
+/** A repeat of a stored transaction: the original answer, or 13 when the content differs. */
+async function answerRepeat(
+  store: WalletStore,
+  command: TransferCommand,
+  stored: StoredTransaction,
+  hash: Buffer,
+): Promise<MoneyAnswer> {
+  const current = () => store.walletBalance(command.operator.id, command.userId, command.currency);
+  if (judgeRepeat(stored.requestHash, hash) === 'conflict') {
+    return {
+      ...refuse(ResultCode.TRANSACTION_CONFLICT, `transactionID ${command.transactionId} was already used for another ${stored.type === command.kind ? 'request' : stored.type}`),
+      balance: await current(),
+    };
+  }
+  if (stored.status === 'refused') {
+    // TigerBeetle's id_already_failed: a refused transaction stays refused, with today's balance.
+    return { ...refuse(stored.resultCode as typeof ResultCode.INSUFFICIENT_FUNDS), balance: await current() };
+  }
+  return {
+    code: ResultCode.DUPLICATE_TRANSACTION,
+    message: defaultMessage(ResultCode.DUPLICATE_TRANSACTION),
+    balance: stored.balanceAfter,
+    platformTransactionId: stored.platformTransactionId,
+  };
+}
+
+async function missingWallet(store: WalletStore, command: TransferCommand): Promise<MoneyAnswer> {
+  return (await store.playerExists(command.operator.id, command.userId))
+    ? refuse(ResultCode.CURRENCY_NOT_SUPPORTED, `player ${command.userId} has no ${command.currency} wallet`)
+    : refuse(ResultCode.PLAYER_NOT_FOUND, `player ${command.userId} not found`);
+}

@@ -1,0 +1,67 @@
+/**
+ * What the wallet use cases need from persistence. The mysql2 implementation lives in
+ * src/db/walletStore.ts; the use cases never see SQL or a driver.
+ */
+import { Minor } from '../../domain/money';
+
+export type TransactionOrigin = 'operator' | 'provider';
+export type TransactionType = 'deposit' | 'withdraw' | 'bet' | 'win' | 'rollback' | 'jackpot';
+
+export interface StoredTransaction {
+  readonly platformTransactionId: string;
+  readonly requestHash: Buffer;
+  readonly type: TransactionType;
+  readonly status: 'applied' | 'refused';
+  readonly resultCode: number;
+  readonly walletId: string | null;
+  readonly balanceAfter: Minor | null;
+}
+
+export interface LockedWallet {
+  readonly id: string;
+  readonly balance: Minor;
+}
+
+export interface NewTransaction {
+  readonly origin: TransactionOrigin;
+  readonly originId: number;
+  readonly transactionId: string;
+  readonly requestHash: Buffer;
+  readonly operatorId: number;
+  readonly walletId: string | null;
+  readonly userId: string;
+  readonly currency: string;
+  readonly type: TransactionType;
+  readonly status: 'applied' | 'refused';
+  readonly resultCode: number;
+  readonly amount: Minor;
+  readonly delta: Minor;
+  readonly balanceAfter: Minor | null;
+}
+
+/** Raised by `insertTransaction` when the idempotency index already holds that id. */
+export class DuplicateTransactionIdError extends Error {
+  constructor() {
+    super('transaction id already stored');
+    this.name = 'DuplicateTransactionIdError';
+  }
+}
+
+export interface WalletTransactionScope {
+  /** Locks the wallet row (SELECT ... FOR UPDATE) until the transaction ends. */
+  lockWallet(operatorId: number, userId: string, currency: string): Promise<LockedWallet | null>;
+  /** Writes the balance decided under the lock; `expected` is asserted, not trusted. */
+  setWalletBalance(walletId: string, expected: Minor, next: Minor): Promise<void>;
+  /** Inserts the ledger row; throws DuplicateTransactionIdError when the id is already taken. */
+  insertTransaction(row: NewTransaction): Promise<string>;
+}
+
+export interface WalletStore {
+  findTransaction(origin: TransactionOrigin, originId: number, transactionId: string): Promise<StoredTransaction | null>;
+  walletBalance(operatorId: number, userId: string, currency: string): Promise<Minor | null>;
+  playerExists(operatorId: number, userId: string): Promise<boolean>;
+  /** Creates the player and its wallet in that currency when missing; returns the wallet's balance. */
+  ensurePlayerWallet(operatorId: number, userId: string, currency: string, nickname: string | null): Promise<Minor>;
+  /** One database transaction; deadlocks are retried by rerunning `work` as a whole. */
+  inTransaction<T>(work: (scope: WalletTransactionScope) => Promise<T>): Promise<T>;
+}

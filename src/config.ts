@@ -1,0 +1,147 @@
+/**
+ * Configuration from the environment (PROTOCOL §9), validated once at start-up. Each bad value gets a
+ * message naming the variable, and start-up stops before anything is served.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+const positiveInt = (name: string, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return fallback;
+      if (!/^\d+$/.test(raw) || Number(raw) <= 0 || !Number.isSafeInteger(Number(raw))) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a positive integer, got "${raw}"` });
+        return z.NEVER;
+      }
+      return Number(raw);
+    });
+
+const urlWithProtocol = (name: string, protocols: string[], fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const value = raw === undefined || raw === '' ? fallback : raw;
+      try {
+        const url = new URL(value);
+        if (!protocols.includes(url.protocol)) throw new Error('protocol');
+        return value;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a ${protocols.join(' or ')}// URL, got "${value}"` });
+        return z.NEVER;
+      }
+    });
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
+  DATABASE_URL: urlWithProtocol('DATABASE_URL', ['mysql:', 'mariadb:'], 'mysql://root@127.0.0.1:3306/casino'),
+  REDIS_URL: urlWithProtocol('REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
+  PORT: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return 3000;
+      const port = Number(raw);
+      if (!/^\d+$/.test(raw) || port > 65535) {
+        ctx.addIssue({ code: 'custom', message: `PORT must be an integer from 0 to 65535, got "${raw}"` });
+        return z.NEVER;
+      }
+      return port;
+    }),
+  JWT_SECRET: z.string().optional(),
+  ADMIN_USERNAME: z.string().optional(),
+  ADMIN_PASSWORD: z.string().optional(),
+  SIGN_WINDOW_S: positiveInt('SIGN_WINDOW_S', 30),
+  SESSION_TTL_S: positiveInt('SESSION_TTL_S', 14_400),
+  ROUND_TTL_S: positiveInt('ROUND_TTL_S', 172_800),
+  CALLBACK_TIMEOUT_MS: positiveInt('CALLBACK_TIMEOUT_MS', 5_000),
+  CALLBACK_RETRY_ATTEMPTS: positiveInt('CALLBACK_RETRY_ATTEMPTS', 50),
+  CALLBACK_RETRY_DELAY_MS: positiveInt('CALLBACK_RETRY_DELAY_MS', 10_000),
+  CALLBACK_RETRY_TIMEOUT_MS: positiveInt('CALLBACK_RETRY_TIMEOUT_MS', 10_000),
+  /** Connections of the hot-path mysql2 pool (money calls). */
+  DB_POOL_SIZE: positiveInt('DB_POOL_SIZE', 20),
+  /** Connections of Prisma's pool (admin and back-office calls). */
+  PRISMA_POOL_SIZE: positiveInt('PRISMA_POOL_SIZE', 5),
+  /** How long SIGTERM waits for in-flight requests before closing anyway. */
+  SHUTDOWN_TIMEOUT_MS: positiveInt('SHUTDOWN_TIMEOUT_MS', 10_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
+});
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  databaseUrl: string;
+  redisUrl: string;
+  port: number;
+  jwtSecret: string;
+  /** True when JWT_SECRET was not given and a random one was made for this process only. */
+  jwtSecretIsEphemeral: boolean;
+  admin: { username: string; password: string } | null;
+  signWindowS: number;
+  sessionTtlS: number;
+  roundTtlS: number;
+  callbackTimeoutMs: number;
+  callbackRetryAttempts: number;
+  callbackRetryDelayMs: number;
+  callbackRetryTimeoutMs: number;
+  dbPoolSize: number;
+  prismaPoolSize: number;
+  shutdownTimeoutMs: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const MIN_ADMIN_PASSWORD_LENGTH = 12;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ` : '') + issue.message));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.JWT_SECRET) problems.push('JWT_SECRET is required when NODE_ENV=production');
+  if (e.JWT_SECRET !== undefined && e.JWT_SECRET.length > 0 && e.JWT_SECRET.length < 32) {
+    problems.push('JWT_SECRET must be at least 32 characters');
+  }
+  const hasUser = Boolean(e.ADMIN_USERNAME);
+  const hasPassword = Boolean(e.ADMIN_PASSWORD);
+  if (hasUser !== hasPassword) problems.push('ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
+  if (production && !hasUser) problems.push('ADMIN_USERNAME and ADMIN_PASSWORD are required when NODE_ENV=production');
+  if (e.ADMIN_USERNAME && !/^[A-Za-z0-9_.@-]{3,64}$/.test(e.ADMIN_USERNAME)) {
+    problems.push('ADMIN_USERNAME must be 3 to 64 characters of [A-Za-z0-9_.@-]');
+  }
+  if (e.ADMIN_PASSWORD && e.ADMIN_PASSWORD.length < MIN_ADMIN_PASSWORD_LENGTH) {
+    problems.push(`ADMIN_PASSWORD must be at least ${MIN_ADMIN_PASSWORD_LENGTH} characters`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  return {
+    nodeEnv: e.NODE_ENV,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    port: e.PORT,
+    jwtSecret: e.JWT_SECRET || randomBytes(48).toString('base64url'),
+    jwtSecretIsEphemeral: !e.JWT_SECRET,
+    admin: e.ADMIN_USERNAME && e.ADMIN_PASSWORD ? { username: e.ADMIN_USERNAME, password: e.ADMIN_PASSWORD } : null,
+    signWindowS: e.SIGN_WINDOW_S,
+    sessionTtlS: e.SESSION_TTL_S,
+    roundTtlS: e.ROUND_TTL_S,
+    callbackTimeoutMs: e.CALLBACK_TIMEOUT_MS,
+    callbackRetryAttempts: e.CALLBACK_RETRY_ATTEMPTS,
+    callbackRetryDelayMs: e.CALLBACK_RETRY_DELAY_MS,
+    callbackRetryTimeoutMs: e.CALLBACK_RETRY_TIMEOUT_MS,
+    dbPoolSize: e.DB_POOL_SIZE,
+    prismaPoolSize: e.PRISMA_POOL_SIZE,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,50 @@
+/** Resolves the caller named in a signed request (operator or provider) with its secret. */
+import { Pool, RowDataPacket } from 'mysql2/promise';
+import { walletModeOf } from '../domain/walletMode';
+import { OperatorCaller, ProviderCaller } from '../app/callers';
+
+export interface Credentialed<T> {
+  readonly caller: T;
+  readonly secretKey: string;
+  readonly enabled: boolean;
+}
+
+export class MysqlCallerStore {
+  constructor(private readonly pool: Pool) {}
+
+  async findOperator(agentId: string): Promise<Credentialed<OperatorCaller> | null> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      'SELECT id, agent_id, currencies, secret_key, callback_url, callback_scheme, enabled FROM operators WHERE agent_id = ?',
+      [agentId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const callbackUrl = (row.callback_url as string | null) || null;
+    return {
+      caller: {
+        id: row.id as number,
+        agentId: row.agent_id as string,
+        currencies: new Set(String(row.currencies).split(',').filter(Boolean)),
+        mode: walletModeOf(callbackUrl),
+        callbackUrl,
+        callbackScheme: row.callback_scheme as 'hmac' | 'md5',
+      },
+      secretKey: row.secret_key as string,
+      enabled: Boolean(row.enabled),
+    };
+  }
+
+  async findProvider(providerId: string): Promise<Credentialed<ProviderCaller> | null> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      'SELECT id, provider_id, secret_key, enabled FROM providers WHERE provider_id = ?',
+      [providerId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      caller: { id: row.id as number, providerId: row.provider_id as string },
+      secretKey: row.secret_key as string,
+      enabled: Boolean(row.enabled),
+    };
+  }
+}

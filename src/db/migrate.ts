@@ -1,0 +1,153 @@
+/**
+ * The project's own migrator: creates the database when missing and applies the SQL files under
+ * prisma/migrations in name order, recording each in a `_prisma_migrations` table laid out as Prisma
+ * lays it out (same columns, SHA-256 checksums of the file), so `prisma migrate deploy` can take over
+ * wherever Prisma's schema engine is available. A named lock makes concurrent start-ups safe: the
+ * first applies, the others wait and then find nothing left to do.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import mysql, { Connection, RowDataPacket } from 'mysql2/promise';
+import { DatabaseTarget } from './databaseUrl';
+
+export const MIGRATIONS_DIR = path.resolve(__dirname, '../../prisma/migrations');
+const LOCK_TIMEOUT_S = 120;
+
+export interface MigrationFile {
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+export class MigrationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MigrationError';
+  }
+}
+
+export async function readMigrations(dir: string = MIGRATIONS_DIR): Promise<MigrationFile[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return Promise.all(
+    names.map(async (name) => {
+      const sql = await readFile(path.join(dir, name, 'migration.sql'), 'utf8');
+      return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+    }),
+  );
+}
+
+// Prisma's own definition of the table, so either tool can read what the other wrote.
+const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS \`_prisma_migrations\` (
+    \`id\`                  VARCHAR(36) PRIMARY KEY NOT NULL,
+    \`checksum\`            VARCHAR(64) NOT NULL,
+    \`finished_at\`         DATETIME(3),
+    \`migration_name\`      VARCHAR(255) NOT NULL,
+    \`logs\`                TEXT,
+    \`rolled_back_at\`      DATETIME(3),
+    \`started_at\`          DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    \`applied_steps_count\` INTEGER UNSIGNED NOT NULL DEFAULT 0
+) DEFAULT CHARACTER SET utf8mb4`;
+
+interface AppliedRow extends RowDataPacket {
+  id: string;
+  migration_name: string;
+  checksum: string;
+  finished_at: Date | null;
+  rolled_back_at: Date | null;
+  logs: string | null;
+}
+
+export interface MigrationReport {
+  createdDatabase: boolean;
+  applied: string[];
+  unknownInDatabase: string[];
+}
+
+export async function migrate(target: DatabaseTarget, dir: string = MIGRATIONS_DIR): Promise<MigrationReport> {
+  const migrations = await readMigrations(dir);
+  const connection = await mysql.createConnection({
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    password: target.password,
+    multipleStatements: true,
+    timezone: 'Z',
+    connectTimeout: 10_000,
+  });
+  try {
+    await connection.query("SET time_zone = '+00:00'");
+    const [existing] = await connection.query<RowDataPacket[]>(
+      'SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+      [target.database],
+    );
+    await connection.query(
+      `CREATE DATABASE IF NOT EXISTS \`${target.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
+    await connection.query(`USE \`${target.database}\``);
+    const lockName = `migrate:${target.database}`;
+    const [[lock]] = await connection.query<RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS acquired', [lockName, LOCK_TIMEOUT_S]);
+    if (!lock || lock.acquired !== 1) {
+      throw new MigrationError(`could not take the migration lock "${lockName}" within ${LOCK_TIMEOUT_S}s`);
+    }
+    try {
+      const report = await applyPending(connection, migrations);
+      return { createdDatabase: existing.length === 0, ...report };
+    } finally {
+      await connection.query('SELECT RELEASE_LOCK(?)', [lockName]);
+    }
+  } finally {
+    await connection.end();
+  }
+}
+
+async function applyPending(connection: Connection, migrations: MigrationFile[]) {
+  await connection.query(CREATE_MIGRATIONS_TABLE);
+  const [rows] = await connection.query<AppliedRow[]>(
+    'SELECT id, migration_name, checksum, finished_at, rolled_back_at, logs FROM `_prisma_migrations` ORDER BY started_at',
+  );
+  const live = rows.filter((row) => row.rolled_back_at === null);
+  const failed = live.find((row) => row.finished_at === null);
+  if (failed) {
+    throw new MigrationError(
+      `migration ${failed.migration_name} started but did not finish; repair the database and mark it rolled back ` +
+        `(rolled_back_at) before starting again. Its log: ${failed.logs ?? '(none)'}`,
+    );
+  }
+  const appliedByName = new Map(live.map((row) => [row.migration_name, row]));
+  for (const migration of migrations) {
+    const applied = appliedByName.get(migration.name);
+    if (applied && applied.checksum !== migration.checksum) {
+      throw new MigrationError(
+        `migration ${migration.name} was modified after it was applied (checksum ${applied.checksum} in the database, ` +
+          `${migration.checksum} on disk); add a new migration instead of editing an applied one`,
+      );
+    }
+  }
+  const names = new Set(migrations.map((m) => m.name));
+  const unknownInDatabase = live.map((row) => row.migration_name).filter((name) => !names.has(name));
+
+  const appliedNow: string[] = [];
+  for (const migration of migrations) {
+    if (appliedByName.has(migration.name)) continue;
+    const id = randomUUID();
+    await connection.query(
+      'INSERT INTO `_prisma_migrations` (id, checksum, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, NOW(3), 0)',
+      [id, migration.checksum, migration.name],
+    );
+    try {
+      await connection.query(migration.sql);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await connection.query('UPDATE `_prisma_migrations` SET logs = ? WHERE id = ?', [message, id]);
+      throw new MigrationError(`migration ${migration.name} failed: ${message}`);
+    }
+    await connection.query(
+      'UPDATE `_prisma_migrations` SET finished_at = NOW(3), applied_steps_count = 1 WHERE id = ?',
+      [id],
+    );
+    appliedNow.push(migration.name);
+  }
+  return { applied: appliedNow, unknownInDatabase };
+}

@@ -1,0 +1,35 @@
+/**
+ * The balance rule of a wallet we keep (transfer mode): a debit never takes a balance below zero, a
+ * credit never takes it past MAX_MINOR. Pure: the caller holds the wallet's row lock while deciding.
+ */
+import { MAX_MINOR, Minor } from './money';
+import { Refusal, ResultCode, refuse } from './resultCodes';
+
+export type Direction = 'credit' | 'debit';
+
+export type MovementOutcome =
+  | { readonly applied: true; readonly balanceAfter: Minor; readonly delta: Minor }
+  | { readonly applied: false; readonly refusal: Refusal };
+
+export function applyMovement(balance: Minor, direction: Direction, amount: Minor): MovementOutcome {
+  assertInvariant(balance >= 0n, `balance ${balance} is negative`);
+  assertInvariant(amount >= 0n, `amount ${amount} is negative`);
+  if (direction === 'debit') {
+    if (amount > balance) return { applied: false, refusal: refuse(ResultCode.INSUFFICIENT_FUNDS) };
+    const balanceAfter = (balance - amount) as Minor;
+    return { applied: true, balanceAfter, delta: -amount as Minor };
+  }
+  const balanceAfter = (balance + amount) as Minor;
+  if (balanceAfter > MAX_MINOR) {
+    return {
+      applied: false,
+      refusal: refuse(ResultCode.INVALID_PARAMETERS, 'the credit would take the balance past the largest supported amount'),
+    };
+  }
+  return { applied: true, balanceAfter, delta: amount };
+}
+
+/** A broken invariant is a bug: fail loudly rather than branch around it. */
+export function assertInvariant(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new Error(`invariant violated: ${message}`);
+}

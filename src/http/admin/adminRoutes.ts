@@ -1,0 +1,139 @@
+/** Admin API (PROTOCOL §8), the part needed to set up: staff, operators, providers, audit. */
+import { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import { z } from 'zod';
+import { Prisma } from '../../db/prismaClient';
+import { isKnownCurrency } from '../../domain/currencies';
+import { ResultCode } from '../../domain/resultCodes';
+import { MIN_ADMIN_PASSWORD_LENGTH } from '../../config';
+import { AdminRefusal, badRequest } from '../../app/admin/adminErrors';
+import { listAudit } from '../../app/admin/audit';
+import { createOperator, listOperators, rotateOperatorSecret, updateOperator } from '../../app/admin/operators';
+import { createProvider } from '../../app/admin/providers';
+import { ROLES, StaffIdentity, authenticateStaff, createStaff } from '../../app/admin/staff';
+import { decodeCursor, encodeCursor } from '../../app/history/transactionHistory';
+import { externalIdField, formatIssues } from '../wireFields';
+import { STAFF_TOKEN_TTL_S, allowRoles, issueStaffToken, requireStaff } from './staffAuth';
+
+const usernameField = z.string().regex(/^[A-Za-z0-9_.@-]{3,64}$/, 'must be 3 to 64 characters of [A-Za-z0-9_.@-]');
+const currencyListField = z
+  .array(z.string().regex(/^[A-Z]{3}$/, 'must be ISO 4217 codes such as EUR'))
+  .min(1, 'must name at least one currency')
+  .max(100)
+  .refine((codes) => codes.every(isKnownCurrency), { message: 'contains a currency we do not support' });
+const callbackUrlField = z
+  .string()
+  .max(512)
+  .refine((value) => value === '' || /^https?:\/\/[^\s]+$/.test(value), 'must be an http(s) URL');
+
+export const loginRequest = z.object({ username: z.string().max(64), password: z.string().max(1024) });
+export const createUserRequest = z.object({
+  username: usernameField,
+  password: z.string().min(MIN_ADMIN_PASSWORD_LENGTH, `must be at least ${MIN_ADMIN_PASSWORD_LENGTH} characters`).max(1024),
+  role: z.enum(ROLES),
+});
+export const createOperatorRequest = z.object({
+  agentID: externalIdField,
+  name: z.string().min(1).max(128),
+  currencies: currencyListField,
+  callbackUrl: callbackUrlField.nullable().optional(),
+  callbackScheme: z.enum(['hmac', 'md5']).optional(),
+});
+export const updateOperatorRequest = z.object({
+  agentID: externalIdField,
+  name: z.string().min(1).max(128).optional(),
+  currencies: currencyListField.optional(),
+  callbackUrl: callbackUrlField.nullable().optional(),
+  callbackScheme: z.enum(['hmac', 'md5']).optional(),
+  enabled: z.boolean().optional(),
+});
+export const agentRequest = z.object({ agentID: externalIdField });
+export const createProviderRequest = z.object({ providerID: externalIdField, name: z.string().min(1).max(128) });
+export const pageRequest = z.object({ cursor: z.string().max(200).optional(), limit: z.number().int().min(1).max(500).optional() });
+
+function input<S extends z.ZodType>(schema: S, req: Request): z.infer<S> {
+  // Reads take their parameters from the query string when called with GET.
+  const source: unknown = req.method === 'GET' ? queryAsJson(req.query) : req.body;
+  if (typeof source !== 'object' || source === null || Array.isArray(source)) throw badRequest('the body must be a JSON object');
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) throw badRequest(formatIssues(parsed.error));
+  return parsed.data;
+}
+
+function queryAsJson(query: Request['query']): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(query).map(([key, value]) => [key, typeof value === 'string' && /^\d+$/.test(value) && key === 'limit' ? Number(value) : value]),
+  );
+}
+
+/** Read-only admin routes answer POST with a JSON body and GET with a query string alike. */
+function readRoute(router: Router, path: string, ...handlers: RequestHandler[]): void {
+  router.get(path, ...handlers);
+  router.post(path, ...handlers);
+}
+
+const ok = (res: Response, body: Record<string, unknown> = {}) => res.status(200).json({ code: ResultCode.OK, message: 'OK', ...body });
+const actor = (res: Response) => (res.locals.staff as StaffIdentity).username;
+
+export function adminRoutes(deps: { prisma: Prisma; jwtSecret: string }): Router {
+  const { prisma, jwtSecret } = deps;
+  const router = Router();
+  const staff = requireStaff(jwtSecret, prisma);
+  const readers = allowRoles('admin', 'support');
+  const admins = allowRoles('admin');
+
+  router.post('/admin/v1/login', async (req, res) => {
+    const { username, password } = input(loginRequest, req);
+    const identity = await authenticateStaff(prisma, username, password);
+    ok(res, { token: issueStaffToken(jwtSecret, identity), role: identity.role, expiresIn: STAFF_TOKEN_TTL_S });
+  });
+
+  router.post('/admin/v1/users/create', staff, admins, async (req, res) => {
+    const fields = input(createUserRequest, req);
+    ok(res, { ...(await createStaff(prisma, actor(res), fields.username, fields.password, fields.role)) });
+  });
+
+  router.post('/admin/v1/operators/create', staff, admins, async (req, res) => {
+    const created = await createOperator(prisma, actor(res), input(createOperatorRequest, req));
+    ok(res, { agentID: created.operator.agentID, secretKey: created.secretKey, saltKey: created.saltKey, operator: created.operator });
+  });
+
+  router.post('/admin/v1/operators/update', staff, admins, async (req, res) => {
+    ok(res, { operator: await updateOperator(prisma, actor(res), input(updateOperatorRequest, req)) });
+  });
+
+  readRoute(router, '/admin/v1/operators/list', staff, readers, async (_req, res) => {
+    ok(res, { operators: await listOperators(prisma) });
+  });
+
+  router.post('/admin/v1/operators/rotate-secret', staff, admins, async (req, res) => {
+    ok(res, { ...(await rotateOperatorSecret(prisma, actor(res), input(agentRequest, req).agentID)) });
+  });
+
+  router.post('/admin/v1/providers/create', staff, admins, async (req, res) => {
+    ok(res, { ...(await createProvider(prisma, actor(res), input(createProviderRequest, req))) });
+  });
+
+  readRoute(router, '/admin/v1/audit/list', staff, readers, async (req, res) => {
+    const fields = input(pageRequest, req);
+    const beforeId = fields.cursor === undefined ? undefined : decodeCursor(fields.cursor);
+    if (beforeId === null) throw badRequest('cursor: not a cursor from a previous page');
+    const page = await listAudit(prisma, beforeId, fields.limit ?? 100);
+    ok(res, { entries: page.entries, nextCursor: page.more && page.lastId ? encodeCursor(page.lastId) : null });
+  });
+
+  return router;
+}
+
+/** Renders admin refusals as web-convention statuses with the `{code, message}` body. */
+export function adminErrorHandler(error: unknown, _req: Request, res: Response, next: NextFunction): void {
+  if (error instanceof AdminRefusal) {
+    res.status(error.httpStatus).json({ code: error.code, message: error.message });
+    return;
+  }
+  if ((error as { code?: unknown } | null)?.code === 'P2002') {
+    // A unique index caught a create racing another one for the same name.
+    res.status(409).json({ code: ResultCode.INVALID_PARAMETERS, message: 'already exists' });
+    return;
+  }
+  next(error);
+}

@@ -1,0 +1,55 @@
+/**
+ * The Express application: JSON bodies only (64 KiB), the signed platform and provider APIs behind
+ * their envelope checks, the admin API behind staff tokens, and the health probe.
+ */
+import express, { Express } from 'express';
+import type { Redis } from 'ioredis';
+import { Pool } from 'mysql2/promise';
+import { Logger } from 'pino';
+import { Config } from '../config';
+import { MysqlCallerStore } from '../db/callerStore';
+import { MysqlHistoryStore } from '../db/historyStore';
+import { Prisma } from '../db/prismaClient';
+import { MysqlWalletStore } from '../db/walletStore';
+import { adminErrorHandler, adminRoutes } from './admin/adminRoutes';
+import { healthRoutes } from './health';
+import { errorHandler, unknownPath } from './httpErrors';
+import { transactionRoutes } from './platform/transactionRoutes';
+import { walletRoutes } from './platform/walletRoutes';
+import { signedEnvelope } from './signedEnvelope';
+
+export interface AppDependencies {
+  readonly config: Config;
+  readonly pool: Pool;
+  readonly prisma: Prisma;
+  readonly redis: Redis;
+  readonly logger: Logger;
+}
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export function createApp(deps: AppDependencies): Express {
+  const { config, pool, prisma, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true, type: ['application/json', 'application/*+json'] }));
+
+  app.use(healthRoutes({ pool, redis: deps.redis }));
+
+  const callers = new MysqlCallerStore(pool);
+  const platformEnvelope = signedEnvelope({
+    callerField: 'agentID',
+    lookup: (agentId) => callers.findOperator(agentId),
+    signWindowS: config.signWindowS,
+  });
+  app.use(walletRoutes(new MysqlWalletStore(pool), platformEnvelope));
+  app.use(transactionRoutes(new MysqlHistoryStore(pool), platformEnvelope));
+
+  app.use(adminRoutes({ prisma, jwtSecret: config.jwtSecret }));
+  app.use('/admin', adminErrorHandler);
+
+  app.use(unknownPath);
+  app.use(errorHandler(logger));
+  return app;
+}

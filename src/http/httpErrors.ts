@@ -1,0 +1,30 @@
+/** The non-200 answers: 404 unknown path, 400/413 bodies, 5xx our faults (PROTOCOL §2). */
+import { ErrorRequestHandler, RequestHandler } from 'express';
+import { Logger } from 'pino';
+import { RefusalError, ResultCode } from '../domain/resultCodes';
+import { sendAnswer } from './respond';
+
+export const unknownPath: RequestHandler = (req, res) => {
+  res.status(404).json({ code: ResultCode.INVALID_PARAMETERS, message: `no such endpoint: ${req.method} ${req.path}` });
+};
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const type = (error as { type?: string }).type;
+    if (type === 'entity.too.large') {
+      res.status(413).json({ code: ResultCode.INVALID_PARAMETERS, message: 'the body is larger than 64 KiB' });
+      return;
+    }
+    if (type === 'entity.parse.failed' || type === 'encoding.unsupported' || type === 'charset.unsupported') {
+      res.status(400).json({ code: ResultCode.INVALID_PARAMETERS, message: 'the body must be a JSON object sent as application/json' });
+      return;
+    }
+    if (error instanceof RefusalError) {
+      sendAnswer(res, { code: error.code, message: error.message, ...error.extra });
+      return;
+    }
+    logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
+    if (res.headersSent) return;
+    res.status(500).json({ code: ResultCode.INTERNAL_ERROR, message: 'internal error; retry with the same ids' });
+  };
+}

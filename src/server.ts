@@ -1,0 +1,69 @@
+/**
+ * Start-up and shutdown of one API process (PROTOCOL §9): create and migrate the database, create the
+ * first admin, serve; on SIGTERM stop accepting, let in-flight requests finish (with a deadline), then
+ * close the pools. Tests start servers through this same function.
+ */
+import { Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import { Logger } from 'pino';
+import { ensureBootstrapAdmin } from './app/admin/staff';
+import { Config } from './config';
+import { parseDatabaseUrl } from './db/databaseUrl';
+import { migrate } from './db/migrate';
+import { createMysqlPool } from './db/mysqlPool';
+import { createPrismaClient } from './db/prismaClient';
+import { createApp } from './http/app';
+
+export interface RunningServer {
+  readonly port: number;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const target = parseDatabaseUrl(config.databaseUrl);
+  const report = await migrate(target);
+  if (report.createdDatabase) logger.info({ database: target.database }, 'created the database');
+  if (report.applied.length) logger.info({ migrations: report.applied }, 'applied migrations');
+  if (report.unknownInDatabase.length) {
+    logger.warn({ migrations: report.unknownInDatabase }, 'the database has migrations this build does not know');
+  }
+
+  const pool = createMysqlPool(target, config.dbPoolSize);
+  const prisma = createPrismaClient(target, config.prismaPoolSize);
+  const redis = new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
+
+  if (config.admin && (await ensureBootstrapAdmin(prisma, config.admin.username, config.admin.password))) {
+    logger.info({ username: config.admin.username }, 'created the first admin from ADMIN_USERNAME');
+  }
+  if (config.jwtSecretIsEphemeral) {
+    logger.warn('JWT_SECRET is not set: using a random secret for this process only (tokens die with it)');
+  }
+
+  const app = createApp({ config, pool, prisma, redis, logger });
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  });
+  // Keep-alive longer than typical load balancers' idle timeout, so they close first.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 30_000;
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ port }, 'listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
+      await Promise.race([drained, deadline]);
+      server.closeAllConnections();
+      await Promise.allSettled([pool.end(), prisma.$disconnect(), redis.quit()]);
+      logger.info('stopped');
+    })());
+
+  return { port, url: `http://127.0.0.1:${port}`, close };
+}

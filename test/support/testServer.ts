@@ -1,0 +1,53 @@
+/** An API server started in this process on a free port, with its own database. */
+import { Pool } from 'mysql2/promise';
+import pino from 'pino';
+import { Config, loadConfig } from '../../src/config';
+import { RunningServer, startServer } from '../../src/server';
+import { AdminClient } from './clients';
+import { assertionPool, dropDatabase, uniqueDatabaseUrl } from './testDatabase';
+
+export const TEST_ADMIN = { username: 'root-admin', password: 'root-admin-password' };
+export const TEST_JWT_SECRET = 'test-jwt-secret-that-is-long-enough-0123456789';
+
+export interface TestServer {
+  readonly url: string;
+  readonly config: Config;
+  readonly databaseUrl: string;
+  /** A separate pool for assertions on what the server stored. */
+  readonly db: Pool;
+  admin(): Promise<AdminClient>;
+  close(): Promise<void>;
+}
+
+export function testEnv(databaseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    PORT: '0',
+    JWT_SECRET: TEST_JWT_SECRET,
+    ADMIN_USERNAME: TEST_ADMIN.username,
+    ADMIN_PASSWORD: TEST_ADMIN.password,
+    LOG_LEVEL: 'silent',
+    ...extra,
+  };
+}
+
+export async function startTestServer(label: string, env: Record<string, string> = {}): Promise<TestServer> {
+  const databaseUrl = uniqueDatabaseUrl(label);
+  const config = loadConfig(testEnv(databaseUrl, env));
+  const server: RunningServer = await startServer(config, pino({ level: 'silent' }));
+  const db = assertionPool(databaseUrl);
+  let adminClient: AdminClient | undefined;
+  return {
+    url: server.url,
+    config,
+    databaseUrl,
+    db,
+    admin: async () => (adminClient ??= await AdminClient.login(server.url, TEST_ADMIN.username, TEST_ADMIN.password)),
+    close: async () => {
+      await server.close();
+      await db.end();
+      await dropDatabase(databaseUrl);
+    },
+  };
+}
