@@ -11,4 +11,5 @@ module.exports = {
   // Two cores: two workers keep the machine busy without starving MariaDB.
   maxWorkers: 2,
   globalSetup: '<rootDir>/test/support/globalSetup.ts',
+  reporters: ['default', '<rootDir>/test/support/summaryReporter.js'],
 };

@@ -82,9 +82,12 @@ export async function migrate(target: DatabaseTarget, dir: string = MIGRATIONS_D
       'SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
       [target.database],
     );
-    await connection.query(
-      `CREATE DATABASE IF NOT EXISTS \`${target.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
-    );
+    // Only when missing: a deployment's user may own its database without the right to create one.
+    if (existing.length === 0) {
+      await connection.query(
+        `CREATE DATABASE IF NOT EXISTS \`${target.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+      );
+    }
     await connection.query(`USE \`${target.database}\``);
     const lockName = `migrate:${target.database}`;
     const [[lock]] = await connection.query<RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS acquired', [lockName, LOCK_TIMEOUT_S]);

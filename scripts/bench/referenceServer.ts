@@ -1,0 +1,117 @@
+/**
+ * Reference endpoint R for `npm run bench`: the least an HTTP money call can do on this stack, so that
+ * our API's numbers have something to be compared with. One POST route, Express 5 with the same JSON
+ * parser settings as our app, the same HMAC verification (src/domain/signing.ts), and one mysql2
+ * transaction on a pool made exactly as our app makes it (src/db/mysqlPool.ts):
+ *
+ *   START TRANSACTION; INSERT ledger row (unique on operator, transaction_id);
+ *   UPDATE wallet SET balance = balance - ? WHERE id = ? AND balance >= ?; COMMIT
+ *
+ * Run as its own process (like our app): `node --import tsx scripts/bench/referenceServer.ts`, with
+ * REF_PORT, REF_DATABASE_URL, REF_SECRET and REF_POOL_SIZE in the environment. The tables are created
+ * by the bench (benchDatabase.ts) before this starts.
+ */
+import express from 'express';
+import { ResultSetHeader } from 'mysql2/promise';
+import { parseDatabaseUrl } from '../../src/db/databaseUrl';
+import { createMysqlPool, mysqlErrno, MysqlErrno } from '../../src/db/mysqlPool';
+import { isWithinWindow, verifySign } from '../../src/domain/signing';
+import { REFERENCE_PATH } from './benchDatabase';
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is required`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const port = Number(requiredEnv('REF_PORT'));
+  const secret = requiredEnv('REF_SECRET');
+  const poolSize = Number(process.env.REF_POOL_SIZE ?? '20');
+  const pool = createMysqlPool(parseDatabaseUrl(requiredEnv('REF_DATABASE_URL')), poolSize);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(express.json({ limit: 64 * 1024, strict: true }));
+
+  app.get('/health', async (_req, res) => {
+    await pool.query('SELECT 1');
+    res.json({ status: 'ok' });
+  });
+
+  app.post(REFERENCE_PATH, async (req, res) => {
+    const body: unknown = req.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      res.status(400).json({ code: 2, message: 'body must be a JSON object' });
+      return;
+    }
+    const fields = body as Record<string, unknown>;
+    if (!verifySign(secret, fields)) {
+      res.json({ code: 3, message: 'invalid signature' });
+      return;
+    }
+    if (typeof fields.timestamp !== 'number' || !isWithinWindow(fields.timestamp, Date.now(), 30)) {
+      res.json({ code: 4, message: 'timestamp outside the window' });
+      return;
+    }
+    const { agentID, walletID, transactionID, amount } = fields;
+    if (typeof agentID !== 'string' || typeof transactionID !== 'string' || typeof walletID !== 'number' || typeof amount !== 'number') {
+      res.json({ code: 2, message: 'invalid parameters' });
+      return;
+    }
+    const minor = Math.round(amount * 100);
+
+    const connection = await pool.getConnection();
+    try {
+      await connection.query('START TRANSACTION');
+      await connection.query(
+        'INSERT INTO bench_ref_ledger (operator, transaction_id, wallet_id, amount_minor, created_at) VALUES (?, ?, ?, ?, ?)',
+        [agentID, transactionID, walletID, minor, new Date()],
+      );
+      const [update] = await connection.query<ResultSetHeader>(
+        'UPDATE bench_ref_wallets SET balance_minor = balance_minor - ? WHERE id = ? AND balance_minor >= ?',
+        [minor, walletID, minor],
+      );
+      if (update.affectedRows !== 1) {
+        await connection.query('ROLLBACK');
+        res.json({ code: 7, message: 'insufficient funds' });
+        return;
+      }
+      await connection.query('COMMIT');
+      res.json({ code: 0, message: 'OK' });
+    } catch (error) {
+      await connection.query('ROLLBACK').catch(() => undefined);
+      if (mysqlErrno(error) === MysqlErrno.DUPLICATE_ENTRY) {
+        res.json({ code: 11, message: 'duplicate transaction' });
+        return;
+      }
+      process.stderr.write(`reference request failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      res.status(500).json({ code: 1, message: 'internal error' });
+    } finally {
+      connection.release();
+    }
+  });
+
+  const server = app.listen(port, '127.0.0.1', (error?: Error) => {
+    if (error) {
+      process.stderr.write(`reference server could not listen: ${error.message}\n`);
+      process.exit(1);
+    }
+  });
+  server.keepAliveTimeout = 65_000;
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      server.closeAllConnections();
+      server.close(() => {
+        pool.end().finally(() => process.exit(0));
+      });
+    });
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`reference server failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});
