@@ -8,7 +8,8 @@
  *   BENCH_SECONDS          measured seconds per scenario (default 8)
  *   BENCH_WARMUP_SECONDS   warm-up seconds per scenario, not measured (default 2)
  *   BENCH_WORKERS          concurrent workers (default 50)
- *   BENCH_ROUNDS           run the scenario list this many times; the median round is shown (default 1)
+ *   BENCH_ROUNDS           run the scenario list this many times; the median round is shown and
+ *                        "vs R" is the median of per-round ratios (default 1)
  *   BENCH_ONLY             regular expression on scenario names (baselines are kept for the ratios)
  *   BENCH_OUT              also write the results as JSON to this file
  *   BENCH_APP_LOG_LEVEL    LOG_LEVEL of our app (default warn)
@@ -29,7 +30,9 @@ import {
   dropBenchDatabases,
   referenceSetupPool,
 } from './bench/benchDatabase';
+import type { RowDataPacket } from 'mysql2/promise';
 import { signBody } from '../src/domain/signing';
+import { cpuSample, findProcess } from './bench/cpu';
 import { JsonClient } from './bench/httpClient';
 import { LoadResult, runLoad } from './bench/loadRunner';
 import { ChildServer, freePort, sleep } from './bench/processes';
@@ -147,12 +150,18 @@ async function main(): Promise<void> {
   await Promise.all([reference.waitHealthy(), app.waitHealthy()]);
 
   const referenceDb = referenceSetupPool();
+  const databasePid = findProcess(['mariadbd', 'mysqld']);
   const ctx: BenchContext = {
     runId,
     workers: options.workers,
     baseUrl: (target) => (target === 'app' ? app.url : reference.url),
     app: await setUpApp(app.url),
     referenceDb,
+    databaseQuestions: async () => {
+      const [rows] = await referenceDb.query<RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Questions'");
+      return rows[0] ? Number(rows[0].Value) : null;
+    },
+    cpuSample: (target) => cpuSample({ server: (target === 'app' ? app : reference).pid, db: databasePid, loader: 'self' }),
   };
 
   const results = new Map<string, LoadResult[]>();
@@ -181,6 +190,10 @@ async function main(): Promise<void> {
   const verdicts = judgeTargets(targets, summaries);
   console.log('');
   console.log(renderTable(summaries));
+  console.log(
+    '(latencies in ms; "cpu": CPU ms per answered request of the target process, the database server and this load generator;\n' +
+      ' "db stmts": statements the database server received per answered request, from every client of the server)',
+  );
   const errorKinds = renderErrorKinds(summaries);
   if (errorKinds) console.log(`\nerrors by kind:\n${errorKinds}`);
   for (const child of [reference, app]) {

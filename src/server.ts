@@ -14,6 +14,8 @@ import { migrate } from './db/migrate';
 import { createMysqlPool } from './db/mysqlPool';
 import { createPrismaClient } from './db/prismaClient';
 import { createApp } from './http/app';
+import { MysqlRoundStore } from './db/roundStore';
+import { startRoundCloser } from './jobs/roundCloser';
 
 export interface RunningServer {
   readonly port: number;
@@ -43,6 +45,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   }
 
   const app = createApp({ config, pool, prisma, redis, logger });
+  const roundCloser = startRoundCloser(new MysqlRoundStore(pool), config.roundTtlS, logger);
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
@@ -61,6 +64,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       const deadline = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
       await Promise.race([drained, deadline]);
       server.closeAllConnections();
+      await roundCloser.stop();
       await Promise.allSettled([pool.end(), prisma.$disconnect(), redis.quit()]);
       logger.info('stopped');
     })());

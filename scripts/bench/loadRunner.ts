@@ -4,6 +4,7 @@
  * the measured window count: throughput is those answers divided by the window, latency is theirs.
  */
 import { performance } from 'node:perf_hooks';
+import { cpuPerRequest, CpuSample } from './cpu';
 import { JsonClient } from './httpClient';
 import { BenchContext, Scenario } from './scenarios';
 
@@ -24,6 +25,13 @@ export interface LoadResult {
   /** Error kinds with counts (measured window only), e.g. `HTTP 500` or `code 7: insufficient funds`. */
   readonly errorKinds: Record<string, number>;
   readonly measuredMs: number;
+  /** CPU ms per answered request in the measured window: `server`, `db`, `loader` (Linux only). */
+  readonly cpuMsPerRequest: Record<string, number>;
+  /**
+   * Statements the database server received per answered request in the window (its global
+   * `Questions` counter, so other clients of a shared server inflate it).
+   */
+  readonly dbStatementsPerRequest: number | null;
 }
 
 export async function runLoad(scenario: Scenario, ctx: BenchContext, options: LoadOptions): Promise<LoadResult> {
@@ -34,6 +42,20 @@ export async function runLoad(scenario: Scenario, ctx: BenchContext, options: Lo
   const start = performance.now();
   const measureStart = start + options.warmupMs;
   const end = measureStart + options.measureMs;
+  let cpuBefore: CpuSample = {};
+  let cpuAfter: CpuSample = {};
+  let questionsBefore: Promise<number | null> = Promise.resolve(null);
+  let questionsAfter: Promise<number | null> = Promise.resolve(null);
+  const cpuTimers = [
+    setTimeout(() => {
+      cpuBefore = ctx.cpuSample(scenario.target);
+      questionsBefore = ctx.databaseQuestions().catch(() => null);
+    }, measureStart - start),
+    setTimeout(() => {
+      cpuAfter = ctx.cpuSample(scenario.target);
+      questionsAfter = ctx.databaseQuestions().catch(() => null);
+    }, end - start),
+  ];
 
   const worker = async (workerIndex: number) => {
     for (let seq = 0; performance.now() < end; seq++) {
@@ -62,8 +84,10 @@ export async function runLoad(scenario: Scenario, ctx: BenchContext, options: Lo
     await Promise.all(Array.from({ length: options.workers }, (_, index) => worker(index)));
   } finally {
     client.close();
+    cpuTimers.forEach(clearTimeout);
   }
 
+  const [q0, q1] = await Promise.all([questionsBefore, questionsAfter]);
   latencies.sort((a, b) => a - b);
   return {
     scenario: scenario.name,
@@ -75,6 +99,8 @@ export async function runLoad(scenario: Scenario, ctx: BenchContext, options: Lo
     errors,
     errorKinds: Object.fromEntries(errorKinds),
     measuredMs: options.measureMs,
+    cpuMsPerRequest: cpuPerRequest(cpuBefore, cpuAfter, latencies.length),
+    dbStatementsPerRequest: q0 !== null && q1 !== null && latencies.length ? (q1 - q0) / latencies.length : null,
   };
 }
 

@@ -11,7 +11,7 @@ export interface ScenarioSummary {
   /** Errors over every round. */
   readonly errors: number;
   readonly rounds: readonly LoadResult[];
-  /** req/s over the baseline's, or null without a measured baseline. */
+  /** req/s over the baseline's in the same round (median over rounds), or null without a baseline. */
   readonly ratio: number | null;
 }
 
@@ -30,7 +30,11 @@ export function summarize(selected: readonly Scenario[], results: ReadonlyMap<st
     .map((scenario) => {
       const rounds = results.get(scenario.name)!;
       const result = medians.get(scenario.name)!;
-      const base = scenario.baseline ? medians.get(scenario.baseline) : undefined;
+      const baseRounds = scenario.baseline ? results.get(scenario.baseline) ?? [] : [];
+      const ratios = rounds
+        .map((round, i) => (baseRounds[i] && baseRounds[i].reqPerSec > 0 ? round.reqPerSec / baseRounds[i].reqPerSec : null))
+        .filter((ratio): ratio is number => ratio !== null)
+        .sort((a, b) => a - b);
       return {
         scenario: scenario.name,
         target: scenario.target,
@@ -38,7 +42,7 @@ export function summarize(selected: readonly Scenario[], results: ReadonlyMap<st
         result,
         errors: rounds.reduce((sum, round) => sum + round.errors, 0),
         rounds,
-        ratio: base && base.reqPerSec > 0 ? result.reqPerSec / base.reqPerSec : null,
+        ratio: ratios.length ? ratios[Math.floor((ratios.length - 1) / 2)]! : null,
       };
     });
 }
@@ -53,7 +57,11 @@ export function judgeTargets(targets: readonly Target[], summaries: readonly Sce
 }
 
 export function renderTable(summaries: readonly ScenarioSummary[]): string {
-  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'vs R'];
+  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'vs R', 'server cpu', 'db cpu', 'loader cpu', 'db stmts'];
+  const cpu = (s: ScenarioSummary, label: string) => {
+    const value = s.result.cpuMsPerRequest[label];
+    return value === undefined ? '-' : value.toFixed(2);
+  };
   const rows = summaries.map((s) => [
     s.scenario,
     s.result.reqPerSec.toFixed(0),
@@ -61,6 +69,10 @@ export function renderTable(summaries: readonly ScenarioSummary[]): string {
     s.result.p99Ms.toFixed(1),
     String(s.errors),
     s.baseline === null ? '(baseline)' : s.ratio === null ? 'n/a' : `${s.ratio.toFixed(2)}x ${s.baseline}`,
+    cpu(s, 'server'),
+    cpu(s, 'db'),
+    cpu(s, 'loader'),
+    s.result.dbStatementsPerRequest === null ? '-' : s.result.dbStatementsPerRequest.toFixed(1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((cell, i) => (i === 0 || i === 5 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();

@@ -32,6 +32,10 @@ export interface BenchContext {
   readonly app: AppHandle;
   /** A pool on R's database, for R's set-up. */
   readonly referenceDb: Pool;
+  /** Cumulative CPU ms of `server` (the target's process), `db` and `loader` (this process). */
+  cpuSample(target: TargetName): Readonly<Record<string, number>>;
+  /** The database server's `Questions` counter (statements received from every client), or null. */
+  databaseQuestions(): Promise<number | null>;
 }
 
 export interface Scenario {
@@ -140,12 +144,16 @@ function appTransferScenario(
 
 const pad = (n: number) => String(n).padStart(3, '0');
 
+/**
+ * Run in this order, each comparison right after its baseline, so that both see much the same machine
+ * (it is shared and noisy); with BENCH_ROUNDS > 1 the list is run again and ratios are paired by round.
+ */
 export const scenarios: readonly Scenario[] = [
   referenceScenario('R distinct', 'rd', (w) => w + 1),
-  referenceScenario('R hot', 'rh', () => HOT_REFERENCE_WALLET),
   appTransferScenario('withdraw distinct', 'wd', 'withdraw', 'R distinct', (w) => `bench_wd_${pad(w)}`),
-  appTransferScenario('withdraw hot', 'wh', 'withdraw', 'R hot', () => 'bench_wd_hot'),
   appTransferScenario('deposit distinct', 'dd', 'deposit', 'R distinct', (w) => `bench_dd_${pad(w)}`),
+  referenceScenario('R hot', 'rh', () => HOT_REFERENCE_WALLET),
+  appTransferScenario('withdraw hot', 'wh', 'withdraw', 'R hot', () => 'bench_wd_hot'),
   appTransferScenario('deposit hot', 'dh', 'deposit', 'R hot', () => 'bench_dd_hot'),
 ];
 

@@ -1,6 +1,6 @@
 /** Resolves the caller named in a signed request (operator or provider) with its secret. */
 import { Pool, RowDataPacket } from 'mysql2/promise';
-import { walletModeOf } from '../domain/walletMode';
+import { WalletMode, walletModeOf } from '../domain/walletMode';
 import { OperatorCaller, ProviderCaller } from '../app/callers';
 
 export interface Credentialed<T> {
@@ -11,6 +11,13 @@ export interface Credentialed<T> {
 
 export class MysqlCallerStore {
   constructor(private readonly pool: Pool) {}
+
+  /** The operator behind a launch session: its current mode and whether it is enabled. */
+  async operatorById(id: number): Promise<{ mode: WalletMode; enabled: boolean } | null> {
+    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT callback_url, enabled FROM operators WHERE id = ?', [id]);
+    const row = rows[0];
+    return row ? { mode: walletModeOf(row.callback_url as string | null), enabled: Boolean(row.enabled) } : null;
+  }
 
   async findOperator(agentId: string): Promise<Credentialed<OperatorCaller> | null> {
     const [rows] = await this.pool.query<RowDataPacket[]>(

@@ -28,9 +28,12 @@ export function createMysqlPool(target: DatabaseTarget, connectionLimit: number)
     dateStrings: false,
     charset: 'utf8mb4_unicode_ci',
   });
-  // Every session in UTC, so DATETIME defaults agree with the UTC dates we write.
+  // Every session in UTC, so DATETIME defaults agree with the UTC dates we write. READ COMMITTED: each
+  // statement after the wallet lock sees every transaction committed before the lock was granted (no
+  // stale snapshot), and InnoDB takes no gap locks on the inserts.
   pool.pool.on('connection', (connection) => {
     connection.query("SET time_zone = '+00:00'");
+    connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
   });
   return pool;
 }

@@ -5,6 +5,16 @@
  */
 import { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { Minor, minor } from '../domain/money';
+import { CampaignFacts } from '../domain/freeSpins';
+import { ProviderTransactionFacts } from '../domain/rounds';
+import {
+  FreeSpinSlot,
+  ProviderLedgerScope,
+  ProviderLedgerStore,
+  RoundChange,
+  RoundKey,
+  StoredRound,
+} from '../app/provider/providerLedgerStore';
 import { assertInvariant } from '../domain/wallet';
 import {
   DuplicateTransactionIdError,
@@ -24,29 +34,47 @@ interface TransactionRow extends RowDataPacket {
   status: StoredTransaction['status'];
   result_code: number;
   wallet_id: string | null;
+  user_id: string;
+  currency: string;
+  delta_minor: string;
   balance_after_minor: string | null;
+  round_id: string | null;
+  game_id: number | null;
+  free_spin_id: string | null;
+  ref_transaction_id: string | null;
 }
 
-export class MysqlWalletStore implements WalletStore {
+export const TRANSACTION_COLUMNS = `id, request_hash, type, status, result_code, wallet_id, user_id, currency, delta_minor,
+  balance_after_minor, round_id, game_id, free_spin_id, ref_transaction_id`;
+
+export function storedTransaction(row: TransactionRow): StoredTransaction {
+  return {
+    platformTransactionId: String(row.id),
+    requestHash: row.request_hash,
+    type: row.type,
+    status: row.status,
+    resultCode: row.result_code,
+    walletId: row.wallet_id === null ? null : String(row.wallet_id),
+    userId: row.user_id,
+    currency: row.currency,
+    delta: minor(row.delta_minor),
+    balanceAfter: row.balance_after_minor === null ? null : minor(row.balance_after_minor),
+    roundId: row.round_id,
+    gameId: row.game_id,
+    freeSpinId: row.free_spin_id,
+    refTransactionId: row.ref_transaction_id,
+  };
+}
+
+export class MysqlWalletStore implements WalletStore, ProviderLedgerStore {
   constructor(private readonly pool: Pool) {}
 
   async findTransaction(origin: TransactionOrigin, originId: number, transactionId: string): Promise<StoredTransaction | null> {
     const [rows] = await this.pool.query<TransactionRow[]>(
-      `SELECT id, request_hash, type, status, result_code, wallet_id, balance_after_minor
-         FROM transactions WHERE origin = ? AND origin_id = ? AND transaction_id = ?`,
+      `SELECT ${TRANSACTION_COLUMNS} FROM transactions WHERE origin = ? AND origin_id = ? AND transaction_id = ?`,
       [origin, originId, transactionId],
     );
-    const row = rows[0];
-    if (!row) return null;
-    return {
-      platformTransactionId: String(row.id),
-      requestHash: row.request_hash,
-      type: row.type,
-      status: row.status,
-      resultCode: row.result_code,
-      walletId: row.wallet_id,
-      balanceAfter: row.balance_after_minor === null ? null : minor(row.balance_after_minor),
-    };
+    return rows[0] ? storedTransaction(rows[0]) : null;
   }
 
   async walletBalance(operatorId: number, userId: string, currency: string): Promise<Minor | null> {
@@ -83,12 +111,32 @@ export class MysqlWalletStore implements WalletStore {
   }
 
   inTransaction<T>(work: (scope: WalletTransactionScope) => Promise<T>): Promise<T> {
-    return inMysqlTransaction(this.pool, (connection) => work(new MysqlWalletScope(connection)));
+    return inMysqlTransaction(this.pool, (connection) => work(new MysqlLedgerScope(connection)));
+  }
+
+  inProviderTransaction<T>(work: (scope: ProviderLedgerScope) => Promise<T>): Promise<T> {
+    return inMysqlTransaction(this.pool, (connection) => work(new MysqlLedgerScope(connection)));
   }
 }
 
-class MysqlWalletScope implements WalletTransactionScope {
-  constructor(private readonly connection: PoolConnection) {}
+function providerFacts(row: TransactionRow): ProviderTransactionFacts {
+  const stored = storedTransaction(row);
+  return {
+    platformTransactionId: stored.platformTransactionId,
+    type: stored.type,
+    status: stored.status,
+    userId: stored.userId,
+    roundId: stored.roundId,
+    gameId: stored.gameId,
+    debited: (stored.delta < 0n ? -stored.delta : 0n) as Minor,
+    freeSpinId: stored.freeSpinId,
+    balanceAfter: stored.balanceAfter,
+  };
+}
+
+/** Every read and write of one money transaction, on the connection that holds its locks. */
+class MysqlLedgerScope implements ProviderLedgerScope {
+  constructor(readonly connection: PoolConnection) {}
 
   async lockWallet(operatorId: number, userId: string, currency: string): Promise<LockedWallet | null> {
     const [rows] = await this.connection.query<RowDataPacket[]>(
@@ -111,11 +159,14 @@ class MysqlWalletScope implements WalletTransactionScope {
     try {
       const [result] = await this.connection.query<ResultSetHeader>(
         `INSERT INTO transactions (origin, origin_id, transaction_id, request_hash, operator_id, wallet_id, user_id,
-           currency, type, status, result_code, amount_minor, delta_minor, balance_after_minor, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           currency, type, status, result_code, amount_minor, delta_minor, balance_after_minor, provider_id, game_id,
+           round_id, free_spin_id, ref_transaction_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           row.origin, row.originId, row.transactionId, row.requestHash, row.operatorId, row.walletId, row.userId,
-          row.currency, row.type, row.status, row.resultCode, row.amount, row.delta, row.balanceAfter, new Date(),
+          row.currency, row.type, row.status, row.resultCode, row.amount, row.delta, row.balanceAfter,
+          row.providerId ?? null, row.gameId ?? null, row.roundId ?? null, row.freeSpinId ?? null,
+          row.refTransactionId ?? null, new Date(),
         ],
       );
       return String(result.insertId);
@@ -123,5 +174,105 @@ class MysqlWalletScope implements WalletTransactionScope {
       if (mysqlErrno(error) === MysqlErrno.DUPLICATE_ENTRY) throw new DuplicateTransactionIdError();
       throw error;
     }
+  }
+
+  // Provider-side reads and writes: rounds, references between transactions, free-spin slots.
+  async lockRound(key: RoundKey): Promise<StoredRound | null> {
+    const [rows] = await this.connection.query<RowDataPacket[]>(
+      `SELECT id, status, game_id, bet_count, rolled_back_count, win_count FROM rounds
+        WHERE provider_id = ? AND operator_id = ? AND user_id = ? AND round_id = ? FOR UPDATE`,
+      [key.providerId, key.operatorId, key.userId, key.roundId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: String(row.id),
+      status: row.status as 'open' | 'closed',
+      gameId: row.game_id as number,
+      betCount: row.bet_count as number,
+      rolledBackCount: row.rolled_back_count as number,
+      winCount: row.win_count as number,
+    };
+  }
+
+  async openRound(key: RoundKey, gameId: number, change: RoundChange): Promise<void> {
+    const now = new Date();
+    await this.connection.query(
+      `INSERT INTO rounds (provider_id, operator_id, user_id, round_id, game_id, status, bet_count, rolled_back_count,
+         win_count, close_reason, opened_at, closed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        key.providerId, key.operatorId, key.userId, key.roundId, gameId, change.closeReason ? 'closed' : 'open',
+        change.bets ?? 0, change.rolledBack ?? 0, change.wins ?? 0, change.closeReason ?? null, now,
+        change.closeReason ? now : null,
+      ],
+    );
+  }
+
+  async changeRound(id: string, change: RoundChange): Promise<void> {
+    const closing = change.closeReason !== undefined;
+    await this.connection.query(
+      `UPDATE rounds SET bet_count = bet_count + ?, rolled_back_count = rolled_back_count + ?, win_count = win_count + ?
+         ${closing ? ", status = 'closed', close_reason = ?, closed_at = ?" : ''}
+       WHERE id = ?`,
+      [change.bets ?? 0, change.rolledBack ?? 0, change.wins ?? 0, ...(closing ? [change.closeReason, new Date()] : []), id],
+    );
+  }
+
+  async findProviderTransaction(providerId: number, transactionId: string): Promise<ProviderTransactionFacts | null> {
+    const [rows] = await this.connection.query<TransactionRow[]>(
+      `SELECT ${TRANSACTION_COLUMNS} FROM transactions WHERE origin = 'provider' AND origin_id = ? AND transaction_id = ?`,
+      [providerId, transactionId],
+    );
+    return rows[0] ? providerFacts(rows[0]) : null;
+  }
+
+  async findRollbackOf(providerId: number, betTransactionId: string): Promise<ProviderTransactionFacts | null> {
+    const [rows] = await this.connection.query<TransactionRow[]>(
+      `SELECT ${TRANSACTION_COLUMNS} FROM transactions
+        WHERE origin = 'provider' AND origin_id = ? AND ref_transaction_id = ? AND type = 'rollback' AND status = 'applied'
+        ORDER BY id LIMIT 1`,
+      [providerId, betTransactionId],
+    );
+    return rows[0] ? providerFacts(rows[0]) : null;
+  }
+
+  async lockFreeSpinSlot(operatorId: number, freeSpinId: string, userId: string, gameId: number): Promise<FreeSpinSlot | null> {
+    const [campaigns] = await this.connection.query<RowDataPacket[]>(
+      `SELECT c.id, c.spins, c.bet_amount_minor, c.currency, c.expires_at, c.cancelled_at,
+              NOT EXISTS (SELECT 1 FROM free_spin_players q WHERE q.campaign_id = c.id AND q.spins_used < c.spins) AS all_used,
+              EXISTS (SELECT 1 FROM free_spin_games g WHERE g.campaign_id = c.id AND g.game_id = ?) AS game_included
+         FROM free_spin_campaigns c WHERE c.operator_id = ? AND c.free_spin_id = ?`,
+      [gameId, operatorId, freeSpinId],
+    );
+    const campaign = campaigns[0];
+    if (!campaign) return null;
+    const [players] = await this.connection.query<RowDataPacket[]>(
+      'SELECT spins_used FROM free_spin_players WHERE campaign_id = ? AND user_id = ? FOR UPDATE',
+      [campaign.id, userId],
+    );
+    const facts: CampaignFacts = {
+      spins: campaign.spins as number,
+      betAmount: minor(campaign.bet_amount_minor as string),
+      currency: campaign.currency as string,
+      expiresAt: campaign.expires_at as Date,
+      cancelledAt: (campaign.cancelled_at as Date | null) ?? null,
+      allSpinsUsed: Boolean(Number(campaign.all_used)),
+    };
+    return {
+      campaignId: campaign.id as number,
+      campaign: facts,
+      spinsUsed: players[0] ? (players[0].spins_used as number) : null,
+      gameIncluded: Boolean(Number(campaign.game_included)),
+    };
+  }
+
+  async changeFreeSpinPlayer(campaignId: number, userId: string, change: { spinsUsed?: 1 | -1; win?: Minor }): Promise<void> {
+    const [result] = await this.connection.query<ResultSetHeader>(
+      `UPDATE free_spin_players SET spins_used = spins_used + ?, total_win_minor = total_win_minor + ?
+        WHERE campaign_id = ? AND user_id = ?`,
+      [change.spinsUsed ?? 0, change.win ?? 0n, campaignId, userId],
+    );
+    assertInvariant(result.affectedRows === 1, `free-spin player ${campaignId}/${userId} missing`);
   }
 }

@@ -16,6 +16,11 @@ import { healthRoutes } from './health';
 import { errorHandler, unknownPath } from './httpErrors';
 import { transactionRoutes } from './platform/transactionRoutes';
 import { walletRoutes } from './platform/walletRoutes';
+import { gameRoutes } from './platform/gameRoutes';
+import { freeSpinRoutes } from './platform/freeSpinRoutes';
+import { providerRoutes } from './provider/providerRoutes';
+import { MysqlCatalogueStore } from '../db/catalogueStore';
+import { MysqlCampaignStore } from '../db/campaignStore';
 import { signedEnvelope } from './signedEnvelope';
 
 export interface AppDependencies {
@@ -43,8 +48,18 @@ export function createApp(deps: AppDependencies): Express {
     lookup: (agentId) => callers.findOperator(agentId),
     signWindowS: config.signWindowS,
   });
-  app.use(walletRoutes(new MysqlWalletStore(pool), platformEnvelope));
+  const ledger = new MysqlWalletStore(pool);
+  app.use(walletRoutes(ledger, platformEnvelope));
   app.use(transactionRoutes(new MysqlHistoryStore(pool), platformEnvelope));
+  app.use(gameRoutes({ store: new MysqlCatalogueStore(pool), envelope: platformEnvelope, jwtSecret: config.jwtSecret, sessionTtlS: config.sessionTtlS }));
+  app.use(freeSpinRoutes({ store: new MysqlCampaignStore(pool), envelope: platformEnvelope }));
+
+  const providerEnvelope = signedEnvelope({
+    callerField: 'providerID',
+    lookup: (providerId) => callers.findProvider(providerId),
+    signWindowS: config.signWindowS,
+  });
+  app.use(providerRoutes({ ledger, operators: callers, jwtSecret: config.jwtSecret, envelope: providerEnvelope }));
 
   app.use(adminRoutes({ prisma, jwtSecret: config.jwtSecret }));
   app.use('/admin', adminErrorHandler);

@@ -1,11 +1,16 @@
 /** Rendering of answers: the `{code, message, ...}` envelope, money in major units (PROTOCOL §2). */
 import { Response } from 'express';
 import { Minor, toMajorNumber } from '../domain/money';
-import { ResultCode, defaultMessage } from '../domain/resultCodes';
+import { Refusal, ResultCode, defaultMessage } from '../domain/resultCodes';
 import { MoneyAnswer } from '../app/wallet/answers';
 
 export function sendAnswer(res: Response, body: { code: number; message?: string } & Record<string, unknown>): void {
   res.status(200).json({ ...body, message: body.message ?? defaultMessage(body.code as ResultCode) });
+}
+
+/** A refusal from the domain: its code and message, plus any extra answer fields. */
+export function sendRefusal(res: Response, refusal: Refusal, extra: Record<string, unknown> = {}): void {
+  res.status(200).json({ code: refusal.code, message: refusal.message, ...extra });
 }
 
 /** A money answer: balance (when known) in the currency's major units, platformTransactionID when stored. */

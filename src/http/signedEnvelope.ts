@@ -25,7 +25,8 @@ export function signedEnvelope<C>(options: EnvelopeOptions<C>): RequestHandler {
   const now = options.now ?? Date.now;
   return async (req: Request, res: Response, next: NextFunction) => {
     const body: unknown = req.body;
-    if (!isJsonObject(body)) {
+    // body-parser turns an empty body (Content-Length: 0) into {}; an empty body is not a JSON object.
+    if (!isJsonObject(body) || req.get('content-length') === '0') {
       res.status(400).json({ code: ResultCode.INVALID_PARAMETERS, message: 'the body must be a JSON object sent as application/json' });
       return;
     }

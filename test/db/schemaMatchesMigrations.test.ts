@@ -242,10 +242,11 @@ async function shapeFromDatabase(connection: Connection, database: string): Prom
       ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION`,
     [database],
   );
-  const fkGroups = new Map<string, { table: string; cols: string[]; refTable: string; refCols: string[] }>();
+  type FkGroup = { table: string; cols: string[]; refTable: string; refCols: string[] };
+  const fkGroups = new Map<string, FkGroup>();
   for (const fk of foreignKeys) {
     const key = `${fk.tableName}.${fk.name}`;
-    const group = fkGroups.get(key) ?? { table: fk.tableName, cols: [], refTable: fk.refTable, refCols: [] };
+    const group: FkGroup = fkGroups.get(key) ?? { table: fk.tableName, cols: [], refTable: fk.refTable, refCols: [] };
     group.cols.push(fk.col);
     group.refCols.push(fk.refCol);
     fkGroups.set(key, group);

@@ -196,8 +196,8 @@ describe('sign (code 3)', () => {
       { ...signed, sign: '' },
       { ...signed, sign: 12345 },
       { ...signed, sign: '0'.repeat(64) },
-      { ...signed, sign: signed.sign.slice(0, 63) },
-      { ...signed, sign: `${signed.sign}0` },
+      { ...signed, sign: String(signed.sign).slice(0, 63) },
+      { ...signed, sign: `${String(signed.sign)}0` },
     ]) {
       const answer = await post('/v1/player/balance', body);
       expect(answer.status).toBe(200);

@@ -5,11 +5,15 @@ import { Redis } from 'ioredis';
 export default async function globalSetup(): Promise<void> {
   try {
     const connection = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', connectTimeout: 5_000 });
-    // Databases left behind by an interrupted earlier run.
+    // Databases left behind by an interrupted run more than an hour ago (a run in progress keeps its own).
     const [rows] = await connection.query<mysql.RowDataPacket[]>(
       "SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'casino\\_t\\_%'",
     );
-    for (const row of rows) await connection.query(`DROP DATABASE IF EXISTS \`${row.name as string}\``);
+    const staleBefore = Math.floor(Date.now() / 1000) - 3600;
+    for (const row of rows) {
+      const created = Number(/_(\d{10})_[0-9a-f]{8}$/.exec(row.name as string)?.[1] ?? 0);
+      if (created < staleBefore) await connection.query(`DROP DATABASE IF EXISTS \`${row.name as string}\``);
+    }
     await connection.end();
   } catch (error) {
     throw new Error(`MariaDB is not answering on 127.0.0.1:3306 (${String(error)}); start it with: start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd`);

@@ -115,7 +115,8 @@ type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
 
 async function countModeSwitchBlockers(tx: Tx, operatorId: number): Promise<ModeSwitchBlockers> {
   const nonZeroWallets = await tx.wallet.count({ where: { operatorId, balanceMinor: { not: 0n } } });
-  return { nonZeroWallets, openRounds: 0, pendingDeliveries: 0 };
+  const openRounds = await tx.round.count({ where: { operatorId, status: 'open' } });
+  return { nonZeroWallets, openRounds, pendingDeliveries: 0 };
 }
 
 export async function listOperators(prisma: Prisma): Promise<OperatorView[]> {

@@ -14,7 +14,14 @@ export interface StoredTransaction {
   readonly status: 'applied' | 'refused';
   readonly resultCode: number;
   readonly walletId: string | null;
+  readonly userId: string;
+  readonly currency: string;
+  readonly delta: Minor;
   readonly balanceAfter: Minor | null;
+  readonly roundId: string | null;
+  readonly gameId: number | null;
+  readonly freeSpinId: string | null;
+  readonly refTransactionId: string | null;
 }
 
 export interface LockedWallet {
@@ -37,6 +44,12 @@ export interface NewTransaction {
   readonly amount: Minor;
   readonly delta: Minor;
   readonly balanceAfter: Minor | null;
+  /** Provider transactions only. */
+  readonly providerId?: number | null;
+  readonly gameId?: number | null;
+  readonly roundId?: string | null;
+  readonly freeSpinId?: string | null;
+  readonly refTransactionId?: string | null;
 }
 
 /** Raised by `insertTransaction` when the idempotency index already holds that id. */

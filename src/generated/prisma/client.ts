@@ -77,3 +77,29 @@ export type Wallet = Prisma.WalletModel
  * that a retry gets the same refusal. Rows are only ever inserted.
  */
 export type LedgerTransaction = Prisma.LedgerTransactionModel
+/**
+ * Model Game
+ * 
+ */
+export type Game = Prisma.GameModel
+/**
+ * Model Round
+ * A player's round at a studio: open from its first bet until roundClosed or the TTL job closes it.
+ * Counters, not the ledger: they summarise the round's transactions for the win and rollback rules.
+ */
+export type Round = Prisma.RoundModel
+/**
+ * Model FreeSpinCampaign
+ * 
+ */
+export type FreeSpinCampaign = Prisma.FreeSpinCampaignModel
+/**
+ * Model FreeSpinPlayer
+ * 
+ */
+export type FreeSpinPlayer = Prisma.FreeSpinPlayerModel
+/**
+ * Model FreeSpinGame
+ * 
+ */
+export type FreeSpinGame = Prisma.FreeSpinGameModel

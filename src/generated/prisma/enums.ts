@@ -52,3 +52,11 @@ export const TransactionStatus = {
 } as const
 
 export type TransactionStatus = (typeof TransactionStatus)[keyof typeof TransactionStatus]
+
+
+export const RoundStatus = {
+  open: 'open',
+  closed: 'closed'
+} as const
+
+export type RoundStatus = (typeof RoundStatus)[keyof typeof RoundStatus]

@@ -8,7 +8,8 @@ import { MIN_ADMIN_PASSWORD_LENGTH } from '../../config';
 import { AdminRefusal, badRequest } from '../../app/admin/adminErrors';
 import { listAudit } from '../../app/admin/audit';
 import { createOperator, listOperators, rotateOperatorSecret, updateOperator } from '../../app/admin/operators';
-import { createProvider } from '../../app/admin/providers';
+import { createProvider, listProviders, updateProvider } from '../../app/admin/providers';
+import { upsertGames } from '../../app/admin/games';
 import { ROLES, StaffIdentity, authenticateStaff, createStaff } from '../../app/admin/staff';
 import { decodeCursor, encodeCursor } from '../../app/history/transactionHistory';
 import { externalIdField, formatIssues } from '../wireFields';
@@ -47,7 +48,38 @@ export const updateOperatorRequest = z.object({
   enabled: z.boolean().optional(),
 });
 export const agentRequest = z.object({ agentID: externalIdField });
-export const createProviderRequest = z.object({ providerID: externalIdField, name: z.string().min(1).max(128) });
+const launchUrlField = z
+  .string()
+  .max(1024)
+  .refine((value) => value === '' || /^https?:\/\/\S+$/.test(value), 'must be an http(s) URL template with {token}, {gameID}, {language}, {lobbyUrl}');
+export const createProviderRequest = z.object({
+  providerID: externalIdField,
+  name: z.string().min(1).max(128),
+  launchUrl: launchUrlField.nullable().optional(),
+});
+export const updateProviderRequest = z.object({
+  providerID: externalIdField,
+  name: z.string().min(1).max(128).optional(),
+  enabled: z.boolean().optional(),
+  launchUrl: launchUrlField.nullable().optional(),
+});
+export const upsertGamesRequest = z.object({
+  games: z
+    .array(
+      z.object({
+        gameID: z.number().int().positive(),
+        providerID: externalIdField,
+        name: z.string().min(1).max(128),
+        type: z.string().regex(/^[a-z0-9_-]{1,32}$/, 'must be a short lowercase word such as slot'),
+        rtp: z.number().min(0).max(100),
+        freeSpins: z.boolean(),
+        demo: z.boolean(),
+        enabled: z.boolean(),
+      }),
+    )
+    .min(1)
+    .max(1000),
+});
 export const pageRequest = z.object({ cursor: z.string().max(200).optional(), limit: z.number().int().min(1).max(500).optional() });
 
 function input<S extends z.ZodType>(schema: S, req: Request): z.infer<S> {
@@ -111,6 +143,18 @@ export function adminRoutes(deps: { prisma: Prisma; jwtSecret: string }): Router
 
   router.post('/admin/v1/providers/create', staff, admins, async (req, res) => {
     ok(res, { ...(await createProvider(prisma, actor(res), input(createProviderRequest, req))) });
+  });
+
+  router.post('/admin/v1/providers/update', staff, admins, async (req, res) => {
+    ok(res, { provider: await updateProvider(prisma, actor(res), input(updateProviderRequest, req)) });
+  });
+
+  readRoute(router, '/admin/v1/providers/list', staff, readers, async (_req, res) => {
+    ok(res, { providers: await listProviders(prisma) });
+  });
+
+  router.post('/admin/v1/games/upsert', staff, admins, async (req, res) => {
+    ok(res, { count: await upsertGames(prisma, actor(res), input(upsertGamesRequest, req).games) });
   });
 
   readRoute(router, '/admin/v1/audit/list', staff, readers, async (req, res) => {

@@ -35,7 +35,7 @@ export function requireStaff(secret: string, prisma: Prisma): RequestHandler {
     let subject: string;
     try {
       const payload = jwt.verify(match[1], secret, { algorithms: ['HS256'], audience: AUDIENCE, issuer: ISSUER });
-      if (typeof payload === 'string' || typeof payload.sub !== 'string') throw new Error('no subject');
+      if (typeof payload === 'string' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') throw new Error('no subject or expiry');
       subject = payload.sub;
     } catch {
       return deny(res, 401, 'invalid or expired token');

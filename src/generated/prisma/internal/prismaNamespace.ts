@@ -403,7 +403,12 @@ export const ModelName = {
   Provider: 'Provider',
   Player: 'Player',
   Wallet: 'Wallet',
-  LedgerTransaction: 'LedgerTransaction'
+  LedgerTransaction: 'LedgerTransaction',
+  Game: 'Game',
+  Round: 'Round',
+  FreeSpinCampaign: 'FreeSpinCampaign',
+  FreeSpinPlayer: 'FreeSpinPlayer',
+  FreeSpinGame: 'FreeSpinGame'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -419,7 +424,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "adminUser" | "auditEntry" | "operator" | "provider" | "player" | "wallet" | "ledgerTransaction"
+    modelProps: "adminUser" | "auditEntry" | "operator" | "provider" | "player" | "wallet" | "ledgerTransaction" | "game" | "round" | "freeSpinCampaign" | "freeSpinPlayer" | "freeSpinGame"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -885,6 +890,336 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    Game: {
+      payload: Prisma.$GamePayload<ExtArgs>
+      fields: Prisma.GameFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.GameFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GamePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.GameFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GamePayload>
+        }
+        findFirst: {
+          args: Prisma.GameFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GamePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.GameFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GamePayload>
+        }
+        findMany: {
+          args: Prisma.GameFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GamePayload>[]
+        }
+        create: {
+          args: Prisma.GameCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GamePayload>
+        }
+        createMany: {
+          args: Prisma.GameCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.GameDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GamePayload>
+        }
+        update: {
+          args: Prisma.GameUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GamePayload>
+        }
+        deleteMany: {
+          args: Prisma.GameDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.GameUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.GameUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GamePayload>
+        }
+        aggregate: {
+          args: Prisma.GameAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateGame>
+        }
+        groupBy: {
+          args: Prisma.GameGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.GameGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.GameCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.GameCountAggregateOutputType> | number
+        }
+      }
+    }
+    Round: {
+      payload: Prisma.$RoundPayload<ExtArgs>
+      fields: Prisma.RoundFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.RoundFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RoundPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.RoundFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RoundPayload>
+        }
+        findFirst: {
+          args: Prisma.RoundFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RoundPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.RoundFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RoundPayload>
+        }
+        findMany: {
+          args: Prisma.RoundFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RoundPayload>[]
+        }
+        create: {
+          args: Prisma.RoundCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RoundPayload>
+        }
+        createMany: {
+          args: Prisma.RoundCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.RoundDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RoundPayload>
+        }
+        update: {
+          args: Prisma.RoundUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RoundPayload>
+        }
+        deleteMany: {
+          args: Prisma.RoundDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.RoundUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.RoundUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RoundPayload>
+        }
+        aggregate: {
+          args: Prisma.RoundAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateRound>
+        }
+        groupBy: {
+          args: Prisma.RoundGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.RoundGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.RoundCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.RoundCountAggregateOutputType> | number
+        }
+      }
+    }
+    FreeSpinCampaign: {
+      payload: Prisma.$FreeSpinCampaignPayload<ExtArgs>
+      fields: Prisma.FreeSpinCampaignFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.FreeSpinCampaignFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FreeSpinCampaignPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.FreeSpinCampaignFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FreeSpinCampaignPayload>
+        }
+        findFirst: {
+          args: Prisma.FreeSpinCampaignFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FreeSpinCampaignPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.FreeSpinCampaignFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FreeSpinCampaignPayload>
+        }
+        findMany: {
+          args: Prisma.FreeSpinCampaignFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FreeSpinCampaignPayload>[]
+        }
+        create: {
+          args: Prisma.FreeSpinCampaignCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FreeSpinCampaignPayload>
+        }
+        createMany: {
+          args: Prisma.FreeSpinCampaignCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.FreeSpinCampaignDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FreeSpinCampaignPayload>
+        }
+        update: {
+          args: Prisma.FreeSpinCampaignUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FreeSpinCampaignPayload>
+        }
+        deleteMany: {
+          args: Prisma.FreeSpinCampaignDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.FreeSpinCampaignUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.FreeSpinCampaignUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FreeSpinCampaignPayload>
+        }
+        aggregate: {
+          args: Prisma.FreeSpinCampaignAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateFreeSpinCampaign>
+        }
+        groupBy: {
+          args: Prisma.FreeSpinCampaignGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.FreeSpinCampaignGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.FreeSpinCampaignCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.FreeSpinCampaignCountAggregateOutputType> | number
+        }
+      }
+    }
+    FreeSpinPlayer: {
+      payload: Prisma.$FreeSpinPlayerPayload<ExtArgs>
+      fields: Prisma.FreeSpinPlayerFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.FreeSpinPlayerFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FreeSpinPlayerPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.FreeSpinPlayerFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FreeSpinPlayerPayload>
+        }
+        findFirst: {
+          args: Prisma.FreeSpinPlayerFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FreeSpinPlayerPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.FreeSpinPlayerFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FreeSpinPlayerPayload>
+        }
+        findMany: {
+          args: Prisma.FreeSpinPlayerFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FreeSpinPlayerPayload>[]
+        }
+        create: {
+          args: Prisma.FreeSpinPlayerCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FreeSpinPlayerPayload>
+        }
+        createMany: {
+          args: Prisma.FreeSpinPlayerCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.FreeSpinPlayerDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FreeSpinPlayerPayload>
+        }
+        update: {
+          args: Prisma.FreeSpinPlayerUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FreeSpinPlayerPayload>
+        }
+        deleteMany: {
+          args: Prisma.FreeSpinPlayerDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.FreeSpinPlayerUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.FreeSpinPlayerUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FreeSpinPlayerPayload>
+        }
+        aggregate: {
+          args: Prisma.FreeSpinPlayerAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateFreeSpinPlayer>
+        }
+        groupBy: {
+          args: Prisma.FreeSpinPlayerGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.FreeSpinPlayerGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.FreeSpinPlayerCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.FreeSpinPlayerCountAggregateOutputType> | number
+        }
+      }
+    }
+    FreeSpinGame: {
+      payload: Prisma.$FreeSpinGamePayload<ExtArgs>
+      fields: Prisma.FreeSpinGameFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.FreeSpinGameFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FreeSpinGamePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.FreeSpinGameFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FreeSpinGamePayload>
+        }
+        findFirst: {
+          args: Prisma.FreeSpinGameFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FreeSpinGamePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.FreeSpinGameFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FreeSpinGamePayload>
+        }
+        findMany: {
+          args: Prisma.FreeSpinGameFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FreeSpinGamePayload>[]
+        }
+        create: {
+          args: Prisma.FreeSpinGameCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FreeSpinGamePayload>
+        }
+        createMany: {
+          args: Prisma.FreeSpinGameCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.FreeSpinGameDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FreeSpinGamePayload>
+        }
+        update: {
+          args: Prisma.FreeSpinGameUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FreeSpinGamePayload>
+        }
+        deleteMany: {
+          args: Prisma.FreeSpinGameDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.FreeSpinGameUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.FreeSpinGameUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FreeSpinGamePayload>
+        }
+        aggregate: {
+          args: Prisma.FreeSpinGameAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateFreeSpinGame>
+        }
+        groupBy: {
+          args: Prisma.FreeSpinGameGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.FreeSpinGameGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.FreeSpinGameCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.FreeSpinGameCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -972,7 +1307,8 @@ export const ProviderScalarFieldEnum = {
   name: 'name',
   secretKey: 'secretKey',
   enabled: 'enabled',
-  createdAt: 'createdAt'
+  createdAt: 'createdAt',
+  launchUrlTemplate: 'launchUrlTemplate'
 } as const
 
 export type ProviderScalarFieldEnum = (typeof ProviderScalarFieldEnum)[keyof typeof ProviderScalarFieldEnum]
@@ -1030,6 +1366,75 @@ export const LedgerTransactionScalarFieldEnum = {
 export type LedgerTransactionScalarFieldEnum = (typeof LedgerTransactionScalarFieldEnum)[keyof typeof LedgerTransactionScalarFieldEnum]
 
 
+export const GameScalarFieldEnum = {
+  gameId: 'gameId',
+  providerId: 'providerId',
+  name: 'name',
+  type: 'type',
+  rtp: 'rtp',
+  freeSpins: 'freeSpins',
+  demo: 'demo',
+  enabled: 'enabled',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type GameScalarFieldEnum = (typeof GameScalarFieldEnum)[keyof typeof GameScalarFieldEnum]
+
+
+export const RoundScalarFieldEnum = {
+  id: 'id',
+  providerId: 'providerId',
+  operatorId: 'operatorId',
+  userId: 'userId',
+  roundId: 'roundId',
+  gameId: 'gameId',
+  status: 'status',
+  betCount: 'betCount',
+  rolledBackCount: 'rolledBackCount',
+  winCount: 'winCount',
+  closeReason: 'closeReason',
+  openedAt: 'openedAt',
+  closedAt: 'closedAt'
+} as const
+
+export type RoundScalarFieldEnum = (typeof RoundScalarFieldEnum)[keyof typeof RoundScalarFieldEnum]
+
+
+export const FreeSpinCampaignScalarFieldEnum = {
+  id: 'id',
+  operatorId: 'operatorId',
+  freeSpinId: 'freeSpinId',
+  requestHash: 'requestHash',
+  currency: 'currency',
+  betAmountMinor: 'betAmountMinor',
+  spins: 'spins',
+  expiresAt: 'expiresAt',
+  cancelledAt: 'cancelledAt',
+  createdAt: 'createdAt'
+} as const
+
+export type FreeSpinCampaignScalarFieldEnum = (typeof FreeSpinCampaignScalarFieldEnum)[keyof typeof FreeSpinCampaignScalarFieldEnum]
+
+
+export const FreeSpinPlayerScalarFieldEnum = {
+  campaignId: 'campaignId',
+  userId: 'userId',
+  spinsUsed: 'spinsUsed',
+  totalWinMinor: 'totalWinMinor'
+} as const
+
+export type FreeSpinPlayerScalarFieldEnum = (typeof FreeSpinPlayerScalarFieldEnum)[keyof typeof FreeSpinPlayerScalarFieldEnum]
+
+
+export const FreeSpinGameScalarFieldEnum = {
+  campaignId: 'campaignId',
+  gameId: 'gameId'
+} as const
+
+export type FreeSpinGameScalarFieldEnum = (typeof FreeSpinGameScalarFieldEnum)[keyof typeof FreeSpinGameScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
@@ -1081,7 +1486,8 @@ export type OperatorOrderByRelevanceFieldEnum = (typeof OperatorOrderByRelevance
 export const ProviderOrderByRelevanceFieldEnum = {
   providerId: 'providerId',
   name: 'name',
-  secretKey: 'secretKey'
+  secretKey: 'secretKey',
+  launchUrlTemplate: 'launchUrlTemplate'
 } as const
 
 export type ProviderOrderByRelevanceFieldEnum = (typeof ProviderOrderByRelevanceFieldEnum)[keyof typeof ProviderOrderByRelevanceFieldEnum]
@@ -1113,6 +1519,38 @@ export const LedgerTransactionOrderByRelevanceFieldEnum = {
 } as const
 
 export type LedgerTransactionOrderByRelevanceFieldEnum = (typeof LedgerTransactionOrderByRelevanceFieldEnum)[keyof typeof LedgerTransactionOrderByRelevanceFieldEnum]
+
+
+export const GameOrderByRelevanceFieldEnum = {
+  name: 'name',
+  type: 'type'
+} as const
+
+export type GameOrderByRelevanceFieldEnum = (typeof GameOrderByRelevanceFieldEnum)[keyof typeof GameOrderByRelevanceFieldEnum]
+
+
+export const RoundOrderByRelevanceFieldEnum = {
+  userId: 'userId',
+  roundId: 'roundId',
+  closeReason: 'closeReason'
+} as const
+
+export type RoundOrderByRelevanceFieldEnum = (typeof RoundOrderByRelevanceFieldEnum)[keyof typeof RoundOrderByRelevanceFieldEnum]
+
+
+export const FreeSpinCampaignOrderByRelevanceFieldEnum = {
+  freeSpinId: 'freeSpinId',
+  currency: 'currency'
+} as const
+
+export type FreeSpinCampaignOrderByRelevanceFieldEnum = (typeof FreeSpinCampaignOrderByRelevanceFieldEnum)[keyof typeof FreeSpinCampaignOrderByRelevanceFieldEnum]
+
+
+export const FreeSpinPlayerOrderByRelevanceFieldEnum = {
+  userId: 'userId'
+} as const
+
+export type FreeSpinPlayerOrderByRelevanceFieldEnum = (typeof FreeSpinPlayerOrderByRelevanceFieldEnum)[keyof typeof FreeSpinPlayerOrderByRelevanceFieldEnum]
 
 
 
@@ -1195,6 +1633,20 @@ export type EnumTransactionTypeFieldRefInput<$PrismaModel> = FieldRefInputType<$
  * Reference to a field of type 'TransactionStatus'
  */
 export type EnumTransactionStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'TransactionStatus'>
+    
+
+
+/**
+ * Reference to a field of type 'Decimal'
+ */
+export type DecimalFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Decimal'>
+    
+
+
+/**
+ * Reference to a field of type 'RoundStatus'
+ */
+export type EnumRoundStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'RoundStatus'>
     
 
 
@@ -1362,6 +1814,11 @@ export type GlobalOmitConfig = {
   player?: Prisma.PlayerOmit
   wallet?: Prisma.WalletOmit
   ledgerTransaction?: Prisma.LedgerTransactionOmit
+  game?: Prisma.GameOmit
+  round?: Prisma.RoundOmit
+  freeSpinCampaign?: Prisma.FreeSpinCampaignOmit
+  freeSpinPlayer?: Prisma.FreeSpinPlayerOmit
+  freeSpinGame?: Prisma.FreeSpinGameOmit
 }
 
 /* Types for Logging */

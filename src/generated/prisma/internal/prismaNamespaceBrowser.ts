@@ -57,7 +57,12 @@ export const ModelName = {
   Provider: 'Provider',
   Player: 'Player',
   Wallet: 'Wallet',
-  LedgerTransaction: 'LedgerTransaction'
+  LedgerTransaction: 'LedgerTransaction',
+  Game: 'Game',
+  Round: 'Round',
+  FreeSpinCampaign: 'FreeSpinCampaign',
+  FreeSpinPlayer: 'FreeSpinPlayer',
+  FreeSpinGame: 'FreeSpinGame'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -124,7 +129,8 @@ export const ProviderScalarFieldEnum = {
   name: 'name',
   secretKey: 'secretKey',
   enabled: 'enabled',
-  createdAt: 'createdAt'
+  createdAt: 'createdAt',
+  launchUrlTemplate: 'launchUrlTemplate'
 } as const
 
 export type ProviderScalarFieldEnum = (typeof ProviderScalarFieldEnum)[keyof typeof ProviderScalarFieldEnum]
@@ -182,6 +188,75 @@ export const LedgerTransactionScalarFieldEnum = {
 export type LedgerTransactionScalarFieldEnum = (typeof LedgerTransactionScalarFieldEnum)[keyof typeof LedgerTransactionScalarFieldEnum]
 
 
+export const GameScalarFieldEnum = {
+  gameId: 'gameId',
+  providerId: 'providerId',
+  name: 'name',
+  type: 'type',
+  rtp: 'rtp',
+  freeSpins: 'freeSpins',
+  demo: 'demo',
+  enabled: 'enabled',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type GameScalarFieldEnum = (typeof GameScalarFieldEnum)[keyof typeof GameScalarFieldEnum]
+
+
+export const RoundScalarFieldEnum = {
+  id: 'id',
+  providerId: 'providerId',
+  operatorId: 'operatorId',
+  userId: 'userId',
+  roundId: 'roundId',
+  gameId: 'gameId',
+  status: 'status',
+  betCount: 'betCount',
+  rolledBackCount: 'rolledBackCount',
+  winCount: 'winCount',
+  closeReason: 'closeReason',
+  openedAt: 'openedAt',
+  closedAt: 'closedAt'
+} as const
+
+export type RoundScalarFieldEnum = (typeof RoundScalarFieldEnum)[keyof typeof RoundScalarFieldEnum]
+
+
+export const FreeSpinCampaignScalarFieldEnum = {
+  id: 'id',
+  operatorId: 'operatorId',
+  freeSpinId: 'freeSpinId',
+  requestHash: 'requestHash',
+  currency: 'currency',
+  betAmountMinor: 'betAmountMinor',
+  spins: 'spins',
+  expiresAt: 'expiresAt',
+  cancelledAt: 'cancelledAt',
+  createdAt: 'createdAt'
+} as const
+
+export type FreeSpinCampaignScalarFieldEnum = (typeof FreeSpinCampaignScalarFieldEnum)[keyof typeof FreeSpinCampaignScalarFieldEnum]
+
+
+export const FreeSpinPlayerScalarFieldEnum = {
+  campaignId: 'campaignId',
+  userId: 'userId',
+  spinsUsed: 'spinsUsed',
+  totalWinMinor: 'totalWinMinor'
+} as const
+
+export type FreeSpinPlayerScalarFieldEnum = (typeof FreeSpinPlayerScalarFieldEnum)[keyof typeof FreeSpinPlayerScalarFieldEnum]
+
+
+export const FreeSpinGameScalarFieldEnum = {
+  campaignId: 'campaignId',
+  gameId: 'gameId'
+} as const
+
+export type FreeSpinGameScalarFieldEnum = (typeof FreeSpinGameScalarFieldEnum)[keyof typeof FreeSpinGameScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
@@ -233,7 +308,8 @@ export type OperatorOrderByRelevanceFieldEnum = (typeof OperatorOrderByRelevance
 export const ProviderOrderByRelevanceFieldEnum = {
   providerId: 'providerId',
   name: 'name',
-  secretKey: 'secretKey'
+  secretKey: 'secretKey',
+  launchUrlTemplate: 'launchUrlTemplate'
 } as const
 
 export type ProviderOrderByRelevanceFieldEnum = (typeof ProviderOrderByRelevanceFieldEnum)[keyof typeof ProviderOrderByRelevanceFieldEnum]
@@ -265,4 +341,36 @@ export const LedgerTransactionOrderByRelevanceFieldEnum = {
 } as const
 
 export type LedgerTransactionOrderByRelevanceFieldEnum = (typeof LedgerTransactionOrderByRelevanceFieldEnum)[keyof typeof LedgerTransactionOrderByRelevanceFieldEnum]
+
+
+export const GameOrderByRelevanceFieldEnum = {
+  name: 'name',
+  type: 'type'
+} as const
+
+export type GameOrderByRelevanceFieldEnum = (typeof GameOrderByRelevanceFieldEnum)[keyof typeof GameOrderByRelevanceFieldEnum]
+
+
+export const RoundOrderByRelevanceFieldEnum = {
+  userId: 'userId',
+  roundId: 'roundId',
+  closeReason: 'closeReason'
+} as const
+
+export type RoundOrderByRelevanceFieldEnum = (typeof RoundOrderByRelevanceFieldEnum)[keyof typeof RoundOrderByRelevanceFieldEnum]
+
+
+export const FreeSpinCampaignOrderByRelevanceFieldEnum = {
+  freeSpinId: 'freeSpinId',
+  currency: 'currency'
+} as const
+
+export type FreeSpinCampaignOrderByRelevanceFieldEnum = (typeof FreeSpinCampaignOrderByRelevanceFieldEnum)[keyof typeof FreeSpinCampaignOrderByRelevanceFieldEnum]
+
+
+export const FreeSpinPlayerOrderByRelevanceFieldEnum = {
+  userId: 'userId'
+} as const
+
+export type FreeSpinPlayerOrderByRelevanceFieldEnum = (typeof FreeSpinPlayerOrderByRelevanceFieldEnum)[keyof typeof FreeSpinPlayerOrderByRelevanceFieldEnum]
 

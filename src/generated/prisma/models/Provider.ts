@@ -41,6 +41,7 @@ export type ProviderMinAggregateOutputType = {
   secretKey: string | null
   enabled: boolean | null
   createdAt: Date | null
+  launchUrlTemplate: string | null
 }
 
 export type ProviderMaxAggregateOutputType = {
@@ -50,6 +51,7 @@ export type ProviderMaxAggregateOutputType = {
   secretKey: string | null
   enabled: boolean | null
   createdAt: Date | null
+  launchUrlTemplate: string | null
 }
 
 export type ProviderCountAggregateOutputType = {
@@ -59,6 +61,7 @@ export type ProviderCountAggregateOutputType = {
   secretKey: number
   enabled: number
   createdAt: number
+  launchUrlTemplate: number
   _all: number
 }
 
@@ -78,6 +81,7 @@ export type ProviderMinAggregateInputType = {
   secretKey?: true
   enabled?: true
   createdAt?: true
+  launchUrlTemplate?: true
 }
 
 export type ProviderMaxAggregateInputType = {
@@ -87,6 +91,7 @@ export type ProviderMaxAggregateInputType = {
   secretKey?: true
   enabled?: true
   createdAt?: true
+  launchUrlTemplate?: true
 }
 
 export type ProviderCountAggregateInputType = {
@@ -96,6 +101,7 @@ export type ProviderCountAggregateInputType = {
   secretKey?: true
   enabled?: true
   createdAt?: true
+  launchUrlTemplate?: true
   _all?: true
 }
 
@@ -192,6 +198,7 @@ export type ProviderGroupByOutputType = {
   secretKey: string
   enabled: boolean
   createdAt: Date
+  launchUrlTemplate: string | null
   _count: ProviderCountAggregateOutputType | null
   _avg: ProviderAvgAggregateOutputType | null
   _sum: ProviderSumAggregateOutputType | null
@@ -224,6 +231,7 @@ export type ProviderWhereInput = {
   secretKey?: Prisma.StringFilter<"Provider"> | string
   enabled?: Prisma.BoolFilter<"Provider"> | boolean
   createdAt?: Prisma.DateTimeFilter<"Provider"> | Date | string
+  launchUrlTemplate?: Prisma.StringNullableFilter<"Provider"> | string | null
 }
 
 export type ProviderOrderByWithRelationInput = {
@@ -233,6 +241,7 @@ export type ProviderOrderByWithRelationInput = {
   secretKey?: Prisma.SortOrder
   enabled?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  launchUrlTemplate?: Prisma.SortOrderInput | Prisma.SortOrder
   _relevance?: Prisma.ProviderOrderByRelevanceInput
 }
 
@@ -246,6 +255,7 @@ export type ProviderWhereUniqueInput = Prisma.AtLeast<{
   secretKey?: Prisma.StringFilter<"Provider"> | string
   enabled?: Prisma.BoolFilter<"Provider"> | boolean
   createdAt?: Prisma.DateTimeFilter<"Provider"> | Date | string
+  launchUrlTemplate?: Prisma.StringNullableFilter<"Provider"> | string | null
 }, "id" | "providerId">
 
 export type ProviderOrderByWithAggregationInput = {
@@ -255,6 +265,7 @@ export type ProviderOrderByWithAggregationInput = {
   secretKey?: Prisma.SortOrder
   enabled?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  launchUrlTemplate?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.ProviderCountOrderByAggregateInput
   _avg?: Prisma.ProviderAvgOrderByAggregateInput
   _max?: Prisma.ProviderMaxOrderByAggregateInput
@@ -272,6 +283,7 @@ export type ProviderScalarWhereWithAggregatesInput = {
   secretKey?: Prisma.StringWithAggregatesFilter<"Provider"> | string
   enabled?: Prisma.BoolWithAggregatesFilter<"Provider"> | boolean
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Provider"> | Date | string
+  launchUrlTemplate?: Prisma.StringNullableWithAggregatesFilter<"Provider"> | string | null
 }
 
 export type ProviderCreateInput = {
@@ -280,6 +292,7 @@ export type ProviderCreateInput = {
   secretKey: string
   enabled?: boolean
   createdAt?: Date | string
+  launchUrlTemplate?: string | null
 }
 
 export type ProviderUncheckedCreateInput = {
@@ -289,6 +302,7 @@ export type ProviderUncheckedCreateInput = {
   secretKey: string
   enabled?: boolean
   createdAt?: Date | string
+  launchUrlTemplate?: string | null
 }
 
 export type ProviderUpdateInput = {
@@ -297,6 +311,7 @@ export type ProviderUpdateInput = {
   secretKey?: Prisma.StringFieldUpdateOperationsInput | string
   enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  launchUrlTemplate?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type ProviderUncheckedUpdateInput = {
@@ -306,6 +321,7 @@ export type ProviderUncheckedUpdateInput = {
   secretKey?: Prisma.StringFieldUpdateOperationsInput | string
   enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  launchUrlTemplate?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type ProviderCreateManyInput = {
@@ -315,6 +331,7 @@ export type ProviderCreateManyInput = {
   secretKey: string
   enabled?: boolean
   createdAt?: Date | string
+  launchUrlTemplate?: string | null
 }
 
 export type ProviderUpdateManyMutationInput = {
@@ -323,6 +340,7 @@ export type ProviderUpdateManyMutationInput = {
   secretKey?: Prisma.StringFieldUpdateOperationsInput | string
   enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  launchUrlTemplate?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type ProviderUncheckedUpdateManyInput = {
@@ -332,6 +350,7 @@ export type ProviderUncheckedUpdateManyInput = {
   secretKey?: Prisma.StringFieldUpdateOperationsInput | string
   enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  launchUrlTemplate?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type ProviderOrderByRelevanceInput = {
@@ -347,6 +366,7 @@ export type ProviderCountOrderByAggregateInput = {
   secretKey?: Prisma.SortOrder
   enabled?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  launchUrlTemplate?: Prisma.SortOrder
 }
 
 export type ProviderAvgOrderByAggregateInput = {
@@ -360,6 +380,7 @@ export type ProviderMaxOrderByAggregateInput = {
   secretKey?: Prisma.SortOrder
   enabled?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  launchUrlTemplate?: Prisma.SortOrder
 }
 
 export type ProviderMinOrderByAggregateInput = {
@@ -369,6 +390,7 @@ export type ProviderMinOrderByAggregateInput = {
   secretKey?: Prisma.SortOrder
   enabled?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  launchUrlTemplate?: Prisma.SortOrder
 }
 
 export type ProviderSumOrderByAggregateInput = {
@@ -384,6 +406,7 @@ export type ProviderSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs
   secretKey?: boolean
   enabled?: boolean
   createdAt?: boolean
+  launchUrlTemplate?: boolean
 }, ExtArgs["result"]["provider"]>
 
 
@@ -395,9 +418,10 @@ export type ProviderSelectScalar = {
   secretKey?: boolean
   enabled?: boolean
   createdAt?: boolean
+  launchUrlTemplate?: boolean
 }
 
-export type ProviderOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "providerId" | "name" | "secretKey" | "enabled" | "createdAt", ExtArgs["result"]["provider"]>
+export type ProviderOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "providerId" | "name" | "secretKey" | "enabled" | "createdAt" | "launchUrlTemplate", ExtArgs["result"]["provider"]>
 
 export type $ProviderPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "Provider"
@@ -409,6 +433,10 @@ export type $ProviderPayload<ExtArgs extends runtime.Types.Extensions.InternalAr
     secretKey: string
     enabled: boolean
     createdAt: Date
+    /**
+     * e.g. https://studio.example/play?token={token}&game={gameID}&lang={language}&lobby={lobbyUrl}
+     */
+    launchUrlTemplate: string | null
   }, ExtArgs["result"]["provider"]>
   composites: {}
 }
@@ -784,6 +812,7 @@ export interface ProviderFieldRefs {
   readonly secretKey: Prisma.FieldRef<"Provider", 'String'>
   readonly enabled: Prisma.FieldRef<"Provider", 'Boolean'>
   readonly createdAt: Prisma.FieldRef<"Provider", 'DateTime'>
+  readonly launchUrlTemplate: Prisma.FieldRef<"Provider", 'String'>
 }
     
 

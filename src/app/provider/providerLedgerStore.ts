@@ -1,0 +1,52 @@
+/**
+ * What the provider use cases need from persistence, on top of the wallet store: rounds, references
+ * between transactions, and free-spin slots, all read and written inside the wallet-locked transaction.
+ */
+import { CampaignFacts } from '../../domain/freeSpins';
+import { Minor } from '../../domain/money';
+import { ProviderTransactionFacts, RoundFacts } from '../../domain/rounds';
+import { WalletStore, WalletTransactionScope } from '../wallet/walletStore';
+
+export interface RoundKey {
+  readonly providerId: number;
+  readonly operatorId: number;
+  readonly userId: string;
+  readonly roundId: string;
+}
+
+export interface StoredRound extends RoundFacts {
+  readonly id: string;
+}
+
+export interface RoundChange {
+  readonly bets?: number;
+  readonly rolledBack?: number;
+  readonly wins?: number;
+  /** Closes the round with this reason. */
+  readonly closeReason?: string;
+}
+
+export interface FreeSpinSlot {
+  readonly campaignId: number;
+  readonly campaign: CampaignFacts;
+  /** null when the player is not in the campaign. */
+  readonly spinsUsed: number | null;
+  readonly gameIncluded: boolean;
+}
+
+export interface ProviderLedgerScope extends WalletTransactionScope {
+  /** The round row, locked for the rest of the transaction (the TTL job updates rounds too). */
+  lockRound(key: RoundKey): Promise<StoredRound | null>;
+  openRound(key: RoundKey, gameId: number, change: RoundChange): Promise<void>;
+  changeRound(id: string, change: RoundChange): Promise<void>;
+  findProviderTransaction(providerId: number, transactionId: string): Promise<ProviderTransactionFacts | null>;
+  /** The rollback (or tombstone) that names this bet, if any. */
+  findRollbackOf(providerId: number, betTransactionId: string): Promise<ProviderTransactionFacts | null>;
+  /** The campaign and this player's row in it, the player row locked; null for an unknown campaign. */
+  lockFreeSpinSlot(operatorId: number, freeSpinId: string, userId: string, gameId: number): Promise<FreeSpinSlot | null>;
+  changeFreeSpinPlayer(campaignId: number, userId: string, change: { spinsUsed?: 1 | -1; win?: Minor }): Promise<void>;
+}
+
+export interface ProviderLedgerStore extends Pick<WalletStore, 'findTransaction' | 'walletBalance'> {
+  inProviderTransaction<T>(work: (scope: ProviderLedgerScope) => Promise<T>): Promise<T>;
+}

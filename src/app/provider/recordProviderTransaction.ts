@@ -1,0 +1,150 @@
+/**
+ * The shape every provider money call shares (bet, win, rollback, jackpot), in transfer mode:
+ *
+ *   1. A repeat of a stored (providerID, transactionID) is answered from its row: 11 with the original
+ *      id and balance-after, the remembered refusal, or 13 when the content differs.
+ *   2. Otherwise one database transaction: lock the player's wallet (this serialises every transaction
+ *      of the player, so round and free-spin facts cannot change underneath), let the type's rule
+ *      decide from facts read under that lock, move the balance, insert the ledger row, apply the
+ *      decision's side effects (round counters, free-spin counters), commit.
+ *   3. Racing twins meet at the unique index, exactly as in transferFunds.
+ */
+import { MeaningfulFields, judgeRepeat, requestHash } from '../../domain/idempotency';
+import { Minor } from '../../domain/money';
+import { Refusal, ResultCode, defaultMessage, refuse } from '../../domain/resultCodes';
+import { applyMovement } from '../../domain/wallet';
+import { ProviderCaller } from '../callers';
+import { MoneyAnswer } from '../wallet/answers';
+import { DuplicateTransactionIdError, LockedWallet, StoredTransaction } from '../wallet/walletStore';
+import { ProviderLedgerScope, ProviderLedgerStore, RoundKey } from './providerLedgerStore';
+import { PlayerSession } from './providerSession';
+
+export type ProviderTransactionType = 'bet' | 'win' | 'rollback' | 'jackpot';
+
+export interface ProviderCommand {
+  readonly provider: ProviderCaller;
+  readonly session: PlayerSession;
+  readonly type: ProviderTransactionType;
+  readonly transactionId: string;
+  readonly roundId: string;
+  readonly gameId: number;
+  readonly freeSpinId: string | null;
+  readonly refTransactionId: string | null;
+  /** The request's fields that make it "the same transaction" (besides type and player). */
+  readonly meaningful: MeaningfulFields;
+}
+
+export type Decision =
+  /** Refused and not stored: a corrected retry may succeed. */
+  | { readonly kind: 'refuse'; readonly refusal: Refusal }
+  /** Refused and stored, so that the retry gets the same refusal (insufficient funds). */
+  | { readonly kind: 'refuse-remembered'; readonly refusal: Refusal }
+  /** An answer decided from other stored rows (a second rollback of one bet), nothing stored. */
+  | { readonly kind: 'answer'; readonly answer: MoneyAnswer }
+  | {
+      readonly kind: 'apply';
+      /** The change of the wallet's balance (negative for a debit). */
+      readonly delta: Minor;
+      /** The amount listed in history: positive, 0 for a free-spin bet or a tombstone. */
+      readonly listedAmount: Minor;
+      readonly effects: (scope: ProviderLedgerScope) => Promise<void>;
+    };
+
+export type Decide = (scope: ProviderLedgerScope, wallet: LockedWallet, key: RoundKey) => Promise<Decision>;
+
+export async function recordProviderTransaction(
+  store: ProviderLedgerStore,
+  command: ProviderCommand,
+  decide: Decide,
+): Promise<MoneyAnswer> {
+  const { provider, session } = command;
+  const hash = requestHash({ ...command.meaningful, type: command.type, agent: session.agentId, userId: session.userId, currency: session.currency });
+  const stored = await store.findTransaction('provider', provider.id, command.transactionId);
+  if (stored) return answerRepeat(store, command, stored, hash);
+
+  const key: RoundKey = { providerId: provider.id, operatorId: session.operatorId, userId: session.userId, roundId: command.roundId };
+  try {
+    return await store.inProviderTransaction(async (scope): Promise<MoneyAnswer> => {
+      const wallet = await scope.lockWallet(session.operatorId, session.userId, session.currency);
+      if (!wallet) return refuse(ResultCode.PLAYER_NOT_FOUND, `player ${session.userId} has no ${session.currency} wallet`);
+      const decision = await decide(scope, wallet, key);
+      if (decision.kind === 'refuse') return { ...decision.refusal, balance: wallet.balance };
+      if (decision.kind === 'answer') return decision.answer;
+      const movement =
+        decision.kind === 'apply'
+          ? applyMovement(wallet.balance, decision.delta < 0n ? 'debit' : 'credit', (decision.delta < 0n ? -decision.delta : decision.delta) as Minor)
+          : null;
+      if (movement && !movement.applied) {
+        // The rule allowed it but the wallet cannot take it: a bet beyond the balance (7, remembered).
+        if (movement.refusal.code !== ResultCode.INSUFFICIENT_FUNDS) return { ...movement.refusal, balance: wallet.balance };
+        return recordRefusal(scope, command, hash, wallet, movement.refusal);
+      }
+      if (decision.kind === 'refuse-remembered') return recordRefusal(scope, command, hash, wallet, decision.refusal);
+      const balanceAfter = movement && movement.applied ? movement.balanceAfter : wallet.balance;
+      if (balanceAfter !== wallet.balance) await scope.setWalletBalance(wallet.id, wallet.balance, balanceAfter);
+      const platformTransactionId = await scope.insertTransaction({
+        ...rowBase(command, hash, wallet),
+        status: 'applied',
+        resultCode: ResultCode.OK,
+        amount: decision.listedAmount,
+        delta: decision.delta,
+        balanceAfter,
+      });
+      await decision.effects(scope);
+      return { code: ResultCode.OK, message: defaultMessage(ResultCode.OK), balance: balanceAfter, platformTransactionId };
+    });
+  } catch (error) {
+    if (!(error instanceof DuplicateTransactionIdError)) throw error;
+    const winner = await store.findTransaction('provider', provider.id, command.transactionId);
+    if (!winner) throw new Error(`transaction ${command.transactionId} reported as duplicate but not found`);
+    return answerRepeat(store, command, winner, hash);
+  }
+}
+
+function rowBase(command: ProviderCommand, hash: Buffer, wallet: LockedWallet) {
+  return {
+    origin: 'provider' as const,
+    originId: command.provider.id,
+    transactionId: command.transactionId,
+    requestHash: hash,
+    operatorId: command.session.operatorId,
+    walletId: wallet.id,
+    userId: command.session.userId,
+    currency: command.session.currency,
+    type: command.type,
+    providerId: command.provider.id,
+    gameId: command.gameId,
+    roundId: command.roundId,
+    freeSpinId: command.freeSpinId,
+    refTransactionId: command.refTransactionId,
+  };
+}
+
+async function recordRefusal(scope: ProviderLedgerScope, command: ProviderCommand, hash: Buffer, wallet: LockedWallet, refusal: Refusal): Promise<MoneyAnswer> {
+  await scope.insertTransaction({
+    ...rowBase(command, hash, wallet),
+    status: 'refused',
+    resultCode: refusal.code,
+    amount: 0n as Minor,
+    delta: 0n as Minor,
+    balanceAfter: wallet.balance,
+  });
+  return { ...refusal, balance: wallet.balance };
+}
+
+async function answerRepeat(store: ProviderLedgerStore, command: ProviderCommand, stored: StoredTransaction, hash: Buffer): Promise<MoneyAnswer> {
+  const { session } = command;
+  const current = () => store.walletBalance(session.operatorId, session.userId, session.currency);
+  if (judgeRepeat(stored.requestHash, hash) === 'conflict') {
+    return { ...refuse(ResultCode.TRANSACTION_CONFLICT, `transactionID ${command.transactionId} was already used for another request`), balance: await current() };
+  }
+  if (stored.status === 'refused') {
+    return { ...refuse(stored.resultCode as Refusal['code']), balance: await current() };
+  }
+  return {
+    code: ResultCode.DUPLICATE_TRANSACTION,
+    message: defaultMessage(ResultCode.DUPLICATE_TRANSACTION),
+    balance: stored.balanceAfter,
+    platformTransactionId: stored.platformTransactionId,
+  };
+}

@@ -1,0 +1,54 @@
+/** `/provider/v1/rollback` (PROTOCOL §5 "Rollbacks"): give a bet's stake back, or leave a tombstone. */
+import { Minor } from '../../domain/money';
+import { ResultCode, defaultMessage } from '../../domain/resultCodes';
+import { judgeRollback } from '../../domain/rounds';
+import { MoneyAnswer } from '../wallet/answers';
+import { ProviderLedgerStore } from './providerLedgerStore';
+import { ProviderCommand, recordProviderTransaction } from './recordProviderTransaction';
+
+export function rollbackBet(
+  store: ProviderLedgerStore,
+  command: Omit<ProviderCommand, 'type' | 'meaningful' | 'freeSpinId' | 'refTransactionId'> & { refTransactionId: string },
+): Promise<MoneyAnswer> {
+  const meaningful = { roundId: command.roundId, gameId: command.gameId, refTransactionId: command.refTransactionId };
+  const full = { ...command, type: 'rollback' as const, freeSpinId: null, meaningful };
+  return recordProviderTransaction(store, full, async (scope, _wallet, key) => {
+    const { provider, session } = command;
+    const bet = await scope.findProviderTransaction(provider.id, command.refTransactionId);
+    const previousRollback = await scope.findRollbackOf(provider.id, command.refTransactionId);
+    const round = await scope.lockRound(key);
+    const decision = judgeRollback({ bet, previousRollback, round, roundId: command.roundId, userId: session.userId });
+    switch (decision.kind) {
+      case 'refused':
+        return { kind: 'refuse', refusal: decision.refusal };
+      case 'already-rolled-back':
+        return {
+          kind: 'answer',
+          answer: {
+            code: ResultCode.DUPLICATE_TRANSACTION,
+            message: `${defaultMessage(ResultCode.DUPLICATE_TRANSACTION)}: bet ${command.refTransactionId} was already rolled back`,
+            balance: decision.original.balanceAfter,
+            platformTransactionId: decision.original.platformTransactionId,
+          },
+        };
+      case 'tombstone':
+        return { kind: 'apply', delta: 0n as Minor, listedAmount: 0n as Minor, effects: async () => undefined };
+      case 'reverse': {
+        const freeSpinId = decision.freeSpinId;
+        return {
+          kind: 'apply',
+          delta: decision.refund,
+          listedAmount: decision.refund,
+          effects: async (s) => {
+            if (round) await s.changeRound(round.id, { rolledBack: 1 });
+            if (freeSpinId !== null) {
+              // A rolled-back free bet gives its spin back to the player.
+              const slot = await s.lockFreeSpinSlot(session.operatorId, freeSpinId, session.userId, command.gameId);
+              if (slot && slot.spinsUsed !== null) await s.changeFreeSpinPlayer(slot.campaignId, session.userId, { spinsUsed: -1 });
+            }
+          },
+        };
+      }
+    }
+  });
+}

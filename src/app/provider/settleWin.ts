@@ -1,0 +1,44 @@
+/** `/provider/v1/win` (PROTOCOL §5 "Wins"): credit a round's win, optionally closing the round. */
+import { Minor } from '../../domain/money';
+import { judgeWin } from '../../domain/rounds';
+import { MoneyAnswer } from '../wallet/answers';
+import { ProviderLedgerStore } from './providerLedgerStore';
+import { ProviderCommand, recordProviderTransaction } from './recordProviderTransaction';
+
+export function settleWin(
+  store: ProviderLedgerStore,
+  command: Omit<ProviderCommand, 'type' | 'meaningful'>,
+  amount: Minor,
+  roundClosed: boolean,
+): Promise<MoneyAnswer> {
+  const meaningful = {
+    amount,
+    roundId: command.roundId,
+    gameId: command.gameId,
+    freeSpinId: command.freeSpinId,
+    refTransactionId: command.refTransactionId,
+    roundClosed,
+  };
+  return recordProviderTransaction(store, { ...command, type: 'win', meaningful }, async (scope, _wallet, key) => {
+    const { provider, session } = command;
+    const round = await scope.lockRound(key);
+    const ref = command.refTransactionId === null ? undefined : await scope.findProviderTransaction(provider.id, command.refTransactionId);
+    const refRolledBack = ref ? (await scope.findRollbackOf(provider.id, command.refTransactionId!)) !== null : false;
+    // A free-spin win needs no stored bet when the player was in that campaign, whatever its state now.
+    const slot = command.freeSpinId === null ? null : await scope.lockFreeSpinSlot(session.operatorId, command.freeSpinId, session.userId, command.gameId);
+    const freeSpinWin = slot !== null && slot.spinsUsed !== null;
+    const refusal = judgeWin({ round, gameId: command.gameId, userId: session.userId, roundId: command.roundId, ref, refRolledBack, freeSpinWin });
+    if (refusal) return { kind: 'refuse', refusal };
+    const closeReason = roundClosed ? 'round_closed' : undefined;
+    return {
+      kind: 'apply',
+      delta: amount,
+      listedAmount: amount,
+      effects: async (s) => {
+        if (round) await s.changeRound(round.id, { wins: 1, closeReason });
+        else await s.openRound(key, command.gameId, { wins: 1, closeReason });
+        if (freeSpinWin && slot) await s.changeFreeSpinPlayer(slot.campaignId, session.userId, { win: amount });
+      },
+    };
+  });
+}
