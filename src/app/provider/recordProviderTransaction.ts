@@ -9,13 +9,14 @@
  *      decision's side effects (round counters, free-spin counters), commit.
  *   3. Racing twins meet at the unique index, exactly as in transferFunds.
  */
-import { MeaningfulFields, judgeRepeat, requestHash } from '../../domain/idempotency';
+import { MeaningfulFields, requestHash } from '../../domain/idempotency';
 import { Minor } from '../../domain/money';
 import { Refusal, ResultCode, defaultMessage, refuse } from '../../domain/resultCodes';
 import { applyMovement } from '../../domain/wallet';
 import { ProviderCaller } from '../callers';
 import { MoneyAnswer } from '../wallet/answers';
-import { DuplicateTransactionIdError, LockedWallet, StoredTransaction } from '../wallet/walletStore';
+import { answerRepeat } from '../wallet/answerRepeat';
+import { DuplicateTransactionIdError, LockedWallet } from '../wallet/walletStore';
 import { ProviderLedgerScope, ProviderLedgerStore, RoundKey } from './providerLedgerStore';
 import { PlayerSession } from './providerSession';
 
@@ -59,8 +60,9 @@ export async function recordProviderTransaction(
 ): Promise<MoneyAnswer> {
   const { provider, session } = command;
   const hash = requestHash({ ...command.meaningful, type: command.type, agent: session.agentId, userId: session.userId, currency: session.currency });
+  const currentBalance = () => store.walletBalance(session.operatorId, session.userId, session.currency);
   const stored = await store.findTransaction('provider', provider.id, command.transactionId);
-  if (stored) return answerRepeat(store, command, stored, hash);
+  if (stored) return answerRepeat(stored, hash, command.transactionId, currentBalance);
 
   const key: RoundKey = { providerId: provider.id, operatorId: session.operatorId, userId: session.userId, roundId: command.roundId };
   try {
@@ -97,7 +99,7 @@ export async function recordProviderTransaction(
     if (!(error instanceof DuplicateTransactionIdError)) throw error;
     const winner = await store.findTransaction('provider', provider.id, command.transactionId);
     if (!winner) throw new Error(`transaction ${command.transactionId} reported as duplicate but not found`);
-    return answerRepeat(store, command, winner, hash);
+    return answerRepeat(winner, hash, command.transactionId, currentBalance);
   }
 }
 
@@ -130,21 +132,4 @@ async function recordRefusal(scope: ProviderLedgerScope, command: ProviderComman
     balanceAfter: wallet.balance,
   });
   return { ...refusal, balance: wallet.balance };
-}
-
-async function answerRepeat(store: ProviderLedgerStore, command: ProviderCommand, stored: StoredTransaction, hash: Buffer): Promise<MoneyAnswer> {
-  const { session } = command;
-  const current = () => store.walletBalance(session.operatorId, session.userId, session.currency);
-  if (judgeRepeat(stored.requestHash, hash) === 'conflict') {
-    return { ...refuse(ResultCode.TRANSACTION_CONFLICT, `transactionID ${command.transactionId} was already used for another request`), balance: await current() };
-  }
-  if (stored.status === 'refused') {
-    return { ...refuse(stored.resultCode as Refusal['code']), balance: await current() };
-  }
-  return {
-    code: ResultCode.DUPLICATE_TRANSACTION,
-    message: defaultMessage(ResultCode.DUPLICATE_TRANSACTION),
-    balance: stored.balanceAfter,
-    platformTransactionId: stored.platformTransactionId,
-  };
 }

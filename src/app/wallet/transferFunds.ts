@@ -8,14 +8,15 @@
  *   3. Two identical requests racing past step 1 meet at the unique index: the loser's insert fails,
  *      its transaction rolls back (its balance write with it), and it answers as a repeat.
  */
-import { requestHash, judgeRepeat } from '../../domain/idempotency';
+import { requestHash } from '../../domain/idempotency';
 import { Minor } from '../../domain/money';
 import { ResultCode, defaultMessage, refuse } from '../../domain/resultCodes';
 import { applyMovement } from '../../domain/wallet';
 import { requireTransferMode } from '../../domain/walletMode';
 import { OperatorCaller } from '../callers';
 import { MoneyAnswer } from './answers';
-import { DuplicateTransactionIdError, StoredTransaction, WalletStore } from './walletStore';
+import { answerRepeat } from './answerRepeat';
+import { DuplicateTransactionIdError, WalletStore } from './walletStore';
 
 export interface TransferCommand {
   readonly operator: OperatorCaller;
@@ -44,8 +45,9 @@ async function transferFunds(store: WalletStore, command: TransferCommand): Prom
   if (amount <= 0n) return refuse(ResultCode.INVALID_PARAMETERS, 'amount must be greater than 0');
 
   const hash = requestHash({ type: kind, userId, currency, amount });
+  const currentBalance = () => store.walletBalance(operator.id, userId, currency);
   const stored = await store.findTransaction('operator', operator.id, transactionId);
-  if (stored) return answerRepeat(store, command, stored, hash);
+  if (stored) return answerRepeat(stored, hash, transactionId, currentBalance);
 
   try {
     return await store.inTransaction(async (scope): Promise<MoneyAnswer> => {
@@ -80,34 +82,8 @@ async function transferFunds(store: WalletStore, command: TransferCommand): Prom
     if (!(error instanceof DuplicateTransactionIdError)) throw error;
     const winner = await store.findTransaction('operator', operator.id, transactionId);
     if (!winner) throw new Error(`transaction ${transactionId} reported as duplicate but not found`);
-    return answerRepeat(store, command, winner, hash);
+    return answerRepeat(winner, hash, transactionId, currentBalance);
   }
-}
-
-/** A repeat of a stored transaction: the original answer, or 13 when the content differs. */
-async function answerRepeat(
-  store: WalletStore,
-  command: TransferCommand,
-  stored: StoredTransaction,
-  hash: Buffer,
-): Promise<MoneyAnswer> {
-  const current = () => store.walletBalance(command.operator.id, command.userId, command.currency);
-  if (judgeRepeat(stored.requestHash, hash) === 'conflict') {
-    return {
-      ...refuse(ResultCode.TRANSACTION_CONFLICT, `transactionID ${command.transactionId} was already used for another ${stored.type === command.kind ? 'request' : stored.type}`),
-      balance: await current(),
-    };
-  }
-  if (stored.status === 'refused') {
-    // TigerBeetle's id_already_failed: a refused transaction stays refused, with today's balance.
-    return { ...refuse(stored.resultCode as typeof ResultCode.INSUFFICIENT_FUNDS), balance: await current() };
-  }
-  return {
-    code: ResultCode.DUPLICATE_TRANSACTION,
-    message: defaultMessage(ResultCode.DUPLICATE_TRANSACTION),
-    balance: stored.balanceAfter,
-    platformTransactionId: stored.platformTransactionId,
-  };
 }
 
 async function missingWallet(store: WalletStore, command: TransferCommand): Promise<MoneyAnswer> {
