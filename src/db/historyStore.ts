@@ -23,7 +23,7 @@ export class MysqlHistoryStore implements HistoryStore {
     if (filter.to !== undefined) add('t.created_at < ?', filter.to);
     if (filter.afterId !== undefined) add('t.id > ?', filter.afterId);
     const [rows] = await this.pool.query<RowDataPacket[]>(
-      `SELECT t.id, t.transaction_id, t.type, t.user_id, t.currency, t.amount_minor, t.balance_after_minor, t.created_at,
+      `SELECT t.id, t.platform_transaction_id, t.transaction_id, t.type, t.user_id, t.currency, t.amount_minor, t.balance_after_minor, t.created_at,
               t.round_id, t.game_id, t.free_spin_id, o.agent_id, p.provider_id AS provider_code
          FROM transactions t
          JOIN operators o ON o.id = t.operator_id
@@ -34,7 +34,8 @@ export class MysqlHistoryStore implements HistoryStore {
       [...params, filter.limit],
     );
     return rows.map((row) => ({
-      platformTransactionId: String(row.id),
+      rowId: String(row.id),
+      platformTransactionId: row.platform_transaction_id as string,
       transactionId: row.transaction_id as string,
       agentId: row.agent_id as string,
       type: row.type as TransactionType,

@@ -16,6 +16,7 @@ import {
   StoredRound,
 } from '../app/provider/providerLedgerStore';
 import { assertInvariant } from '../domain/wallet';
+import { newPlatformTransactionId } from '../domain/platformIds';
 import {
   DuplicateTransactionIdError,
   LockedWallet,
@@ -28,7 +29,7 @@ import {
 import { MysqlErrno, inMysqlTransaction, mysqlErrno } from './mysqlPool';
 
 interface TransactionRow extends RowDataPacket {
-  id: string;
+  platform_transaction_id: string;
   request_hash: Buffer;
   type: StoredTransaction['type'];
   status: StoredTransaction['status'];
@@ -42,14 +43,16 @@ interface TransactionRow extends RowDataPacket {
   game_id: number | null;
   free_spin_id: string | null;
   ref_transaction_id: string | null;
+  mirrored: number;
+  operator_balance_minor: string | null;
 }
 
-export const TRANSACTION_COLUMNS = `id, request_hash, type, status, result_code, wallet_id, user_id, currency, delta_minor,
+export const TRANSACTION_COLUMNS = `platform_transaction_id, mirrored, operator_balance_minor, request_hash, type, status, result_code, wallet_id, user_id, currency, delta_minor,
   balance_after_minor, round_id, game_id, free_spin_id, ref_transaction_id`;
 
 export function storedTransaction(row: TransactionRow): StoredTransaction {
   return {
-    platformTransactionId: String(row.id),
+    platformTransactionId: row.platform_transaction_id,
     requestHash: row.request_hash,
     type: row.type,
     status: row.status,
@@ -63,6 +66,8 @@ export function storedTransaction(row: TransactionRow): StoredTransaction {
     gameId: row.game_id,
     freeSpinId: row.free_spin_id,
     refTransactionId: row.ref_transaction_id,
+    mirrored: Boolean(row.mirrored),
+    operatorBalance: row.operator_balance_minor === null ? null : minor(row.operator_balance_minor),
   };
 }
 
@@ -156,22 +161,26 @@ class MysqlLedgerScope implements ProviderLedgerScope {
   }
 
   async insertTransaction(row: NewTransaction): Promise<string> {
+    const platformTransactionId = row.platformTransactionId ?? newPlatformTransactionId();
     try {
-      const [result] = await this.connection.query<ResultSetHeader>(
-        `INSERT INTO transactions (origin, origin_id, transaction_id, request_hash, operator_id, wallet_id, user_id,
-           currency, type, status, result_code, amount_minor, delta_minor, balance_after_minor, provider_id, game_id,
-           round_id, free_spin_id, ref_transaction_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      await this.connection.query(
+        `INSERT INTO transactions (platform_transaction_id, origin, origin_id, transaction_id, request_hash, operator_id,
+           wallet_id, user_id, currency, type, status, result_code, amount_minor, delta_minor, balance_after_minor,
+           provider_id, game_id, round_id, free_spin_id, ref_transaction_id, mirrored, operator_balance_minor, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
-          row.origin, row.originId, row.transactionId, row.requestHash, row.operatorId, row.walletId, row.userId,
-          row.currency, row.type, row.status, row.resultCode, row.amount, row.delta, row.balanceAfter,
-          row.providerId ?? null, row.gameId ?? null, row.roundId ?? null, row.freeSpinId ?? null,
-          row.refTransactionId ?? null, new Date(),
+          platformTransactionId, row.origin, row.originId, row.transactionId, row.requestHash, row.operatorId,
+          row.walletId, row.userId, row.currency, row.type, row.status, row.resultCode, row.amount, row.delta,
+          row.balanceAfter, row.providerId ?? null, row.gameId ?? null, row.roundId ?? null, row.freeSpinId ?? null,
+          row.refTransactionId ?? null, row.mirrored ?? false, row.operatorBalance ?? null, new Date(),
         ],
       );
-      return String(result.insertId);
+      return platformTransactionId;
     } catch (error) {
-      if (mysqlErrno(error) === MysqlErrno.DUPLICATE_ENTRY) throw new DuplicateTransactionIdError();
+      // Only the idempotency key means "a twin got here first"; any other duplicate is a bug.
+      if (mysqlErrno(error) === MysqlErrno.DUPLICATE_ENTRY && /transactions_idempotency_key/.test(String((error as Error).message))) {
+        throw new DuplicateTransactionIdError();
+      }
       throw error;
     }
   }

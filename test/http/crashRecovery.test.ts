@@ -65,14 +65,14 @@ test('SIGKILL during a burst, then restart: every acknowledged transaction is st
 
   // Every acknowledged success is stored with the balance-after it reported.
   const [rows] = await db.query<any[]>(
-    "SELECT transaction_id, id, status, balance_after_minor FROM transactions WHERE transaction_id LIKE 'burst-%'",
+    "SELECT transaction_id, platform_transaction_id, status, balance_after_minor FROM transactions WHERE transaction_id LIKE 'burst-%'",
   );
   const stored = new Map(rows.map((r) => [r.transaction_id as string, r]));
   for (const s of acknowledged) {
     const row = stored.get(s.body.transactionID as string);
     expect(row).toBeDefined();
     if (s.answer.code === 0) {
-      expect(String(row.id)).toBe(s.answer.platformTransactionID);
+      expect(row.platform_transaction_id).toBe(s.answer.platformTransactionID);
       expect(Number(row.balance_after_minor)).toBe(Math.round(s.answer.balance * 100));
     } else {
       expect(row.status).toBe('refused');

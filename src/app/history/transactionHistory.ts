@@ -20,6 +20,8 @@ export interface HistoryFilter {
 }
 
 export interface HistoryEntry {
+  /** Internal row id: the paging position, never shown. */
+  readonly rowId: string;
   readonly platformTransactionId: string;
   readonly transactionId: string;
   readonly agentId: string;
@@ -67,5 +69,5 @@ export async function listTransactions(store: HistoryStore, filter: HistoryFilte
   const rows = await store.search({ ...filter, limit: filter.limit + 1 });
   const entries = rows.slice(0, filter.limit);
   const last = entries[entries.length - 1];
-  return { entries, nextCursor: rows.length > filter.limit && last ? encodeCursor(last.platformTransactionId) : null };
+  return { entries, nextCursor: rows.length > filter.limit && last ? encodeCursor(last.rowId) : null };
 }

@@ -4,16 +4,25 @@ import { Minor } from '../../domain/money';
 import { judgeBet } from '../../domain/rounds';
 import { MoneyAnswer } from '../wallet/answers';
 import { ProviderLedgerStore } from './providerLedgerStore';
-import { ProviderCommand, recordProviderTransaction } from './recordProviderTransaction';
+import { Decide, ProviderCommand, recordProviderTransaction } from './recordProviderTransaction';
 
-export function placeBet(
-  store: ProviderLedgerStore,
-  command: Omit<ProviderCommand, 'type' | 'meaningful' | 'refTransactionId'>,
-  amount: Minor,
-  now: () => Date = () => new Date(),
-): Promise<MoneyAnswer> {
-  const meaningful = { amount, roundId: command.roundId, gameId: command.gameId, freeSpinId: command.freeSpinId };
-  return recordProviderTransaction(store, { ...command, type: 'bet', refTransactionId: null, meaningful }, async (scope, _wallet, key) => {
+export type BetInput = Omit<ProviderCommand, 'type' | 'meaningful' | 'refTransactionId'>;
+
+export function betCommand(input: BetInput, amount: Minor): ProviderCommand {
+  const meaningful = { amount, roundId: input.roundId, gameId: input.gameId, freeSpinId: input.freeSpinId };
+  return { ...input, type: 'bet', refTransactionId: null, meaningful };
+}
+
+export function placeBet(store: ProviderLedgerStore, input: BetInput, amount: Minor): Promise<MoneyAnswer> {
+  return recordProviderTransaction(store, betCommand(input, amount), decideBet(input, amount));
+}
+
+/**
+ * The bet rule: tombstone, round, then either one free spin of the campaign (no money moves) or a debit
+ * of the stake. In seamless mode the debit is the operator's Withdraw; the decision is the same.
+ */
+export function decideBet(command: BetInput, amount: Minor, now: () => Date = () => new Date()): Decide {
+  return async (scope, key) => {
     const tombstone = (await scope.findRollbackOf(command.provider.id, command.transactionId)) !== null;
     const round = await scope.lockRound(key);
     const refusal = judgeBet({ round, tombstone, gameId: command.gameId });
@@ -45,5 +54,5 @@ export function placeBet(
       };
     }
     return { kind: 'apply', delta: -amount as Minor, listedAmount: amount, effects: countBet };
-  });
+  };
 }

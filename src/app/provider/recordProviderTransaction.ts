@@ -51,7 +51,17 @@ export type Decision =
       readonly effects: (scope: ProviderLedgerScope) => Promise<void>;
     };
 
-export type Decide = (scope: ProviderLedgerScope, wallet: LockedWallet, key: RoundKey) => Promise<Decision>;
+export type Decide = (scope: ProviderLedgerScope, key: RoundKey) => Promise<Decision>;
+
+/** The same hash in both modes, so a transaction means the same whatever the operator's mode. */
+export function providerRequestHash(command: ProviderCommand): Buffer {
+  const { session } = command;
+  return requestHash({ ...command.meaningful, type: command.type, agent: session.agentId, userId: session.userId, currency: session.currency });
+}
+
+export function roundKeyOf(command: ProviderCommand): RoundKey {
+  return { providerId: command.provider.id, operatorId: command.session.operatorId, userId: command.session.userId, roundId: command.roundId };
+}
 
 export async function recordProviderTransaction(
   store: ProviderLedgerStore,
@@ -59,17 +69,17 @@ export async function recordProviderTransaction(
   decide: Decide,
 ): Promise<MoneyAnswer> {
   const { provider, session } = command;
-  const hash = requestHash({ ...command.meaningful, type: command.type, agent: session.agentId, userId: session.userId, currency: session.currency });
+  const hash = providerRequestHash(command);
   const currentBalance = () => store.walletBalance(session.operatorId, session.userId, session.currency);
   const stored = await store.findTransaction('provider', provider.id, command.transactionId);
   if (stored) return answerRepeat(stored, hash, command.transactionId, currentBalance);
 
-  const key: RoundKey = { providerId: provider.id, operatorId: session.operatorId, userId: session.userId, roundId: command.roundId };
+  const key = roundKeyOf(command);
   try {
     return await store.inProviderTransaction(async (scope): Promise<MoneyAnswer> => {
       const wallet = await scope.lockWallet(session.operatorId, session.userId, session.currency);
       if (!wallet) return refuse(ResultCode.PLAYER_NOT_FOUND, `player ${session.userId} has no ${session.currency} wallet`);
-      const decision = await decide(scope, wallet, key);
+      const decision = await decide(scope, key);
       if (decision.kind === 'refuse') return { ...decision.refusal, balance: wallet.balance };
       if (decision.kind === 'answer') return decision.answer;
       const movement =

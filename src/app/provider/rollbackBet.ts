@@ -4,15 +4,22 @@ import { ResultCode, defaultMessage } from '../../domain/resultCodes';
 import { judgeRollback } from '../../domain/rounds';
 import { MoneyAnswer } from '../wallet/answers';
 import { ProviderLedgerStore } from './providerLedgerStore';
-import { ProviderCommand, recordProviderTransaction } from './recordProviderTransaction';
+import { Decide, ProviderCommand, recordProviderTransaction } from './recordProviderTransaction';
 
-export function rollbackBet(
-  store: ProviderLedgerStore,
-  command: Omit<ProviderCommand, 'type' | 'meaningful' | 'freeSpinId' | 'refTransactionId'> & { refTransactionId: string },
-): Promise<MoneyAnswer> {
-  const meaningful = { roundId: command.roundId, gameId: command.gameId, refTransactionId: command.refTransactionId };
-  const full = { ...command, type: 'rollback' as const, freeSpinId: null, meaningful };
-  return recordProviderTransaction(store, full, async (scope, _wallet, key) => {
+export type RollbackInput = Omit<ProviderCommand, 'type' | 'meaningful' | 'freeSpinId' | 'refTransactionId'> & { refTransactionId: string };
+
+export function rollbackCommand(input: RollbackInput): ProviderCommand {
+  const meaningful = { roundId: input.roundId, gameId: input.gameId, refTransactionId: input.refTransactionId };
+  return { ...input, type: 'rollback', freeSpinId: null, meaningful };
+}
+
+export function rollbackBet(store: ProviderLedgerStore, input: RollbackInput): Promise<MoneyAnswer> {
+  return recordProviderTransaction(store, rollbackCommand(input), decideRollback(input));
+}
+
+/** The rollback rule: reverse a bet of this round and player, leave a tombstone for an unknown one. */
+export function decideRollback(command: RollbackInput): Decide {
+  return async (scope, key) => {
     const { provider, session } = command;
     const bet = await scope.findProviderTransaction(provider.id, command.refTransactionId);
     const previousRollback = await scope.findRollbackOf(provider.id, command.refTransactionId);
@@ -50,5 +57,5 @@ export function rollbackBet(
         };
       }
     }
-  });
+  };
 }

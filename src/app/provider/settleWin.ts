@@ -3,23 +3,29 @@ import { Minor } from '../../domain/money';
 import { judgeWin } from '../../domain/rounds';
 import { MoneyAnswer } from '../wallet/answers';
 import { ProviderLedgerStore } from './providerLedgerStore';
-import { ProviderCommand, recordProviderTransaction } from './recordProviderTransaction';
+import { Decide, ProviderCommand, recordProviderTransaction } from './recordProviderTransaction';
 
-export function settleWin(
-  store: ProviderLedgerStore,
-  command: Omit<ProviderCommand, 'type' | 'meaningful'>,
-  amount: Minor,
-  roundClosed: boolean,
-): Promise<MoneyAnswer> {
+export type WinInput = Omit<ProviderCommand, 'type' | 'meaningful'>;
+
+export function winCommand(input: WinInput, amount: Minor, roundClosed: boolean): ProviderCommand {
   const meaningful = {
     amount,
-    roundId: command.roundId,
-    gameId: command.gameId,
-    freeSpinId: command.freeSpinId,
-    refTransactionId: command.refTransactionId,
+    roundId: input.roundId,
+    gameId: input.gameId,
+    freeSpinId: input.freeSpinId,
+    refTransactionId: input.refTransactionId,
     roundClosed,
   };
-  return recordProviderTransaction(store, { ...command, type: 'win', meaningful }, async (scope, _wallet, key) => {
+  return { ...input, type: 'win', meaningful };
+}
+
+export function settleWin(store: ProviderLedgerStore, input: WinInput, amount: Minor, roundClosed: boolean): Promise<MoneyAnswer> {
+  return recordProviderTransaction(store, winCommand(input, amount, roundClosed), decideWin(input, amount, roundClosed));
+}
+
+/** The win rule: a stored bet of this round and game (or a free-spin campaign of the player), not rolled back, round open. */
+export function decideWin(command: WinInput, amount: Minor, roundClosed: boolean): Decide {
+  return async (scope, key) => {
     const { provider, session } = command;
     const round = await scope.lockRound(key);
     const ref = command.refTransactionId === null ? undefined : await scope.findProviderTransaction(provider.id, command.refTransactionId);
@@ -40,5 +46,5 @@ export function settleWin(
         if (freeSpinWin && slot) await s.changeFreeSpinPlayer(slot.campaignId, session.userId, { win: amount });
       },
     };
-  });
+  };
 }

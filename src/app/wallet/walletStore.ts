@@ -22,6 +22,8 @@ export interface StoredTransaction {
   readonly gameId: number | null;
   readonly freeSpinId: string | null;
   readonly refTransactionId: string | null;
+  readonly mirrored: boolean;
+  readonly operatorBalance: Minor | null;
 }
 
 export interface LockedWallet {
@@ -30,6 +32,8 @@ export interface LockedWallet {
 }
 
 export interface NewTransaction {
+  /** Chosen by the caller when it must be known before the row exists (seamless Withdraw). */
+  readonly platformTransactionId?: string;
   readonly origin: TransactionOrigin;
   readonly originId: number;
   readonly transactionId: string;
@@ -50,6 +54,9 @@ export interface NewTransaction {
   readonly roundId?: string | null;
   readonly freeSpinId?: string | null;
   readonly refTransactionId?: string | null;
+  /** Seamless mode: the row mirrors the operator's wallet; the balance it reported, when known. */
+  readonly mirrored?: boolean;
+  readonly operatorBalance?: Minor | null;
 }
 
 /** Raised by `insertTransaction` when the idempotency index already holds that id. */

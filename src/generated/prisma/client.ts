@@ -103,3 +103,14 @@ export type FreeSpinPlayer = Prisma.FreeSpinPlayerModel
  * 
  */
 export type FreeSpinGame = Prisma.FreeSpinGameModel
+/**
+ * Model CallbackDelivery
+ * A callback to an operator's wallet (seamless mode) and its delivery state: the outbox. Written in
+ * the same database transaction as the ledger row it reports; mutable, unlike the ledger.
+ */
+export type CallbackDelivery = Prisma.CallbackDeliveryModel
+/**
+ * Model OperatorBalance
+ * The last balance an operator's wallet reported for a player (what code 17 answers carry).
+ */
+export type OperatorBalance = Prisma.OperatorBalanceModel

@@ -402,6 +402,40 @@ export type DateTimeNullableWithAggregatesFilter<$PrismaModel = never> = {
   _max?: Prisma.NestedDateTimeNullableFilter<$PrismaModel>
 }
 
+export type EnumCallbackKindFilter<$PrismaModel = never> = {
+  equals?: $Enums.CallbackKind | Prisma.EnumCallbackKindFieldRefInput<$PrismaModel>
+  in?: $Enums.CallbackKind[]
+  notIn?: $Enums.CallbackKind[]
+  not?: Prisma.NestedEnumCallbackKindFilter<$PrismaModel> | $Enums.CallbackKind
+}
+
+export type EnumDeliveryStatusFilter<$PrismaModel = never> = {
+  equals?: $Enums.DeliveryStatus | Prisma.EnumDeliveryStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.DeliveryStatus[]
+  notIn?: $Enums.DeliveryStatus[]
+  not?: Prisma.NestedEnumDeliveryStatusFilter<$PrismaModel> | $Enums.DeliveryStatus
+}
+
+export type EnumCallbackKindWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.CallbackKind | Prisma.EnumCallbackKindFieldRefInput<$PrismaModel>
+  in?: $Enums.CallbackKind[]
+  notIn?: $Enums.CallbackKind[]
+  not?: Prisma.NestedEnumCallbackKindWithAggregatesFilter<$PrismaModel> | $Enums.CallbackKind
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumCallbackKindFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumCallbackKindFilter<$PrismaModel>
+}
+
+export type EnumDeliveryStatusWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.DeliveryStatus | Prisma.EnumDeliveryStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.DeliveryStatus[]
+  notIn?: $Enums.DeliveryStatus[]
+  not?: Prisma.NestedEnumDeliveryStatusWithAggregatesFilter<$PrismaModel> | $Enums.DeliveryStatus
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumDeliveryStatusFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumDeliveryStatusFilter<$PrismaModel>
+}
+
 export type NestedIntFilter<$PrismaModel = never> = {
   equals?: number | Prisma.IntFieldRefInput<$PrismaModel>
   in?: number[]
@@ -805,6 +839,40 @@ export type NestedDateTimeNullableWithAggregatesFilter<$PrismaModel = never> = {
   _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
   _min?: Prisma.NestedDateTimeNullableFilter<$PrismaModel>
   _max?: Prisma.NestedDateTimeNullableFilter<$PrismaModel>
+}
+
+export type NestedEnumCallbackKindFilter<$PrismaModel = never> = {
+  equals?: $Enums.CallbackKind | Prisma.EnumCallbackKindFieldRefInput<$PrismaModel>
+  in?: $Enums.CallbackKind[]
+  notIn?: $Enums.CallbackKind[]
+  not?: Prisma.NestedEnumCallbackKindFilter<$PrismaModel> | $Enums.CallbackKind
+}
+
+export type NestedEnumDeliveryStatusFilter<$PrismaModel = never> = {
+  equals?: $Enums.DeliveryStatus | Prisma.EnumDeliveryStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.DeliveryStatus[]
+  notIn?: $Enums.DeliveryStatus[]
+  not?: Prisma.NestedEnumDeliveryStatusFilter<$PrismaModel> | $Enums.DeliveryStatus
+}
+
+export type NestedEnumCallbackKindWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.CallbackKind | Prisma.EnumCallbackKindFieldRefInput<$PrismaModel>
+  in?: $Enums.CallbackKind[]
+  notIn?: $Enums.CallbackKind[]
+  not?: Prisma.NestedEnumCallbackKindWithAggregatesFilter<$PrismaModel> | $Enums.CallbackKind
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumCallbackKindFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumCallbackKindFilter<$PrismaModel>
+}
+
+export type NestedEnumDeliveryStatusWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.DeliveryStatus | Prisma.EnumDeliveryStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.DeliveryStatus[]
+  notIn?: $Enums.DeliveryStatus[]
+  not?: Prisma.NestedEnumDeliveryStatusWithAggregatesFilter<$PrismaModel> | $Enums.DeliveryStatus
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumDeliveryStatusFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumDeliveryStatusFilter<$PrismaModel>
 }
 
 

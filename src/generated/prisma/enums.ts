@@ -60,3 +60,23 @@ export const RoundStatus = {
 } as const
 
 export type RoundStatus = (typeof RoundStatus)[keyof typeof RoundStatus]
+
+
+export const CallbackKind = {
+  withdraw: 'withdraw',
+  deposit: 'deposit',
+  rollback: 'rollback'
+} as const
+
+export type CallbackKind = (typeof CallbackKind)[keyof typeof CallbackKind]
+
+
+export const DeliveryStatus = {
+  sending: 'sending',
+  pending: 'pending',
+  delivered: 'delivered',
+  refused: 'refused',
+  failed: 'failed'
+} as const
+
+export type DeliveryStatus = (typeof DeliveryStatus)[keyof typeof DeliveryStatus]

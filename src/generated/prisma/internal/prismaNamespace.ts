@@ -408,7 +408,9 @@ export const ModelName = {
   Round: 'Round',
   FreeSpinCampaign: 'FreeSpinCampaign',
   FreeSpinPlayer: 'FreeSpinPlayer',
-  FreeSpinGame: 'FreeSpinGame'
+  FreeSpinGame: 'FreeSpinGame',
+  CallbackDelivery: 'CallbackDelivery',
+  OperatorBalance: 'OperatorBalance'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -424,7 +426,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "adminUser" | "auditEntry" | "operator" | "provider" | "player" | "wallet" | "ledgerTransaction" | "game" | "round" | "freeSpinCampaign" | "freeSpinPlayer" | "freeSpinGame"
+    modelProps: "adminUser" | "auditEntry" | "operator" | "provider" | "player" | "wallet" | "ledgerTransaction" | "game" | "round" | "freeSpinCampaign" | "freeSpinPlayer" | "freeSpinGame" | "callbackDelivery" | "operatorBalance"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1220,6 +1222,138 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    CallbackDelivery: {
+      payload: Prisma.$CallbackDeliveryPayload<ExtArgs>
+      fields: Prisma.CallbackDeliveryFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.CallbackDeliveryFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CallbackDeliveryPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.CallbackDeliveryFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CallbackDeliveryPayload>
+        }
+        findFirst: {
+          args: Prisma.CallbackDeliveryFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CallbackDeliveryPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.CallbackDeliveryFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CallbackDeliveryPayload>
+        }
+        findMany: {
+          args: Prisma.CallbackDeliveryFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CallbackDeliveryPayload>[]
+        }
+        create: {
+          args: Prisma.CallbackDeliveryCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CallbackDeliveryPayload>
+        }
+        createMany: {
+          args: Prisma.CallbackDeliveryCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.CallbackDeliveryDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CallbackDeliveryPayload>
+        }
+        update: {
+          args: Prisma.CallbackDeliveryUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CallbackDeliveryPayload>
+        }
+        deleteMany: {
+          args: Prisma.CallbackDeliveryDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.CallbackDeliveryUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.CallbackDeliveryUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CallbackDeliveryPayload>
+        }
+        aggregate: {
+          args: Prisma.CallbackDeliveryAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateCallbackDelivery>
+        }
+        groupBy: {
+          args: Prisma.CallbackDeliveryGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CallbackDeliveryGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.CallbackDeliveryCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CallbackDeliveryCountAggregateOutputType> | number
+        }
+      }
+    }
+    OperatorBalance: {
+      payload: Prisma.$OperatorBalancePayload<ExtArgs>
+      fields: Prisma.OperatorBalanceFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.OperatorBalanceFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OperatorBalancePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.OperatorBalanceFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OperatorBalancePayload>
+        }
+        findFirst: {
+          args: Prisma.OperatorBalanceFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OperatorBalancePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.OperatorBalanceFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OperatorBalancePayload>
+        }
+        findMany: {
+          args: Prisma.OperatorBalanceFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OperatorBalancePayload>[]
+        }
+        create: {
+          args: Prisma.OperatorBalanceCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OperatorBalancePayload>
+        }
+        createMany: {
+          args: Prisma.OperatorBalanceCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.OperatorBalanceDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OperatorBalancePayload>
+        }
+        update: {
+          args: Prisma.OperatorBalanceUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OperatorBalancePayload>
+        }
+        deleteMany: {
+          args: Prisma.OperatorBalanceDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.OperatorBalanceUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.OperatorBalanceUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OperatorBalancePayload>
+        }
+        aggregate: {
+          args: Prisma.OperatorBalanceAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateOperatorBalance>
+        }
+        groupBy: {
+          args: Prisma.OperatorBalanceGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.OperatorBalanceGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.OperatorBalanceCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.OperatorBalanceCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -1341,6 +1475,7 @@ export type WalletScalarFieldEnum = (typeof WalletScalarFieldEnum)[keyof typeof 
 
 export const LedgerTransactionScalarFieldEnum = {
   id: 'id',
+  platformTransactionId: 'platformTransactionId',
   origin: 'origin',
   originId: 'originId',
   transactionId: 'transactionId',
@@ -1360,6 +1495,8 @@ export const LedgerTransactionScalarFieldEnum = {
   roundId: 'roundId',
   freeSpinId: 'freeSpinId',
   refTransactionId: 'refTransactionId',
+  mirrored: 'mirrored',
+  operatorBalanceMinor: 'operatorBalanceMinor',
   createdAt: 'createdAt'
 } as const
 
@@ -1433,6 +1570,39 @@ export const FreeSpinGameScalarFieldEnum = {
 } as const
 
 export type FreeSpinGameScalarFieldEnum = (typeof FreeSpinGameScalarFieldEnum)[keyof typeof FreeSpinGameScalarFieldEnum]
+
+
+export const CallbackDeliveryScalarFieldEnum = {
+  id: 'id',
+  operatorId: 'operatorId',
+  kind: 'kind',
+  platformTransactionId: 'platformTransactionId',
+  providerId: 'providerId',
+  transactionId: 'transactionId',
+  payload: 'payload',
+  status: 'status',
+  attempts: 'attempts',
+  maxAttempts: 'maxAttempts',
+  lastError: 'lastError',
+  nextAttemptAt: 'nextAttemptAt',
+  operatorBalanceMinor: 'operatorBalanceMinor',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt',
+  deliveredAt: 'deliveredAt'
+} as const
+
+export type CallbackDeliveryScalarFieldEnum = (typeof CallbackDeliveryScalarFieldEnum)[keyof typeof CallbackDeliveryScalarFieldEnum]
+
+
+export const OperatorBalanceScalarFieldEnum = {
+  operatorId: 'operatorId',
+  userId: 'userId',
+  currency: 'currency',
+  balanceMinor: 'balanceMinor',
+  updatedAt: 'updatedAt'
+} as const
+
+export type OperatorBalanceScalarFieldEnum = (typeof OperatorBalanceScalarFieldEnum)[keyof typeof OperatorBalanceScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -1510,6 +1680,7 @@ export type WalletOrderByRelevanceFieldEnum = (typeof WalletOrderByRelevanceFiel
 
 
 export const LedgerTransactionOrderByRelevanceFieldEnum = {
+  platformTransactionId: 'platformTransactionId',
   transactionId: 'transactionId',
   userId: 'userId',
   currency: 'currency',
@@ -1551,6 +1722,24 @@ export const FreeSpinPlayerOrderByRelevanceFieldEnum = {
 } as const
 
 export type FreeSpinPlayerOrderByRelevanceFieldEnum = (typeof FreeSpinPlayerOrderByRelevanceFieldEnum)[keyof typeof FreeSpinPlayerOrderByRelevanceFieldEnum]
+
+
+export const CallbackDeliveryOrderByRelevanceFieldEnum = {
+  platformTransactionId: 'platformTransactionId',
+  transactionId: 'transactionId',
+  payload: 'payload',
+  lastError: 'lastError'
+} as const
+
+export type CallbackDeliveryOrderByRelevanceFieldEnum = (typeof CallbackDeliveryOrderByRelevanceFieldEnum)[keyof typeof CallbackDeliveryOrderByRelevanceFieldEnum]
+
+
+export const OperatorBalanceOrderByRelevanceFieldEnum = {
+  userId: 'userId',
+  currency: 'currency'
+} as const
+
+export type OperatorBalanceOrderByRelevanceFieldEnum = (typeof OperatorBalanceOrderByRelevanceFieldEnum)[keyof typeof OperatorBalanceOrderByRelevanceFieldEnum]
 
 
 
@@ -1647,6 +1836,20 @@ export type DecimalFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel,
  * Reference to a field of type 'RoundStatus'
  */
 export type EnumRoundStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'RoundStatus'>
+    
+
+
+/**
+ * Reference to a field of type 'CallbackKind'
+ */
+export type EnumCallbackKindFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'CallbackKind'>
+    
+
+
+/**
+ * Reference to a field of type 'DeliveryStatus'
+ */
+export type EnumDeliveryStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'DeliveryStatus'>
     
 
 
@@ -1819,6 +2022,8 @@ export type GlobalOmitConfig = {
   freeSpinCampaign?: Prisma.FreeSpinCampaignOmit
   freeSpinPlayer?: Prisma.FreeSpinPlayerOmit
   freeSpinGame?: Prisma.FreeSpinGameOmit
+  callbackDelivery?: Prisma.CallbackDeliveryOmit
+  operatorBalance?: Prisma.OperatorBalanceOmit
 }
 
 /* Types for Logging */

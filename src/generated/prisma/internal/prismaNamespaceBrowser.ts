@@ -62,7 +62,9 @@ export const ModelName = {
   Round: 'Round',
   FreeSpinCampaign: 'FreeSpinCampaign',
   FreeSpinPlayer: 'FreeSpinPlayer',
-  FreeSpinGame: 'FreeSpinGame'
+  FreeSpinGame: 'FreeSpinGame',
+  CallbackDelivery: 'CallbackDelivery',
+  OperatorBalance: 'OperatorBalance'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -163,6 +165,7 @@ export type WalletScalarFieldEnum = (typeof WalletScalarFieldEnum)[keyof typeof 
 
 export const LedgerTransactionScalarFieldEnum = {
   id: 'id',
+  platformTransactionId: 'platformTransactionId',
   origin: 'origin',
   originId: 'originId',
   transactionId: 'transactionId',
@@ -182,6 +185,8 @@ export const LedgerTransactionScalarFieldEnum = {
   roundId: 'roundId',
   freeSpinId: 'freeSpinId',
   refTransactionId: 'refTransactionId',
+  mirrored: 'mirrored',
+  operatorBalanceMinor: 'operatorBalanceMinor',
   createdAt: 'createdAt'
 } as const
 
@@ -255,6 +260,39 @@ export const FreeSpinGameScalarFieldEnum = {
 } as const
 
 export type FreeSpinGameScalarFieldEnum = (typeof FreeSpinGameScalarFieldEnum)[keyof typeof FreeSpinGameScalarFieldEnum]
+
+
+export const CallbackDeliveryScalarFieldEnum = {
+  id: 'id',
+  operatorId: 'operatorId',
+  kind: 'kind',
+  platformTransactionId: 'platformTransactionId',
+  providerId: 'providerId',
+  transactionId: 'transactionId',
+  payload: 'payload',
+  status: 'status',
+  attempts: 'attempts',
+  maxAttempts: 'maxAttempts',
+  lastError: 'lastError',
+  nextAttemptAt: 'nextAttemptAt',
+  operatorBalanceMinor: 'operatorBalanceMinor',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt',
+  deliveredAt: 'deliveredAt'
+} as const
+
+export type CallbackDeliveryScalarFieldEnum = (typeof CallbackDeliveryScalarFieldEnum)[keyof typeof CallbackDeliveryScalarFieldEnum]
+
+
+export const OperatorBalanceScalarFieldEnum = {
+  operatorId: 'operatorId',
+  userId: 'userId',
+  currency: 'currency',
+  balanceMinor: 'balanceMinor',
+  updatedAt: 'updatedAt'
+} as const
+
+export type OperatorBalanceScalarFieldEnum = (typeof OperatorBalanceScalarFieldEnum)[keyof typeof OperatorBalanceScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -332,6 +370,7 @@ export type WalletOrderByRelevanceFieldEnum = (typeof WalletOrderByRelevanceFiel
 
 
 export const LedgerTransactionOrderByRelevanceFieldEnum = {
+  platformTransactionId: 'platformTransactionId',
   transactionId: 'transactionId',
   userId: 'userId',
   currency: 'currency',
@@ -373,4 +412,22 @@ export const FreeSpinPlayerOrderByRelevanceFieldEnum = {
 } as const
 
 export type FreeSpinPlayerOrderByRelevanceFieldEnum = (typeof FreeSpinPlayerOrderByRelevanceFieldEnum)[keyof typeof FreeSpinPlayerOrderByRelevanceFieldEnum]
+
+
+export const CallbackDeliveryOrderByRelevanceFieldEnum = {
+  platformTransactionId: 'platformTransactionId',
+  transactionId: 'transactionId',
+  payload: 'payload',
+  lastError: 'lastError'
+} as const
+
+export type CallbackDeliveryOrderByRelevanceFieldEnum = (typeof CallbackDeliveryOrderByRelevanceFieldEnum)[keyof typeof CallbackDeliveryOrderByRelevanceFieldEnum]
+
+
+export const OperatorBalanceOrderByRelevanceFieldEnum = {
+  userId: 'userId',
+  currency: 'currency'
+} as const
+
+export type OperatorBalanceOrderByRelevanceFieldEnum = (typeof OperatorBalanceOrderByRelevanceFieldEnum)[keyof typeof OperatorBalanceOrderByRelevanceFieldEnum]
 

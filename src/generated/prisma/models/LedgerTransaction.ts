@@ -39,6 +39,7 @@ export type LedgerTransactionAvgAggregateOutputType = {
   balanceAfterMinor: number | null
   providerId: number | null
   gameId: number | null
+  operatorBalanceMinor: number | null
 }
 
 export type LedgerTransactionSumAggregateOutputType = {
@@ -52,10 +53,12 @@ export type LedgerTransactionSumAggregateOutputType = {
   balanceAfterMinor: bigint | null
   providerId: number | null
   gameId: number | null
+  operatorBalanceMinor: bigint | null
 }
 
 export type LedgerTransactionMinAggregateOutputType = {
   id: bigint | null
+  platformTransactionId: string | null
   origin: $Enums.TransactionOrigin | null
   originId: number | null
   transactionId: string | null
@@ -75,11 +78,14 @@ export type LedgerTransactionMinAggregateOutputType = {
   roundId: string | null
   freeSpinId: string | null
   refTransactionId: string | null
+  mirrored: boolean | null
+  operatorBalanceMinor: bigint | null
   createdAt: Date | null
 }
 
 export type LedgerTransactionMaxAggregateOutputType = {
   id: bigint | null
+  platformTransactionId: string | null
   origin: $Enums.TransactionOrigin | null
   originId: number | null
   transactionId: string | null
@@ -99,11 +105,14 @@ export type LedgerTransactionMaxAggregateOutputType = {
   roundId: string | null
   freeSpinId: string | null
   refTransactionId: string | null
+  mirrored: boolean | null
+  operatorBalanceMinor: bigint | null
   createdAt: Date | null
 }
 
 export type LedgerTransactionCountAggregateOutputType = {
   id: number
+  platformTransactionId: number
   origin: number
   originId: number
   transactionId: number
@@ -123,6 +132,8 @@ export type LedgerTransactionCountAggregateOutputType = {
   roundId: number
   freeSpinId: number
   refTransactionId: number
+  mirrored: number
+  operatorBalanceMinor: number
   createdAt: number
   _all: number
 }
@@ -139,6 +150,7 @@ export type LedgerTransactionAvgAggregateInputType = {
   balanceAfterMinor?: true
   providerId?: true
   gameId?: true
+  operatorBalanceMinor?: true
 }
 
 export type LedgerTransactionSumAggregateInputType = {
@@ -152,10 +164,12 @@ export type LedgerTransactionSumAggregateInputType = {
   balanceAfterMinor?: true
   providerId?: true
   gameId?: true
+  operatorBalanceMinor?: true
 }
 
 export type LedgerTransactionMinAggregateInputType = {
   id?: true
+  platformTransactionId?: true
   origin?: true
   originId?: true
   transactionId?: true
@@ -175,11 +189,14 @@ export type LedgerTransactionMinAggregateInputType = {
   roundId?: true
   freeSpinId?: true
   refTransactionId?: true
+  mirrored?: true
+  operatorBalanceMinor?: true
   createdAt?: true
 }
 
 export type LedgerTransactionMaxAggregateInputType = {
   id?: true
+  platformTransactionId?: true
   origin?: true
   originId?: true
   transactionId?: true
@@ -199,11 +216,14 @@ export type LedgerTransactionMaxAggregateInputType = {
   roundId?: true
   freeSpinId?: true
   refTransactionId?: true
+  mirrored?: true
+  operatorBalanceMinor?: true
   createdAt?: true
 }
 
 export type LedgerTransactionCountAggregateInputType = {
   id?: true
+  platformTransactionId?: true
   origin?: true
   originId?: true
   transactionId?: true
@@ -223,6 +243,8 @@ export type LedgerTransactionCountAggregateInputType = {
   roundId?: true
   freeSpinId?: true
   refTransactionId?: true
+  mirrored?: true
+  operatorBalanceMinor?: true
   createdAt?: true
   _all?: true
 }
@@ -315,6 +337,7 @@ export type LedgerTransactionGroupByArgs<ExtArgs extends runtime.Types.Extension
 
 export type LedgerTransactionGroupByOutputType = {
   id: bigint
+  platformTransactionId: string
   origin: $Enums.TransactionOrigin
   originId: number
   transactionId: string
@@ -334,6 +357,8 @@ export type LedgerTransactionGroupByOutputType = {
   roundId: string | null
   freeSpinId: string | null
   refTransactionId: string | null
+  mirrored: boolean
+  operatorBalanceMinor: bigint | null
   createdAt: Date
   _count: LedgerTransactionCountAggregateOutputType | null
   _avg: LedgerTransactionAvgAggregateOutputType | null
@@ -362,6 +387,7 @@ export type LedgerTransactionWhereInput = {
   OR?: Prisma.LedgerTransactionWhereInput[]
   NOT?: Prisma.LedgerTransactionWhereInput | Prisma.LedgerTransactionWhereInput[]
   id?: Prisma.BigIntFilter<"LedgerTransaction"> | bigint | number
+  platformTransactionId?: Prisma.StringFilter<"LedgerTransaction"> | string
   origin?: Prisma.EnumTransactionOriginFilter<"LedgerTransaction"> | $Enums.TransactionOrigin
   originId?: Prisma.IntFilter<"LedgerTransaction"> | number
   transactionId?: Prisma.StringFilter<"LedgerTransaction"> | string
@@ -381,11 +407,14 @@ export type LedgerTransactionWhereInput = {
   roundId?: Prisma.StringNullableFilter<"LedgerTransaction"> | string | null
   freeSpinId?: Prisma.StringNullableFilter<"LedgerTransaction"> | string | null
   refTransactionId?: Prisma.StringNullableFilter<"LedgerTransaction"> | string | null
+  mirrored?: Prisma.BoolFilter<"LedgerTransaction"> | boolean
+  operatorBalanceMinor?: Prisma.BigIntNullableFilter<"LedgerTransaction"> | bigint | number | null
   createdAt?: Prisma.DateTimeFilter<"LedgerTransaction"> | Date | string
 }
 
 export type LedgerTransactionOrderByWithRelationInput = {
   id?: Prisma.SortOrder
+  platformTransactionId?: Prisma.SortOrder
   origin?: Prisma.SortOrder
   originId?: Prisma.SortOrder
   transactionId?: Prisma.SortOrder
@@ -405,12 +434,15 @@ export type LedgerTransactionOrderByWithRelationInput = {
   roundId?: Prisma.SortOrderInput | Prisma.SortOrder
   freeSpinId?: Prisma.SortOrderInput | Prisma.SortOrder
   refTransactionId?: Prisma.SortOrderInput | Prisma.SortOrder
+  mirrored?: Prisma.SortOrder
+  operatorBalanceMinor?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   _relevance?: Prisma.LedgerTransactionOrderByRelevanceInput
 }
 
 export type LedgerTransactionWhereUniqueInput = Prisma.AtLeast<{
   id?: bigint | number
+  platformTransactionId?: string
   origin_originId_transactionId?: Prisma.LedgerTransactionOriginOriginIdTransactionIdCompoundUniqueInput
   AND?: Prisma.LedgerTransactionWhereInput | Prisma.LedgerTransactionWhereInput[]
   OR?: Prisma.LedgerTransactionWhereInput[]
@@ -434,11 +466,14 @@ export type LedgerTransactionWhereUniqueInput = Prisma.AtLeast<{
   roundId?: Prisma.StringNullableFilter<"LedgerTransaction"> | string | null
   freeSpinId?: Prisma.StringNullableFilter<"LedgerTransaction"> | string | null
   refTransactionId?: Prisma.StringNullableFilter<"LedgerTransaction"> | string | null
+  mirrored?: Prisma.BoolFilter<"LedgerTransaction"> | boolean
+  operatorBalanceMinor?: Prisma.BigIntNullableFilter<"LedgerTransaction"> | bigint | number | null
   createdAt?: Prisma.DateTimeFilter<"LedgerTransaction"> | Date | string
-}, "id" | "origin_originId_transactionId">
+}, "id" | "platformTransactionId" | "origin_originId_transactionId">
 
 export type LedgerTransactionOrderByWithAggregationInput = {
   id?: Prisma.SortOrder
+  platformTransactionId?: Prisma.SortOrder
   origin?: Prisma.SortOrder
   originId?: Prisma.SortOrder
   transactionId?: Prisma.SortOrder
@@ -458,6 +493,8 @@ export type LedgerTransactionOrderByWithAggregationInput = {
   roundId?: Prisma.SortOrderInput | Prisma.SortOrder
   freeSpinId?: Prisma.SortOrderInput | Prisma.SortOrder
   refTransactionId?: Prisma.SortOrderInput | Prisma.SortOrder
+  mirrored?: Prisma.SortOrder
+  operatorBalanceMinor?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   _count?: Prisma.LedgerTransactionCountOrderByAggregateInput
   _avg?: Prisma.LedgerTransactionAvgOrderByAggregateInput
@@ -471,6 +508,7 @@ export type LedgerTransactionScalarWhereWithAggregatesInput = {
   OR?: Prisma.LedgerTransactionScalarWhereWithAggregatesInput[]
   NOT?: Prisma.LedgerTransactionScalarWhereWithAggregatesInput | Prisma.LedgerTransactionScalarWhereWithAggregatesInput[]
   id?: Prisma.BigIntWithAggregatesFilter<"LedgerTransaction"> | bigint | number
+  platformTransactionId?: Prisma.StringWithAggregatesFilter<"LedgerTransaction"> | string
   origin?: Prisma.EnumTransactionOriginWithAggregatesFilter<"LedgerTransaction"> | $Enums.TransactionOrigin
   originId?: Prisma.IntWithAggregatesFilter<"LedgerTransaction"> | number
   transactionId?: Prisma.StringWithAggregatesFilter<"LedgerTransaction"> | string
@@ -490,11 +528,14 @@ export type LedgerTransactionScalarWhereWithAggregatesInput = {
   roundId?: Prisma.StringNullableWithAggregatesFilter<"LedgerTransaction"> | string | null
   freeSpinId?: Prisma.StringNullableWithAggregatesFilter<"LedgerTransaction"> | string | null
   refTransactionId?: Prisma.StringNullableWithAggregatesFilter<"LedgerTransaction"> | string | null
+  mirrored?: Prisma.BoolWithAggregatesFilter<"LedgerTransaction"> | boolean
+  operatorBalanceMinor?: Prisma.BigIntNullableWithAggregatesFilter<"LedgerTransaction"> | bigint | number | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"LedgerTransaction"> | Date | string
 }
 
 export type LedgerTransactionCreateInput = {
   id?: bigint | number
+  platformTransactionId: string
   origin: $Enums.TransactionOrigin
   originId: number
   transactionId: string
@@ -514,11 +555,14 @@ export type LedgerTransactionCreateInput = {
   roundId?: string | null
   freeSpinId?: string | null
   refTransactionId?: string | null
+  mirrored?: boolean
+  operatorBalanceMinor?: bigint | number | null
   createdAt?: Date | string
 }
 
 export type LedgerTransactionUncheckedCreateInput = {
   id?: bigint | number
+  platformTransactionId: string
   origin: $Enums.TransactionOrigin
   originId: number
   transactionId: string
@@ -538,11 +582,14 @@ export type LedgerTransactionUncheckedCreateInput = {
   roundId?: string | null
   freeSpinId?: string | null
   refTransactionId?: string | null
+  mirrored?: boolean
+  operatorBalanceMinor?: bigint | number | null
   createdAt?: Date | string
 }
 
 export type LedgerTransactionUpdateInput = {
   id?: Prisma.BigIntFieldUpdateOperationsInput | bigint | number
+  platformTransactionId?: Prisma.StringFieldUpdateOperationsInput | string
   origin?: Prisma.EnumTransactionOriginFieldUpdateOperationsInput | $Enums.TransactionOrigin
   originId?: Prisma.IntFieldUpdateOperationsInput | number
   transactionId?: Prisma.StringFieldUpdateOperationsInput | string
@@ -562,11 +609,14 @@ export type LedgerTransactionUpdateInput = {
   roundId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   freeSpinId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   refTransactionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  mirrored?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  operatorBalanceMinor?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
 export type LedgerTransactionUncheckedUpdateInput = {
   id?: Prisma.BigIntFieldUpdateOperationsInput | bigint | number
+  platformTransactionId?: Prisma.StringFieldUpdateOperationsInput | string
   origin?: Prisma.EnumTransactionOriginFieldUpdateOperationsInput | $Enums.TransactionOrigin
   originId?: Prisma.IntFieldUpdateOperationsInput | number
   transactionId?: Prisma.StringFieldUpdateOperationsInput | string
@@ -586,11 +636,14 @@ export type LedgerTransactionUncheckedUpdateInput = {
   roundId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   freeSpinId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   refTransactionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  mirrored?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  operatorBalanceMinor?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
 export type LedgerTransactionCreateManyInput = {
   id?: bigint | number
+  platformTransactionId: string
   origin: $Enums.TransactionOrigin
   originId: number
   transactionId: string
@@ -610,11 +663,14 @@ export type LedgerTransactionCreateManyInput = {
   roundId?: string | null
   freeSpinId?: string | null
   refTransactionId?: string | null
+  mirrored?: boolean
+  operatorBalanceMinor?: bigint | number | null
   createdAt?: Date | string
 }
 
 export type LedgerTransactionUpdateManyMutationInput = {
   id?: Prisma.BigIntFieldUpdateOperationsInput | bigint | number
+  platformTransactionId?: Prisma.StringFieldUpdateOperationsInput | string
   origin?: Prisma.EnumTransactionOriginFieldUpdateOperationsInput | $Enums.TransactionOrigin
   originId?: Prisma.IntFieldUpdateOperationsInput | number
   transactionId?: Prisma.StringFieldUpdateOperationsInput | string
@@ -634,11 +690,14 @@ export type LedgerTransactionUpdateManyMutationInput = {
   roundId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   freeSpinId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   refTransactionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  mirrored?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  operatorBalanceMinor?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
 export type LedgerTransactionUncheckedUpdateManyInput = {
   id?: Prisma.BigIntFieldUpdateOperationsInput | bigint | number
+  platformTransactionId?: Prisma.StringFieldUpdateOperationsInput | string
   origin?: Prisma.EnumTransactionOriginFieldUpdateOperationsInput | $Enums.TransactionOrigin
   originId?: Prisma.IntFieldUpdateOperationsInput | number
   transactionId?: Prisma.StringFieldUpdateOperationsInput | string
@@ -658,6 +717,8 @@ export type LedgerTransactionUncheckedUpdateManyInput = {
   roundId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   freeSpinId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   refTransactionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  mirrored?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  operatorBalanceMinor?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -675,6 +736,7 @@ export type LedgerTransactionOriginOriginIdTransactionIdCompoundUniqueInput = {
 
 export type LedgerTransactionCountOrderByAggregateInput = {
   id?: Prisma.SortOrder
+  platformTransactionId?: Prisma.SortOrder
   origin?: Prisma.SortOrder
   originId?: Prisma.SortOrder
   transactionId?: Prisma.SortOrder
@@ -694,6 +756,8 @@ export type LedgerTransactionCountOrderByAggregateInput = {
   roundId?: Prisma.SortOrder
   freeSpinId?: Prisma.SortOrder
   refTransactionId?: Prisma.SortOrder
+  mirrored?: Prisma.SortOrder
+  operatorBalanceMinor?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
@@ -708,10 +772,12 @@ export type LedgerTransactionAvgOrderByAggregateInput = {
   balanceAfterMinor?: Prisma.SortOrder
   providerId?: Prisma.SortOrder
   gameId?: Prisma.SortOrder
+  operatorBalanceMinor?: Prisma.SortOrder
 }
 
 export type LedgerTransactionMaxOrderByAggregateInput = {
   id?: Prisma.SortOrder
+  platformTransactionId?: Prisma.SortOrder
   origin?: Prisma.SortOrder
   originId?: Prisma.SortOrder
   transactionId?: Prisma.SortOrder
@@ -731,11 +797,14 @@ export type LedgerTransactionMaxOrderByAggregateInput = {
   roundId?: Prisma.SortOrder
   freeSpinId?: Prisma.SortOrder
   refTransactionId?: Prisma.SortOrder
+  mirrored?: Prisma.SortOrder
+  operatorBalanceMinor?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
 export type LedgerTransactionMinOrderByAggregateInput = {
   id?: Prisma.SortOrder
+  platformTransactionId?: Prisma.SortOrder
   origin?: Prisma.SortOrder
   originId?: Prisma.SortOrder
   transactionId?: Prisma.SortOrder
@@ -755,6 +824,8 @@ export type LedgerTransactionMinOrderByAggregateInput = {
   roundId?: Prisma.SortOrder
   freeSpinId?: Prisma.SortOrder
   refTransactionId?: Prisma.SortOrder
+  mirrored?: Prisma.SortOrder
+  operatorBalanceMinor?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
@@ -769,6 +840,7 @@ export type LedgerTransactionSumOrderByAggregateInput = {
   balanceAfterMinor?: Prisma.SortOrder
   providerId?: Prisma.SortOrder
   gameId?: Prisma.SortOrder
+  operatorBalanceMinor?: Prisma.SortOrder
 }
 
 export type EnumTransactionOriginFieldUpdateOperationsInput = {
@@ -807,6 +879,7 @@ export type NullableIntFieldUpdateOperationsInput = {
 
 export type LedgerTransactionSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
+  platformTransactionId?: boolean
   origin?: boolean
   originId?: boolean
   transactionId?: boolean
@@ -826,6 +899,8 @@ export type LedgerTransactionSelect<ExtArgs extends runtime.Types.Extensions.Int
   roundId?: boolean
   freeSpinId?: boolean
   refTransactionId?: boolean
+  mirrored?: boolean
+  operatorBalanceMinor?: boolean
   createdAt?: boolean
 }, ExtArgs["result"]["ledgerTransaction"]>
 
@@ -833,6 +908,7 @@ export type LedgerTransactionSelect<ExtArgs extends runtime.Types.Extensions.Int
 
 export type LedgerTransactionSelectScalar = {
   id?: boolean
+  platformTransactionId?: boolean
   origin?: boolean
   originId?: boolean
   transactionId?: boolean
@@ -852,16 +928,22 @@ export type LedgerTransactionSelectScalar = {
   roundId?: boolean
   freeSpinId?: boolean
   refTransactionId?: boolean
+  mirrored?: boolean
+  operatorBalanceMinor?: boolean
   createdAt?: boolean
 }
 
-export type LedgerTransactionOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "origin" | "originId" | "transactionId" | "requestHash" | "operatorId" | "walletId" | "userId" | "currency" | "type" | "status" | "resultCode" | "amountMinor" | "deltaMinor" | "balanceAfterMinor" | "providerId" | "gameId" | "roundId" | "freeSpinId" | "refTransactionId" | "createdAt", ExtArgs["result"]["ledgerTransaction"]>
+export type LedgerTransactionOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "platformTransactionId" | "origin" | "originId" | "transactionId" | "requestHash" | "operatorId" | "walletId" | "userId" | "currency" | "type" | "status" | "resultCode" | "amountMinor" | "deltaMinor" | "balanceAfterMinor" | "providerId" | "gameId" | "roundId" | "freeSpinId" | "refTransactionId" | "mirrored" | "operatorBalanceMinor" | "createdAt", ExtArgs["result"]["ledgerTransaction"]>
 
 export type $LedgerTransactionPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "LedgerTransaction"
   objects: {}
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: bigint
+    /**
+     * Our id for the transaction on the wire (a ULID chosen before the row is written).
+     */
+    platformTransactionId: string
     origin: $Enums.TransactionOrigin
     originId: number
     transactionId: string
@@ -884,6 +966,14 @@ export type $LedgerTransactionPayload<ExtArgs extends runtime.Types.Extensions.I
     roundId: string | null
     freeSpinId: string | null
     refTransactionId: string | null
+    /**
+     * Seamless mode: the row mirrors money held in the operator's wallet, not ours.
+     */
+    mirrored: boolean
+    /**
+     * Seamless mode: the balance the operator reported for this transaction, when known.
+     */
+    operatorBalanceMinor: bigint | null
     createdAt: Date
   }, ExtArgs["result"]["ledgerTransaction"]>
   composites: {}
@@ -1255,6 +1345,7 @@ export interface Prisma__LedgerTransactionClient<T, Null = never, ExtArgs extend
  */
 export interface LedgerTransactionFieldRefs {
   readonly id: Prisma.FieldRef<"LedgerTransaction", 'BigInt'>
+  readonly platformTransactionId: Prisma.FieldRef<"LedgerTransaction", 'String'>
   readonly origin: Prisma.FieldRef<"LedgerTransaction", 'TransactionOrigin'>
   readonly originId: Prisma.FieldRef<"LedgerTransaction", 'Int'>
   readonly transactionId: Prisma.FieldRef<"LedgerTransaction", 'String'>
@@ -1274,6 +1365,8 @@ export interface LedgerTransactionFieldRefs {
   readonly roundId: Prisma.FieldRef<"LedgerTransaction", 'String'>
   readonly freeSpinId: Prisma.FieldRef<"LedgerTransaction", 'String'>
   readonly refTransactionId: Prisma.FieldRef<"LedgerTransaction", 'String'>
+  readonly mirrored: Prisma.FieldRef<"LedgerTransaction", 'Boolean'>
+  readonly operatorBalanceMinor: Prisma.FieldRef<"LedgerTransaction", 'BigInt'>
   readonly createdAt: Prisma.FieldRef<"LedgerTransaction", 'DateTime'>
 }
     

@@ -1,0 +1,95 @@
+/**
+ * Persistence the seamless use cases need: the ledger scope of transfer mode (rounds, references,
+ * free spins, ledger rows), a player lock in place of a wallet lock, and the outbox of callbacks.
+ */
+import { Minor } from '../../domain/money';
+import { ProviderLedgerScope } from '../provider/providerLedgerStore';
+import { StoredTransaction, TransactionOrigin } from '../wallet/walletStore';
+
+export type DeliveryKind = 'withdraw' | 'deposit' | 'rollback';
+export type DeliveryStatus = 'sending' | 'pending' | 'delivered' | 'refused' | 'failed';
+
+/** What a callback says besides who and when: stored with the delivery so every retry sends the same. */
+export interface DeliveryPayload {
+  readonly userId: string;
+  readonly currency: string;
+  readonly amount: string;
+  readonly refTransactionId: string | null;
+  readonly roundId: string | null;
+  readonly gameId: number | null;
+  readonly freeSpinId: string | null;
+}
+
+export interface Delivery {
+  readonly id: string;
+  readonly operatorId: number;
+  readonly kind: DeliveryKind;
+  readonly platformTransactionId: string;
+  readonly providerId: number | null;
+  readonly transactionId: string | null;
+  readonly payload: DeliveryPayload;
+  readonly status: DeliveryStatus;
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  readonly lastError: string | null;
+  readonly nextAttemptAt: Date | null;
+  readonly operatorBalance: Minor | null;
+  readonly createdAt: Date;
+}
+
+export interface NewDelivery {
+  readonly operatorId: number;
+  readonly kind: DeliveryKind;
+  readonly platformTransactionId: string;
+  readonly providerId: number | null;
+  readonly transactionId: string | null;
+  readonly payload: DeliveryPayload;
+  readonly status: 'sending' | 'pending';
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  readonly nextAttemptAt: Date | null;
+}
+
+export interface DeliveryUpdate {
+  readonly status: DeliveryStatus;
+  readonly attempts?: number;
+  readonly lastError?: string | null;
+  readonly nextAttemptAt?: Date | null;
+  readonly operatorBalance?: Minor | null;
+  readonly maxAttempts?: number;
+}
+
+export interface SeamlessScope extends ProviderLedgerScope {
+  /** Locks the player's row: it serialises a seamless player's transactions as the wallet row does in transfer mode. */
+  lockPlayer(operatorId: number, userId: string): Promise<void>;
+  insertDelivery(delivery: NewDelivery): Promise<string>;
+  /** A Withdraw attempted for this provider transaction, if any (in flight or resolved). */
+  findWithdrawAttempt(providerId: number, transactionId: string): Promise<Delivery | null>;
+  /** Moves a delivery from `from` to the update; false when it was no longer in `from` (someone else resolved it). */
+  transitionDelivery(id: string, from: DeliveryStatus, update: DeliveryUpdate): Promise<boolean>;
+  loadDelivery(id: string): Promise<Delivery | null>;
+}
+
+export interface SeamlessStore {
+  findTransaction(origin: TransactionOrigin, originId: number, transactionId: string): Promise<StoredTransaction | null>;
+  findWithdrawAttempt(providerId: number, transactionId: string): Promise<Delivery | null>;
+  inSeamlessTransaction<T>(work: (scope: SeamlessScope) => Promise<T>): Promise<T>;
+  lastKnownBalance(operatorId: number, userId: string, currency: string): Promise<Minor | null>;
+  rememberBalance(operatorId: number, userId: string, currency: string, balance: Minor): Promise<void>;
+  loadDelivery(id: string): Promise<Delivery | null>;
+  transitionDelivery(id: string, from: DeliveryStatus, update: DeliveryUpdate): Promise<boolean>;
+  /** Withdraws still `sending` since before `startedBefore`: their process died mid-call. */
+  staleWithdraws(startedBefore: Date, limit: number): Promise<Delivery[]>;
+  /** Pending deliveries whose next attempt is due before `dueBefore` (the sweeper re-enqueues them). */
+  duePending(dueBefore: Date, limit: number): Promise<Delivery[]>;
+}
+
+/** Calls an operator's wallet by operator id (the port behind which the callback schemes live). */
+export interface OperatorWalletPort {
+  call(operatorId: number, call: import('../../callbacks/walletCallback').WalletCall, timeoutMs: number): Promise<import('../../callbacks/walletCallback').WalletReply>;
+}
+
+/** Hands a delivery attempt to the durable queue; must not throw when the queue is down (the sweeper catches up). */
+export interface DeliveryQueuePort {
+  enqueue(delivery: { id: string; attempts: number }, delayMs: number): Promise<void>;
+}
