@@ -170,7 +170,7 @@ async function main(): Promise<void> {
     for (let round = 1; round <= options.rounds; round++) {
       for (const scenario of selected) {
         await sleep(500); // let the previous scenario's stragglers and the database settle
-        const result = await runLoad(scenario, ctx, options);
+        const result = await runLoad(scenario, ctx, { ...options, seqBase: (round - 1) * 1_000_000_000 });
         if (!results.has(scenario.name)) results.set(scenario.name, []);
         results.get(scenario.name)!.push(result);
         console.log(

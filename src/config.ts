@@ -102,11 +102,11 @@ export const MIN_ADMIN_PASSWORD_LENGTH = 12;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ` : '') + issue.message));
-  }
-  const e = parsed.data;
-  const problems: string[] = [];
+  const problems: string[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ` : '') + issue.message);
+  // The rules between variables read the raw values, so every problem is reported in one go.
+  const e = parsed.success ? parsed.data : { ...env, NODE_ENV: env.NODE_ENV ?? 'development' } as unknown as z.infer<typeof envSchema>;
   const production = e.NODE_ENV === 'production';
   if (production && !e.JWT_SECRET) problems.push('JWT_SECRET is required when NODE_ENV=production');
   if (e.JWT_SECRET !== undefined && e.JWT_SECRET.length > 0 && e.JWT_SECRET.length < 32) {
@@ -122,7 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.ADMIN_PASSWORD && e.ADMIN_PASSWORD.length < MIN_ADMIN_PASSWORD_LENGTH) {
     problems.push(`ADMIN_PASSWORD must be at least ${MIN_ADMIN_PASSWORD_LENGTH} characters`);
   }
-  if (problems.length) throw new ConfigError(problems);
+  if (problems.length || !parsed.success) throw new ConfigError(problems);
 
   return {
     nodeEnv: e.NODE_ENV,

@@ -60,9 +60,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const close = () =>
     (closing ??= (async () => {
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Connections busy at SIGTERM turn idle as their responses finish; close each one then, instead of
+      // letting keep-alive hold the process until the deadline.
       server.closeIdleConnections();
+      const closer = setInterval(() => server.closeIdleConnections(), 50);
       const deadline = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
       await Promise.race([drained, deadline]);
+      clearInterval(closer);
       server.closeAllConnections();
       await roundCloser.stop();
       await Promise.allSettled([pool.end(), prisma.$disconnect(), redis.quit()]);

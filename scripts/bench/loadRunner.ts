@@ -12,6 +12,11 @@ export interface LoadOptions {
   readonly workers: number;
   readonly warmupMs: number;
   readonly measureMs: number;
+  /**
+   * Where this run's `seq` numbers start (each worker counts up from it), so that repeated runs of a
+   * scenario (BENCH_ROUNDS) never reuse a transactionID.
+   */
+  readonly seqBase: number;
 }
 
 export interface LoadResult {
@@ -58,7 +63,7 @@ export async function runLoad(scenario: Scenario, ctx: BenchContext, options: Lo
   ];
 
   const worker = async (workerIndex: number) => {
-    for (let seq = 0; performance.now() < end; seq++) {
+    for (let seq = options.seqBase; performance.now() < end; seq++) {
       const request = scenario.makeRequest(ctx, workerIndex, seq);
       const sentAt = performance.now();
       let failure: string | null = null;

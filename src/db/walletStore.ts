@@ -140,7 +140,7 @@ function providerFacts(row: TransactionRow): ProviderTransactionFacts {
 }
 
 /** Every read and write of one money transaction, on the connection that holds its locks. */
-class MysqlLedgerScope implements ProviderLedgerScope {
+export class MysqlLedgerScope implements ProviderLedgerScope {
   constructor(readonly connection: PoolConnection) {}
 
   async lockWallet(operatorId: number, userId: string, currency: string): Promise<LockedWallet | null> {

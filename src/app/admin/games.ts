@@ -28,6 +28,12 @@ export async function upsertGames(prisma: Prisma, actor: string, games: GameInpu
   return prisma.$transaction(async (tx) => {
     const existing = await tx.game.findMany({ where: { gameId: { in: ids } } });
     const before = new Map(existing.map((g) => [g.gameId, g]));
+    // A game moving between studios: the audit names the one it came from too.
+    const previousProviders = await tx.provider.findMany({
+      where: { id: { in: [...new Set(existing.map((g) => g.providerId))] } },
+      select: { id: true, providerId: true },
+    });
+    const providerCode = new Map([...providers, ...previousProviders].map((p) => [p.id, p.providerId]));
     const now = new Date();
     for (const game of games) {
       const data = {
@@ -44,7 +50,7 @@ export async function upsertGames(prisma: Prisma, actor: string, games: GameInpu
       const previous = before.get(game.gameID);
       const previousView = previous && {
         gameID: previous.gameId,
-        providerID: providers.find((p) => p.id === previous.providerId)?.providerId ?? null,
+        providerID: providerCode.get(previous.providerId) ?? null,
         name: previous.name,
         type: previous.type,
         rtp: Number(previous.rtp),

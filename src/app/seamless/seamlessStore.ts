@@ -18,6 +18,8 @@ export interface DeliveryPayload {
   readonly roundId: string | null;
   readonly gameId: number | null;
   readonly freeSpinId: string | null;
+  /** Withdraw attempts: the bet's request hash (hex), so a sweeper can write its ledger row. */
+  readonly requestHash?: string;
 }
 
 export interface Delivery {
@@ -57,6 +59,8 @@ export interface DeliveryUpdate {
   readonly nextAttemptAt?: Date | null;
   readonly operatorBalance?: Minor | null;
   readonly maxAttempts?: number;
+  /** Only move the row if its attempt count is still this (a second worker on the same attempt loses). */
+  readonly expectAttempts?: number;
 }
 
 export interface SeamlessScope extends ProviderLedgerScope {

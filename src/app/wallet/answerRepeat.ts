@@ -28,7 +28,8 @@ export async function answerRepeat(
   return {
     code: ResultCode.DUPLICATE_TRANSACTION,
     message: defaultMessage(ResultCode.DUPLICATE_TRANSACTION),
-    balance: stored.balanceAfter,
+    // Seamless rows mirror the operator's wallet: the balance after is the one it reported.
+    balance: stored.mirrored ? stored.operatorBalance : stored.balanceAfter,
     platformTransactionId: stored.platformTransactionId,
   };
 }

@@ -1,0 +1,111 @@
+/**
+ * A bet in seamless mode (PROTOCOL §5, §6): the same rules as transfer mode, then a Withdraw on the
+ * operator's wallet while the provider waits.
+ *
+ *   1. A stored bet is answered as a repeat; a twin whose Withdraw is in flight waits for its outcome.
+ *   2. Transaction 1 (player locked): the bet rule decides; a free-spin bet is stored and answered at
+ *      once (the campaign pays, the operator's wallet is not touched); otherwise the Withdraw attempt is
+ *      written (status `sending`) with the platformTransactionID the operator will see.
+ *   3. The Withdraw, with no transaction open, once, with CALLBACK_TIMEOUT_MS.
+ *   4. Transaction 2 (player locked): recordWithdrawOutcome. A timeout, non-200 or garbage answer is
+ *      code 17, remembered, and a compensating Rollback is queued.
+ */
+import { Minor } from '../../domain/money';
+import { newPlatformTransactionId } from '../../domain/platformIds';
+import { ResultCode, defaultMessage, refuse } from '../../domain/resultCodes';
+import { BetInput, betCommand, decideBet } from '../provider/placeBet';
+import { providerRequestHash, roundKeyOf } from '../provider/recordProviderTransaction';
+import { answerRepeat } from '../wallet/answerRepeat';
+import { MoneyAnswer } from '../wallet/answers';
+import { DuplicateTransactionIdError, StoredTransaction } from '../wallet/walletStore';
+import { SeamlessDeps } from './seamlessDeps';
+import { Delivery } from './seamlessStore';
+import { waitForWithdrawOutcome } from './waitForWithdraw';
+import { recordWithdrawOutcome } from './withdrawOutcome';
+
+export async function placeSeamlessBet(deps: SeamlessDeps, input: BetInput, amount: Minor): Promise<MoneyAnswer> {
+  const { store, settings } = deps;
+  const command = betCommand(input, amount);
+  const { session, provider } = input;
+  const hash = providerRequestHash(command);
+  const lastKnown = () => store.lastKnownBalance(session.operatorId, session.userId, session.currency);
+  const repeat = (stored: StoredTransaction) => answerRepeat(stored, hash, input.transactionId, lastKnown);
+  const settledRepeat = async (): Promise<MoneyAnswer> => {
+    const waited = await waitForWithdrawOutcome(store, provider.id, input.transactionId, settings.callbackTimeoutMs);
+    if (waited.settled && waited.stored) return repeat(waited.stored);
+    return { ...refuse(ResultCode.OPERATOR_WALLET_UNAVAILABLE, 'the first request for this bet is still waiting for the operator'), balance: await lastKnown() };
+  };
+
+  const stored = await store.findTransaction('provider', provider.id, input.transactionId);
+  if (stored) return repeat(stored);
+  if ((await store.findWithdrawAttempt(provider.id, input.transactionId))?.status === 'sending') return settledRepeat();
+
+  type Step1 = { kind: 'answer'; answer: MoneyAnswer } | { kind: 'twin' } | { kind: 'call'; attempt: Delivery };
+  let step: Step1;
+  try {
+    step = await store.inSeamlessTransaction(async (scope): Promise<Step1> => {
+      await scope.lockPlayer(session.operatorId, session.userId);
+      if (await scope.findWithdrawAttempt(provider.id, input.transactionId)) return { kind: 'twin' };
+      const decision = await decideBet(input, amount)(scope, roundKeyOf(command));
+      if (decision.kind === 'refuse' || decision.kind === 'refuse-remembered') {
+        return { kind: 'answer', answer: { ...decision.refusal, balance: await lastKnown() } };
+      }
+      if (decision.kind === 'answer') return { kind: 'answer', answer: decision.answer };
+      if (decision.delta === 0n) {
+        // A free-spin bet: the campaign pays, nothing to ask the operator.
+        const balance = await lastKnown();
+        const platformTransactionId = await scope.insertTransaction({
+          origin: 'provider', originId: provider.id, transactionId: input.transactionId, requestHash: hash,
+          operatorId: session.operatorId, walletId: null, userId: session.userId, currency: session.currency, type: 'bet',
+          status: 'applied', resultCode: ResultCode.OK, amount: decision.listedAmount, delta: decision.delta, balanceAfter: null,
+          providerId: provider.id, gameId: input.gameId, roundId: input.roundId, freeSpinId: input.freeSpinId, refTransactionId: null,
+          mirrored: true, operatorBalance: balance,
+        });
+        await decision.effects(scope);
+        return { kind: 'answer', answer: { code: ResultCode.OK, message: defaultMessage(ResultCode.OK), balance, platformTransactionId } };
+      }
+      const attempt = {
+        operatorId: session.operatorId,
+        kind: 'withdraw' as const,
+        platformTransactionId: newPlatformTransactionId(),
+        providerId: provider.id,
+        transactionId: input.transactionId,
+        payload: {
+          userId: session.userId, currency: session.currency, amount: amount.toString(), refTransactionId: null,
+          roundId: input.roundId, gameId: input.gameId, freeSpinId: null, requestHash: hash.toString('hex'),
+        },
+        status: 'sending' as const,
+        attempts: 1,
+        maxAttempts: 1,
+        nextAttemptAt: null,
+      };
+      const id = await scope.insertDelivery(attempt);
+      return { kind: 'call', attempt: { ...attempt, id, status: 'sending', lastError: null, operatorBalance: null, createdAt: new Date() } };
+    });
+  } catch (error) {
+    if (error instanceof DuplicateTransactionIdError) return settledRepeat();
+    throw error;
+  }
+  if (step.kind === 'answer') return step.answer;
+  if (step.kind === 'twin') return settledRepeat();
+
+  const reply = await deps.wallet.call(
+    session.operatorId,
+    {
+      kind: 'withdraw', userId: session.userId, currency: session.currency, amount, transactionId: step.attempt.platformTransactionId,
+      refTransactionId: null, roundId: input.roundId, gameId: input.gameId, freeSpinId: null,
+    },
+    settings.callbackTimeoutMs,
+  );
+  const attempt = step.attempt;
+  const result = await store.inSeamlessTransaction((scope) => recordWithdrawOutcome(scope, attempt, reply, settings, hash));
+  if (result.code === 'already-resolved') return settledRepeat();
+  if (result.code === 17) {
+    await deps.queue.enqueue({ id: result.compensationId, attempts: 0 }, 0);
+    return { ...refuse(ResultCode.OPERATOR_WALLET_UNAVAILABLE, `the operator's wallet did not debit: ${'error' in reply ? reply.error : ''}`), balance: await lastKnown() };
+  }
+  if (result.balance !== null) await store.rememberBalance(session.operatorId, session.userId, session.currency, result.balance);
+  const balance = result.balance ?? (await lastKnown());
+  if (result.code === 7) return { ...refuse(ResultCode.INSUFFICIENT_FUNDS), balance };
+  return { code: ResultCode.OK, message: defaultMessage(ResultCode.OK), balance, platformTransactionId: result.platformTransactionId };
+}

@@ -1,0 +1,104 @@
+/**
+ * Wins, jackpots and rollbacks in seamless mode (PROTOCOL §6): the money must reach the operator.
+ *
+ *   1. A stored transaction is answered as a repeat. A rollback whose bet's Withdraw is still in flight
+ *      waits for that outcome first, so it judges the bet that will exist.
+ *   2. One transaction (player locked): the same rule as transfer mode decides; the mirrored ledger row
+ *      and its delivery (the outbox row) are written together.
+ *   3. After commit: one try while the provider waits (CALLBACK_TIMEOUT_MS). Delivered: answer with the
+ *      operator's balance. Not delivered: queue it and answer code 0 with the last balance we know.
+ */
+import { Minor } from '../../domain/money';
+import { newPlatformTransactionId } from '../../domain/platformIds';
+import { ResultCode, defaultMessage } from '../../domain/resultCodes';
+import { Decide, ProviderCommand, providerRequestHash, roundKeyOf } from '../provider/recordProviderTransaction';
+import { answerRepeat } from '../wallet/answerRepeat';
+import { MoneyAnswer } from '../wallet/answers';
+import { DuplicateTransactionIdError } from '../wallet/walletStore';
+import { deliverCallback } from './deliverCallback';
+import { SeamlessDeps, deliveryBudget } from './seamlessDeps';
+import { DeliveryKind } from './seamlessStore';
+import { waitForWithdrawOutcome } from './waitForWithdraw';
+
+export async function recordSeamlessCredit(deps: SeamlessDeps, command: ProviderCommand, decide: Decide): Promise<MoneyAnswer> {
+  const { store, settings } = deps;
+  const { session, provider } = command;
+  const hash = providerRequestHash(command);
+  const lastKnown = () => store.lastKnownBalance(session.operatorId, session.userId, session.currency);
+  const repeat = async () => {
+    const stored = await store.findTransaction('provider', provider.id, command.transactionId);
+    return stored ? answerRepeat(stored, hash, command.transactionId, lastKnown) : null;
+  };
+  const earlier = await repeat();
+  if (earlier) return earlier;
+  if (command.type === 'rollback' && command.refTransactionId) {
+    await waitForWithdrawOutcome(store, provider.id, command.refTransactionId, settings.callbackTimeoutMs);
+  }
+
+  type Outcome = { kind: 'answer'; answer: MoneyAnswer } | { kind: 'stored'; platformTransactionId: string; deliveryId: string | null };
+  let outcome: Outcome;
+  try {
+    outcome = await store.inSeamlessTransaction(async (scope): Promise<Outcome> => {
+      await scope.lockPlayer(session.operatorId, session.userId);
+      const decision = await decide(scope, roundKeyOf(command));
+      if (decision.kind === 'refuse' || decision.kind === 'refuse-remembered') {
+        return { kind: 'answer', answer: { ...decision.refusal, balance: await lastKnown() } };
+      }
+      if (decision.kind === 'answer') {
+        const answer = decision.answer;
+        return { kind: 'answer', answer: answer.balance === null || answer.balance === undefined ? { ...answer, balance: await lastKnown() } : answer };
+      }
+      // What the operator is told refers to our id of the bet it pays or reverses.
+      const ref = command.refTransactionId === null ? null : await scope.findProviderTransaction(provider.id, command.refTransactionId);
+      const platformTransactionId = await scope.insertTransaction({
+        platformTransactionId: newPlatformTransactionId(),
+        origin: 'provider', originId: provider.id, transactionId: command.transactionId, requestHash: hash,
+        operatorId: session.operatorId, walletId: null, userId: session.userId, currency: session.currency, type: command.type,
+        status: 'applied', resultCode: ResultCode.OK, amount: decision.listedAmount, delta: decision.delta, balanceAfter: null,
+        providerId: provider.id, gameId: command.gameId, roundId: command.roundId, freeSpinId: command.freeSpinId,
+        refTransactionId: command.refTransactionId, mirrored: true, operatorBalance: null,
+      });
+      await decision.effects(scope);
+      // A tombstone, or the rollback of a bet the operator never debited, has nothing to deliver.
+      const kind: DeliveryKind | null = command.type === 'rollback' ? (decision.delta > 0n ? 'rollback' : null) : 'deposit';
+      if (!kind) return { kind: 'stored', platformTransactionId, deliveryId: null };
+      const deliveryId = await scope.insertDelivery({
+        operatorId: session.operatorId,
+        kind,
+        platformTransactionId,
+        providerId: provider.id,
+        transactionId: command.transactionId,
+        payload: {
+          userId: session.userId,
+          currency: session.currency,
+          amount: (decision.delta < 0n ? -decision.delta : decision.delta).toString(),
+          refTransactionId: ref?.platformTransactionId ?? null,
+          roundId: command.roundId,
+          gameId: command.gameId,
+          freeSpinId: command.freeSpinId,
+        },
+        status: 'pending',
+        attempts: 0,
+        maxAttempts: deliveryBudget(settings),
+        // Not due for the sweeper until the try below has had its chance.
+        nextAttemptAt: new Date(Date.now() + settings.callbackTimeoutMs + settings.retryDelayMs),
+      });
+      return { kind: 'stored', platformTransactionId, deliveryId };
+    });
+  } catch (error) {
+    if (!(error instanceof DuplicateTransactionIdError)) throw error;
+    return (await repeat()) ?? Promise.reject(error);
+  }
+  if (outcome.kind === 'answer') return outcome.answer;
+  const ok = (balance: Minor | null): MoneyAnswer => ({
+    code: ResultCode.OK,
+    message: defaultMessage(ResultCode.OK),
+    balance,
+    platformTransactionId: outcome.platformTransactionId,
+  });
+  if (!outcome.deliveryId) return ok(await lastKnown());
+  const delivered = await deliverCallback(deps, outcome.deliveryId, settings.callbackTimeoutMs);
+  if (delivered.state === 'delivered') return ok(delivered.balance ?? (await lastKnown()));
+  if (delivered.state === 'retry') await deps.queue.enqueue({ id: outcome.deliveryId, attempts: delivered.attempts }, delivered.delayMs);
+  return ok(await lastKnown());
+}

@@ -1,0 +1,22 @@
+/** Everything a seamless use case is given: stores, the operator wallet, the queue, and the §9 settings. */
+import { DeliveryQueuePort, OperatorWalletPort, SeamlessStore } from './seamlessStore';
+
+export interface SeamlessSettings {
+  /** Timeout of a callback made while the provider waits (Balance, Withdraw, the first try of the rest). */
+  readonly callbackTimeoutMs: number;
+  readonly retryAttempts: number;
+  readonly retryDelayMs: number;
+  readonly retryTimeoutMs: number;
+}
+
+export interface SeamlessDeps {
+  readonly store: SeamlessStore;
+  readonly wallet: OperatorWalletPort;
+  readonly queue: DeliveryQueuePort;
+  readonly settings: SeamlessSettings;
+}
+
+/** A delivery is tried once while the provider waits, then CALLBACK_RETRY_ATTEMPTS times from the queue. */
+export function deliveryBudget(settings: SeamlessSettings): number {
+  return settings.retryAttempts + 1;
+}

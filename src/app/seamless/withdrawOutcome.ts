@@ -1,0 +1,89 @@
+/**
+ * Records what a seamless Withdraw came to, in one transaction with the player locked: the bet's
+ * ledger row (applied with the operator's balance, refused 7, or refused 17) and, when the operator
+ * did not answer properly, a compensating Rollback queued so that an operator that did debit is made
+ * whole. Used right after the call, and by the sweeper for a call whose process died.
+ */
+import { WalletReply } from '../../callbacks/walletCallback';
+import { Minor, minor } from '../../domain/money';
+import { newPlatformTransactionId } from '../../domain/platformIds';
+import { ResultCode } from '../../domain/resultCodes';
+import { RoundKey } from '../provider/providerLedgerStore';
+import { Delivery, SeamlessScope } from './seamlessStore';
+import { SeamlessSettings, deliveryBudget } from './seamlessDeps';
+
+export type WithdrawResult =
+  | { readonly code: 0 | 7; readonly balance: Minor | null; readonly platformTransactionId: string }
+  | { readonly code: 17; readonly compensationId: string; readonly platformTransactionId: string }
+  /** Someone else (the sweeper, or the call itself) resolved this attempt first. */
+  | { readonly code: 'already-resolved' };
+
+export async function recordWithdrawOutcome(
+  scope: SeamlessScope,
+  attempt: Delivery,
+  reply: WalletReply,
+  settings: SeamlessSettings,
+  requestHash: Buffer,
+): Promise<WithdrawResult> {
+  const p = attempt.payload;
+  const amount = minor(p.amount);
+  await scope.lockPlayer(attempt.operatorId, p.userId);
+  const base = {
+    platformTransactionId: attempt.platformTransactionId,
+    origin: 'provider' as const,
+    originId: attempt.providerId!,
+    transactionId: attempt.transactionId!,
+    requestHash,
+    operatorId: attempt.operatorId,
+    walletId: null,
+    userId: p.userId,
+    currency: p.currency,
+    type: 'bet' as const,
+    providerId: attempt.providerId,
+    gameId: p.gameId,
+    roundId: p.roundId,
+    freeSpinId: null,
+    refTransactionId: null,
+    mirrored: true,
+    balanceAfter: null,
+  };
+
+  if (reply.outcome === 'ok' || reply.outcome === 'duplicate') {
+    if (!(await scope.transitionDelivery(attempt.id, 'sending', { status: 'delivered', operatorBalance: reply.balance, lastError: null }))) {
+      return { code: 'already-resolved' };
+    }
+    await scope.insertTransaction({ ...base, status: 'applied', resultCode: ResultCode.OK, amount, delta: -amount as Minor, operatorBalance: reply.balance });
+    const key: RoundKey = { providerId: attempt.providerId!, operatorId: attempt.operatorId, userId: p.userId, roundId: p.roundId! };
+    const round = await scope.lockRound(key);
+    if (round) await scope.changeRound(round.id, { bets: 1 });
+    else await scope.openRound(key, p.gameId!, { bets: 1 });
+    return { code: 0, balance: reply.balance, platformTransactionId: attempt.platformTransactionId };
+  }
+  if (reply.outcome === 'insufficient') {
+    if (!(await scope.transitionDelivery(attempt.id, 'sending', { status: 'refused', operatorBalance: reply.balance, lastError: 'insufficient funds' }))) {
+      return { code: 'already-resolved' };
+    }
+    const zero = 0n as Minor;
+    await scope.insertTransaction({ ...base, status: 'refused', resultCode: ResultCode.INSUFFICIENT_FUNDS, amount: zero, delta: zero, operatorBalance: reply.balance });
+    return { code: 7, balance: reply.balance, platformTransactionId: attempt.platformTransactionId };
+  }
+  if (!(await scope.transitionDelivery(attempt.id, 'sending', { status: 'failed', lastError: reply.error.slice(0, 500) }))) {
+    return { code: 'already-resolved' };
+  }
+  const zero = 0n as Minor;
+  await scope.insertTransaction({ ...base, status: 'refused', resultCode: ResultCode.OPERATOR_WALLET_UNAVAILABLE, amount: zero, delta: zero, operatorBalance: null });
+  // The operator may have debited before the failure: a Rollback of this Withdraw makes it whole.
+  const compensationId = await scope.insertDelivery({
+    operatorId: attempt.operatorId,
+    kind: 'rollback',
+    platformTransactionId: newPlatformTransactionId(),
+    providerId: attempt.providerId,
+    transactionId: null,
+    payload: { ...p, refTransactionId: attempt.platformTransactionId, freeSpinId: null },
+    status: 'pending',
+    attempts: 0,
+    maxAttempts: deliveryBudget(settings) - 1,
+    nextAttemptAt: new Date(),
+  });
+  return { code: 17, compensationId, platformTransactionId: attempt.platformTransactionId };
+}

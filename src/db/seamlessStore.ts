@@ -1,0 +1,163 @@
+/** The seamless store: the ledger scope plus player locks and the callback outbox, in SQL. */
+import { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { Minor, minor } from '../domain/money';
+import {
+  Delivery,
+  DeliveryStatus,
+  DeliveryUpdate,
+  NewDelivery,
+  SeamlessScope,
+  SeamlessStore,
+} from '../app/seamless/seamlessStore';
+import { inMysqlTransaction } from './mysqlPool';
+import { MysqlLedgerScope, MysqlWalletStore } from './walletStore';
+
+const DELIVERY_COLUMNS = `id, operator_id, kind, platform_transaction_id, provider_id, transaction_id, payload, status, attempts,
+  max_attempts, last_error, next_attempt_at, operator_balance_minor, created_at`;
+
+export function deliveryFromRow(row: RowDataPacket): Delivery {
+  return {
+    id: String(row.id),
+    operatorId: row.operator_id as number,
+    kind: row.kind as Delivery['kind'],
+    platformTransactionId: row.platform_transaction_id as string,
+    providerId: (row.provider_id as number | null) ?? null,
+    transactionId: (row.transaction_id as string | null) ?? null,
+    payload: JSON.parse(row.payload as string),
+    status: row.status as DeliveryStatus,
+    attempts: row.attempts as number,
+    maxAttempts: row.max_attempts as number,
+    lastError: (row.last_error as string | null) ?? null,
+    nextAttemptAt: (row.next_attempt_at as Date | null) ?? null,
+    operatorBalance: row.operator_balance_minor === null ? null : minor(row.operator_balance_minor as string),
+    createdAt: row.created_at as Date,
+  };
+}
+
+async function loadDelivery(sql: Pool | PoolConnection, id: string): Promise<Delivery | null> {
+  const [rows] = await sql.query<RowDataPacket[]>(`SELECT ${DELIVERY_COLUMNS} FROM callback_deliveries WHERE id = ?`, [id]);
+  return rows[0] ? deliveryFromRow(rows[0]) : null;
+}
+
+async function findWithdrawAttempt(sql: Pool | PoolConnection, providerId: number, transactionId: string): Promise<Delivery | null> {
+  const [rows] = await sql.query<RowDataPacket[]>(
+    `SELECT ${DELIVERY_COLUMNS} FROM callback_deliveries WHERE provider_id = ? AND transaction_id = ? AND kind = 'withdraw' ORDER BY id LIMIT 1`,
+    [providerId, transactionId],
+  );
+  return rows[0] ? deliveryFromRow(rows[0]) : null;
+}
+
+async function transitionDelivery(sql: Pool | PoolConnection, id: string, from: DeliveryStatus, update: DeliveryUpdate): Promise<boolean> {
+  const sets = ['status = ?', 'updated_at = ?'];
+  const params: unknown[] = [update.status, new Date()];
+  const set = (column: string, value: unknown) => {
+    sets.push(`${column} = ?`);
+    params.push(value);
+  };
+  if (update.attempts !== undefined) set('attempts', update.attempts);
+  if (update.lastError !== undefined) set('last_error', update.lastError);
+  if (update.nextAttemptAt !== undefined) set('next_attempt_at', update.nextAttemptAt);
+  if (update.operatorBalance !== undefined) set('operator_balance_minor', update.operatorBalance);
+  if (update.maxAttempts !== undefined) set('max_attempts', update.maxAttempts);
+  if (update.status === 'delivered') set('delivered_at', new Date());
+  const where = ['id = ?', 'status = ?'];
+  params.push(id, from);
+  if (update.expectAttempts !== undefined) {
+    where.push('attempts = ?');
+    params.push(update.expectAttempts);
+  }
+  const [result] = await sql.query<ResultSetHeader>(`UPDATE callback_deliveries SET ${sets.join(', ')} WHERE ${where.join(' AND ')}`, params);
+  return result.affectedRows === 1;
+}
+
+class MysqlSeamlessScope extends MysqlLedgerScope implements SeamlessScope {
+  async lockPlayer(operatorId: number, userId: string): Promise<void> {
+    // The player may be new to us (seamless players are the operator's): create the row to lock it.
+    await this.connection.query('INSERT IGNORE INTO players (operator_id, user_id, created_at) VALUES (?, ?, ?)', [operatorId, userId, new Date()]);
+    await this.connection.query('SELECT id FROM players WHERE operator_id = ? AND user_id = ? FOR UPDATE', [operatorId, userId]);
+  }
+
+  async insertDelivery(d: NewDelivery): Promise<string> {
+    const now = new Date();
+    const [result] = await this.connection.query<ResultSetHeader>(
+      `INSERT INTO callback_deliveries (operator_id, kind, platform_transaction_id, provider_id, transaction_id, payload, status,
+         attempts, max_attempts, next_attempt_at, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [d.operatorId, d.kind, d.platformTransactionId, d.providerId, d.transactionId, JSON.stringify(d.payload), d.status,
+        d.attempts, d.maxAttempts, d.nextAttemptAt, now, now],
+    );
+    return String(result.insertId);
+  }
+
+  findWithdrawAttempt(providerId: number, transactionId: string): Promise<Delivery | null> {
+    return findWithdrawAttempt(this.connection, providerId, transactionId);
+  }
+
+  transitionDelivery(id: string, from: DeliveryStatus, update: DeliveryUpdate): Promise<boolean> {
+    return transitionDelivery(this.connection, id, from, update);
+  }
+
+  loadDelivery(id: string): Promise<Delivery | null> {
+    return loadDelivery(this.connection, id);
+  }
+}
+
+export class MysqlSeamlessStore implements SeamlessStore {
+  private readonly ledger: MysqlWalletStore;
+
+  constructor(private readonly pool: Pool) {
+    this.ledger = new MysqlWalletStore(pool);
+  }
+
+  findTransaction(...args: Parameters<MysqlWalletStore['findTransaction']>) {
+    return this.ledger.findTransaction(...args);
+  }
+
+  findWithdrawAttempt(providerId: number, transactionId: string): Promise<Delivery | null> {
+    return findWithdrawAttempt(this.pool, providerId, transactionId);
+  }
+
+  inSeamlessTransaction<T>(work: (scope: SeamlessScope) => Promise<T>): Promise<T> {
+    return inMysqlTransaction(this.pool, (connection) => work(new MysqlSeamlessScope(connection)));
+  }
+
+  async lastKnownBalance(operatorId: number, userId: string, currency: string): Promise<Minor | null> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      'SELECT balance_minor FROM operator_balances WHERE operator_id = ? AND user_id = ? AND currency = ?',
+      [operatorId, userId, currency],
+    );
+    return rows[0] ? minor(rows[0].balance_minor as string) : null;
+  }
+
+  async rememberBalance(operatorId: number, userId: string, currency: string, balance: Minor): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO operator_balances (operator_id, user_id, currency, balance_minor, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON DUPLICATE KEY UPDATE balance_minor = VALUES(balance_minor), updated_at = VALUES(updated_at)`,
+      [operatorId, userId, currency, balance, new Date()],
+    );
+  }
+
+  loadDelivery(id: string): Promise<Delivery | null> {
+    return loadDelivery(this.pool, id);
+  }
+
+  transitionDelivery(id: string, from: DeliveryStatus, update: DeliveryUpdate): Promise<boolean> {
+    return transitionDelivery(this.pool, id, from, update);
+  }
+
+  async staleWithdraws(startedBefore: Date, limit: number): Promise<Delivery[]> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      `SELECT ${DELIVERY_COLUMNS} FROM callback_deliveries WHERE status = 'sending' AND created_at < ? ORDER BY id LIMIT ?`,
+      [startedBefore, limit],
+    );
+    return rows.map(deliveryFromRow);
+  }
+
+  async duePending(dueBefore: Date, limit: number): Promise<Delivery[]> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      `SELECT ${DELIVERY_COLUMNS} FROM callback_deliveries WHERE status = 'pending' AND next_attempt_at < ? ORDER BY next_attempt_at LIMIT ?`,
+      [dueBefore, limit],
+    );
+    return rows.map(deliveryFromRow);
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Delivery workers: take an attempt from the queue, deliver it (deliverCallback), schedule the next
+ * attempt when it failed. Any number of worker processes can run; per-operator concurrency is limited
+ * through OperatorSlots. Closing waits for attempts in progress up to a deadline.
+ */
+import { DelayedError, Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { Logger } from 'pino';
+import { SeamlessDeps } from '../app/seamless/seamlessDeps';
+import { deliverCallback } from '../app/seamless/deliverCallback';
+import { DELIVERY_QUEUE, DeliveryJob } from './deliveryQueue';
+import { OperatorSlots } from './operatorSlots';
+
+export interface DeliveryWorkerOptions {
+  readonly concurrency: number;
+  readonly perOperatorConcurrency: number;
+  readonly prefix?: string;
+  readonly onAttempt?: (kind: string, state: string) => void;
+}
+
+export function startDeliveryWorker(deps: SeamlessDeps, connection: Redis, logger: Logger, options: DeliveryWorkerOptions) {
+  const slots = new OperatorSlots(connection, options.perOperatorConcurrency, deps.settings.retryTimeoutMs + 5_000);
+  const worker = new Worker<DeliveryJob>(
+    DELIVERY_QUEUE,
+    async (job: Job<DeliveryJob>, token?: string) => {
+      const delivery = await deps.store.loadDelivery(job.data.deliveryId);
+      if (!delivery || delivery.status !== 'pending') return 'skipped';
+      const holder = job.id ?? job.data.deliveryId;
+      if (!(await slots.acquire(delivery.operatorId, holder))) {
+        // This operator already has its share of deliveries in flight: come back shortly.
+        await job.moveToDelayed(Date.now() + 250, token);
+        throw new DelayedError();
+      }
+      try {
+        const result = await deliverCallback(deps, delivery.id, deps.settings.retryTimeoutMs);
+        options.onAttempt?.(delivery.kind, result.state);
+        if (result.state === 'retry') await deps.queue.enqueue({ id: delivery.id, attempts: result.attempts }, result.delayMs);
+        if (result.state === 'parked') logger.warn({ deliveryId: delivery.id, operatorId: delivery.operatorId }, 'delivery parked after its last attempt');
+        return result.state;
+      } finally {
+        await slots.release(delivery.operatorId, holder);
+      }
+    },
+    {
+      connection,
+      concurrency: options.concurrency,
+      ...(options.prefix ? { prefix: options.prefix } : {}),
+      // An attempt never runs longer than its HTTP timeout; a stalled one (its worker died) is retried.
+      lockDuration: deps.settings.retryTimeoutMs + 30_000,
+      removeOnComplete: { count: 0 },
+    },
+  );
+  worker.on('error', (error) => logger.warn({ err: error.message }, 'delivery worker error'));
+  worker.on('failed', (job, error) => {
+    if (!(error instanceof DelayedError)) logger.warn({ err: error.message, jobId: job?.id }, 'delivery attempt crashed');
+  });
+  return {
+    worker,
+    async close(deadlineMs: number): Promise<void> {
+      const graceful = worker.close();
+      const timedOut = await Promise.race([graceful.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), deadlineMs).unref())]);
+      if (timedOut) await worker.close(true);
+    },
+  };
+}
