@@ -9,8 +9,9 @@
  *   BENCH_WARMUP_SECONDS   warm-up seconds per scenario, not measured (default 2)
  *   BENCH_WORKERS          concurrent workers (default 50)
  *   BENCH_ROUNDS           run the scenario list this many times; the median round is shown and
- *                        "vs R" is the median of per-round ratios (default 1)
- *   BENCH_ONLY             regular expression on scenario names (baselines are kept for the ratios)
+ *                          "vs R" is the median of per-round ratios (default 1)
+ *   BENCH_ONLY             regular expression on scenario names (baselines are kept for the ratios);
+ *                          also the only way to run the optional diagnostic scenarios, e.g. BENCH_ONLY='R7|withdraw'
  *   BENCH_OUT              also write the results as JSON to this file
  *   BENCH_APP_LOG_LEVEL    LOG_LEVEL of our app (default warn)
  *   BENCH_DB_POOL_SIZE     DB pool size of both R and our app (default 20, our app's default)
@@ -66,7 +67,7 @@ const options = {
 const children: ChildServer[] = [];
 
 function selectScenarios(): Scenario[] {
-  if (!options.only) return [...scenarios];
+  if (!options.only) return scenarios.filter((s) => !s.optional);
   const wanted = new Set(scenarios.filter((s) => options.only!.test(s.name)).map((s) => s.name));
   for (const s of scenarios) if (wanted.has(s.name) && s.baseline) wanted.add(s.baseline);
   return scenarios.filter((s) => wanted.has(s.name));

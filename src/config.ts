@@ -60,6 +60,9 @@ const envSchema = z.object({
   CALLBACK_RETRY_ATTEMPTS: positiveInt('CALLBACK_RETRY_ATTEMPTS', 50),
   CALLBACK_RETRY_DELAY_MS: positiveInt('CALLBACK_RETRY_DELAY_MS', 10_000),
   CALLBACK_RETRY_TIMEOUT_MS: positiveInt('CALLBACK_RETRY_TIMEOUT_MS', 10_000),
+  /** Deliveries one worker process attempts at once, and per operator across all processes. */
+  CALLBACK_WORKER_CONCURRENCY: positiveInt('CALLBACK_WORKER_CONCURRENCY', 32),
+  CALLBACK_OPERATOR_CONCURRENCY: positiveInt('CALLBACK_OPERATOR_CONCURRENCY', 8),
   /** Connections of the hot-path mysql2 pool (money calls). */
   DB_POOL_SIZE: positiveInt('DB_POOL_SIZE', 20),
   /** Connections of Prisma's pool (admin and back-office calls). */
@@ -85,6 +88,8 @@ export interface Config {
   callbackRetryAttempts: number;
   callbackRetryDelayMs: number;
   callbackRetryTimeoutMs: number;
+  callbackWorkerConcurrency: number;
+  callbackOperatorConcurrency: number;
   dbPoolSize: number;
   prismaPoolSize: number;
   shutdownTimeoutMs: number;
@@ -139,6 +144,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     callbackRetryAttempts: e.CALLBACK_RETRY_ATTEMPTS,
     callbackRetryDelayMs: e.CALLBACK_RETRY_DELAY_MS,
     callbackRetryTimeoutMs: e.CALLBACK_RETRY_TIMEOUT_MS,
+    callbackWorkerConcurrency: e.CALLBACK_WORKER_CONCURRENCY,
+    callbackOperatorConcurrency: e.CALLBACK_OPERATOR_CONCURRENCY,
     dbPoolSize: e.DB_POOL_SIZE,
     prismaPoolSize: e.PRISMA_POOL_SIZE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

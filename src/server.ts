@@ -5,17 +5,13 @@
  */
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
 import { Logger } from 'pino';
 import { ensureBootstrapAdmin } from './app/admin/staff';
 import { Config } from './config';
 import { parseDatabaseUrl } from './db/databaseUrl';
 import { migrate } from './db/migrate';
-import { createMysqlPool } from './db/mysqlPool';
-import { createPrismaClient } from './db/prismaClient';
 import { createApp } from './http/app';
-import { MysqlRoundStore } from './db/roundStore';
-import { startRoundCloser } from './jobs/roundCloser';
+import { openRuntime } from './runtime';
 
 export interface RunningServer {
   readonly port: number;
@@ -23,7 +19,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+export async function startServer(config: Config, logger: Logger, options: { workers: boolean } = { workers: true }): Promise<RunningServer> {
   const target = parseDatabaseUrl(config.databaseUrl);
   const report = await migrate(target);
   if (report.createdDatabase) logger.info({ database: target.database }, 'created the database');
@@ -32,10 +28,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     logger.warn({ migrations: report.unknownInDatabase }, 'the database has migrations this build does not know');
   }
 
-  const pool = createMysqlPool(target, config.dbPoolSize);
-  const prisma = createPrismaClient(target, config.prismaPoolSize);
-  const redis = new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
+  const runtime = openRuntime(config, target, logger, { workers: options.workers });
+  const { pool, prisma, redis } = runtime;
 
   if (config.admin && (await ensureBootstrapAdmin(prisma, config.admin.username, config.admin.password))) {
     logger.info({ username: config.admin.username }, 'created the first admin from ADMIN_USERNAME');
@@ -44,8 +38,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     logger.warn('JWT_SECRET is not set: using a random secret for this process only (tokens die with it)');
   }
 
-  const app = createApp({ config, pool, prisma, redis, logger });
-  const roundCloser = startRoundCloser(new MysqlRoundStore(pool), config.roundTtlS, logger);
+  const app = createApp({ config, pool, prisma, redis, logger, seamless: runtime.seamless, deliveryQueue: runtime.deliveryQueue });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
@@ -68,8 +61,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       await Promise.race([drained, deadline]);
       clearInterval(closer);
       server.closeAllConnections();
-      await roundCloser.stop();
-      await Promise.allSettled([pool.end(), prisma.$disconnect(), redis.quit()]);
+      await runtime.close(config.shutdownTimeoutMs);
       logger.info('stopped');
     })());
 

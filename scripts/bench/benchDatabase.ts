@@ -11,6 +11,8 @@ export const REFERENCE_DATABASE = 'casino_bench';
 export const APP_DATABASE = 'casino_bench_app';
 
 export const REFERENCE_PATH = '/ref/withdraw';
+/** R with our app's statement shape (7 statements, 3 pool acquisitions): a diagnostic, see referenceServer.ts. */
+export const REFERENCE_APP_SHAPED_PATH = '/ref/withdraw-app-shaped';
 /** R's fixed HMAC secret (R has one caller and no operator table). */
 export const REFERENCE_SECRET = 'bench-reference-secret-0123456789abcdef';
 export const REFERENCE_AGENT = 'bench-ref';

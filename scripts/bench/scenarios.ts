@@ -7,7 +7,7 @@
  */
 import type { Pool } from 'mysql2/promise';
 import { signBody } from '../../src/domain/signing';
-import { REFERENCE_AGENT, REFERENCE_PATH, REFERENCE_SECRET } from './benchDatabase';
+import { REFERENCE_AGENT, REFERENCE_APP_SHAPED_PATH, REFERENCE_PATH, REFERENCE_SECRET } from './benchDatabase';
 
 export type TargetName = 'reference' | 'app';
 
@@ -43,6 +43,8 @@ export interface Scenario {
   readonly target: TargetName;
   /** Name of the scenario this one is compared with in the ratio column (none for a baseline). */
   readonly baseline?: string;
+  /** A diagnostic: run only when BENCH_ONLY names it. */
+  readonly optional?: boolean;
   /** The result `code` a successful answer carries; anything else (or non-200) is an error. */
   readonly expectedCode: number;
   setup(ctx: BenchContext): Promise<void>;
@@ -72,10 +74,17 @@ const transactionId = (ctx: BenchContext, key: string, workerIndex: number, seq:
 
 const HOT_REFERENCE_WALLET = 1_000_000;
 
-function referenceScenario(name: string, key: string, walletOf: (workerIndex: number) => number): Scenario {
+function referenceScenario(
+  name: string,
+  key: string,
+  walletOf: (workerIndex: number) => number,
+  variant: { path: string; baseline?: string; optional?: boolean } = { path: REFERENCE_PATH },
+): Scenario {
   return {
     name,
     target: 'reference',
+    baseline: variant.baseline,
+    optional: variant.optional,
     expectedCode: 0,
     async setup(ctx) {
       const wallets = [...new Set(Array.from({ length: ctx.workers }, (_, w) => walletOf(w)))];
@@ -92,7 +101,7 @@ function referenceScenario(name: string, key: string, walletOf: (workerIndex: nu
         amount: AMOUNT,
         transactionID: transactionId(ctx, key, workerIndex, seq),
       };
-      return { path: REFERENCE_PATH, body: signBody(REFERENCE_SECRET, fields, nowSeconds()) };
+      return { path: variant.path, body: signBody(REFERENCE_SECRET, fields, nowSeconds()) };
     },
   };
 }
@@ -150,9 +159,12 @@ const pad = (n: number) => String(n).padStart(3, '0');
  */
 export const scenarios: readonly Scenario[] = [
   referenceScenario('R distinct', 'rd', (w) => w + 1),
+  // Diagnostic (BENCH_ONLY='R7'): R doing our app's 7 statements, to split round-trip cost from code cost.
+  referenceScenario('R7 distinct', 'r7d', (w) => 2_000 + w, { path: REFERENCE_APP_SHAPED_PATH, baseline: 'R distinct', optional: true }),
   appTransferScenario('withdraw distinct', 'wd', 'withdraw', 'R distinct', (w) => `bench_wd_${pad(w)}`),
   appTransferScenario('deposit distinct', 'dd', 'deposit', 'R distinct', (w) => `bench_dd_${pad(w)}`),
   referenceScenario('R hot', 'rh', () => HOT_REFERENCE_WALLET),
+  referenceScenario('R7 hot', 'r7h', () => HOT_REFERENCE_WALLET + 1, { path: REFERENCE_APP_SHAPED_PATH, baseline: 'R hot', optional: true }),
   appTransferScenario('withdraw hot', 'wh', 'withdraw', 'R hot', () => 'bench_wd_hot'),
   appTransferScenario('deposit hot', 'dh', 'deposit', 'R hot', () => 'bench_dd_hot'),
 ];

@@ -7,6 +7,8 @@ import type { Redis } from 'ioredis';
 import { Pool } from 'mysql2/promise';
 import { Logger } from 'pino';
 import { Config } from '../config';
+import { SeamlessDeps } from '../app/seamless/seamlessDeps';
+import { DeliveryQueuePort } from '../app/seamless/seamlessStore';
 import { MysqlCallerStore } from '../db/callerStore';
 import { MysqlHistoryStore } from '../db/historyStore';
 import { Prisma } from '../db/prismaClient';
@@ -29,6 +31,8 @@ export interface AppDependencies {
   readonly prisma: Prisma;
   readonly redis: Redis;
   readonly logger: Logger;
+  readonly seamless: SeamlessDeps;
+  readonly deliveryQueue: DeliveryQueuePort;
 }
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -49,7 +53,7 @@ export function createApp(deps: AppDependencies): Express {
     signWindowS: config.signWindowS,
   });
   const ledger = new MysqlWalletStore(pool);
-  app.use(walletRoutes(ledger, platformEnvelope));
+  app.use(walletRoutes(ledger, deps.seamless, platformEnvelope));
   app.use(transactionRoutes(new MysqlHistoryStore(pool), platformEnvelope));
   app.use(gameRoutes({ store: new MysqlCatalogueStore(pool), envelope: platformEnvelope, jwtSecret: config.jwtSecret, sessionTtlS: config.sessionTtlS }));
   app.use(freeSpinRoutes({ store: new MysqlCampaignStore(pool), envelope: platformEnvelope }));
@@ -59,9 +63,9 @@ export function createApp(deps: AppDependencies): Express {
     lookup: (providerId) => callers.findProvider(providerId),
     signWindowS: config.signWindowS,
   });
-  app.use(providerRoutes({ ledger, operators: callers, jwtSecret: config.jwtSecret, envelope: providerEnvelope }));
+  app.use(providerRoutes({ ledger, seamless: deps.seamless, operators: callers, jwtSecret: config.jwtSecret, envelope: providerEnvelope }));
 
-  app.use(adminRoutes({ prisma, jwtSecret: config.jwtSecret }));
+  app.use(adminRoutes({ prisma, jwtSecret: config.jwtSecret, deliveryQueue: deps.deliveryQueue, retryAttempts: config.callbackRetryAttempts }));
   app.use('/admin', adminErrorHandler);
 
   app.use(unknownPath);

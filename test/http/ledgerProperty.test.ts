@@ -30,7 +30,7 @@ afterAll(async () => {
 type Op =
   | { kind: 'deposit' | 'withdraw'; p: number; cents: number }
   | { kind: 'bet'; p: number; slot: number; cents: number; ghostRoll: number }
-  | { kind: 'win'; p: number; slot: number; ownRound: boolean; cents: number; ref: 'none' | 'own' | 'any' | 'unknown'; pick: number; closeRoll: number }
+  | { kind: 'win'; p: number; slot: number; ownRound: boolean; cents: number; ref: 'none' | 'sameRound' | 'own' | 'any' | 'unknown'; pick: number; closeRoll: number }
   | { kind: 'rollback'; p: number; known: boolean; pick: number; ghost: number; slot: number }
   | { kind: 'jackpot'; p: number; slot: number; cents: number }
   | { kind: 'replay'; pick: number }
@@ -56,7 +56,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       // Mostly on a round where the player has bet, so that wins are paid as often as refused.
       ownRound: fc.nat({ max: 3 }).map((n) => n > 0),
       cents: fc.integer({ min: 0, max: 5000 }),
-      ref: fc.constantFrom('none' as const, 'own' as const, 'any' as const, 'unknown' as const),
+      ref: fc.constantFrom('none' as const, 'sameRound' as const, 'none' as const, 'sameRound' as const, 'own' as const, 'any' as const, 'unknown' as const),
       pick,
       closeRoll: fc.nat({ max: 3 }),
     }),
@@ -303,11 +303,13 @@ function concretise(model: Model, op: Op, run: string, i: number): Req | null {
     }
     case 'win': {
       const own = model.betsByPlayer[op.p]!;
+      const roundID = op.ownRound && own.length ? own[(op.pick >> 3) % own.length]!.roundID : roundOf(op.slot);
+      const sameRound = own.filter((b) => b.roundID === roundID);
       let ref: string | undefined;
-      if (op.ref === 'own' && own.length) ref = own[op.pick % own.length]!.txid;
+      if (op.ref === 'sameRound') ref = sameRound.length ? sameRound[op.pick % sameRound.length]!.txid : undefined;
+      else if (op.ref === 'own' && own.length) ref = own[op.pick % own.length]!.txid;
       else if (op.ref === 'any' && model.allBets.length) ref = model.allBets[op.pick % model.allBets.length]!;
       else if (op.ref !== 'none') ref = `${run}-unknown${i}`;
-      const roundID = op.ownRound && own.length ? own[(op.pick >> 3) % own.length]!.roundID : roundOf(op.slot);
       return {
         api: 'provider',
         type: 'win',

@@ -116,7 +116,9 @@ type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
 async function countModeSwitchBlockers(tx: Tx, operatorId: number): Promise<ModeSwitchBlockers> {
   const nonZeroWallets = await tx.wallet.count({ where: { operatorId, balanceMinor: { not: 0n } } });
   const openRounds = await tx.round.count({ where: { operatorId, status: 'open' } });
-  return { nonZeroWallets, openRounds, pendingDeliveries: 0 };
+  // Parked deliveries are owed too: they must reach the operator before it leaves seamless mode.
+  const pendingDeliveries = await tx.callbackDelivery.count({ where: { operatorId, status: { in: ['sending', 'pending', 'failed'] } } });
+  return { nonZeroWallets, openRounds, pendingDeliveries };
 }
 
 export async function listOperators(prisma: Prisma): Promise<OperatorView[]> {

@@ -10,6 +10,8 @@ import { listAudit } from '../../app/admin/audit';
 import { createOperator, listOperators, rotateOperatorSecret, updateOperator } from '../../app/admin/operators';
 import { createProvider, listProviders, updateProvider } from '../../app/admin/providers';
 import { upsertGames } from '../../app/admin/games';
+import { listCallbacks, retryCallback } from '../../app/admin/callbacks';
+import { DeliveryQueuePort } from '../../app/seamless/seamlessStore';
 import { ROLES, StaffIdentity, authenticateStaff, createStaff } from '../../app/admin/staff';
 import { decodeCursor, encodeCursor } from '../../app/history/transactionHistory';
 import { externalIdField, formatIssues } from '../wireFields';
@@ -106,7 +108,13 @@ function readRoute(router: Router, path: string, ...handlers: RequestHandler[]):
 const ok = (res: Response, body: Record<string, unknown> = {}) => res.status(200).json({ code: ResultCode.OK, message: 'OK', ...body });
 const actor = (res: Response) => (res.locals.staff as StaffIdentity).username;
 
-export function adminRoutes(deps: { prisma: Prisma; jwtSecret: string }): Router {
+export const callbacksListRequest = pageRequest.extend({
+  status: z.enum(['pending', 'failed', 'delivered']).optional(),
+  agentID: externalIdField.optional(),
+});
+export const callbackRetryRequest = z.object({ id: z.union([z.string().regex(/^\d{1,19}$/), z.number().int().positive()]) });
+
+export function adminRoutes(deps: { prisma: Prisma; jwtSecret: string; deliveryQueue: DeliveryQueuePort; retryAttempts: number }): Router {
   const { prisma, jwtSecret } = deps;
   const router = Router();
   const staff = requireStaff(jwtSecret, prisma);
@@ -155,6 +163,19 @@ export function adminRoutes(deps: { prisma: Prisma; jwtSecret: string }): Router
 
   router.post('/admin/v1/games/upsert', staff, admins, async (req, res) => {
     ok(res, { count: await upsertGames(prisma, actor(res), input(upsertGamesRequest, req).games) });
+  });
+
+  readRoute(router, '/admin/v1/callbacks/list', staff, readers, async (req, res) => {
+    const fields = input(callbacksListRequest, req);
+    const afterId = fields.cursor === undefined ? undefined : decodeCursor(fields.cursor);
+    if (afterId === null) throw badRequest('cursor: not a cursor from a previous page');
+    const page = await listCallbacks(prisma, { status: fields.status, agentId: fields.agentID, afterId, limit: fields.limit ?? 100 });
+    ok(res, { callbacks: page.callbacks, nextCursor: page.more && page.lastId ? encodeCursor(page.lastId) : null });
+  });
+
+  router.post('/admin/v1/callbacks/retry', staff, readers, async (req, res) => {
+    const { id } = input(callbackRetryRequest, req);
+    ok(res, { callback: await retryCallback(prisma, deps.deliveryQueue, actor(res), BigInt(id), deps.retryAttempts) });
   });
 
   readRoute(router, '/admin/v1/audit/list', staff, readers, async (req, res) => {

@@ -5,6 +5,8 @@ import { OperatorCaller } from '../../app/callers';
 import { createPlayer, getPlayerBalance } from '../../app/wallet/players';
 import { depositToWallet, withdrawFromWallet } from '../../app/wallet/transferFunds';
 import { WalletStore } from '../../app/wallet/walletStore';
+import { SeamlessDeps } from '../../app/seamless/seamlessDeps';
+import { readSeamlessBalance } from '../../app/seamless/readSeamlessBalance';
 import { ResultCode } from '../../domain/resultCodes';
 import { isKnownCurrency } from '../../domain/currencies';
 import { parseAmountIn, parseFields } from '../fields';
@@ -28,7 +30,7 @@ export const transferRequest = z.object({
   transactionID: externalIdField,
 });
 
-export function walletRoutes(store: WalletStore, envelope: RequestHandler): Router {
+export function walletRoutes(store: WalletStore, seamless: SeamlessDeps, envelope: RequestHandler): Router {
   const router = Router();
 
   router.post('/v1/player/create', envelope, async (req, res) => {
@@ -45,12 +47,10 @@ export function walletRoutes(store: WalletStore, envelope: RequestHandler): Rout
     if (!fields) return;
     const operator = res.locals.caller as OperatorCaller;
     if (!isKnownCurrency(fields.currency)) return unsupportedCurrency(res, fields.currency);
-    if (operator.mode === 'seamless') {
-      // The operator's own wallet holds this balance; reading it is a Balance callback (seamless mode).
-      sendAnswer(res, { code: ResultCode.WRONG_WALLET_MODE, message: 'this operator is in seamless mode: its wallet holds the balance' });
-      return;
-    }
-    const answer = await getPlayerBalance(store, operator, fields.userID, fields.currency);
+    const answer =
+      operator.mode === 'seamless'
+        ? await readSeamlessBalance(seamless, { operatorId: operator.id, userId: fields.userID, currency: fields.currency })
+        : await getPlayerBalance(store, operator, fields.userID, fields.currency);
     sendMoneyAnswer(res, answer, fields.currency, answer.code === ResultCode.OK ? { currency: fields.currency } : {});
   });
 

@@ -2,12 +2,17 @@
 import { RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import { ProviderCaller } from '../../app/callers';
-import { payJackpot } from '../../app/provider/payJackpot';
+import { decideJackpot, jackpotCommand, payJackpot } from '../../app/provider/payJackpot';
 import { placeBet } from '../../app/provider/placeBet';
+import { placeSeamlessBet } from '../../app/seamless/placeSeamlessBet';
+import { readSeamlessBalance } from '../../app/seamless/readSeamlessBalance';
+import { recordSeamlessCredit } from '../../app/seamless/recordSeamlessCredit';
+import { SeamlessDeps } from '../../app/seamless/seamlessDeps';
+import { MoneyAnswer } from '../../app/wallet/answers';
 import { ProviderLedgerStore } from '../../app/provider/providerLedgerStore';
 import { OperatorLookup, PlayerSession, resolvePlayerSession } from '../../app/provider/providerSession';
-import { rollbackBet } from '../../app/provider/rollbackBet';
-import { settleWin } from '../../app/provider/settleWin';
+import { decideRollback, rollbackBet, rollbackCommand } from '../../app/provider/rollbackBet';
+import { decideWin, settleWin, winCommand } from '../../app/provider/settleWin';
 import { Minor } from '../../domain/money';
 import { ResultCode, refuse } from '../../domain/resultCodes';
 import { parseAmountIn, parseFields } from '../fields';
@@ -51,6 +56,7 @@ export const jackpotRequest = z.object({
 
 export interface ProviderRouteDeps {
   readonly ledger: ProviderLedgerStore;
+  readonly seamless: SeamlessDeps;
   readonly operators: OperatorLookup;
   readonly jwtSecret: string;
   readonly envelope: RequestHandler;
@@ -68,11 +74,15 @@ export function providerRoutes(deps: ProviderRouteDeps): Router {
       sendRefusal(res, resolved.refusal);
       return undefined;
     }
-    if (resolved.session.operatorMode !== 'transfer') {
-      sendRefusal(res, refuse(ResultCode.WRONG_WALLET_MODE, 'this operator is in seamless mode: its wallet callbacks are not available yet'));
-      return undefined;
-    }
     return resolved.session;
+  }
+
+  /** Our wallet in transfer mode; the operator's (a Balance callback) in seamless mode. */
+  async function readBalance(session: PlayerSession): Promise<MoneyAnswer> {
+    if (session.operatorMode === 'seamless') return readSeamlessBalance(deps.seamless, session);
+    const balance = await ledger.walletBalance(session.operatorId, session.userId, session.currency);
+    if (balance === null) return refuse(ResultCode.PLAYER_NOT_FOUND, `player ${session.userId} has no ${session.currency} wallet`);
+    return { code: ResultCode.OK, message: 'OK', balance };
   }
 
   function amountFor(res: Response, session: PlayerSession, amount: number, positive: boolean): Minor | undefined {
@@ -86,10 +96,9 @@ export function providerRoutes(deps: ProviderRouteDeps): Router {
       // auth starts a game and needs a live session; a balance read is harmless with an expired one.
       const session = await sessionFor(res, fields.token, { allowExpired: path === '/provider/v1/balance' });
       if (!session) return;
-      const balance = await ledger.walletBalance(session.operatorId, session.userId, session.currency);
-      if (balance === null) return sendRefusal(res, refuse(ResultCode.PLAYER_NOT_FOUND, `player ${session.userId} has no ${session.currency} wallet`));
+      const answer = await readBalance(session);
       const extra = path === '/provider/v1/auth' ? { userID: session.userId, agentID: session.agentId, currency: session.currency } : { currency: session.currency };
-      sendMoneyAnswer(res, { code: ResultCode.OK, message: 'OK', balance }, session.currency, extra);
+      sendMoneyAnswer(res, answer, session.currency, answer.code === ResultCode.OK ? extra : {});
     });
   }
 
@@ -100,7 +109,9 @@ export function providerRoutes(deps: ProviderRouteDeps): Router {
     if (!session) return;
     const amount = amountFor(res, session, fields.amount, false);
     if (amount === undefined) return;
-    const answer = await placeBet(ledger, base(res, session, fields), amount);
+    const input = base(res, session, fields);
+    const answer =
+      session.operatorMode === 'seamless' ? await placeSeamlessBet(deps.seamless, input, amount) : await placeBet(ledger, input, amount);
     sendMoneyAnswer(res, answer, session.currency);
   });
 
@@ -111,7 +122,12 @@ export function providerRoutes(deps: ProviderRouteDeps): Router {
     if (!session) return;
     const amount = amountFor(res, session, fields.amount, false);
     if (amount === undefined) return;
-    const answer = await settleWin(ledger, { ...base(res, session, fields), refTransactionId: fields.refTransactionID ?? null }, amount, fields.roundClosed === true);
+    const input = { ...base(res, session, fields), refTransactionId: fields.refTransactionID ?? null };
+    const roundClosed = fields.roundClosed === true;
+    const answer =
+      session.operatorMode === 'seamless'
+        ? await recordSeamlessCredit(deps.seamless, winCommand(input, amount, roundClosed), decideWin(input, amount, roundClosed))
+        : await settleWin(ledger, input, amount, roundClosed);
     sendMoneyAnswer(res, answer, session.currency);
   });
 
@@ -121,7 +137,11 @@ export function providerRoutes(deps: ProviderRouteDeps): Router {
     const session = await sessionFor(res, fields.token, { gameId: fields.gameID, allowExpired: true });
     if (!session) return;
     const { freeSpinId: _none, ...common } = base(res, session, fields);
-    const answer = await rollbackBet(ledger, { ...common, refTransactionId: fields.refTransactionID });
+    const input = { ...common, refTransactionId: fields.refTransactionID };
+    const answer =
+      session.operatorMode === 'seamless'
+        ? await recordSeamlessCredit(deps.seamless, rollbackCommand(input), decideRollback(input))
+        : await rollbackBet(ledger, input);
     sendMoneyAnswer(res, answer, session.currency);
   });
 
@@ -133,7 +153,10 @@ export function providerRoutes(deps: ProviderRouteDeps): Router {
     const amount = amountFor(res, session, fields.amount, true);
     if (amount === undefined) return;
     const { freeSpinId: _none, ...common } = base(res, session, fields);
-    const answer = await payJackpot(ledger, common, amount, fields.jackpotID);
+    const answer =
+      session.operatorMode === 'seamless'
+        ? await recordSeamlessCredit(deps.seamless, jackpotCommand(common, amount, fields.jackpotID), decideJackpot(amount))
+        : await payJackpot(ledger, common, amount, fields.jackpotID);
     sendMoneyAnswer(res, answer, session.currency);
   });
 

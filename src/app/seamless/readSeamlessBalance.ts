@@ -1,0 +1,16 @@
+/** A balance read in seamless mode: a Balance callback while the caller waits; 17 with the last known balance on failure. */
+import { ResultCode, defaultMessage, refuse } from '../../domain/resultCodes';
+import { MoneyAnswer } from '../wallet/answers';
+import { SeamlessDeps } from './seamlessDeps';
+
+export async function readSeamlessBalance(deps: SeamlessDeps, player: { operatorId: number; userId: string; currency: string }): Promise<MoneyAnswer> {
+  const reply = await deps.wallet.call(player.operatorId, { kind: 'balance', userId: player.userId, currency: player.currency }, deps.settings.callbackTimeoutMs);
+  if (reply.outcome === 'ok' && reply.balance !== null) {
+    await deps.store.rememberBalance(player.operatorId, player.userId, player.currency, reply.balance);
+    return { code: ResultCode.OK, message: defaultMessage(ResultCode.OK), balance: reply.balance };
+  }
+  return {
+    ...refuse(ResultCode.OPERATOR_WALLET_UNAVAILABLE, `the operator's wallet did not answer: ${reply.outcome === 'failed' ? reply.error : reply.outcome}`),
+    balance: await deps.store.lastKnownBalance(player.operatorId, player.userId, player.currency),
+  };
+}

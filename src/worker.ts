@@ -1,0 +1,41 @@
+/**
+ * Entry point of a worker-only process (`npm run worker`): callback delivery workers and sweepers,
+ * nothing served. Run as many as needed beside the API processes; they share the queue and the database.
+ */
+import { ConfigError, loadConfig } from './config';
+import { parseDatabaseUrl } from './db/databaseUrl';
+import { migrate } from './db/migrate';
+import { createLogger } from './logger';
+import { openRuntime } from './runtime';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel).child({ role: 'worker' });
+  const target = parseDatabaseUrl(config.databaseUrl);
+  await migrate(target);
+  const runtime = openRuntime(config, target, logger, { workers: true });
+  logger.info('delivery workers running');
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'stopping workers: finishing attempts in progress');
+      runtime.close(config.shutdownTimeoutMs).then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`worker start-up failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});

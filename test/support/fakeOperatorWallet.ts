@@ -1,0 +1,116 @@
+/**
+ * A fake operator wallet that is a real HTTP server, for seamless-mode tests: it implements PROTOCOL
+ * §6.1 (`hmac`) and §6.2 (`md5`), verifies our signature on every call, keeps balances in minor units
+ * and de-duplicates by transactionID exactly as a careful operator does. Behaviour can be scripted:
+ * failing a number of times, hanging, answering garbage, or being down.
+ */
+import { createHash } from 'node:crypto';
+import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { verifySign } from '../../src/domain/signing';
+
+export interface RecordedCall {
+  scheme: 'hmac' | 'md5';
+  kind: 'balance' | 'withdraw' | 'deposit' | 'rollback';
+  body: Record<string, any>;
+  signatureValid: boolean;
+  answeredStatus: number;
+  at: number;
+}
+
+export type Behaviour =
+  | { mode: 'normal' }
+  | { mode: 'fail'; times: number; status?: number }
+  | { mode: 'down' }
+  | { mode: 'hang'; kinds?: string[] }
+  | { mode: 'garbage' };
+
+export class FakeOperatorWallet {
+  readonly calls: RecordedCall[] = [];
+  /** Balances in minor units by `${userID}:${currency}`. */
+  readonly balances = new Map<string, bigint>();
+  /** transactionID (hmac) or call_id (md5) already applied, with the balance after it. */
+  readonly applied = new Map<string, bigint>();
+  behaviour: Behaviour = { mode: 'normal' };
+  private server!: Server;
+  private failuresLeft = 0;
+  url = '';
+
+  constructor(
+    readonly secretKey: () => string,
+    readonly saltKey: () => string,
+    readonly exponent = 2,
+  ) {}
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  setBehaviour(behaviour: Behaviour): void {
+    this.behaviour = behaviour;
+    this.failuresLeft = behaviour.mode === 'fail' ? behaviour.times : 0;
+  }
+
+  fund(userID: string, currency: string, minor: bigint): void {
+    this.balances.set(`${userID}:${currency}`, minor);
+  }
+
+  balanceOf(userID: string, currency: string): bigint {
+    return this.balances.get(`${userID}:${currency}`) ?? 0n;
+  }
+
+  callsOf(kind: RecordedCall['kind']): RecordedCall[] {
+    return this.calls.filter((c) => c.kind === kind);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let raw = '';
+    for await (const chunk of req) raw += chunk;
+    const body = JSON.parse(raw || '{}');
+    const path = (req.url ?? '/').split('?')[0]!;
+    const hmacKind = ({ '/Balance': 'balance', '/Withdraw': 'withdraw', '/Deposit': 'deposit', '/Rollback': 'rollback' } as const)[path.slice(path.lastIndexOf('/')) as '/Balance'];
+    const scheme: 'hmac' | 'md5' = hmacKind ? 'hmac' : 'md5';
+    const kind: RecordedCall['kind'] =
+      hmacKind ?? (body.action === 'balance' ? 'balance' : body.action === 'debit' ? 'withdraw' : body.rb === 1 ? 'rollback' : 'deposit');
+    const signatureValid =
+      scheme === 'hmac' ? verifySign(this.secretKey(), body) : body.key === createHash('md5').update(`${body.timestamp}${this.saltKey()}`).digest('hex');
+    const record: RecordedCall = { scheme, kind, body, signatureValid, answeredStatus: 0, at: Date.now() };
+    this.calls.push(record);
+    const send = (status: number, payload: unknown) => {
+      record.answeredStatus = status;
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
+    };
+    const b = this.behaviour;
+    if (b.mode === 'hang' && (!b.kinds || b.kinds.includes(kind))) return; // never answers
+    if (b.mode === 'down') return send(503, { error: 'down' });
+    if (b.mode === 'garbage') return send(200, '<html>not json</html>');
+    if (b.mode === 'fail' && this.failuresLeft > 0) {
+      this.failuresLeft--;
+      return send(b.status ?? 500, { error: 'temporary' });
+    }
+    if (!signatureValid) return send(200, { code: 3, message: 'bad signature' });
+
+    const userID = scheme === 'hmac' ? body.userID : body.user_id;
+    const key = `${userID}:${body.currency}`;
+    const balance = this.balances.get(key) ?? 0n;
+    const render = (minor: bigint) => (scheme === 'md5' ? Number(minor) : Number(minor) / 10 ** this.exponent);
+    if (kind === 'balance') return send(200, { code: 0, message: 'OK', balance: render(balance) });
+    const id = String(scheme === 'hmac' ? body.transactionID : body.call_id);
+    const amount = scheme === 'md5' ? BigInt(body.amount) : BigInt(Math.round(body.amount * 10 ** this.exponent));
+    if (this.applied.has(id)) return send(200, { code: 11, message: 'duplicate', balance: render(this.applied.get(id)!) });
+    if (kind === 'withdraw' && amount > balance) return send(200, { code: 7, message: 'insufficient funds', balance: render(balance) });
+    const after = kind === 'withdraw' ? balance - amount : balance + amount;
+    this.balances.set(key, after);
+    this.applied.set(id, after);
+    return send(200, { code: 0, message: 'OK', balance: render(after), platformTransactionID: `op-${id}` });
+  }
+}
