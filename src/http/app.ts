@@ -15,6 +15,10 @@ import { Prisma } from '../db/prismaClient';
 import { MysqlWalletStore } from '../db/walletStore';
 import { adminErrorHandler, adminRoutes } from './admin/adminRoutes';
 import { healthRoutes } from './health';
+import { docsRoutes } from './docs/docsRoutes';
+import { backofficeRoutes } from './backoffice/backofficeRoutes';
+import { requestObservability } from '../observability/requestObservability';
+import { demoRoutes } from '../demo/demoRoutes';
 import { errorHandler, unknownPath } from './httpErrors';
 import { transactionRoutes } from './platform/transactionRoutes';
 import { walletRoutes } from './platform/walletRoutes';
@@ -42,9 +46,13 @@ export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(requestObservability(logger));
   app.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true, type: ['application/json', 'application/*+json'] }));
 
   app.use(healthRoutes({ pool, redis: deps.redis }));
+  app.use(docsRoutes());
+  app.use(backofficeRoutes());
+  app.use(demoRoutes());
 
   const callers = new MysqlCallerStore(pool);
   const platformEnvelope = signedEnvelope({
@@ -54,7 +62,8 @@ export function createApp(deps: AppDependencies): Express {
   });
   const ledger = new MysqlWalletStore(pool);
   app.use(walletRoutes(ledger, deps.seamless, platformEnvelope));
-  app.use(transactionRoutes(new MysqlHistoryStore(pool), platformEnvelope));
+  const history = new MysqlHistoryStore(pool);
+  app.use(transactionRoutes(history, platformEnvelope));
   app.use(gameRoutes({ store: new MysqlCatalogueStore(pool), envelope: platformEnvelope, jwtSecret: config.jwtSecret, sessionTtlS: config.sessionTtlS }));
   app.use(freeSpinRoutes({ store: new MysqlCampaignStore(pool), envelope: platformEnvelope }));
 
@@ -65,7 +74,7 @@ export function createApp(deps: AppDependencies): Express {
   });
   app.use(providerRoutes({ ledger, seamless: deps.seamless, operators: callers, jwtSecret: config.jwtSecret, envelope: providerEnvelope }));
 
-  app.use(adminRoutes({ prisma, jwtSecret: config.jwtSecret, deliveryQueue: deps.deliveryQueue, retryAttempts: config.callbackRetryAttempts }));
+  app.use(adminRoutes({ prisma, jwtSecret: config.jwtSecret, deliveryQueue: deps.deliveryQueue, retryAttempts: config.callbackRetryAttempts, history }));
   app.use('/admin', adminErrorHandler);
 
   app.use(unknownPath);

@@ -22,7 +22,8 @@ export type Behaviour =
   | { mode: 'normal' }
   | { mode: 'fail'; times: number; status?: number }
   | { mode: 'down' }
-  | { mode: 'hang'; kinds?: string[] }
+  /** Never answers (calls of `kinds` only, when given); with `apply`, applies the call first and then never answers (a lost answer). */
+  | { mode: 'hang'; kinds?: string[]; apply?: boolean }
   | { mode: 'garbage' };
 
 export class FakeOperatorWallet {
@@ -32,6 +33,11 @@ export class FakeOperatorWallet {
   /** transactionID (hmac) or call_id (md5) already applied, with the balance after it. */
   readonly applied = new Map<string, bigint>();
   behaviour: Behaviour = { mode: 'normal' };
+  /**
+   * Off by default (a Rollback is then a plain credit). On: a Rollback whose referenced Withdraw was never
+   * applied here credits nothing (answered 0 with the balance unchanged), as a careful operator does.
+   */
+  strictRollbacks = false;
   private server!: Server;
   private failuresLeft = 0;
   url = '';
@@ -90,7 +96,12 @@ export class FakeOperatorWallet {
       res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
     };
     const b = this.behaviour;
-    if (b.mode === 'hang' && (!b.kinds || b.kinds.includes(kind))) return; // never answers
+    let silent = false;
+    if (b.mode === 'hang' && (!b.kinds || b.kinds.includes(kind))) {
+      if (!b.apply || !signatureValid) return; // never answers
+      silent = true; // applies below, then never answers
+    }
+    const sendOrHang = (status: number, payload: unknown) => (silent ? undefined : send(status, payload));
     if (b.mode === 'down') return send(503, { error: 'down' });
     if (b.mode === 'garbage') return send(200, '<html>not json</html>');
     if (b.mode === 'fail' && this.failuresLeft > 0) {
@@ -103,14 +114,21 @@ export class FakeOperatorWallet {
     const key = `${userID}:${body.currency}`;
     const balance = this.balances.get(key) ?? 0n;
     const render = (minor: bigint) => (scheme === 'md5' ? Number(minor) : Number(minor) / 10 ** this.exponent);
-    if (kind === 'balance') return send(200, { code: 0, message: 'OK', balance: render(balance) });
+    if (kind === 'balance') return sendOrHang(200, { code: 0, message: 'OK', balance: render(balance) });
     const id = String(scheme === 'hmac' ? body.transactionID : body.call_id);
     const amount = scheme === 'md5' ? BigInt(body.amount) : BigInt(Math.round(body.amount * 10 ** this.exponent));
-    if (this.applied.has(id)) return send(200, { code: 11, message: 'duplicate', balance: render(this.applied.get(id)!) });
-    if (kind === 'withdraw' && amount > balance) return send(200, { code: 7, message: 'insufficient funds', balance: render(balance) });
+    if (this.applied.has(id)) return sendOrHang(200, { code: 11, message: 'duplicate', balance: render(this.applied.get(id)!) });
+    if (kind === 'withdraw' && amount > balance) return sendOrHang(200, { code: 7, message: 'insufficient funds', balance: render(balance) });
+    if (kind === 'rollback' && this.strictRollbacks) {
+      const ref = String(scheme === 'hmac' ? body.refTransactionID : body.ref_call_id);
+      if (!this.applied.has(ref)) {
+        this.applied.set(id, balance);
+        return sendOrHang(200, { code: 0, message: 'OK (nothing to reverse)', balance: render(balance), platformTransactionID: `op-${id}` });
+      }
+    }
     const after = kind === 'withdraw' ? balance - amount : balance + amount;
     this.balances.set(key, after);
     this.applied.set(id, after);
-    return send(200, { code: 0, message: 'OK', balance: render(after), platformTransactionID: `op-${id}` });
+    return sendOrHang(200, { code: 0, message: 'OK', balance: render(after), platformTransactionID: `op-${id}` });
   }
 }

@@ -13,7 +13,8 @@ import { upsertGames } from '../../app/admin/games';
 import { listCallbacks, retryCallback } from '../../app/admin/callbacks';
 import { DeliveryQueuePort } from '../../app/seamless/seamlessStore';
 import { ROLES, StaffIdentity, authenticateStaff, createStaff } from '../../app/admin/staff';
-import { decodeCursor, encodeCursor } from '../../app/history/transactionHistory';
+import { HistoryStore, decodeCursor, encodeCursor, listTransactions } from '../../app/history/transactionHistory';
+import { historyFilterFields, historyFilterFrom, renderHistoryEntry } from '../platform/transactionRoutes';
 import { externalIdField, formatIssues } from '../wireFields';
 import { STAFF_TOKEN_TTL_S, allowRoles, issueStaffToken, requireStaff } from './staffAuth';
 
@@ -114,7 +115,19 @@ export const callbacksListRequest = pageRequest.extend({
 });
 export const callbackRetryRequest = z.object({ id: z.union([z.string().regex(/^\d{1,19}$/), z.number().int().positive()]) });
 
-export function adminRoutes(deps: { prisma: Prisma; jwtSecret: string; deliveryQueue: DeliveryQueuePort; retryAttempts: number }): Router {
+export const transactionSearchRequest = z.object({
+  ...historyFilterFields,
+  agentID: externalIdField.optional(),
+  providerID: externalIdField.optional(),
+});
+
+export function adminRoutes(deps: {
+  prisma: Prisma;
+  jwtSecret: string;
+  deliveryQueue: DeliveryQueuePort;
+  retryAttempts: number;
+  history: HistoryStore;
+}): Router {
   const { prisma, jwtSecret } = deps;
   const router = Router();
   const staff = requireStaff(jwtSecret, prisma);
@@ -163,6 +176,23 @@ export function adminRoutes(deps: { prisma: Prisma; jwtSecret: string; deliveryQ
 
   router.post('/admin/v1/games/upsert', staff, admins, async (req, res) => {
     ok(res, { count: await upsertGames(prisma, actor(res), input(upsertGamesRequest, req).games) });
+  });
+
+  readRoute(router, '/admin/v1/transactions/search', staff, allowRoles('admin', 'support', 'finance'), async (req, res) => {
+    const fields = input(transactionSearchRequest, req);
+    const parsed = historyFilterFrom(fields);
+    if (!parsed.ok) throw badRequest(parsed.message);
+    const filter = parsed.filter;
+    let operatorId: number | undefined;
+    let providerId: number | undefined;
+    if (fields.agentID !== undefined) {
+      operatorId = (await prisma.operator.findUnique({ where: { agentId: fields.agentID }, select: { id: true } }))?.id ?? -1;
+    }
+    if (fields.providerID !== undefined) {
+      providerId = (await prisma.provider.findUnique({ where: { providerId: fields.providerID }, select: { id: true } }))?.id ?? -1;
+    }
+    const page = await listTransactions(deps.history, { ...filter, operatorId, providerId });
+    ok(res, { transactions: page.entries.map((e) => ({ ...renderHistoryEntry(e), agentID: e.agentId })), nextCursor: page.nextCursor });
   });
 
   readRoute(router, '/admin/v1/callbacks/list', staff, readers, async (req, res) => {

@@ -1,5 +1,5 @@
 /** `/v1/transactions`: an operator's own history (PROTOCOL §4). */
-import { RequestHandler, Response, Router } from 'express';
+import { RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import { OperatorCaller } from '../../app/callers';
 import {
@@ -31,25 +31,25 @@ export const transactionsRequest = z.object({ ...platformEnvelope, ...historyFil
 
 type HistoryFields = { [K in keyof typeof historyFilterFields]?: z.infer<(typeof historyFilterFields)[K]> };
 
-/** Turns validated wire filters into a store filter; answers code 2 for a cursor that is not ours. */
-export function historyFilterFrom(fields: HistoryFields, res: Response): Omit<HistoryFilter, 'operatorId' | 'providerId'> | undefined {
+/** Turns validated wire filters into a store filter; a cursor that is not ours is an error message. */
+export function historyFilterFrom(fields: HistoryFields): { ok: true; filter: Omit<HistoryFilter, 'operatorId' | 'providerId'> } | { ok: false; message: string } {
   let afterId: bigint | undefined;
   if (fields.cursor !== undefined) {
     const decoded = decodeCursor(fields.cursor);
-    if (decoded === null) {
-      sendAnswer(res, { code: ResultCode.INVALID_PARAMETERS, message: 'cursor: not a cursor from a previous page' });
-      return undefined;
-    }
+    if (decoded === null) return { ok: false, message: 'cursor: not a cursor from a previous page' };
     afterId = decoded;
   }
   return {
-    userId: fields.userID,
-    roundId: fields.roundID,
-    transactionId: fields.transactionID,
-    from: fields.from ? new Date(fields.from) : undefined,
-    to: fields.to ? new Date(fields.to) : undefined,
-    afterId,
-    limit: fields.limit ?? DEFAULT_HISTORY_LIMIT,
+    ok: true,
+    filter: {
+      userId: fields.userID,
+      roundId: fields.roundID,
+      transactionId: fields.transactionID,
+      from: fields.from ? new Date(fields.from) : undefined,
+      to: fields.to ? new Date(fields.to) : undefined,
+      afterId,
+      limit: fields.limit ?? DEFAULT_HISTORY_LIMIT,
+    },
   };
 }
 
@@ -75,10 +75,10 @@ export function transactionRoutes(store: HistoryStore, envelope: RequestHandler)
   router.post('/v1/transactions', envelope, async (req, res) => {
     const fields = parseFields(transactionsRequest, req.body, res);
     if (!fields) return;
-    const filter = historyFilterFrom(fields, res);
-    if (!filter) return;
+    const parsed = historyFilterFrom(fields);
+    if (!parsed.ok) return sendAnswer(res, { code: ResultCode.INVALID_PARAMETERS, message: parsed.message });
     const operator = res.locals.caller as OperatorCaller;
-    const page = await listTransactions(store, { ...filter, operatorId: operator.id });
+    const page = await listTransactions(store, { ...parsed.filter, operatorId: operator.id });
     sendAnswer(res, { code: ResultCode.OK, transactions: page.entries.map(renderHistoryEntry), nextCursor: page.nextCursor });
   });
   return router;
