@@ -4,7 +4,7 @@
  * row and commits; one row lock per transaction means no lock-order deadlocks between transfers.
  */
 import { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { Minor, minor } from '../domain/money';
+import { MAX_MINOR, Minor, minor } from '../domain/money';
 import { CampaignFacts } from '../domain/freeSpins';
 import { ProviderTransactionFacts } from '../domain/rounds';
 import {
@@ -152,6 +152,18 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
     return row ? { id: String(row.id), balance: minor(row.balance_minor as string) } : null;
   }
 
+  async moveBalance(operatorId: number, userId: string, currency: string, delta: Minor): Promise<Minor | null> {
+    // LAST_INSERT_ID(expr) hands the new balance back in the OK packet: no second round trip, and the
+    // row lock is held from here to COMMIT only. The guard is the domain's rule (wallet.ts) in SQL.
+    const [result] = await this.connection.query<ResultSetHeader>(
+      `UPDATE wallets SET balance_minor = LAST_INSERT_ID(balance_minor + ?), updated_at = ?
+        WHERE operator_id = ? AND user_id = ? AND currency = ? AND balance_minor + ? BETWEEN 0 AND ?`,
+      [delta, new Date(), operatorId, userId, currency, delta, MAX_MINOR],
+    );
+    if (result.affectedRows !== 1) return null;
+    return minor(result.insertId);
+  }
+
   async setWalletBalance(walletId: string, expected: Minor, next: Minor): Promise<void> {
     const [result] = await this.connection.query<ResultSetHeader>(
       'UPDATE wallets SET balance_minor = ?, updated_at = ? WHERE id = ? AND balance_minor = ?',
@@ -167,10 +179,11 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
         `INSERT INTO transactions (platform_transaction_id, origin, origin_id, transaction_id, request_hash, operator_id,
            wallet_id, user_id, currency, type, status, result_code, amount_minor, delta_minor, balance_after_minor,
            provider_id, game_id, round_id, free_spin_id, ref_transaction_id, mirrored, operator_balance_minor, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ${row.walletId === 'by-owner' ? '(SELECT id FROM wallets WHERE operator_id = ? AND user_id = ? AND currency = ?)' : '?'},
+           ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           platformTransactionId, row.origin, row.originId, row.transactionId, row.requestHash, row.operatorId,
-          row.walletId, row.userId, row.currency, row.type, row.status, row.resultCode, row.amount, row.delta,
+          ...(row.walletId === 'by-owner' ? [row.operatorId, row.userId, row.currency] : [row.walletId]), row.userId, row.currency, row.type, row.status, row.resultCode, row.amount, row.delta,
           row.balanceAfter, row.providerId ?? null, row.gameId ?? null, row.roundId ?? null, row.freeSpinId ?? null,
           row.refTransactionId ?? null, row.mirrored ?? false, row.operatorBalance ?? null, new Date(),
         ],

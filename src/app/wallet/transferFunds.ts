@@ -3,15 +3,17 @@
  *
  *   1. Look the (operator, transactionID) up without a lock: a repeat is answered from the stored row
  *      (code 11 with the original id and balance-after, the remembered refusal, or 13 for other content).
- *   2. Otherwise, in one short database transaction: lock the wallet row, let the domain decide the
- *      movement, write the balance, insert the immutable ledger row, commit.
+ *   2. Otherwise, in one short database transaction: one guarded UPDATE moves the balance when the
+ *      wallet rule allows it (the row lock is taken here), the immutable ledger row is inserted, commit.
+ *      When the UPDATE moves nothing, the slow path locks the wallet row and lets the domain rule
+ *      (wallet.ts) say why: no wallet (6/14), or insufficient funds (7, stored so its retry is refused).
  *   3. Two identical requests racing past step 1 meet at the unique index: the loser's insert fails,
  *      its transaction rolls back (its balance write with it), and it answers as a repeat.
  */
 import { requestHash } from '../../domain/idempotency';
 import { Minor } from '../../domain/money';
 import { ResultCode, defaultMessage, refuse } from '../../domain/resultCodes';
-import { applyMovement } from '../../domain/wallet';
+import { applyMovement, assertInvariant } from '../../domain/wallet';
 import { requireTransferMode } from '../../domain/walletMode';
 import { OperatorCaller } from '../callers';
 import { MoneyAnswer } from './answers';
@@ -51,6 +53,28 @@ async function transferFunds(store: WalletStore, command: TransferCommand): Prom
 
   try {
     return await store.inTransaction(async (scope): Promise<MoneyAnswer> => {
+      const row = {
+        origin: 'operator' as const,
+        originId: operator.id,
+        transactionId,
+        requestHash: hash,
+        operatorId: operator.id,
+        userId,
+        currency,
+        type: kind,
+        amount,
+      };
+      // Fast path: one guarded UPDATE decides and moves (the common case: the wallet exists and can take it).
+      const delta = (kind === 'deposit' ? amount : -amount) as Minor;
+      const moved = await scope.moveBalance(operator.id, userId, currency, delta);
+      if (moved !== null) {
+        assertInvariant(moved >= 0n, `balance ${moved} below zero after ${kind}`);
+        const platformTransactionId = await scope.insertTransaction({
+          ...row, walletId: 'by-owner', status: 'applied', resultCode: ResultCode.OK, delta, balanceAfter: moved,
+        });
+        return { code: ResultCode.OK, message: defaultMessage(ResultCode.OK), balance: moved, platformTransactionId };
+      }
+      // Slow path: lock the wallet and let the domain say why it did not move.
       const wallet = await scope.lockWallet(operator.id, userId, currency);
       if (!wallet) return missingWallet(store, command);
       const outcome = applyMovement(wallet.balance, kind === 'deposit' ? 'credit' : 'debit', amount);
@@ -60,18 +84,10 @@ async function transferFunds(store: WalletStore, command: TransferCommand): Prom
       if (outcome.applied) await scope.setWalletBalance(wallet.id, wallet.balance, outcome.balanceAfter);
       const balanceAfter = outcome.applied ? outcome.balanceAfter : wallet.balance;
       const platformTransactionId = await scope.insertTransaction({
-        origin: 'operator',
-        originId: operator.id,
-        transactionId,
-        requestHash: hash,
-        operatorId: operator.id,
+        ...row,
         walletId: wallet.id,
-        userId,
-        currency,
-        type: kind,
         status: outcome.applied ? 'applied' : 'refused',
         resultCode: outcome.applied ? ResultCode.OK : ResultCode.INSUFFICIENT_FUNDS,
-        amount,
         delta: outcome.applied ? outcome.delta : (0n as Minor),
         balanceAfter,
       });

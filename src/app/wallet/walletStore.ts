@@ -39,7 +39,8 @@ export interface NewTransaction {
   readonly transactionId: string;
   readonly requestHash: Buffer;
   readonly operatorId: number;
-  readonly walletId: string | null;
+  /** 'by-owner': the wallet of (operatorId, userId, currency), resolved by the insert itself. */
+  readonly walletId: string | null | 'by-owner';
   readonly userId: string;
   readonly currency: string;
   readonly type: TransactionType;
@@ -68,6 +69,12 @@ export class DuplicateTransactionIdError extends Error {
 }
 
 export interface WalletTransactionScope {
+  /**
+   * The fast path of a transfer: moves the balance by `delta` in one guarded statement that takes the
+   * row lock, only if the result stays within [0, MAX_MINOR]; returns the balance after it, or null
+   * when nothing moved (no such wallet, or the rule refused: the caller asks lockWallet why).
+   */
+  moveBalance(operatorId: number, userId: string, currency: string, delta: Minor): Promise<Minor | null>;
   /** Locks the wallet row (SELECT ... FOR UPDATE) until the transaction ends. */
   lockWallet(operatorId: number, userId: string, currency: string): Promise<LockedWallet | null>;
   /** Writes the balance decided under the lock; `expected` is asserted, not trusted. */
