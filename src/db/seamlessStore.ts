@@ -72,9 +72,14 @@ async function transitionDelivery(sql: Pool | PoolConnection, id: string, from: 
 
 class MysqlSeamlessScope extends MysqlLedgerScope implements SeamlessScope {
   async lockPlayer(operatorId: number, userId: string): Promise<void> {
-    // The player may be new to us (seamless players are the operator's): create the row to lock it.
+    const lock = () => this.connection.query<RowDataPacket[]>('SELECT id FROM players WHERE operator_id = ? AND user_id = ? FOR UPDATE', [operatorId, userId]);
+    // Lock first: an INSERT IGNORE on an existing row takes a shared lock, and two transactions each
+    // holding one and asking for the exclusive lock deadlock. Only a player new to us (seamless
+    // players are the operator's; launches record them) needs the insert.
+    const [rows] = await lock();
+    if (rows.length) return;
     await this.connection.query('INSERT IGNORE INTO players (operator_id, user_id, created_at) VALUES (?, ?, ?)', [operatorId, userId, new Date()]);
-    await this.connection.query('SELECT id FROM players WHERE operator_id = ? AND user_id = ? FOR UPDATE', [operatorId, userId]);
+    await lock();
   }
 
   async insertDelivery(d: NewDelivery): Promise<string> {

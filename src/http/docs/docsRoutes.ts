@@ -1,6 +1,69 @@
-/** `GET /docs`: the API reference (being written: OpenAPI document and interactive page). */
-import { Router } from 'express';
+/**
+ * `GET /docs` (PROTOCOL §2): the API reference. `/docs/openapi.json` is the OpenAPI 3.1 document
+ * generated from the request schemas (see apiCatalogue.ts); `/docs` is an interactive page over it.
+ *
+ * The page is Swagger UI from the `swagger-ui-dist` package, served from node_modules under
+ * /docs/assets: prebuilt static JS/CSS with no server-side code, maintained by SmartBear since 2017
+ * alongside Swagger UI itself, renders OpenAPI 3.1 including webhooks, and needs no CDN, so the
+ * reference works on a machine without internet. (Scalar's standalone bundle was the alternative; its
+ * npm package pulls a much larger dependency tree for the same result.) The validator badge is off so
+ * the page never calls validator.swagger.io.
+ */
+import express, { Router } from 'express';
+import { dirname } from 'node:path';
+import { API_CATALOGUE } from './apiCatalogue';
+import { buildOpenApiDocument } from './openApiDocument';
 
-export function docsRoutes(): Router {
-  return Router();
+export const DOCS_ASSETS_PATH = '/docs/assets';
+const SWAGGER_UI_DIR = dirname(require.resolve('swagger-ui-dist/package.json'));
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Casino aggregation API reference</title>
+  <link rel="stylesheet" href="${DOCS_ASSETS_PATH}/swagger-ui.css">
+  <link rel="icon" type="image/png" href="${DOCS_ASSETS_PATH}/favicon-32x32.png" sizes="32x32">
+</head>
+<body>
+  <noscript>This page needs JavaScript; the raw document is at <a href="/docs/openapi.json">/docs/openapi.json</a>.</noscript>
+  <div id="swagger-ui"></div>
+  <script src="${DOCS_ASSETS_PATH}/swagger-ui-bundle.js" charset="UTF-8"></script>
+  <script src="${DOCS_ASSETS_PATH}/docs-init.js" charset="UTF-8"></script>
+</body>
+</html>
+`;
+
+// A separate file rather than an inline script, so that a strict Content-Security-Policy keeps working.
+const INIT_SCRIPT = `window.ui = SwaggerUIBundle({
+  url: '/docs/openapi.json',
+  dom_id: '#swagger-ui',
+  deepLinking: true,
+  presets: [SwaggerUIBundle.presets.apis],
+  layout: 'BaseLayout',
+  validatorUrl: null,
+  defaultModelsExpandDepth: 0,
+  docExpansion: 'list',
+});
+`;
+
+/** `includeDemo`: list the demo world's routes (tag `demo`), which are served only outside production. */
+export function docsRoutes(options: { includeDemo: boolean } = { includeDemo: true }): Router {
+  const router = Router();
+  // Built once at start-up: a schema the generator cannot render fails the start, not a reader.
+  const catalogue = options.includeDemo ? API_CATALOGUE : API_CATALOGUE.filter((endpoint) => endpoint.tag !== 'demo');
+  const document = JSON.stringify(buildOpenApiDocument(catalogue));
+
+  router.get('/docs', (_req, res) => {
+    res.type('html').send(PAGE);
+  });
+  router.get('/docs/openapi.json', (_req, res) => {
+    res.type('json').send(document);
+  });
+  router.get(`${DOCS_ASSETS_PATH}/docs-init.js`, (_req, res) => {
+    res.type('js').send(INIT_SCRIPT);
+  });
+  router.use(DOCS_ASSETS_PATH, express.static(SWAGGER_UI_DIR, { index: false, maxAge: '1h', fallthrough: true }));
+  return router;
 }
