@@ -1,0 +1,371 @@
+// Risk covered: the back-office page in a real browser (Debian's chromium driven by playwright-core)
+// against a real server: staff cannot sign in with a wrong password, the mode-switch guard's refusal
+// reaches the staff member and nothing switches, a switch back and forth works, secrets are shown once
+// and work, values from the API are rendered as text (no HTML injection), roles only see what they may
+// do, and a parked seamless delivery is retried from the page until it is delivered.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { AdminClient, SignedClient } from '../support/clients';
+import { FakeOperatorWallet } from '../support/fakeOperatorWallet';
+import { TEST_ADMIN, TestServer, startTestServer } from '../support/testServer';
+import { buildWorld } from '../support/world';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOT = path.resolve(__dirname, '../../docs/backoffice.png');
+const runBrowser = existsSync(CHROMIUM) || Boolean(process.env.CI);
+if (!runBrowser) {
+  console.warn(`SKIPPED test/browser/backoffice.test.ts: ${CHROMIUM} is missing (apt-get install -y chromium). CI installs it and never skips.`);
+}
+const describeBrowser = runBrowser ? describe : describe.skip;
+
+jest.setTimeout(120_000);
+
+describeBrowser('back office in a real browser', () => {
+  let server: TestServer;
+  let admin: AdminClient;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    server = await startTestServer('backoffice', {
+      CALLBACK_TIMEOUT_MS: '300',
+      CALLBACK_RETRY_ATTEMPTS: '1',
+      CALLBACK_RETRY_DELAY_MS: '100',
+      CALLBACK_RETRY_TIMEOUT_MS: '300',
+    });
+    admin = await server.admin();
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  beforeEach(async () => {
+    context = await browser.newContext({ viewport: { width: 1360, height: 820 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    // Anything the page logs as an error (a CSP violation, a script error) fails the test at the end.
+    pageErrors = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
+  });
+  let pageErrors: string[] = [];
+
+  afterEach(async () => {
+    await context?.close();
+    // A 401 on a wrong password and 409 refusals are answers the page expects; the browser logs them.
+    expect(pageErrors.filter((text) => !/status of (401|409)/.test(text))).toEqual([]);
+  });
+
+  async function signIn(username = TEST_ADMIN.username, password = TEST_ADMIN.password, section = ''): Promise<void> {
+    await page.goto(`${server.url}/backoffice${section ? `#/${section}` : ''}`);
+    await page.fill('#login-username', username);
+    await page.fill('#login-password', password);
+    await page.click('#login-submit');
+    await page.locator('#app-view').waitFor({ state: 'visible' });
+  }
+
+  const operatorRow = (agentID: string) => page.locator(`tr[data-agent-id="${agentID}"]`);
+
+  async function expectText(locator: ReturnType<Page['locator']>, text: string | RegExp, timeout = 15_000): Promise<void> {
+    await locator.filter({ hasText: text }).first().waitFor({ state: 'visible', timeout });
+  }
+
+  test('serves the page and its assets with a strict content policy', async () => {
+    const response = await fetch(`${server.url}/backoffice`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/text\/html/);
+    expect(response.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    expect(await response.text()).toContain('/backoffice/app.js');
+    const script = await fetch(`${server.url}/backoffice/app.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toMatch(/javascript/);
+    expect((await fetch(`${server.url}/backoffice/styles.css`)).headers.get('content-type')).toMatch(/text\/css/);
+    expect((await fetch(`${server.url}/backoffice/nope.js`)).status).toBe(404);
+  });
+
+  test('sign-in: a wrong password is refused on the page; the right one shows the role; sign out', async () => {
+    await page.goto(`${server.url}/backoffice`);
+    await page.fill('#login-username', TEST_ADMIN.username);
+    await page.fill('#login-password', 'not-the-password');
+    await page.click('#login-submit');
+    await expectText(page.locator('#login-error'), 'Wrong username or password');
+    expect(await page.locator('#app-view').isHidden()).toBe(true);
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+
+    await page.fill('#login-password', TEST_ADMIN.password);
+    await page.click('#login-submit');
+    await page.locator('#app-view').waitFor({ state: 'visible' });
+    expect(await page.textContent('#session-role')).toBe('admin');
+    expect(await page.textContent('#session-user')).toBe(TEST_ADMIN.username);
+    await expectText(page.locator('h1'), 'Operators');
+    expect(await page.locator('#side-nav a').allTextContents()).toEqual(['Operators', 'Providers', 'Games', 'Transactions', 'Callbacks', 'Audit log']);
+
+    // The session survives a reload (sessionStorage), and signing out ends it.
+    await page.reload();
+    await page.locator('#app-view').waitFor({ state: 'visible' });
+    await page.click('#sign-out');
+    await page.locator('#login-view').waitFor({ state: 'visible' });
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+  });
+
+  test('mode switch: the guard refuses while a wallet holds money, then seamless, then transfer again', async () => {
+    const operator = await admin.createOperator('bo-mode', ['EUR']);
+    expect((await operator.call('/v1/player/create', { userID: 'bomode01', currency: 'EUR' })).code).toBe(0);
+    expect((await operator.call('/v1/player/wallet/deposit', { userID: 'bomode01', currency: 'EUR', amount: 25, transactionID: 'bo-dep-1' })).code).toBe(0);
+
+    await signIn();
+    const row = operatorRow('bo-mode');
+    await expectText(row.getByTestId('mode'), 'transfer');
+
+    await row.getByRole('button', { name: 'Switch to seamless…' }).click();
+    await page.fill('#modal input[name="callbackUrl"]', 'https://wallet.bo-mode.example/callbacks');
+    await page.getByTestId('modal-confirm').click();
+    const refusal = page.getByTestId('refusal');
+    await refusal.waitFor({ state: 'visible' });
+    expect(await refusal.textContent()).toContain('Mode switch refused');
+    expect(await refusal.textContent()).toContain('cannot switch to seamless mode: 1 transfer wallet(s) hold a non-zero balance');
+    expect(await page.locator('#modal').isVisible()).toBe(false);
+    await expectText(row.getByTestId('mode'), 'transfer');
+    expect((await admin.ok('/admin/v1/operators/list')).operators.find((o: any) => o.agentID === 'bo-mode').mode).toBe('transfer');
+
+    expect((await operator.call('/v1/player/wallet/withdraw', { userID: 'bomode01', currency: 'EUR', amount: 25, transactionID: 'bo-wd-1' })).code).toBe(0);
+    await row.getByRole('button', { name: 'Switch to seamless…' }).click();
+    await page.fill('#modal input[name="callbackUrl"]', 'https://wallet.bo-mode.example/callbacks');
+    await page.selectOption('#modal select[name="callbackScheme"]', 'md5');
+    await page.getByTestId('modal-confirm').click();
+    await expectText(row.getByTestId('mode'), 'seamless');
+    await expectText(row, 'https://wallet.bo-mode.example/callbacks');
+    await expectText(row, 'scheme md5');
+    await expectText(page.getByTestId('notice-success'), 'bo-mode is now in seamless mode');
+    expect((await admin.ok('/admin/v1/operators/list')).operators.find((o: any) => o.agentID === 'bo-mode')).toMatchObject({
+      mode: 'seamless',
+      callbackUrl: 'https://wallet.bo-mode.example/callbacks',
+      callbackScheme: 'md5',
+    });
+
+    await row.getByRole('button', { name: 'Switch to transfer…' }).click();
+    await page.getByTestId('modal-confirm').click();
+    await expectText(row.getByTestId('mode'), 'transfer');
+    expect((await admin.ok('/admin/v1/operators/list')).operators.find((o: any) => o.agentID === 'bo-mode')).toMatchObject({ mode: 'transfer', callbackUrl: null });
+
+    // The audit log shows both switches, newest first.
+    await page.click('#side-nav a[data-section="audit"]');
+    await expectText(page.locator('tr[data-audit-id]').first(), 'operators.switch-to-transfer');
+    await expectText(page.locator('tr[data-audit-id]').nth(1), 'operators.switch-to-seamless');
+
+    // Transaction search finds the deposit and the withdraw of this operator.
+    await page.click('#side-nav a[data-section="transactions"]');
+    await page.fill('[data-testid="transaction-search"] input[name="agentID"]', 'bo-mode');
+    await page.click('[data-testid="transaction-search"] button[type="submit"]');
+    await expectText(page.locator('p.muted'), 'Page 1 · 2 transactions');
+    expect(await page.locator('tr[data-transaction-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-transaction-id')))).toEqual([
+      'bo-dep-1',
+      'bo-wd-1',
+    ]);
+  });
+
+  test('create an operator on the page: secrets shown once and working; rotate; names are shown as text', async () => {
+    await admin.ok('/admin/v1/operators/create', {
+      agentID: 'bo-html',
+      name: '<img src=x onerror="window.__pwned=1">Evil & Co',
+      currencies: ['EUR'],
+    });
+    await signIn();
+    await page.getByRole('button', { name: 'New operator' }).click();
+    const form = page.getByTestId('operator-create');
+    await form.locator('input[name="agentID"]').fill('bo-new');
+    await form.locator('input[name="name"]').fill('Brand New Casino');
+    await form.locator('input[name="currencies"]').fill('eur, usd');
+    await form.getByRole('button', { name: 'Create operator' }).click();
+    const secrets = page.getByTestId('secrets');
+    await secrets.waitFor({ state: 'visible' });
+    const secretKey = (await secrets.locator('[data-secret="secretKey"]').textContent()) ?? '';
+    expect(secretKey).toMatch(/^[0-9a-f]{64}$/);
+    expect(await secrets.locator('[data-secret="saltKey"]').textContent()).toMatch(/^[0-9a-f]{32}$/);
+    await expectText(operatorRow('bo-new'), 'EUR, USD');
+    // The secret shown works for a signed call.
+    const created = new SignedClient(server.url, 'agentID', 'bo-new', secretKey);
+    expect((await created.call('/v1/player/create', { userID: 'bonew001', currency: 'EUR' })).code).toBe(0);
+
+    await secrets.getByRole('button', { name: /dismiss/ }).click();
+    expect(await page.getByTestId('secrets').count()).toBe(0);
+
+    // Rotating shows new secrets once; the old one stops working.
+    await operatorRow('bo-new').getByRole('button', { name: 'Rotate secret…' }).click();
+    await page.getByTestId('modal-confirm').click();
+    await page.getByTestId('secrets').waitFor({ state: 'visible' });
+    const rotated = (await page.locator('[data-secret="secretKey"]').textContent()) ?? '';
+    expect(rotated).toMatch(/^[0-9a-f]{64}$/);
+    expect(rotated).not.toBe(secretKey);
+    expect((await created.call('/v1/player/create', { userID: 'bonew002', currency: 'EUR' })).code).not.toBe(0);
+    created.secretKey = rotated;
+    expect((await created.call('/v1/player/create', { userID: 'bonew002', currency: 'EUR' })).code).toBe(0);
+    await page.getByTestId('secrets').getByRole('button', { name: /dismiss/ }).click();
+
+    // Disable and enable again.
+    await operatorRow('bo-new').getByRole('button', { name: 'Disable' }).click();
+    await expectText(operatorRow('bo-new'), 'disabled');
+    await operatorRow('bo-new').getByRole('button', { name: 'Enable' }).click();
+    await expectText(operatorRow('bo-new'), 'enabled');
+
+    // A name full of markup is text on the page, never HTML.
+    const evil = operatorRow('bo-html');
+    expect(await evil.locator('td').nth(1).textContent()).toBe('<img src=x onerror="window.__pwned=1">Evil & Co');
+    expect(await page.locator('#content img').count()).toBe(0);
+    expect(await page.evaluate('window.__pwned')).toBeUndefined();
+    // A friendlier name for the README screenshot taken at the end.
+    await admin.ok('/admin/v1/operators/update', { agentID: 'bo-html', name: 'Lucky Star Casino' });
+  });
+
+  test('providers and games: create a provider (secret once) and save a game for it', async () => {
+    await signIn(undefined, undefined, 'providers');
+    await page.getByRole('button', { name: 'New provider' }).click();
+    await page.fill('input[name="providerID"]', 'bo-studio');
+    await page.fill('input[name="name"]', 'Back Office Studio');
+    await page.fill('input[name="launchUrl"]', 'https://studio.example/play?token={token}&game={gameID}');
+    await page.getByRole('button', { name: 'Create provider' }).click();
+    await page.getByTestId('secrets').waitFor({ state: 'visible' });
+    expect(await page.locator('[data-secret="secretKey"]').textContent()).toMatch(/^[0-9a-f]{64}$/);
+    await expectText(page.locator('tr[data-provider-id="bo-studio"]'), 'https://studio.example/play?token={token}&game={gameID}');
+
+    await page.click('#side-nav a[data-section="games"]');
+    await expectText(page.locator('.alert-info'), 'no endpoint that lists games');
+    await page.locator('select[name="providerID"] option[value="bo-studio"]').waitFor({ state: 'attached' });
+    await page.fill('input[name="gameID"]', '4242');
+    await page.selectOption('select[name="providerID"]', 'bo-studio');
+    await page.fill('input[name="name"]', 'Back Office Slots');
+    await page.fill('input[name="rtp"]', '96.1');
+    await page.check('input[name="demo"]');
+    await page.getByRole('button', { name: 'Save game' }).click();
+    await expectText(page.getByTestId('notice-success'), 'Game 4242 (Back Office Slots) was created or updated');
+    const [rows] = await server.db.query('SELECT g.name, g.rtp, g.demo, g.free_spins AS freeSpins, p.provider_id AS providerId FROM games g JOIN providers p ON p.id = g.provider_id WHERE g.game_id = 4242');
+    expect((rows as any[])[0]).toMatchObject({ name: 'Back Office Slots', providerId: 'bo-studio' });
+  });
+
+  test('roles: support reads and retries but changes nothing; finance sees transactions only', async () => {
+    await admin.ok('/admin/v1/users/create', { username: 'bo-support', password: 'support-password-123', role: 'support' });
+    await admin.ok('/admin/v1/users/create', { username: 'bo-finance', password: 'finance-password-123', role: 'finance' });
+
+    await signIn('bo-support', 'support-password-123');
+    expect(await page.textContent('#session-role')).toBe('support');
+    await page.locator('tr[data-agent-id]').first().waitFor();
+    expect(await page.getByRole('button', { name: 'New operator' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /Switch to/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /Rotate/ }).count()).toBe(0);
+    await expectText(page.locator('.alert-info'), 'Read only');
+    await page.click('#side-nav a[data-section="games"]');
+    expect(await page.getByRole('button', { name: 'Save game' }).isDisabled()).toBe(true);
+    expect(await page.locator('input[name="gameID"]').isDisabled()).toBe(true);
+    await page.click('#sign-out');
+
+    await signIn('bo-finance', 'finance-password-123', 'operators');
+    expect(await page.textContent('#session-role')).toBe('finance');
+    expect(await page.locator('#side-nav a').allTextContents()).toEqual(['Transactions']);
+    await expectText(page.locator('h1'), 'Transactions');
+    expect(page.url()).toMatch(/#\/transactions$/);
+  });
+
+  test('retry: a parked delivery is retried from the page and becomes delivered', async () => {
+    let secret = '';
+    let salt = '';
+    const wallet = await new FakeOperatorWallet(() => secret, () => salt).start();
+    try {
+      const world = await buildWorld(admin);
+      const created = await admin.ok('/admin/v1/operators/create', {
+        agentID: 'bo-seam',
+        name: 'Seamless casino',
+        currencies: ['EUR'],
+        callbackUrl: wallet.url,
+        callbackScheme: 'hmac',
+      });
+      secret = created.secretKey;
+      salt = created.saltKey;
+      const operator = new SignedClient(server.url, 'agentID', 'bo-seam', secret);
+      wallet.fund('boseam01', 'EUR', 10_000n);
+      const launch = await operator.call('/v1/games/launch', { userID: 'boseam01', gameID: world.gameId, currency: 'EUR' });
+      expect(launch.code).toBe(0);
+      const bet = await world.studio.call('/provider/v1/bet', { token: launch.token, transactionID: 'bo-b1', roundID: 'bo-r1', gameID: world.gameId, amount: 2.5 });
+      expect(bet.code).toBe(0);
+
+      wallet.setBehaviour({ mode: 'down' });
+      const win = await world.studio.call('/provider/v1/win', {
+        token: launch.token,
+        transactionID: 'bo-w1',
+        refTransactionID: 'bo-b1',
+        roundID: 'bo-r1',
+        gameID: world.gameId,
+        amount: 10,
+        roundClosed: true,
+      });
+      expect(win.code).toBe(0);
+      const parked = await waitFor(async () => {
+        const list = await admin.ok('/admin/v1/callbacks/list', { agentID: 'bo-seam', status: 'failed' });
+        return list.callbacks[0] as { id: string; kind: string; attempts: number; lastError: string } | undefined;
+      });
+      expect(parked).toMatchObject({ kind: 'deposit', transactionID: win.platformTransactionID });
+
+      await signIn(undefined, undefined, 'callbacks');
+      await page.fill('[data-testid="callback-filters"] input[name="agentID"]', 'bo-seam');
+      await page.click('[data-testid="callback-filters"] button[type="submit"]');
+      const row = page.locator(`tr[data-callback-id="${parked.id}"]`);
+      await expectText(row.getByTestId('callback-status'), 'failed (parked)');
+      await expectText(row, parked.lastError);
+      expect(await row.locator('td').nth(5).textContent()).toBe(String(parked.attempts));
+      // The Withdraw of the bet is listed as delivered, without a Retry button.
+      await expectText(page.locator('tr[data-status="delivered"]').first(), 'withdraw');
+      expect(await page.locator('tr[data-status="delivered"]').getByRole('button', { name: 'Retry' }).count()).toBe(0);
+
+      // While the delivery is owed, a switch back to transfer is refused with the guard's message.
+      await page.click('#side-nav a[data-section="operators"]');
+      await operatorRow('bo-seam').getByRole('button', { name: 'Switch to transfer…' }).click();
+      await page.getByTestId('modal-confirm').click();
+      await expectText(page.getByTestId('refusal'), 'cannot switch to transfer mode: 1 seamless deliveries are still pending');
+      await expectText(operatorRow('bo-seam').getByTestId('mode'), 'seamless');
+
+      wallet.setBehaviour({ mode: 'normal' });
+      await page.click('#side-nav a[data-section="callbacks"]');
+      await page.fill('[data-testid="callback-filters"] input[name="agentID"]', 'bo-seam');
+      await page.click('[data-testid="callback-filters"] button[type="submit"]');
+      await row.getByRole('button', { name: 'Retry' }).click();
+      await expectText(page.getByTestId('notice-success'), `Callback ${parked.id}`);
+      await expectText(row.getByTestId('callback-status'), 'delivered', 30_000);
+      expect(await row.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+
+      expect(wallet.balanceOf('boseam01', 'EUR')).toBe(10_000n - 250n + 1_000n);
+      expect(wallet.callsOf('deposit').filter((c) => c.answeredStatus === 200)).toHaveLength(1);
+      const audit = await admin.ok('/admin/v1/audit/list');
+      expect(audit.entries[0]).toMatchObject({ actor: TEST_ADMIN.username, action: 'callbacks.retry', targetId: parked.id });
+    } finally {
+      await wallet.stop();
+    }
+  });
+
+  test('screenshot of the operators page for the README', async () => {
+    await signIn();
+    await page.locator('tr[data-agent-id]').first().waitFor();
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: SCREENSHOT, fullPage: false });
+  });
+});
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
