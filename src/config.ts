@@ -70,6 +70,8 @@ const envSchema = z.object({
   /** How long SIGTERM waits for in-flight requests before closing anyway. */
   SHUTDOWN_TIMEOUT_MS: positiveInt('SHUTDOWN_TIMEOUT_MS', 10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
+  /** Seed the demo world at start-up (src/demo/seedDemo.ts); default on in development only. */
+  DEMO_SEED: z.enum(['true', 'false', '1', '0', ''], { error: (issue) => `DEMO_SEED must be true or false, got "${String(issue.input)}"` }).optional(),
 });
 
 export interface Config {
@@ -94,6 +96,8 @@ export interface Config {
   prismaPoolSize: number;
   shutdownTimeoutMs: number;
   logLevel: string;
+  /** Seed the demo world (demo operators, studio, sandbox wallet players) at start-up. */
+  demoSeed: boolean;
 }
 
 export class ConfigError extends Error {
@@ -127,6 +131,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.ADMIN_PASSWORD && e.ADMIN_PASSWORD.length < MIN_ADMIN_PASSWORD_LENGTH) {
     problems.push(`ADMIN_PASSWORD must be at least ${MIN_ADMIN_PASSWORD_LENGTH} characters`);
   }
+  const demoSeedRaw = e.DEMO_SEED === undefined || e.DEMO_SEED === '' ? undefined : e.DEMO_SEED === 'true' || e.DEMO_SEED === '1';
+  if (production && demoSeedRaw) problems.push('DEMO_SEED cannot be on when NODE_ENV=production (the demo prints secrets)');
   if (problems.length || !parsed.success) throw new ConfigError(problems);
 
   return {
@@ -150,5 +156,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     prismaPoolSize: e.PRISMA_POOL_SIZE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
+    demoSeed: demoSeedRaw ?? e.NODE_ENV === 'development',
   };
 }

@@ -1,5 +1,6 @@
 /** Entry point of `npm start`: the API process (the callback workers join it with seamless mode). */
 import { ConfigError, loadConfig } from './config';
+import { formatDemoBanner } from './demo/seedDemo';
 import { createLogger } from './logger';
 import { startServer } from './server';
 
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const server = await startServer(config, logger);
+  if (server.demo) process.stdout.write(formatDemoBanner(server.demo));
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'shutting down: draining in-flight requests');

@@ -11,6 +11,8 @@ import { OperatorWalletClient } from './callbacks/operatorWallet';
 import { Config } from './config';
 import { DatabaseTarget } from './db/databaseUrl';
 import { createMysqlPool } from './db/mysqlPool';
+import { CallerCache } from './db/callerCache';
+import { MysqlCallerStore } from './db/callerStore';
 import { Prisma, createPrismaClient } from './db/prismaClient';
 import { MysqlRoundStore } from './db/roundStore';
 import { MysqlSeamlessStore } from './db/seamlessStore';
@@ -18,6 +20,7 @@ import { BullDeliveryQueue } from './jobs/deliveryQueue';
 import { startDeliverySweeper } from './jobs/deliverySweeper';
 import { startDeliveryWorker } from './jobs/deliveryWorker';
 import { startRoundCloser } from './jobs/roundCloser';
+import { Metrics } from './observability/metrics';
 
 export interface Runtime {
   readonly pool: Pool;
@@ -25,6 +28,7 @@ export interface Runtime {
   readonly redis: Redis;
   readonly seamless: SeamlessDeps;
   readonly deliveryQueue: BullDeliveryQueue;
+  readonly callers: CallerCache;
   close(deadlineMs: number): Promise<void>;
 }
 
@@ -33,7 +37,7 @@ export function queuePrefix(target: DatabaseTarget): string {
   return `{casino-${target.database}}`;
 }
 
-export function openRuntime(config: Config, target: DatabaseTarget, logger: Logger, options: { workers: boolean }): Runtime {
+export function openRuntime(config: Config, target: DatabaseTarget, logger: Logger, options: { workers: boolean; metrics?: Metrics }): Runtime {
   const pool = createMysqlPool(target, config.dbPoolSize);
   const prisma = createPrismaClient(target, config.prismaPoolSize);
   const redisLog = (name: string) => (error: Error) => logger.warn({ err: error.message, connection: name }, 'redis connection error');
@@ -46,7 +50,7 @@ export function openRuntime(config: Config, target: DatabaseTarget, logger: Logg
   const deliveryQueue = new BullDeliveryQueue(queueConnection, logger, prefix);
   const seamless: SeamlessDeps = {
     store: new MysqlSeamlessStore(pool),
-    wallet: new OperatorWalletClient(pool),
+    wallet: new OperatorWalletClient(pool, options.metrics?.callbackObserver('sync')),
     queue: deliveryQueue,
     settings: {
       callbackTimeoutMs: config.callbackTimeoutMs,
@@ -55,6 +59,11 @@ export function openRuntime(config: Config, target: DatabaseTarget, logger: Logg
       retryTimeoutMs: config.callbackRetryTimeoutMs,
     },
   };
+  options.metrics?.watch({ pool, deliveryQueue });
+  const callers = new CallerCache(new MysqlCallerStore(pool));
+  const subscriber = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  subscriber.on('error', redisLog('subscriber'));
+  callers.listen(redis, subscriber, logger);
   const roundCloser = startRoundCloser(new MysqlRoundStore(pool), config.roundTtlS, logger);
 
   let workers: ReturnType<typeof startDeliveryWorker> | null = null;
@@ -64,7 +73,9 @@ export function openRuntime(config: Config, target: DatabaseTarget, logger: Logg
     // Workers block on Redis: BullMQ needs retries without limit on their connection.
     workerConnection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
     workerConnection.on('error', redisLog('worker'));
-    workers = startDeliveryWorker(seamless, workerConnection, logger, {
+    // The workers' own wallet client, so their calls are counted as queued attempts.
+    const queued: SeamlessDeps = { ...seamless, wallet: new OperatorWalletClient(pool, options.metrics?.callbackObserver('queued')) };
+    workers = startDeliveryWorker(queued, workerConnection, logger, {
       concurrency: config.callbackWorkerConcurrency,
       perOperatorConcurrency: config.callbackOperatorConcurrency,
       prefix,
@@ -78,12 +89,13 @@ export function openRuntime(config: Config, target: DatabaseTarget, logger: Logg
     redis,
     seamless,
     deliveryQueue,
+    callers,
     async close(deadlineMs: number) {
       await sweeper?.stop();
       await workers?.close(deadlineMs);
       await roundCloser.stop();
       await Promise.allSettled([deliveryQueue.close(), pool.end(), prisma.$disconnect(), closeTransport()]);
-      for (const connection of [redis, queueConnection, workerConnection]) connection?.disconnect();
+      for (const connection of [redis, queueConnection, workerConnection, subscriber]) connection?.disconnect();
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Start-up and shutdown of one API process (PROTOCOL §9): create and migrate the database, create the
- * first admin, serve; on SIGTERM stop accepting, let in-flight requests finish (with a deadline), then
+ * first admin, serve (then seed the demo world when DEMO_SEED is on); on SIGTERM stop accepting, let in-flight requests finish (with a deadline), then
  * close the pools. Tests start servers through this same function.
  */
 import { Server } from 'node:http';
@@ -10,12 +10,16 @@ import { ensureBootstrapAdmin } from './app/admin/staff';
 import { Config } from './config';
 import { parseDatabaseUrl } from './db/databaseUrl';
 import { migrate } from './db/migrate';
+import { DemoWorld, seedDemo } from './demo/seedDemo';
 import { createApp } from './http/app';
+import { Metrics } from './observability/metrics';
 import { openRuntime } from './runtime';
 
 export interface RunningServer {
   readonly port: number;
   readonly url: string;
+  /** The demo world, when DEMO_SEED is on and seeding worked (main.ts prints how to use it). */
+  readonly demo?: DemoWorld;
   close(): Promise<void>;
 }
 
@@ -28,7 +32,8 @@ export async function startServer(config: Config, logger: Logger, options: { wor
     logger.warn({ migrations: report.unknownInDatabase }, 'the database has migrations this build does not know');
   }
 
-  const runtime = openRuntime(config, target, logger, { workers: options.workers });
+  const metrics = new Metrics();
+  const runtime = openRuntime(config, target, logger, { workers: options.workers, metrics });
   const { pool, prisma, redis } = runtime;
 
   if (config.admin && (await ensureBootstrapAdmin(prisma, config.admin.username, config.admin.password))) {
@@ -38,7 +43,7 @@ export async function startServer(config: Config, logger: Logger, options: { wor
     logger.warn('JWT_SECRET is not set: using a random secret for this process only (tokens die with it)');
   }
 
-  const app = createApp({ config, pool, prisma, redis, logger, seamless: runtime.seamless, deliveryQueue: runtime.deliveryQueue });
+  const app = createApp({ config, pool, prisma, redis, logger, seamless: runtime.seamless, deliveryQueue: runtime.deliveryQueue, callers: runtime.callers, metrics });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
@@ -65,5 +70,15 @@ export async function startServer(config: Config, logger: Logger, options: { wor
       logger.info('stopped');
     })());
 
-  return { port, url: `http://127.0.0.1:${port}`, close };
+  // After listen: the demo's URLs carry the real port (PORT=0 picks one). A failure leaves the APIs up.
+  let demo: DemoWorld | undefined;
+  if (config.demoSeed) {
+    try {
+      demo = await seedDemo({ config, pool, prisma, logger }, port);
+    } catch (error) {
+      logger.error({ err: error }, 'demo: seeding the demo world failed (the APIs are served anyway)');
+    }
+  }
+
+  return { port, url: `http://127.0.0.1:${port}`, demo, close };
 }

@@ -4,12 +4,17 @@
  */
 import { Agent, request } from 'undici';
 
-const agent = new Agent({
-  keepAliveTimeout: 30_000,
-  keepAliveMaxTimeout: 60_000,
-  connections: 128,
-  connect: { timeout: 5_000 },
-});
+let agent: Agent | null = null;
+
+function pooledAgent(): Agent {
+  agent ??= new Agent({
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 60_000,
+    connections: 128,
+    connect: { timeout: 5_000 },
+  });
+  return agent;
+}
 
 export type TransportResult =
   | { readonly ok: true; readonly status: number; readonly body: unknown }
@@ -21,7 +26,7 @@ export async function postJson(url: string, body: unknown, timeoutMs: number): P
   try {
     const response = await request(url, {
       method: 'POST',
-      dispatcher: agent,
+      dispatcher: pooledAgent(),
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify(body),
       headersTimeout: timeoutMs,
@@ -44,6 +49,9 @@ export async function postJson(url: string, body: unknown, timeoutMs: number): P
   }
 }
 
+/** Closes the pooled connections; a later call opens a new pool (tests run several servers per process). */
 export async function closeTransport(): Promise<void> {
-  await agent.close();
+  const closing = agent;
+  agent = null;
+  await closing?.close();
 }

@@ -92,7 +92,12 @@ export function judgeRollback(facts: {
   userId: string;
 }): RollbackDecision {
   const { bet } = facts;
-  if (facts.previousRollback) return { kind: 'already-rolled-back', original: facts.previousRollback };
+  const previous = facts.previousRollback;
+  if (previous) {
+    // The same player rolling back the same bet again is a duplicate; anyone else naming it is not theirs.
+    if (previous.userId === facts.userId && previous.roundId === facts.roundId) return { kind: 'already-rolled-back', original: previous };
+    return { kind: 'refused', refusal: refuse(ResultCode.REFERENCE_NOT_FOUND, 'refTransactionID is a bet of another round or player') };
+  }
   if (!bet) return { kind: 'tombstone' };
   if (bet.type !== 'bet') {
     return { kind: 'refused', refusal: refuse(ResultCode.REFERENCE_NOT_FOUND, `refTransactionID names a ${bet.type}, and only bets are rolled back`) };

@@ -9,7 +9,7 @@ import { Logger } from 'pino';
 import { Config } from '../config';
 import { SeamlessDeps } from '../app/seamless/seamlessDeps';
 import { DeliveryQueuePort } from '../app/seamless/seamlessStore';
-import { MysqlCallerStore } from '../db/callerStore';
+import { CallerCache } from '../db/callerCache';
 import { MysqlHistoryStore } from '../db/historyStore';
 import { Prisma } from '../db/prismaClient';
 import { MysqlWalletStore } from '../db/walletStore';
@@ -18,6 +18,8 @@ import { healthRoutes } from './health';
 import { docsRoutes } from './docs/docsRoutes';
 import { backofficeRoutes } from './backoffice/backofficeRoutes';
 import { requestObservability } from '../observability/requestObservability';
+import { Metrics } from '../observability/metrics';
+import { metricsRoutes } from './metricsRoutes';
 import { demoRoutes } from '../demo/demoRoutes';
 import { errorHandler, unknownPath } from './httpErrors';
 import { transactionRoutes } from './platform/transactionRoutes';
@@ -37,6 +39,9 @@ export interface AppDependencies {
   readonly logger: Logger;
   readonly seamless: SeamlessDeps;
   readonly deliveryQueue: DeliveryQueuePort;
+  readonly callers: CallerCache;
+  /** The process's metrics (server.ts shares them with the runtime); a fresh set when not given. */
+  readonly metrics?: Metrics;
 }
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -46,15 +51,17 @@ export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(requestObservability(logger));
+  const metrics = deps.metrics ?? new Metrics({ pool });
+  app.use(requestObservability(logger, metrics));
   app.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true, type: ['application/json', 'application/*+json'] }));
 
   app.use(healthRoutes({ pool, redis: deps.redis }));
-  app.use(docsRoutes());
+  app.use(metricsRoutes(metrics));
+  app.use(docsRoutes({ includeDemo: config.nodeEnv !== 'production' }));
   app.use(backofficeRoutes());
-  app.use(demoRoutes());
+  app.use(demoRoutes({ config, pool, logger }));
 
-  const callers = new MysqlCallerStore(pool);
+  const callers = deps.callers;
   const platformEnvelope = signedEnvelope({
     callerField: 'agentID',
     lookup: (agentId) => callers.findOperator(agentId),
@@ -74,7 +81,7 @@ export function createApp(deps: AppDependencies): Express {
   });
   app.use(providerRoutes({ ledger, seamless: deps.seamless, operators: callers, jwtSecret: config.jwtSecret, envelope: providerEnvelope }));
 
-  app.use(adminRoutes({ prisma, jwtSecret: config.jwtSecret, deliveryQueue: deps.deliveryQueue, retryAttempts: config.callbackRetryAttempts, history }));
+  app.use(adminRoutes({ prisma, jwtSecret: config.jwtSecret, deliveryQueue: deps.deliveryQueue, retryAttempts: config.callbackRetryAttempts, history, callers }));
   app.use('/admin', adminErrorHandler);
 
   app.use(unknownPath);

@@ -23,7 +23,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       sendAnswer(res, { code: error.code, message: error.message, ...error.extra });
       return;
     }
-    logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
+    // The request's own logger (requestObservability), so the line carries its reqId.
+    const log = (res.locals.log as Logger | undefined) ?? logger;
+    log.error({ err: error, method: req.method, path: req.path }, 'request failed');
     if (res.headersSent) return;
     res.status(500).json({ code: ResultCode.INTERNAL_ERROR, message: 'internal error; retry with the same ids' });
   };

@@ -178,6 +178,8 @@ async function perform(model: Model, req: Req, step: string): Promise<void> {
     check(code === 13, `a transactionID reused with other content must answer 13, got ${code}`);
     balanceIsCurrent();
   } else {
+    // Never stored (first sight, or a repeat of a refusal that is not remembered, such as 10 or 15): the
+    // rules decide afresh from the current state, which is the same refusal unless the state moved on.
     const outcomes = decide(model, req);
     const handler = outcomes.get(code);
     if (!handler) fail(`code ${code} is not allowed here; allowed: ${[...outcomes.keys()].join(', ')}`);
@@ -406,19 +408,20 @@ test('random sequences of money calls across 3 players keep every answer within 
     }
     for (const [k, n] of model.codes) allCodes.set(k, (allCodes.get(k) ?? 0) + n);
   });
-  try {
-    // Shrinking replays sequences against the live server; the time limit bounds it.
-    await fc.assert(property, { numRuns: 25, seed, interruptAfterTimeLimit: 40_000 });
-  } catch (error) {
-    const cause = (error as { cause?: Error }).cause?.message ?? '';
+  // Shrinking replays sequences against the live server; the time limit bounds it (and the whole file).
+  const details = await fc.check(property, { numRuns: 25, seed, interruptAfterTimeLimit: 40_000 });
+  if (details.failed) {
+    const cause = (details.errorInstance as Error | null)?.message ?? '';
     throw new Error(
-      `ledger property failed; rerun with FC_SEED=${seed}\n${(error as Error).message}\n\nShrunk failure: ${cause}\n\nFirst failure: ${firstFailure ?? ''}`,
+      `ledger property failed; rerun with FC_SEED=${seed}\n${fc.defaultReportMessage(details) ?? ''}\n\nShrunk failure: ${cause}\n\nFirst failure: ${firstFailure ?? ''}`,
     );
   }
-  console.log(JSON.stringify([...allCodes].sort()));
-  // The generator must reach the interesting answers, or the property proves little.
-  const seen = new Set([...allCodes.keys()]);
-  for (const must of ['bet:0', 'bet:7', 'win:0', 'win:10', 'rollback:0', 'deposit:0', 'jackpot:0']) expect(seen).toContain(must);
-  expect([...seen].some((k) => k.endsWith(':11'))).toBe(true);
-  expect([...seen].some((k) => k.endsWith(':13'))).toBe(true);
+  expect(details.numRuns).toBeGreaterThanOrEqual(5);
+  if (!details.interrupted) {
+    // The generator must reach the interesting answers, or the property proves little.
+    const seen = new Set([...allCodes.keys()]);
+    for (const must of ['bet:0', 'bet:7', 'win:0', 'win:10', 'rollback:0', 'deposit:0', 'jackpot:0']) expect(seen).toContain(must);
+    expect([...seen].some((k) => k.endsWith(':11'))).toBe(true);
+    expect([...seen].some((k) => k.endsWith(':13'))).toBe(true);
+  }
 }, 120_000);

@@ -71,3 +71,22 @@ export async function upsertGames(prisma: Prisma, actor: string, games: GameInpu
     return games.length;
   });
 }
+
+/** Every game of the catalogue, enabled or not, with its studio: what staff manage. */
+export async function listGamesForStaff(prisma: Prisma): Promise<GameInput[]> {
+  const [games, providers] = await Promise.all([
+    prisma.game.findMany({ orderBy: { gameId: 'asc' } }),
+    prisma.provider.findMany({ select: { id: true, providerId: true } }),
+  ]);
+  const code = new Map(providers.map((p) => [p.id, p.providerId]));
+  return games.map((g) => ({
+    gameID: g.gameId,
+    providerID: code.get(g.providerId) ?? '',
+    name: g.name,
+    type: g.type,
+    rtp: Number(g.rtp),
+    freeSpins: g.freeSpins,
+    demo: g.demo,
+    enabled: g.enabled,
+  }));
+}

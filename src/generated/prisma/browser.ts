@@ -92,3 +92,15 @@ export type CallbackDelivery = Prisma.CallbackDeliveryModel
  * The last balance an operator's wallet reported for a player (what code 17 answers carry).
  */
 export type OperatorBalance = Prisma.OperatorBalanceModel
+/**
+ * Model SandboxBalance
+ * The built-in sandbox operator wallet (demo, non-production): a player's balance as an operator keeps
+ * it behind the `hmac` callbacks. balance_minor never goes below zero (a CHECK in the migration).
+ */
+export type SandboxBalance = Prisma.SandboxBalanceModel
+/**
+ * Model SandboxTransaction
+ * What the sandbox wallet applied, one row per callback transactionID (its de-duplication record).
+ * A Rollback whose Withdraw never arrived is kept with amount 0, so that Withdraw is refused later.
+ */
+export type SandboxTransaction = Prisma.SandboxTransactionModel

@@ -436,6 +436,23 @@ export type EnumDeliveryStatusWithAggregatesFilter<$PrismaModel = never> = {
   _max?: Prisma.NestedEnumDeliveryStatusFilter<$PrismaModel>
 }
 
+export type EnumSandboxTransactionKindFilter<$PrismaModel = never> = {
+  equals?: $Enums.SandboxTransactionKind | Prisma.EnumSandboxTransactionKindFieldRefInput<$PrismaModel>
+  in?: $Enums.SandboxTransactionKind[]
+  notIn?: $Enums.SandboxTransactionKind[]
+  not?: Prisma.NestedEnumSandboxTransactionKindFilter<$PrismaModel> | $Enums.SandboxTransactionKind
+}
+
+export type EnumSandboxTransactionKindWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.SandboxTransactionKind | Prisma.EnumSandboxTransactionKindFieldRefInput<$PrismaModel>
+  in?: $Enums.SandboxTransactionKind[]
+  notIn?: $Enums.SandboxTransactionKind[]
+  not?: Prisma.NestedEnumSandboxTransactionKindWithAggregatesFilter<$PrismaModel> | $Enums.SandboxTransactionKind
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumSandboxTransactionKindFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumSandboxTransactionKindFilter<$PrismaModel>
+}
+
 export type NestedIntFilter<$PrismaModel = never> = {
   equals?: number | Prisma.IntFieldRefInput<$PrismaModel>
   in?: number[]
@@ -873,6 +890,23 @@ export type NestedEnumDeliveryStatusWithAggregatesFilter<$PrismaModel = never> =
   _count?: Prisma.NestedIntFilter<$PrismaModel>
   _min?: Prisma.NestedEnumDeliveryStatusFilter<$PrismaModel>
   _max?: Prisma.NestedEnumDeliveryStatusFilter<$PrismaModel>
+}
+
+export type NestedEnumSandboxTransactionKindFilter<$PrismaModel = never> = {
+  equals?: $Enums.SandboxTransactionKind | Prisma.EnumSandboxTransactionKindFieldRefInput<$PrismaModel>
+  in?: $Enums.SandboxTransactionKind[]
+  notIn?: $Enums.SandboxTransactionKind[]
+  not?: Prisma.NestedEnumSandboxTransactionKindFilter<$PrismaModel> | $Enums.SandboxTransactionKind
+}
+
+export type NestedEnumSandboxTransactionKindWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.SandboxTransactionKind | Prisma.EnumSandboxTransactionKindFieldRefInput<$PrismaModel>
+  in?: $Enums.SandboxTransactionKind[]
+  notIn?: $Enums.SandboxTransactionKind[]
+  not?: Prisma.NestedEnumSandboxTransactionKindWithAggregatesFilter<$PrismaModel> | $Enums.SandboxTransactionKind
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumSandboxTransactionKindFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumSandboxTransactionKindFilter<$PrismaModel>
 }
 
 

@@ -80,3 +80,12 @@ export const DeliveryStatus = {
 } as const
 
 export type DeliveryStatus = (typeof DeliveryStatus)[keyof typeof DeliveryStatus]
+
+
+export const SandboxTransactionKind = {
+  withdraw: 'withdraw',
+  deposit: 'deposit',
+  rollback: 'rollback'
+} as const
+
+export type SandboxTransactionKind = (typeof SandboxTransactionKind)[keyof typeof SandboxTransactionKind]

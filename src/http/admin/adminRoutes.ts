@@ -9,7 +9,7 @@ import { AdminRefusal, badRequest } from '../../app/admin/adminErrors';
 import { listAudit } from '../../app/admin/audit';
 import { createOperator, listOperators, rotateOperatorSecret, updateOperator } from '../../app/admin/operators';
 import { createProvider, listProviders, updateProvider } from '../../app/admin/providers';
-import { upsertGames } from '../../app/admin/games';
+import { listGamesForStaff, upsertGames } from '../../app/admin/games';
 import { listCallbacks, retryCallback } from '../../app/admin/callbacks';
 import { DeliveryQueuePort } from '../../app/seamless/seamlessStore';
 import { ROLES, StaffIdentity, authenticateStaff, createStaff } from '../../app/admin/staff';
@@ -127,6 +127,8 @@ export function adminRoutes(deps: {
   deliveryQueue: DeliveryQueuePort;
   retryAttempts: number;
   history: HistoryStore;
+  /** Signed-request callers are cached: every change to one is announced so caches drop it. */
+  callers: { changed(kind: 'operator' | 'provider', id: string): Promise<void> };
 }): Router {
   const { prisma, jwtSecret } = deps;
   const router = Router();
@@ -147,11 +149,14 @@ export function adminRoutes(deps: {
 
   router.post('/admin/v1/operators/create', staff, admins, async (req, res) => {
     const created = await createOperator(prisma, actor(res), input(createOperatorRequest, req));
+    await deps.callers.changed('operator', created.operator.agentID);
     ok(res, { agentID: created.operator.agentID, secretKey: created.secretKey, saltKey: created.saltKey, operator: created.operator });
   });
 
   router.post('/admin/v1/operators/update', staff, admins, async (req, res) => {
-    ok(res, { operator: await updateOperator(prisma, actor(res), input(updateOperatorRequest, req)) });
+    const operator = await updateOperator(prisma, actor(res), input(updateOperatorRequest, req));
+    await deps.callers.changed('operator', operator.agentID);
+    ok(res, { operator });
   });
 
   readRoute(router, '/admin/v1/operators/list', staff, readers, async (_req, res) => {
@@ -159,19 +164,29 @@ export function adminRoutes(deps: {
   });
 
   router.post('/admin/v1/operators/rotate-secret', staff, admins, async (req, res) => {
-    ok(res, { ...(await rotateOperatorSecret(prisma, actor(res), input(agentRequest, req).agentID)) });
+    const rotated = await rotateOperatorSecret(prisma, actor(res), input(agentRequest, req).agentID);
+    await deps.callers.changed('operator', rotated.agentID);
+    ok(res, { ...rotated });
   });
 
   router.post('/admin/v1/providers/create', staff, admins, async (req, res) => {
-    ok(res, { ...(await createProvider(prisma, actor(res), input(createProviderRequest, req))) });
+    const created = await createProvider(prisma, actor(res), input(createProviderRequest, req));
+    await deps.callers.changed('provider', created.providerID);
+    ok(res, { ...created });
   });
 
   router.post('/admin/v1/providers/update', staff, admins, async (req, res) => {
-    ok(res, { provider: await updateProvider(prisma, actor(res), input(updateProviderRequest, req)) });
+    const provider = await updateProvider(prisma, actor(res), input(updateProviderRequest, req));
+    await deps.callers.changed('provider', provider.providerID);
+    ok(res, { provider });
   });
 
   readRoute(router, '/admin/v1/providers/list', staff, readers, async (_req, res) => {
     ok(res, { providers: await listProviders(prisma) });
+  });
+
+  readRoute(router, '/admin/v1/games/list', staff, readers, async (_req, res) => {
+    ok(res, { games: await listGamesForStaff(prisma) });
   });
 
   router.post('/admin/v1/games/upsert', staff, admins, async (req, res) => {

@@ -604,6 +604,17 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     description: 'The providers.',
     schema: answer({ providers: z.array(providerView) }, 'The providers.'),
   }),
+  admin('/admin/v1/games/list', ['get', 'post'], 'listCatalogueForStaff', 'List every game', 'The whole catalogue, disabled games included, ordered by gameID.', ['admin', 'support'], undefined, {
+    description: 'The games.',
+    schema: answer(
+      {
+        games: z.array(
+          z.object({ gameID: z.number().int(), providerID: z.string(), name: z.string(), type: z.string(), rtp: z.number(), freeSpins: z.boolean(), demo: z.boolean(), enabled: z.boolean() }),
+        ),
+      },
+      'The games.',
+    ),
+  }),
   admin('/admin/v1/games/upsert', ['post'], 'upsertGames', 'Create or update games', 'Up to 1000 games by gameID.', ['admin'], upsertGamesRequest, {
     description: 'How many games were written.',
     schema: answer({ count: z.number().int() }, 'The count.'),

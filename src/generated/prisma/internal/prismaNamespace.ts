@@ -410,7 +410,9 @@ export const ModelName = {
   FreeSpinPlayer: 'FreeSpinPlayer',
   FreeSpinGame: 'FreeSpinGame',
   CallbackDelivery: 'CallbackDelivery',
-  OperatorBalance: 'OperatorBalance'
+  OperatorBalance: 'OperatorBalance',
+  SandboxBalance: 'SandboxBalance',
+  SandboxTransaction: 'SandboxTransaction'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -426,7 +428,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "adminUser" | "auditEntry" | "operator" | "provider" | "player" | "wallet" | "ledgerTransaction" | "game" | "round" | "freeSpinCampaign" | "freeSpinPlayer" | "freeSpinGame" | "callbackDelivery" | "operatorBalance"
+    modelProps: "adminUser" | "auditEntry" | "operator" | "provider" | "player" | "wallet" | "ledgerTransaction" | "game" | "round" | "freeSpinCampaign" | "freeSpinPlayer" | "freeSpinGame" | "callbackDelivery" | "operatorBalance" | "sandboxBalance" | "sandboxTransaction"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1354,6 +1356,138 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    SandboxBalance: {
+      payload: Prisma.$SandboxBalancePayload<ExtArgs>
+      fields: Prisma.SandboxBalanceFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.SandboxBalanceFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SandboxBalancePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.SandboxBalanceFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SandboxBalancePayload>
+        }
+        findFirst: {
+          args: Prisma.SandboxBalanceFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SandboxBalancePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.SandboxBalanceFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SandboxBalancePayload>
+        }
+        findMany: {
+          args: Prisma.SandboxBalanceFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SandboxBalancePayload>[]
+        }
+        create: {
+          args: Prisma.SandboxBalanceCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SandboxBalancePayload>
+        }
+        createMany: {
+          args: Prisma.SandboxBalanceCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.SandboxBalanceDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SandboxBalancePayload>
+        }
+        update: {
+          args: Prisma.SandboxBalanceUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SandboxBalancePayload>
+        }
+        deleteMany: {
+          args: Prisma.SandboxBalanceDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.SandboxBalanceUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.SandboxBalanceUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SandboxBalancePayload>
+        }
+        aggregate: {
+          args: Prisma.SandboxBalanceAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateSandboxBalance>
+        }
+        groupBy: {
+          args: Prisma.SandboxBalanceGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.SandboxBalanceGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.SandboxBalanceCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.SandboxBalanceCountAggregateOutputType> | number
+        }
+      }
+    }
+    SandboxTransaction: {
+      payload: Prisma.$SandboxTransactionPayload<ExtArgs>
+      fields: Prisma.SandboxTransactionFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.SandboxTransactionFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SandboxTransactionPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.SandboxTransactionFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SandboxTransactionPayload>
+        }
+        findFirst: {
+          args: Prisma.SandboxTransactionFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SandboxTransactionPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.SandboxTransactionFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SandboxTransactionPayload>
+        }
+        findMany: {
+          args: Prisma.SandboxTransactionFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SandboxTransactionPayload>[]
+        }
+        create: {
+          args: Prisma.SandboxTransactionCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SandboxTransactionPayload>
+        }
+        createMany: {
+          args: Prisma.SandboxTransactionCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.SandboxTransactionDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SandboxTransactionPayload>
+        }
+        update: {
+          args: Prisma.SandboxTransactionUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SandboxTransactionPayload>
+        }
+        deleteMany: {
+          args: Prisma.SandboxTransactionDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.SandboxTransactionUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.SandboxTransactionUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SandboxTransactionPayload>
+        }
+        aggregate: {
+          args: Prisma.SandboxTransactionAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateSandboxTransaction>
+        }
+        groupBy: {
+          args: Prisma.SandboxTransactionGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.SandboxTransactionGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.SandboxTransactionCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.SandboxTransactionCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -1605,6 +1739,34 @@ export const OperatorBalanceScalarFieldEnum = {
 export type OperatorBalanceScalarFieldEnum = (typeof OperatorBalanceScalarFieldEnum)[keyof typeof OperatorBalanceScalarFieldEnum]
 
 
+export const SandboxBalanceScalarFieldEnum = {
+  agentId: 'agentId',
+  userId: 'userId',
+  currency: 'currency',
+  balanceMinor: 'balanceMinor',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type SandboxBalanceScalarFieldEnum = (typeof SandboxBalanceScalarFieldEnum)[keyof typeof SandboxBalanceScalarFieldEnum]
+
+
+export const SandboxTransactionScalarFieldEnum = {
+  id: 'id',
+  agentId: 'agentId',
+  transactionId: 'transactionId',
+  kind: 'kind',
+  userId: 'userId',
+  currency: 'currency',
+  amountMinor: 'amountMinor',
+  refTransactionId: 'refTransactionId',
+  balanceAfterMinor: 'balanceAfterMinor',
+  createdAt: 'createdAt'
+} as const
+
+export type SandboxTransactionScalarFieldEnum = (typeof SandboxTransactionScalarFieldEnum)[keyof typeof SandboxTransactionScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
@@ -1742,6 +1904,26 @@ export const OperatorBalanceOrderByRelevanceFieldEnum = {
 export type OperatorBalanceOrderByRelevanceFieldEnum = (typeof OperatorBalanceOrderByRelevanceFieldEnum)[keyof typeof OperatorBalanceOrderByRelevanceFieldEnum]
 
 
+export const SandboxBalanceOrderByRelevanceFieldEnum = {
+  agentId: 'agentId',
+  userId: 'userId',
+  currency: 'currency'
+} as const
+
+export type SandboxBalanceOrderByRelevanceFieldEnum = (typeof SandboxBalanceOrderByRelevanceFieldEnum)[keyof typeof SandboxBalanceOrderByRelevanceFieldEnum]
+
+
+export const SandboxTransactionOrderByRelevanceFieldEnum = {
+  agentId: 'agentId',
+  transactionId: 'transactionId',
+  userId: 'userId',
+  currency: 'currency',
+  refTransactionId: 'refTransactionId'
+} as const
+
+export type SandboxTransactionOrderByRelevanceFieldEnum = (typeof SandboxTransactionOrderByRelevanceFieldEnum)[keyof typeof SandboxTransactionOrderByRelevanceFieldEnum]
+
+
 
 /**
  * Field references
@@ -1850,6 +2032,13 @@ export type EnumCallbackKindFieldRefInput<$PrismaModel> = FieldRefInputType<$Pri
  * Reference to a field of type 'DeliveryStatus'
  */
 export type EnumDeliveryStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'DeliveryStatus'>
+    
+
+
+/**
+ * Reference to a field of type 'SandboxTransactionKind'
+ */
+export type EnumSandboxTransactionKindFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'SandboxTransactionKind'>
     
 
 
@@ -2024,6 +2213,8 @@ export type GlobalOmitConfig = {
   freeSpinGame?: Prisma.FreeSpinGameOmit
   callbackDelivery?: Prisma.CallbackDeliveryOmit
   operatorBalance?: Prisma.OperatorBalanceOmit
+  sandboxBalance?: Prisma.SandboxBalanceOmit
+  sandboxTransaction?: Prisma.SandboxTransactionOmit
 }
 
 /* Types for Logging */

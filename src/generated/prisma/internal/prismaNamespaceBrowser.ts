@@ -64,7 +64,9 @@ export const ModelName = {
   FreeSpinPlayer: 'FreeSpinPlayer',
   FreeSpinGame: 'FreeSpinGame',
   CallbackDelivery: 'CallbackDelivery',
-  OperatorBalance: 'OperatorBalance'
+  OperatorBalance: 'OperatorBalance',
+  SandboxBalance: 'SandboxBalance',
+  SandboxTransaction: 'SandboxTransaction'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -295,6 +297,34 @@ export const OperatorBalanceScalarFieldEnum = {
 export type OperatorBalanceScalarFieldEnum = (typeof OperatorBalanceScalarFieldEnum)[keyof typeof OperatorBalanceScalarFieldEnum]
 
 
+export const SandboxBalanceScalarFieldEnum = {
+  agentId: 'agentId',
+  userId: 'userId',
+  currency: 'currency',
+  balanceMinor: 'balanceMinor',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type SandboxBalanceScalarFieldEnum = (typeof SandboxBalanceScalarFieldEnum)[keyof typeof SandboxBalanceScalarFieldEnum]
+
+
+export const SandboxTransactionScalarFieldEnum = {
+  id: 'id',
+  agentId: 'agentId',
+  transactionId: 'transactionId',
+  kind: 'kind',
+  userId: 'userId',
+  currency: 'currency',
+  amountMinor: 'amountMinor',
+  refTransactionId: 'refTransactionId',
+  balanceAfterMinor: 'balanceAfterMinor',
+  createdAt: 'createdAt'
+} as const
+
+export type SandboxTransactionScalarFieldEnum = (typeof SandboxTransactionScalarFieldEnum)[keyof typeof SandboxTransactionScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
@@ -430,4 +460,24 @@ export const OperatorBalanceOrderByRelevanceFieldEnum = {
 } as const
 
 export type OperatorBalanceOrderByRelevanceFieldEnum = (typeof OperatorBalanceOrderByRelevanceFieldEnum)[keyof typeof OperatorBalanceOrderByRelevanceFieldEnum]
+
+
+export const SandboxBalanceOrderByRelevanceFieldEnum = {
+  agentId: 'agentId',
+  userId: 'userId',
+  currency: 'currency'
+} as const
+
+export type SandboxBalanceOrderByRelevanceFieldEnum = (typeof SandboxBalanceOrderByRelevanceFieldEnum)[keyof typeof SandboxBalanceOrderByRelevanceFieldEnum]
+
+
+export const SandboxTransactionOrderByRelevanceFieldEnum = {
+  agentId: 'agentId',
+  transactionId: 'transactionId',
+  userId: 'userId',
+  currency: 'currency',
+  refTransactionId: 'refTransactionId'
+} as const
+
+export type SandboxTransactionOrderByRelevanceFieldEnum = (typeof SandboxTransactionOrderByRelevanceFieldEnum)[keyof typeof SandboxTransactionOrderByRelevanceFieldEnum]
 

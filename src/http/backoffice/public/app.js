@@ -751,6 +751,7 @@ function renderProviders(root, live) {
 
 function renderGames(root, live) {
   const notices = h('div');
+  const gamesTable = h('table', { class: 'table' }, h('tbody', {}, h('tr', {}, h('td', {}, 'Loading…'))));
   const manage = can('manage');
   const providerSelect = h('select', { name: 'providerID', required: true }, h('option', { value: '' }, 'Loading…'));
   const form = h(
@@ -799,26 +800,42 @@ function renderGames(root, live) {
     try {
       await api('games/upsert', { games: [game] });
       notify(notices, 'success', 'Game saved', `Game ${gameID} (${game.name}) was created or updated.`);
+      loadGames();
     } catch (error) {
       notifyError(notices, error, 'save the game');
     }
   });
 
   append(root, [
-    sectionHead('Games', 'The game catalogue, one game at a time by its game ID.'),
-    h(
-      'div',
-      { class: 'alert alert-info' },
-      h(
-        'div',
-        { class: 'alert-body' },
-        'The admin API has no endpoint that lists games, so the back office cannot show the catalogue: this page only creates or replaces one game by its game ID (saving an existing ID updates that game).',
-        manage ? null : ` Your role (${state.session.role}) may not change games, so the form is read only.`,
-      ),
-    ),
+    sectionHead('Games', 'The game catalogue; saving an existing game ID updates that game.'),
+    manage ? null : h('div', { class: 'alert alert-info' }, h('div', { class: 'alert-body' }, `Your role (${state.session.role}) may not change games, so the form is read only.`)),
     notices,
     h('div', { class: 'card' }, form),
+    h('div', { class: 'card' }, h('h2', {}, 'Catalogue'), gamesTable),
   ]);
+
+  const loadGames = async () => {
+    try {
+      const { games } = await api('games/list');
+      if (!live()) return;
+      fill(
+        gamesTable,
+        h('thead', {}, h('tr', {}, ['Game ID', 'Provider', 'Name', 'Type', 'RTP', 'Free spins', 'Demo', 'Enabled'].map((t) => h('th', {}, t)))),
+        h(
+          'tbody',
+          {},
+          games.length
+            ? games.map((g) =>
+                h('tr', { 'data-game-id': String(g.gameID) }, [String(g.gameID), g.providerID, g.name, g.type, `${g.rtp}%`, g.freeSpins ? 'yes' : 'no', g.demo ? 'yes' : 'no', g.enabled ? 'yes' : 'no'].map((v) => h('td', {}, v))),
+              )
+            : h('tr', {}, h('td', { colspan: 8 }, 'No games yet')),
+        ),
+      );
+    } catch (error) {
+      if (live()) notifyError(notices, error, 'list games');
+    }
+  };
+  loadGames();
 
   (async () => {
     try {
