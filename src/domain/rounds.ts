@@ -94,9 +94,10 @@ export function judgeRollback(facts: {
   const { bet } = facts;
   const previous = facts.previousRollback;
   if (previous) {
-    // The same player rolling back the same bet again is a duplicate; anyone else naming it is not theirs.
-    if (previous.userId === facts.userId && previous.roundId === facts.roundId) return { kind: 'already-rolled-back', original: previous };
-    return { kind: 'refused', refusal: refuse(ResultCode.REFERENCE_NOT_FOUND, 'refTransactionID is a bet of another round or player') };
+    // The same player rolling back the same bet again is a duplicate (11); another player naming it is
+    // naming a bet that is not theirs (10), and must not learn that player's balance.
+    if (previous.userId === facts.userId) return { kind: 'already-rolled-back', original: previous };
+    return { kind: 'refused', refusal: refuse(ResultCode.REFERENCE_NOT_FOUND, 'refTransactionID is a bet of another player') };
   }
   if (!bet) return { kind: 'tombstone' };
   if (bet.type !== 'bet') {
