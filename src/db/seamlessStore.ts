@@ -150,6 +150,15 @@ export class MysqlSeamlessStore implements SeamlessStore {
     return transitionDelivery(this.pool, id, from, update);
   }
 
+  async deliveredBalance(platformTransactionId: string): Promise<Minor | null> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      `SELECT operator_balance_minor FROM callback_deliveries
+        WHERE kind IN ('deposit', 'rollback') AND platform_transaction_id = ? AND status = 'delivered'`,
+      [platformTransactionId],
+    );
+    return rows[0] && rows[0].operator_balance_minor !== null ? minor(rows[0].operator_balance_minor as string) : null;
+  }
+
   async staleWithdraws(startedBefore: Date, limit: number): Promise<Delivery[]> {
     const [rows] = await this.pool.query<RowDataPacket[]>(
       `SELECT ${DELIVERY_COLUMNS} FROM callback_deliveries WHERE status = 'sending' AND created_at < ? ORDER BY id LIMIT ?`,

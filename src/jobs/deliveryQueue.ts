@@ -29,7 +29,9 @@ export class BullDeliveryQueue implements DeliveryQueuePort {
     this.queue = new Queue<DeliveryJob>(DELIVERY_QUEUE, {
       connection,
       ...(prefix ? { prefix } : {}),
-      defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: 1_000 },
+      // Failed jobs are removed too: the database row is the record, and a leftover job id would make
+      // the sweeper's re-enqueue of that attempt a silent no-op.
+      defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: true },
     });
     this.queue.on('error', (error) => logger.warn({ err: error.message }, 'delivery queue error'));
   }

@@ -45,8 +45,12 @@ export function startDeliveryWorker(deps: SeamlessDeps, connection: Redis, logge
       connection,
       concurrency: options.concurrency,
       ...(options.prefix ? { prefix: options.prefix } : {}),
-      // An attempt never runs longer than its HTTP timeout; a stalled one (its worker died) is retried.
-      lockDuration: deps.settings.retryTimeoutMs + 30_000,
+      // An attempt never runs longer than its HTTP timeout. A worker that dies mid-attempt leaves its job
+      // active in Redis until the lock expires: keep the lock short and look for stalled jobs often, so
+      // the attempt is retried within seconds rather than a minute.
+      lockDuration: deps.settings.retryTimeoutMs + 5_000,
+      stalledInterval: Math.min(5_000, deps.settings.retryTimeoutMs + 5_000),
+      maxStalledCount: 3,
       removeOnComplete: { count: 0 },
     },
   );

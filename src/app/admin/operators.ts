@@ -117,7 +117,15 @@ async function countModeSwitchBlockers(tx: Tx, operatorId: number): Promise<Mode
   const nonZeroWallets = await tx.wallet.count({ where: { operatorId, balanceMinor: { not: 0n } } });
   const openRounds = await tx.round.count({ where: { operatorId, status: 'open' } });
   // Parked deliveries are owed too: they must reach the operator before it leaves seamless mode.
-  const pendingDeliveries = await tx.callbackDelivery.count({ where: { operatorId, status: { in: ['sending', 'pending', 'failed'] } } });
+  const pendingDeliveries = await tx.callbackDelivery.count({
+    where: {
+      operatorId,
+      OR: [
+        { kind: { in: ['deposit', 'rollback'] }, status: { in: ['pending', 'failed'] } },
+        { kind: 'withdraw', status: 'sending' },
+      ],
+    },
+  });
   return { nonZeroWallets, openRounds, pendingDeliveries };
 }
 

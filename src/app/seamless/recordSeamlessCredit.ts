@@ -27,7 +27,7 @@ export async function recordSeamlessCredit(deps: SeamlessDeps, command: Provider
   const lastKnown = () => store.lastKnownBalance(session.operatorId, session.userId, session.currency);
   const repeat = async () => {
     const stored = await store.findTransaction('provider', provider.id, command.transactionId);
-    return stored ? answerRepeat(stored, hash, command.transactionId, lastKnown) : null;
+    return stored ? answerRepeat(stored, hash, command.transactionId, lastKnown, () => store.deliveredBalance(stored.platformTransactionId)) : null;
   };
   const earlier = await repeat();
   if (earlier) return earlier;

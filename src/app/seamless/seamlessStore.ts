@@ -82,6 +82,8 @@ export interface SeamlessStore {
   rememberBalance(operatorId: number, userId: string, currency: string, balance: Minor): Promise<void>;
   loadDelivery(id: string): Promise<Delivery | null>;
   transitionDelivery(id: string, from: DeliveryStatus, update: DeliveryUpdate): Promise<boolean>;
+  /** The balance the operator answered when the Deposit or Rollback reporting this transaction arrived. */
+  deliveredBalance(platformTransactionId: string): Promise<Minor | null>;
   /** Withdraws still `sending` since before `startedBefore`: their process died mid-call. */
   staleWithdraws(startedBefore: Date, limit: number): Promise<Delivery[]>;
   /** Pending deliveries whose next attempt is due before `dueBefore` (the sweeper re-enqueues them). */

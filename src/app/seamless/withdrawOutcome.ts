@@ -67,7 +67,9 @@ export async function recordWithdrawOutcome(
     await scope.insertTransaction({ ...base, status: 'refused', resultCode: ResultCode.INSUFFICIENT_FUNDS, amount: zero, delta: zero, operatorBalance: reply.balance });
     return { code: 7, balance: reply.balance, platformTransactionId: attempt.platformTransactionId };
   }
-  if (!(await scope.transitionDelivery(attempt.id, 'sending', { status: 'failed', lastError: reply.error.slice(0, 500) }))) {
+  // Status `refused`, not `failed`: a Withdraw is made once and answered (17); `failed` means a parked
+  // delivery that is still owed, which this is not (its compensating Rollback is).
+  if (!(await scope.transitionDelivery(attempt.id, 'sending', { status: 'refused', lastError: `no debit (code 17): ${reply.error}`.slice(0, 500) }))) {
     return { code: 'already-resolved' };
   }
   const zero = 0n as Minor;

@@ -14,6 +14,8 @@ export async function answerRepeat(
   incomingHash: Buffer,
   transactionId: string,
   currentBalance: () => Promise<Minor | null>,
+  /** Seamless credits: the balance the operator reported when the delivery arrived, if it has. */
+  deliveredBalance: () => Promise<Minor | null> = async () => null,
 ): Promise<MoneyAnswer> {
   if (judgeRepeat(stored.requestHash, incomingHash) === 'conflict') {
     return {
@@ -28,8 +30,9 @@ export async function answerRepeat(
   return {
     code: ResultCode.DUPLICATE_TRANSACTION,
     message: defaultMessage(ResultCode.DUPLICATE_TRANSACTION),
-    // Seamless rows mirror the operator's wallet: the balance after is the one it reported.
-    balance: stored.mirrored ? stored.operatorBalance : stored.balanceAfter,
+    // Seamless rows mirror the operator's wallet: the balance after is the one it reported, and for a
+    // credit still on its way (or delivered later) the last balance the operator told us.
+    balance: stored.mirrored ? (stored.operatorBalance ?? (await deliveredBalance()) ?? (await currentBalance())) : stored.balanceAfter,
     platformTransactionId: stored.platformTransactionId,
   };
 }
