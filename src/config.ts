@@ -62,7 +62,7 @@ const envSchema = z.object({
   CALLBACK_RETRY_TIMEOUT_MS: positiveInt('CALLBACK_RETRY_TIMEOUT_MS', 10_000),
   /** Deliveries one worker process attempts at once, and per operator across all processes. */
   CALLBACK_WORKER_CONCURRENCY: positiveInt('CALLBACK_WORKER_CONCURRENCY', 32),
-  CALLBACK_OPERATOR_CONCURRENCY: positiveInt('CALLBACK_OPERATOR_CONCURRENCY', 8),
+  CALLBACK_OPERATOR_CONCURRENCY: positiveInt('CALLBACK_OPERATOR_CONCURRENCY', 32),
   /** Connections of the hot-path mysql2 pool (money calls). */
   DB_POOL_SIZE: positiveInt('DB_POOL_SIZE', 20),
   /** Connections of Prisma's pool (admin and back-office calls). */

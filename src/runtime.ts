@@ -48,9 +48,10 @@ export function openRuntime(config: Config, target: DatabaseTarget, logger: Logg
   queueConnection.on('error', redisLog('queue'));
   const prefix = queuePrefix(target);
   const deliveryQueue = new BullDeliveryQueue(queueConnection, logger, prefix);
+  const callers = new CallerCache(new MysqlCallerStore(pool));
   const seamless: SeamlessDeps = {
     store: new MysqlSeamlessStore(pool),
-    wallet: new OperatorWalletClient(pool, options.metrics?.callbackObserver('sync')),
+    wallet: new OperatorWalletClient((id) => callers.callbackTarget(id), options.metrics?.callbackObserver('sync')),
     queue: deliveryQueue,
     settings: {
       callbackTimeoutMs: config.callbackTimeoutMs,
@@ -60,7 +61,6 @@ export function openRuntime(config: Config, target: DatabaseTarget, logger: Logg
     },
   };
   options.metrics?.watch({ pool, deliveryQueue });
-  const callers = new CallerCache(new MysqlCallerStore(pool));
   const subscriber = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   subscriber.on('error', redisLog('subscriber'));
   callers.listen(redis, subscriber, logger);
@@ -74,7 +74,7 @@ export function openRuntime(config: Config, target: DatabaseTarget, logger: Logg
     workerConnection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
     workerConnection.on('error', redisLog('worker'));
     // The workers' own wallet client, so their calls are counted as queued attempts.
-    const queued: SeamlessDeps = { ...seamless, wallet: new OperatorWalletClient(pool, options.metrics?.callbackObserver('queued')) };
+    const queued: SeamlessDeps = { ...seamless, wallet: new OperatorWalletClient((id) => callers.callbackTarget(id), options.metrics?.callbackObserver('queued')) };
     workers = startDeliveryWorker(queued, workerConnection, logger, {
       concurrency: config.callbackWorkerConcurrency,
       perOperatorConcurrency: config.callbackOperatorConcurrency,

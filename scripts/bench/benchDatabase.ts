@@ -70,3 +70,8 @@ export function createReferenceDatabase(): Promise<void> {
 export function referenceSetupPool(): Pool {
   return mysql.createPool({ ...serverTarget(), database: REFERENCE_DATABASE, connectionLimit: 2 });
 }
+
+/** A small pool on our app's database (created by the app), for the bench's set-up and for watching deliveries. */
+export function appDatabasePool(): Pool {
+  return mysql.createPool({ ...serverTarget(), database: APP_DATABASE, connectionLimit: 2 });
+}

@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { cpuPerRequest, CpuSample } from './cpu';
 import { JsonClient } from './httpClient';
-import { BenchContext, Scenario } from './scenarios';
+import { BenchContext, LoadScenario } from './scenarioKit';
 
 export interface LoadOptions {
   readonly workers: number;
@@ -37,34 +37,57 @@ export interface LoadResult {
    * `Questions` counter, so other clients of a shared server inflate it).
    */
   readonly dbStatementsPerRequest: number | null;
+  /** A line of context printed with the round's result (drains: how the work was queued and recorded). */
+  readonly detail?: string;
 }
 
-export async function runLoad(scenario: Scenario, ctx: BenchContext, options: LoadOptions): Promise<LoadResult> {
+export async function runLoad(scenario: LoadScenario, ctx: BenchContext, options: LoadOptions): Promise<LoadResult> {
   const client = new JsonClient(ctx.baseUrl(scenario.target), options.workers);
   const latencies: number[] = [];
   const errorKinds = new Map<string, number>();
   let errors = 0;
   const start = performance.now();
   const measureStart = start + options.warmupMs;
-  const end = measureStart + options.measureMs;
+  /** Moved earlier when a stocked scenario's worker runs out of stock (the window ends there for all). */
+  let end = measureStart + options.measureMs;
+  let stockRanOut = false;
   let cpuBefore: CpuSample = {};
   let cpuAfter: CpuSample = {};
   let questionsBefore: Promise<number | null> = Promise.resolve(null);
   let questionsAfter: Promise<number | null> = Promise.resolve(null);
+  const sampleAfter = () => {
+    cpuAfter = ctx.cpuSample(scenario.target, scenario.watch);
+    questionsAfter = ctx.databaseQuestions().catch(() => null);
+  };
   const cpuTimers = [
     setTimeout(() => {
-      cpuBefore = ctx.cpuSample(scenario.target);
+      cpuBefore = ctx.cpuSample(scenario.target, scenario.watch);
       questionsBefore = ctx.databaseQuestions().catch(() => null);
     }, measureStart - start),
-    setTimeout(() => {
-      cpuAfter = ctx.cpuSample(scenario.target);
-      questionsAfter = ctx.databaseQuestions().catch(() => null);
-    }, end - start),
+    setTimeout(sampleAfter, end - start),
   ];
 
   const worker = async (workerIndex: number) => {
     for (let seq = options.seqBase; performance.now() < end; seq++) {
       const request = scenario.makeRequest(ctx, workerIndex, seq);
+      if (request === null) {
+        // This worker's stock ran out (stocked scenarios): from here on fewer workers would be sending, so
+        // the window ends now for everyone. Throughput is then over the shortened window; running out
+        // before the window even started is an error.
+        const now = performance.now();
+        if (now < end) {
+          end = now;
+          if (now <= measureStart) {
+            errors++;
+            errorKinds.set('stock exhausted before the measured window', 1);
+          } else {
+            stockRanOut = true;
+            clearTimeout(cpuTimers[1]);
+            sampleAfter();
+          }
+        }
+        return;
+      }
       const sentAt = performance.now();
       let failure: string | null = null;
       try {
@@ -94,18 +117,20 @@ export async function runLoad(scenario: Scenario, ctx: BenchContext, options: Lo
 
   const [q0, q1] = await Promise.all([questionsBefore, questionsAfter]);
   latencies.sort((a, b) => a - b);
+  const measuredMs = Math.max(0, end - measureStart);
   return {
     scenario: scenario.name,
     requests: latencies.length,
-    reqPerSec: latencies.length / (options.measureMs / 1000),
+    reqPerSec: measuredMs > 0 ? latencies.length / (measuredMs / 1000) : 0,
     p50Ms: percentile(latencies, 0.5),
     p99Ms: percentile(latencies, 0.99),
     maxMs: latencies.length ? latencies[latencies.length - 1]! : NaN,
     errors,
     errorKinds: Object.fromEntries(errorKinds),
-    measuredMs: options.measureMs,
+    measuredMs,
     cpuMsPerRequest: cpuPerRequest(cpuBefore, cpuAfter, latencies.length),
     dbStatementsPerRequest: q0 !== null && q1 !== null && latencies.length ? (q1 - q0) / latencies.length : null,
+    ...(stockRanOut ? { detail: `stock ran out: measured ${(measuredMs / 1000).toFixed(1)} s of ${(options.measureMs / 1000).toFixed(1)} s` } : {}),
   };
 }
 

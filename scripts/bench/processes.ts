@@ -147,3 +147,96 @@ export function freePort(): Promise<number> {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * A run-to-completion child (the minimal BullMQ drain): talks JSON lines on stdout, takes commands on
+ * stdin, its stderr goes to the log file. Not a server: no port, no /health.
+ */
+export class ChildTask {
+  private readonly events: Record<string, unknown>[] = [];
+  private readonly waiters: Array<() => void> = [];
+  private readonly tail: string[] = [];
+  private exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  readonly exit: Promise<void>;
+
+  private constructor(
+    readonly name: string,
+    private readonly child: ChildProcess,
+    logFile: string,
+  ) {
+    const log = createWriteStream(logFile, { flags: 'a' });
+    let pending = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      log.write(chunk);
+      pending += chunk.toString('utf8');
+      let newline: number;
+      while ((newline = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, newline).trim();
+        pending = pending.slice(newline + 1);
+        if (!line) continue;
+        try {
+          this.events.push(JSON.parse(line) as Record<string, unknown>);
+        } catch {
+          this.keep(line);
+        }
+        this.waiters.splice(0).forEach((wake) => wake());
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      log.write(chunk);
+      chunk.toString('utf8').split('\n').filter(Boolean).forEach((line) => this.keep(line));
+    });
+    this.exit = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exited = { code, signal };
+        this.waiters.splice(0).forEach((wake) => wake());
+        log.end(() => resolve());
+      });
+    });
+  }
+
+  private keep(line: string): void {
+    this.tail.push(line);
+    if (this.tail.length > 50) this.tail.shift();
+  }
+
+  static start(spec: Omit<ChildSpec, 'port'>): ChildTask {
+    const child = spawn(process.execPath, [...(spec.nodeFlags ?? []), ...spec.args], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...spec.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    return new ChildTask(spec.name, child, spec.logFile);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  send(line: string): void {
+    this.child.stdin?.write(`${line}\n`);
+  }
+
+  /** The first event named `name` (waits for it), or an error when the child exits or the time is up. */
+  async event(name: string, timeoutMs: number): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.events.find((e) => e.event === name);
+      if (found) return found;
+      if (this.exited) throw new Error(`${this.name} exited (${JSON.stringify(this.exited)}) before "${name}":\n${this.tail.join('\n')}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`${this.name} sent no "${name}" within ${timeoutMs} ms:\n${this.tail.join('\n')}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  killNow(): void {
+    if (!this.exited && this.child.pid !== undefined) this.child.kill('SIGKILL');
+  }
+}

@@ -1,9 +1,10 @@
 /** The printed table, the targets' verdicts and the optional JSON file (BENCH_OUT). */
 import { LoadResult } from './loadRunner';
-import { Scenario, Target } from './scenarios';
+import { Scenario, Target } from './scenarioKit';
 
 export interface ScenarioSummary {
   readonly scenario: string;
+  readonly kind: 'load' | 'drain';
   readonly target: string;
   readonly baseline: string | null;
   /** The round with the median req/s (the only round when BENCH_ROUNDS=1). */
@@ -37,6 +38,7 @@ export function summarize(selected: readonly Scenario[], results: ReadonlyMap<st
         .sort((a, b) => a - b);
       return {
         scenario: scenario.name,
+        kind: scenario.kind,
         target: scenario.target,
         baseline: scenario.baseline ?? null,
         result,
@@ -56,27 +58,63 @@ export function judgeTargets(targets: readonly Target[], summaries: readonly Sce
   });
 }
 
-export function renderTable(summaries: readonly ScenarioSummary[]): string {
-  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'vs R', 'server cpu', 'db cpu', 'loader cpu', 'db stmts'];
+const CPU_LABELS = ['server', 'db', 'wallet', 'loader'] as const;
+
+function layout(header: string[], rows: string[][], leftAligned: readonly number[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (leftAligned.includes(i) ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+
+/**
+ * Load scenarios (req/s and latency) or drains (jobs/s from the first to the last delivery). The
+ * `wallet cpu` column appears when a row watched the operator wallet.
+ */
+export function renderTable(summaries: readonly ScenarioSummary[], style: 'load' | 'drain' = 'load'): string {
+  const labels = CPU_LABELS.filter((label) => label !== 'wallet' || summaries.some((s) => s.result.cpuMsPerRequest.wallet !== undefined));
   const cpu = (s: ScenarioSummary, label: string) => {
     const value = s.result.cpuMsPerRequest[label];
     return value === undefined ? '-' : value.toFixed(2);
   };
-  const rows = summaries.map((s) => [
-    s.scenario,
-    s.result.reqPerSec.toFixed(0),
-    s.result.p50Ms.toFixed(1),
-    s.result.p99Ms.toFixed(1),
+  const vs = (s: ScenarioSummary) => (s.baseline === null ? '(baseline)' : s.ratio === null ? 'n/a' : `${s.ratio.toFixed(2)}x ${s.baseline}`);
+  const tail = (s: ScenarioSummary) => [
     String(s.errors),
-    s.baseline === null ? '(baseline)' : s.ratio === null ? 'n/a' : `${s.ratio.toFixed(2)}x ${s.baseline}`,
-    cpu(s, 'server'),
-    cpu(s, 'db'),
-    cpu(s, 'loader'),
+    vs(s),
+    ...labels.map((label) => cpu(s, label)),
     s.result.dbStatementsPerRequest === null ? '-' : s.result.dbStatementsPerRequest.toFixed(1),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 || i === 5 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  ];
+  const tailHeader = ['errors', 'vs baseline', ...labels.map((label) => `${label} cpu`), 'db stmts'];
+  if (style === 'drain') {
+    const header = ['scenario', 'jobs', 'drain s', 'jobs/s', ...tailHeader];
+    const rows = summaries.map((s) => [s.scenario, String(s.result.requests), fixed(s.result.measuredMs / 1000, 2), s.result.reqPerSec.toFixed(0), ...tail(s)]);
+    return layout(header, rows, [0, 5]);
+  }
+  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', ...tailHeader];
+  const rows = summaries.map((s) => [s.scenario, s.result.reqPerSec.toFixed(0), fixed(s.result.p50Ms), fixed(s.result.p99Ms), ...tail(s)]);
+  return layout(header, rows, [0, 5]);
+}
+
+/**
+ * Latency a scenario adds over another (seamless bet over the wallet's own Withdraw): p50 and p99 of
+ * both (their median rounds) and the difference (the median of the per-round differences).
+ */
+export function renderLatencyAdded(summaries: readonly ScenarioSummary[], pairs: readonly { scenario: string; over: string }[]): string | null {
+  const rows: string[][] = [];
+  for (const pair of pairs) {
+    const ours = summaries.find((s) => s.scenario === pair.scenario);
+    const theirs = summaries.find((s) => s.scenario === pair.over);
+    if (!ours || !theirs) continue;
+    const medianDiff = (pick: (r: LoadResult) => number) => {
+      const diffs = ours.rounds.map((r, i) => (theirs.rounds[i] ? pick(r) - pick(theirs.rounds[i]!) : NaN)).filter(Number.isFinite).sort((a, b) => a - b);
+      return diffs.length ? diffs[Math.floor((diffs.length - 1) / 2)]! : NaN;
+    };
+    rows.push([ours.scenario, fixed(ours.result.p50Ms), fixed(ours.result.p99Ms)]);
+    rows.push([theirs.scenario, fixed(theirs.result.p50Ms), fixed(theirs.result.p99Ms)]);
+    rows.push([`added by us (${pair.scenario} - ${pair.over})`, fixed(medianDiff((r) => r.p50Ms)), fixed(medianDiff((r) => r.p99Ms))]);
+  }
+  return rows.length ? layout(['latency', 'p50 ms', 'p99 ms'], rows, [0]) : null;
 }
 
 export function renderVerdicts(verdicts: readonly TargetVerdict[]): string {

@@ -1,73 +1,33 @@
 /**
- * What the bench measures, as data. A scenario names its target (R or our app), the scenario it is
- * compared with, the result code that counts as success, a set-up (wallets to create and fund) and
- * how worker `w` builds its `seq`-th request (freshly signed, unique transactionID). To add one
- * (provider bet/win/rollback, seamless mode, ...), append to `scenarios`; to hold it to a bar, append
- * to `targets`.
+ * What the bench measures, as data. A load scenario names its target (R, our app, or the bench's own
+ * operator wallet), the scenario it is compared with, the result code that counts as success, a set-up
+ * (wallets to create and fund, launches) and how worker `w` builds its `seq`-th request (freshly signed,
+ * unique transactionID). A drain scenario measures how fast queued work is delivered instead (see
+ * drainScenarios.ts). To add one, append to `scenarios`; to hold it to a bar, append to `targets`.
+ *
+ * The groups: transfer mode (this file), the provider API in transfer mode (providerScenarios.ts), and
+ * seamless mode against a local operator wallet (seamlessScenarios.ts, drainScenarios.ts).
  */
-import type { Pool } from 'mysql2/promise';
 import { signBody } from '../../src/domain/signing';
 import { REFERENCE_AGENT, REFERENCE_APP_SHAPED_PATH, REFERENCE_PATH, REFERENCE_SECRET } from './benchDatabase';
+import { drainScenarios } from './drainScenarios';
+import { providerScenarios } from './providerScenarios';
+import {
+  AMOUNT,
+  BenchContext,
+  CURRENCY,
+  FUNDING_MINOR,
+  LoadScenario,
+  Scenario,
+  Target,
+  createAndFundPlayers,
+  nowSeconds,
+  pad,
+  transactionId,
+} from './scenarioKit';
+import { seamlessScenarios } from './seamlessScenarios';
 
-export type TargetName = 'reference' | 'app';
-
-export interface BenchRequest {
-  readonly path: string;
-  readonly body: Record<string, unknown>;
-}
-
-/** Our app as the bench set it up: one transfer-mode operator, and a way to call it for set-up. */
-export interface AppHandle {
-  readonly agentID: string;
-  readonly secretKey: string;
-  /** A signed platform call that must answer HTTP 200 with code 0; returns the body. */
-  call(path: string, fields: Record<string, unknown>): Promise<Record<string, unknown>>;
-}
-
-export interface BenchContext {
-  /** Short, unique per run: prefixes every transactionID. */
-  readonly runId: string;
-  readonly workers: number;
-  baseUrl(target: TargetName): string;
-  readonly app: AppHandle;
-  /** A pool on R's database, for R's set-up. */
-  readonly referenceDb: Pool;
-  /** Cumulative CPU ms of `server` (the target's process), `db` and `loader` (this process). */
-  cpuSample(target: TargetName): Readonly<Record<string, number>>;
-  /** The database server's `Questions` counter (statements received from every client), or null. */
-  databaseQuestions(): Promise<number | null>;
-}
-
-export interface Scenario {
-  readonly name: string;
-  readonly target: TargetName;
-  /** Name of the scenario this one is compared with in the ratio column (none for a baseline). */
-  readonly baseline?: string;
-  /** A diagnostic: run only when BENCH_ONLY names it. */
-  readonly optional?: boolean;
-  /** The result `code` a successful answer carries; anything else (or non-200) is an error. */
-  readonly expectedCode: number;
-  setup(ctx: BenchContext): Promise<void>;
-  makeRequest(ctx: BenchContext, workerIndex: number, seq: number): BenchRequest;
-}
-
-export interface Target {
-  readonly scenario: string;
-  /** Minimum req/s as a fraction of the scenario's baseline. */
-  readonly minRatio: number;
-  readonly maxErrors: number;
-}
-
-/** Every wallet starts with this much (major units), so that withdraws never run short. */
-const FUNDING_MAJOR = 1_000_000_000;
-const FUNDING_MINOR = FUNDING_MAJOR * 100;
-/** The amount of every measured transfer (major units, EUR). */
-const AMOUNT = 1.25;
-const CURRENCY = 'EUR';
-const nowSeconds = () => Math.floor(Date.now() / 1000);
-
-const transactionId = (ctx: BenchContext, key: string, workerIndex: number, seq: number) =>
-  `${ctx.runId}.${key}.${workerIndex}.${seq}`;
+export * from './scenarioKit';
 
 // ---------------------------------------------------------------------------------------------
 // R: the reference endpoint (referenceServer.ts)
@@ -79,8 +39,9 @@ function referenceScenario(
   key: string,
   walletOf: (workerIndex: number) => number,
   variant: { path: string; baseline?: string; optional?: boolean } = { path: REFERENCE_PATH },
-): Scenario {
+): LoadScenario {
   return {
+    kind: 'load',
     name,
     target: 'reference',
     baseline: variant.baseline,
@@ -109,30 +70,15 @@ function referenceScenario(
 // ---------------------------------------------------------------------------------------------
 // Our platform API, transfer mode
 
-async function createAndFundPlayers(ctx: BenchContext, userIds: readonly string[]): Promise<void> {
-  const queue = [...userIds];
-  const fundOne = async () => {
-    for (let userID = queue.shift(); userID !== undefined; userID = queue.shift()) {
-      await ctx.app.call('/v1/player/create', { userID, currency: CURRENCY });
-      await ctx.app.call('/v1/player/wallet/deposit', {
-        userID,
-        currency: CURRENCY,
-        amount: FUNDING_MAJOR,
-        transactionID: `${ctx.runId}.fund.${userID}`,
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, fundOne));
-}
-
 function appTransferScenario(
   name: string,
   key: string,
   kind: 'deposit' | 'withdraw',
   baseline: string,
   playerOf: (workerIndex: number) => string,
-): Scenario {
+): LoadScenario {
   return {
+    kind: 'load',
     name,
     target: 'app',
     baseline,
@@ -151,11 +97,11 @@ function appTransferScenario(
   };
 }
 
-const pad = (n: number) => String(n).padStart(3, '0');
-
 /**
  * Run in this order, each comparison right after its baseline, so that both see much the same machine
  * (it is shared and noisy); with BENCH_ROUNDS > 1 the list is run again and ratios are paired by round.
+ * The provider and seamless groups follow the transfer group, still close to `R distinct`; the drains,
+ * compared with each other only, come last.
  */
 export const scenarios: readonly Scenario[] = [
   referenceScenario('R distinct', 'rd', (w) => w + 1),
@@ -163,10 +109,23 @@ export const scenarios: readonly Scenario[] = [
   referenceScenario('R7 distinct', 'r7d', (w) => 2_000 + w, { path: REFERENCE_APP_SHAPED_PATH, baseline: 'R distinct', optional: true }),
   appTransferScenario('withdraw distinct', 'wd', 'withdraw', 'R distinct', (w) => `bench_wd_${pad(w)}`),
   appTransferScenario('deposit distinct', 'dd', 'deposit', 'R distinct', (w) => `bench_dd_${pad(w)}`),
+  ...providerScenarios('R distinct'),
+  ...seamlessScenarios('R distinct'),
   referenceScenario('R hot', 'rh', () => HOT_REFERENCE_WALLET),
   referenceScenario('R7 hot', 'r7h', () => HOT_REFERENCE_WALLET + 1, { path: REFERENCE_APP_SHAPED_PATH, baseline: 'R hot', optional: true }),
   appTransferScenario('withdraw hot', 'wh', 'withdraw', 'R hot', () => 'bench_wd_hot'),
   appTransferScenario('deposit hot', 'dh', 'deposit', 'R hot', () => 'bench_dd_hot'),
+  ...drainScenarios(),
 ];
 
-export const targets: readonly Target[] = [{ scenario: 'withdraw distinct', minRatio: 0.5, maxErrors: 0 }];
+export const targets: readonly Target[] = [
+  { scenario: 'withdraw distinct', minRatio: 0.5, maxErrors: 0 },
+  { scenario: 'provider bet', minRatio: 0.5, maxErrors: 0 },
+  // A replay (code 11) must be at least as fast as the fresh bet it repeats (its baseline).
+  { scenario: 'provider duplicate', minRatio: 1.0, maxErrors: 0 },
+  { scenario: 'seamless bet', minRatio: 0.4, maxErrors: 0 },
+  { scenario: 'seamless drain', minRatio: 0.4, maxErrors: 0 },
+];
+
+/** Latency comparisons printed under the table: `scenario` minus `over`, p50 and p99. */
+export const latencyComparisons: readonly { scenario: string; over: string }[] = [{ scenario: 'seamless bet', over: 'seamless wallet direct' }];

@@ -52,6 +52,10 @@ export class CallerCache {
     return this.cached(`operator#${id}`, () => this.store.operatorById(id));
   }
 
+  callbackTarget(id: number): ReturnType<MysqlCallerStore['callbackTarget']> {
+    return this.cached(`operator#target:${id}`, () => this.store.callbackTarget(id));
+  }
+
   /** Drops what is cached for this caller here, and tells the other processes to do the same. */
   async changed(kind: CallerKind, id: string): Promise<void> {
     this.forget(kind, id);

@@ -12,6 +12,23 @@ export interface Credentialed<T> {
 export class MysqlCallerStore {
   constructor(private readonly pool: Pool) {}
 
+  /** Where and how to call an operator's wallet (seamless mode). */
+  async callbackTarget(id: number): Promise<{ agentId: string; callbackUrl: string; secretKey: string; saltKey: string; scheme: 'hmac' | 'md5' } | null> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      'SELECT agent_id, callback_url, callback_scheme, secret_key, salt_key FROM operators WHERE id = ?',
+      [id],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      agentId: row.agent_id as string,
+      callbackUrl: (row.callback_url as string | null) ?? '',
+      secretKey: row.secret_key as string,
+      saltKey: row.salt_key as string,
+      scheme: row.callback_scheme as 'hmac' | 'md5',
+    };
+  }
+
   /** The operator behind a launch session: its current mode and whether it is enabled. */
   async operatorById(id: number): Promise<{ mode: WalletMode; enabled: boolean } | null> {
     const [rows] = await this.pool.query<RowDataPacket[]>('SELECT callback_url, enabled FROM operators WHERE id = ?', [id]);

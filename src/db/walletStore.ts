@@ -200,21 +200,33 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
 
   // Provider-side reads and writes: rounds, references between transactions, free-spin slots.
   async lockRound(key: RoundKey): Promise<StoredRound | null> {
+    return (await this.lockRoundForBet(key, null)).round;
+  }
+
+  async lockRoundForBet(key: RoundKey, betTransactionId: string | null): Promise<{ round: StoredRound | null; tombstone: boolean }> {
+    // One row whether or not the round exists (the derived table), so the tombstone answer always comes back.
     const [rows] = await this.connection.query<RowDataPacket[]>(
-      `SELECT id, status, game_id, bet_count, rolled_back_count, win_count FROM rounds
-        WHERE provider_id = ? AND operator_id = ? AND user_id = ? AND round_id = ? FOR UPDATE`,
-      [key.providerId, key.operatorId, key.userId, key.roundId],
+      `SELECT r.id, r.status, r.game_id, r.bet_count, r.rolled_back_count, r.win_count,
+              ${betTransactionId === null ? '0' : `EXISTS (SELECT 1 FROM transactions t WHERE t.origin = 'provider' AND t.origin_id = ?
+                AND t.ref_transaction_id = ? AND t.type = 'rollback' AND t.status = 'applied')`} AS tombstone
+         FROM (SELECT 1 AS one) AS anchor
+         LEFT JOIN rounds r ON r.provider_id = ? AND r.operator_id = ? AND r.user_id = ? AND r.round_id = ?
+          FOR UPDATE`,
+      [...(betTransactionId === null ? [] : [key.providerId, betTransactionId]), key.providerId, key.operatorId, key.userId, key.roundId],
     );
-    const row = rows[0];
-    if (!row) return null;
-    return {
-      id: String(row.id),
-      status: row.status as 'open' | 'closed',
-      gameId: row.game_id as number,
-      betCount: row.bet_count as number,
-      rolledBackCount: row.rolled_back_count as number,
-      winCount: row.win_count as number,
-    };
+    const row = rows[0]!;
+    const round: StoredRound | null =
+      row.id === null
+        ? null
+        : {
+            id: String(row.id),
+            status: row.status as 'open' | 'closed',
+            gameId: row.game_id as number,
+            betCount: row.bet_count as number,
+            rolledBackCount: row.rolled_back_count as number,
+            winCount: row.win_count as number,
+          };
+    return { round, tombstone: Boolean(Number(row.tombstone)) };
   }
 
   async openRound(key: RoundKey, gameId: number, change: RoundChange): Promise<void> {
@@ -228,6 +240,15 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
         change.bets ?? 0, change.rolledBack ?? 0, change.wins ?? 0, change.closeReason ?? null, now,
         change.closeReason ? now : null,
       ],
+    );
+  }
+
+  async countBet(key: RoundKey, gameId: number): Promise<void> {
+    await this.connection.query(
+      `INSERT INTO rounds (provider_id, operator_id, user_id, round_id, game_id, status, bet_count, rolled_back_count, win_count, opened_at)
+       VALUES (?, ?, ?, ?, ?, 'open', 1, 0, 0, ?)
+       ON DUPLICATE KEY UPDATE bet_count = bet_count + 1`,
+      [key.providerId, key.operatorId, key.userId, key.roundId, gameId, new Date()],
     );
   }
 

@@ -12,6 +12,8 @@ export const DELIVERY_QUEUE = 'callback-deliveries';
 
 export interface DeliveryJob {
   readonly deliveryId: string;
+  /** Lets a worker hold the job back for its operator's concurrency without reading the row. */
+  readonly operatorId?: number;
 }
 
 export function deliveryJobId(deliveryId: string, attempts: number): string {
@@ -36,9 +38,9 @@ export class BullDeliveryQueue implements DeliveryQueuePort {
     this.queue.on('error', (error) => logger.warn({ err: error.message }, 'delivery queue error'));
   }
 
-  async enqueue(delivery: { id: string; attempts: number }, delayMs: number): Promise<void> {
+  async enqueue(delivery: { id: string; attempts: number; operatorId?: number }, delayMs: number): Promise<void> {
     try {
-      await this.queue.add('deliver', { deliveryId: delivery.id }, { jobId: deliveryJobId(delivery.id, delivery.attempts), delay: Math.max(0, delayMs) });
+      await this.queue.add('deliver', { deliveryId: delivery.id, operatorId: delivery.operatorId }, { jobId: deliveryJobId(delivery.id, delivery.attempts), delay: Math.max(0, delayMs) });
     } catch (error) {
       // Redis is down: the row stays pending in the database and the sweeper enqueues it later.
       this.logger.warn({ err: (error as Error).message, deliveryId: delivery.id }, 'could not enqueue a delivery; the sweeper will');

@@ -11,7 +11,7 @@ export async function sweepDeliveries(deps: SeamlessDeps, logger: Logger, now: D
   const { store, settings, queue } = deps;
   const graceMs = 2_000;
   const due = await store.duePending(new Date(now.getTime() - graceMs), 500);
-  for (const delivery of due) await queue.enqueue({ id: delivery.id, attempts: delivery.attempts }, 0);
+  for (const delivery of due) await queue.enqueue({ id: delivery.id, attempts: delivery.attempts, operatorId: delivery.operatorId }, 0);
   const stale = await store.staleWithdraws(new Date(now.getTime() - (settings.callbackTimeoutMs * 2 + 5_000)), 100);
   let resolved = 0;
   for (const attempt of stale) {
@@ -21,7 +21,7 @@ export async function sweepDeliveries(deps: SeamlessDeps, logger: Logger, now: D
     );
     if (result.code === 17) {
       resolved++;
-      await queue.enqueue({ id: result.compensationId, attempts: 0 }, 0);
+      await queue.enqueue({ id: result.compensationId, attempts: 0, operatorId: attempt.operatorId }, 0);
     }
   }
   if (due.length || resolved) logger.info({ requeued: due.length, resolved }, 'delivery sweep');

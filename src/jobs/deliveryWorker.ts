@@ -19,26 +19,32 @@ export interface DeliveryWorkerOptions {
 }
 
 export function startDeliveryWorker(deps: SeamlessDeps, connection: Redis, logger: Logger, options: DeliveryWorkerOptions) {
-  const slots = new OperatorSlots(connection, options.perOperatorConcurrency, deps.settings.retryTimeoutMs + 5_000);
+  // Slots are per deployment (the queue prefix names the database), like the queue itself.
+  const slots = new OperatorSlots(connection, options.perOperatorConcurrency, deps.settings.retryTimeoutMs + 5_000, `${options.prefix ?? 'casino'}:slots`);
   const worker = new Worker<DeliveryJob>(
     DELIVERY_QUEUE,
     async (job: Job<DeliveryJob>, token?: string) => {
-      const delivery = await deps.store.loadDelivery(job.data.deliveryId);
-      if (!delivery || delivery.status !== 'pending') return 'skipped';
       const holder = job.id ?? job.data.deliveryId;
-      if (!(await slots.acquire(delivery.operatorId, holder))) {
+      // Jobs name their operator, so a job over its operator's share goes back without a database read.
+      let operatorId = job.data.operatorId;
+      const delivery = operatorId === undefined ? await deps.store.loadDelivery(job.data.deliveryId) : null;
+      if (operatorId === undefined) {
+        if (!delivery || delivery.status !== 'pending') return 'skipped';
+        operatorId = delivery.operatorId;
+      }
+      if (!(await slots.acquire(operatorId, holder))) {
         // This operator already has its share of deliveries in flight: come back shortly.
-        await job.moveToDelayed(Date.now() + 250, token);
+        await job.moveToDelayed(Date.now() + 100, token);
         throw new DelayedError();
       }
       try {
-        const result = await deliverCallback(deps, delivery.id, deps.settings.retryTimeoutMs);
-        options.onAttempt?.(delivery.kind, result.state);
-        if (result.state === 'retry') await deps.queue.enqueue({ id: delivery.id, attempts: result.attempts }, result.delayMs);
-        if (result.state === 'parked') logger.warn({ deliveryId: delivery.id, operatorId: delivery.operatorId }, 'delivery parked after its last attempt');
+        const result = await deliverCallback(deps, delivery ?? job.data.deliveryId, deps.settings.retryTimeoutMs);
+        options.onAttempt?.(result.kind ?? 'unknown', result.state);
+        if (result.state === 'retry') await deps.queue.enqueue({ id: job.data.deliveryId, attempts: result.attempts, operatorId }, result.delayMs);
+        if (result.state === 'parked') logger.warn({ deliveryId: job.data.deliveryId, operatorId }, 'delivery parked after its last attempt');
         return result.state;
       } finally {
-        await slots.release(delivery.operatorId, holder);
+        await slots.release(operatorId, holder);
       }
     },
     {

@@ -94,7 +94,7 @@ export async function retryCallback(prisma: Prisma, queue: DeliveryQueuePort, ac
     });
     return next;
   });
-  await queue.enqueue({ id: updated.id.toString(), attempts: updated.attempts }, 0);
+  await queue.enqueue({ id: updated.id.toString(), attempts: updated.attempts, operatorId: updated.operatorId }, 0);
   const agents = await agentIds(prisma, [updated.operatorId]);
   return view(updated, agents.get(updated.operatorId) ?? '');
 }

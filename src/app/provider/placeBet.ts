@@ -23,8 +23,7 @@ export function placeBet(store: ProviderLedgerStore, input: BetInput, amount: Mi
  */
 export function decideBet(command: BetInput, amount: Minor, now: () => Date = () => new Date()): Decide {
   return async (scope, key) => {
-    const tombstone = (await scope.findRollbackOf(command.provider.id, command.transactionId)) !== null;
-    const round = await scope.lockRound(key);
+    const { round, tombstone } = await scope.lockRoundForBet(key, command.transactionId);
     const refusal = judgeBet({ round, tombstone, gameId: command.gameId });
     if (refusal) return { kind: 'refuse', refusal };
     const countBet = round

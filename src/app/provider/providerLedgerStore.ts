@@ -37,8 +37,12 @@ export interface FreeSpinSlot {
 export interface ProviderLedgerScope extends WalletTransactionScope {
   /** The round row, locked for the rest of the transaction (the TTL job updates rounds too). */
   lockRound(key: RoundKey): Promise<StoredRound | null>;
+  /** lockRound and "is there a rollback tombstone for this bet id" in one statement (the bet's hot path). */
+  lockRoundForBet(key: RoundKey, betTransactionId: string): Promise<{ round: StoredRound | null; tombstone: boolean }>;
   openRound(key: RoundKey, gameId: number, change: RoundChange): Promise<void>;
   changeRound(id: string, change: RoundChange): Promise<void>;
+  /** Counts a bet in its round, opening the round when it is the first: one statement, no prior read. */
+  countBet(key: RoundKey, gameId: number): Promise<void>;
   findProviderTransaction(providerId: number, transactionId: string): Promise<ProviderTransactionFacts | null>;
   /** The rollback (or tombstone) that names this bet, if any. */
   findRollbackOf(providerId: number, betTransactionId: string): Promise<ProviderTransactionFacts | null>;

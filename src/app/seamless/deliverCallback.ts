@@ -9,12 +9,13 @@ import { Minor, minor } from '../../domain/money';
 import { Delivery } from './seamlessStore';
 import { SeamlessDeps } from './seamlessDeps';
 
-export type DeliveryState =
+export type DeliveryState = (
   | { readonly state: 'delivered'; readonly balance: Minor | null }
   | { readonly state: 'retry'; readonly attempts: number; readonly delayMs: number }
   | { readonly state: 'parked' }
   /** Nothing to do: delivered, parked, or being handled by someone else. */
-  | { readonly state: 'skipped' };
+  | { readonly state: 'skipped' }
+) & { readonly kind?: string };
 
 export function callOf(delivery: Delivery): WalletCall {
   const p = delivery.payload;
@@ -31,10 +32,12 @@ export function callOf(delivery: Delivery): WalletCall {
   };
 }
 
-export async function deliverCallback(deps: SeamlessDeps, deliveryId: string, timeoutMs: number): Promise<DeliveryState> {
+/** `target`: the delivery's id, or the row itself when the caller has just read it. */
+export async function deliverCallback(deps: SeamlessDeps, target: string | Delivery, timeoutMs: number): Promise<DeliveryState> {
   const { store, settings } = deps;
-  const delivery = await store.loadDelivery(deliveryId);
+  const delivery = typeof target === 'string' ? await store.loadDelivery(target) : target;
   if (!delivery || delivery.status !== 'pending' || delivery.kind === 'withdraw') return { state: 'skipped' };
+  const kind = delivery.kind;
   const reply = await deps.wallet.call(delivery.operatorId, callOf(delivery), timeoutMs);
   const attempts = delivery.attempts + 1;
   const guard = { attempts: delivery.attempts };
@@ -44,16 +47,16 @@ export async function deliverCallback(deps: SeamlessDeps, deliveryId: string, ti
     });
     if (!moved) return { state: 'skipped' };
     if (reply.balance !== null) await store.rememberBalance(delivery.operatorId, delivery.payload.userId, delivery.payload.currency, reply.balance);
-    return { state: 'delivered', balance: reply.balance };
+    return { state: 'delivered', balance: reply.balance, kind };
   }
   const error = reply.outcome === 'failed' ? reply.error : `unexpected answer (${reply.outcome})`;
   if (attempts >= delivery.maxAttempts) {
     const moved = await store.transitionDelivery(delivery.id, 'pending', { status: 'failed', attempts, lastError: error.slice(0, 500), nextAttemptAt: null, ...guardOf(guard) });
-    return moved ? { state: 'parked' } : { state: 'skipped' };
+    return moved ? { state: 'parked', kind } : { state: 'skipped' };
   }
   const nextAttemptAt = new Date(Date.now() + settings.retryDelayMs);
   const moved = await store.transitionDelivery(delivery.id, 'pending', { status: 'pending', attempts, lastError: error.slice(0, 500), nextAttemptAt, ...guardOf(guard) });
-  return moved ? { state: 'retry', attempts, delayMs: settings.retryDelayMs } : { state: 'skipped' };
+  return moved ? { state: 'retry', attempts, delayMs: settings.retryDelayMs, kind } : { state: 'skipped' };
 }
 
 function guardOf(guard: { attempts: number }) {

@@ -2,7 +2,8 @@
  * A bet in seamless mode (PROTOCOL §5, §6): the same rules as transfer mode, then a Withdraw on the
  * operator's wallet while the provider waits.
  *
- *   1. A stored bet is answered as a repeat; a twin whose Withdraw is in flight waits for its outcome.
+ *   1. A stored bet is answered as a repeat; a twin whose Withdraw is in flight (found under the player
+ *      lock in step 2) waits for its outcome.
  *   2. Transaction 1 (player locked): the bet rule decides; a free-spin bet is stored and answered at
  *      once (the campaign pays, the operator's wallet is not touched); otherwise the Withdraw attempt is
  *      written (status `sending`) with the platformTransactionID the operator will see.
@@ -38,7 +39,6 @@ export async function placeSeamlessBet(deps: SeamlessDeps, input: BetInput, amou
 
   const stored = await store.findTransaction('provider', provider.id, input.transactionId);
   if (stored) return repeat(stored);
-  if ((await store.findWithdrawAttempt(provider.id, input.transactionId))?.status === 'sending') return settledRepeat();
 
   type Step1 = { kind: 'answer'; answer: MoneyAnswer } | { kind: 'twin' } | { kind: 'call'; attempt: Delivery };
   let step: Step1;
@@ -101,7 +101,7 @@ export async function placeSeamlessBet(deps: SeamlessDeps, input: BetInput, amou
   const result = await store.inSeamlessTransaction((scope) => recordWithdrawOutcome(scope, attempt, reply, settings, hash));
   if (result.code === 'already-resolved') return settledRepeat();
   if (result.code === 17) {
-    await deps.queue.enqueue({ id: result.compensationId, attempts: 0 }, 0);
+    await deps.queue.enqueue({ id: result.compensationId, attempts: 0, operatorId: session.operatorId }, 0);
     return { ...refuse(ResultCode.OPERATOR_WALLET_UNAVAILABLE, `the operator's wallet did not debit: ${'error' in reply ? reply.error : ''}`), balance: await lastKnown() };
   }
   if (result.balance !== null) await store.rememberBalance(session.operatorId, session.userId, session.currency, result.balance);

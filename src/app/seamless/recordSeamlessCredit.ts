@@ -99,6 +99,6 @@ export async function recordSeamlessCredit(deps: SeamlessDeps, command: Provider
   if (!outcome.deliveryId) return ok(await lastKnown());
   const delivered = await deliverCallback(deps, outcome.deliveryId, settings.callbackTimeoutMs);
   if (delivered.state === 'delivered') return ok(delivered.balance ?? (await lastKnown()));
-  if (delivered.state === 'retry') await deps.queue.enqueue({ id: outcome.deliveryId, attempts: delivered.attempts }, delivered.delayMs);
+  if (delivered.state === 'retry') await deps.queue.enqueue({ id: outcome.deliveryId, attempts: delivered.attempts, operatorId: session.operatorId }, delivered.delayMs);
   return ok(await lastKnown());
 }

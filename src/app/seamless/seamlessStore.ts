@@ -97,5 +97,5 @@ export interface OperatorWalletPort {
 
 /** Hands a delivery attempt to the durable queue; must not throw when the queue is down (the sweeper catches up). */
 export interface DeliveryQueuePort {
-  enqueue(delivery: { id: string; attempts: number }, delayMs: number): Promise<void>;
+  enqueue(delivery: { id: string; attempts: number; operatorId?: number }, delayMs: number): Promise<void>;
 }

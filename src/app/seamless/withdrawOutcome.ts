@@ -54,9 +54,7 @@ export async function recordWithdrawOutcome(
     }
     await scope.insertTransaction({ ...base, status: 'applied', resultCode: ResultCode.OK, amount, delta: -amount as Minor, operatorBalance: reply.balance });
     const key: RoundKey = { providerId: attempt.providerId!, operatorId: attempt.operatorId, userId: p.userId, roundId: p.roundId! };
-    const round = await scope.lockRound(key);
-    if (round) await scope.changeRound(round.id, { bets: 1 });
-    else await scope.openRound(key, p.gameId!, { bets: 1 });
+    await scope.countBet(key, p.gameId!);
     return { code: 0, balance: reply.balance, platformTransactionId: attempt.platformTransactionId };
   }
   if (reply.outcome === 'insufficient') {

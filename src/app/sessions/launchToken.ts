@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { hmacKey } from './hmacKey';
 
 const AUDIENCE = 'launch';
 const ISSUER = 'casino-aggregator';
@@ -44,7 +45,7 @@ export function issueLaunchToken(secret: string, session: Omit<LaunchSession, 's
     cur: session.currency,
     mode: session.mode,
   };
-  const token = jwt.sign(claims, secret, {
+  const token = jwt.sign(claims, hmacKey(secret), {
     algorithm: 'HS256',
     audience: AUDIENCE,
     issuer: ISSUER,
@@ -62,7 +63,7 @@ export type TokenCheck =
 export function readLaunchToken(secret: string, token: string): TokenCheck {
   let payload: jwt.JwtPayload;
   try {
-    const verified = jwt.verify(token, secret, { algorithms: ['HS256'], audience: AUDIENCE, issuer: ISSUER, ignoreExpiration: true });
+    const verified = jwt.verify(token, hmacKey(secret), { algorithms: ['HS256'], audience: AUDIENCE, issuer: ISSUER, ignoreExpiration: true });
     if (typeof verified === 'string') return { ok: false, reason: 'not a launch token' };
     payload = verified;
   } catch {

@@ -4,6 +4,7 @@
  */
 import { NextFunction, Request, RequestHandler, Response } from 'express';
 import jwt from 'jsonwebtoken';
+import { hmacKey } from '../../app/sessions/hmacKey';
 import { Prisma } from '../../db/prismaClient';
 import { ResultCode } from '../../domain/resultCodes';
 import { ROLES, Role, StaffIdentity, findStaff } from '../../app/admin/staff';
@@ -13,7 +14,7 @@ const ISSUER = 'casino-aggregator';
 export const STAFF_TOKEN_TTL_S = 8 * 60 * 60;
 
 export function issueStaffToken(secret: string, staff: StaffIdentity): string {
-  return jwt.sign({ role: staff.role }, secret, {
+  return jwt.sign({ role: staff.role }, hmacKey(secret), {
     algorithm: 'HS256',
     subject: staff.username,
     audience: AUDIENCE,
@@ -34,7 +35,7 @@ export function requireStaff(secret: string, prisma: Prisma): RequestHandler {
     if (!match?.[1]) return deny(res, 401, 'missing bearer token');
     let subject: string;
     try {
-      const payload = jwt.verify(match[1], secret, { algorithms: ['HS256'], audience: AUDIENCE, issuer: ISSUER });
+      const payload = jwt.verify(match[1], hmacKey(secret), { algorithms: ['HS256'], audience: AUDIENCE, issuer: ISSUER });
       if (typeof payload === 'string' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') throw new Error('no subject or expiry');
       subject = payload.sub;
     } catch {
