@@ -1,5 +1,5 @@
 /** The seamless store: the ledger scope plus player locks and the callback outbox, in SQL. */
-import { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { Minor, minor } from '../domain/money';
 import {
   Delivery,
@@ -9,7 +9,7 @@ import {
   SeamlessScope,
   SeamlessStore,
 } from '../app/seamless/seamlessStore';
-import { inMysqlTransaction } from './mysqlPool';
+import { Queryable, inMysqlTransaction, poolQueryable } from './mysqlPool';
 import { MysqlLedgerScope, MysqlWalletStore } from './walletStore';
 
 const DELIVERY_COLUMNS = `id, operator_id, kind, platform_transaction_id, provider_id, transaction_id, payload, status, attempts,
@@ -34,12 +34,12 @@ export function deliveryFromRow(row: RowDataPacket): Delivery {
   };
 }
 
-async function loadDelivery(sql: Pool | PoolConnection, id: string): Promise<Delivery | null> {
+async function loadDelivery(sql: Queryable, id: string): Promise<Delivery | null> {
   const [rows] = await sql.query<RowDataPacket[]>(`SELECT ${DELIVERY_COLUMNS} FROM callback_deliveries WHERE id = ?`, [id]);
   return rows[0] ? deliveryFromRow(rows[0]) : null;
 }
 
-async function findWithdrawAttempt(sql: Pool | PoolConnection, providerId: number, transactionId: string): Promise<Delivery | null> {
+async function findWithdrawAttempt(sql: Queryable, providerId: number, transactionId: string): Promise<Delivery | null> {
   const [rows] = await sql.query<RowDataPacket[]>(
     `SELECT ${DELIVERY_COLUMNS} FROM callback_deliveries WHERE provider_id = ? AND transaction_id = ? AND kind = 'withdraw' ORDER BY id LIMIT 1`,
     [providerId, transactionId],
@@ -47,7 +47,7 @@ async function findWithdrawAttempt(sql: Pool | PoolConnection, providerId: numbe
   return rows[0] ? deliveryFromRow(rows[0]) : null;
 }
 
-async function transitionDelivery(sql: Pool | PoolConnection, id: string, from: DeliveryStatus, update: DeliveryUpdate): Promise<boolean> {
+async function transitionDelivery(sql: Queryable, id: string, from: DeliveryStatus, update: DeliveryUpdate): Promise<boolean> {
   const sets = ['status = ?', 'updated_at = ?'];
   const params: unknown[] = [update.status, new Date()];
   const set = (column: string, value: unknown) => {
@@ -119,7 +119,7 @@ export class MysqlSeamlessStore implements SeamlessStore {
   }
 
   findWithdrawAttempt(providerId: number, transactionId: string): Promise<Delivery | null> {
-    return findWithdrawAttempt(this.pool, providerId, transactionId);
+    return findWithdrawAttempt(poolQueryable(this.pool), providerId, transactionId);
   }
 
   inSeamlessTransaction<T>(work: (scope: SeamlessScope) => Promise<T>): Promise<T> {
@@ -143,11 +143,11 @@ export class MysqlSeamlessStore implements SeamlessStore {
   }
 
   loadDelivery(id: string): Promise<Delivery | null> {
-    return loadDelivery(this.pool, id);
+    return loadDelivery(poolQueryable(this.pool), id);
   }
 
   transitionDelivery(id: string, from: DeliveryStatus, update: DeliveryUpdate): Promise<boolean> {
-    return transitionDelivery(this.pool, id, from, update);
+    return transitionDelivery(poolQueryable(this.pool), id, from, update);
   }
 
   async deliveredBalance(platformTransactionId: string): Promise<Minor | null> {

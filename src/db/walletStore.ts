@@ -3,7 +3,7 @@
  * a transfer locks exactly one wallet row with SELECT ... FOR UPDATE, writes it, inserts one ledger
  * row and commits; one row lock per transaction means no lock-order deadlocks between transfers.
  */
-import { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { MAX_MINOR, Minor, minor } from '../domain/money';
 import { CampaignFacts } from '../domain/freeSpins';
 import { ProviderTransactionFacts } from '../domain/rounds';
@@ -26,7 +26,7 @@ import {
   WalletStore,
   WalletTransactionScope,
 } from '../app/wallet/walletStore';
-import { MysqlErrno, inMysqlTransaction, mysqlErrno } from './mysqlPool';
+import { MysqlErrno, TransactionConnection, inMysqlTransaction, mysqlErrno } from './mysqlPool';
 
 interface TransactionRow extends RowDataPacket {
   platform_transaction_id: string;
@@ -141,7 +141,7 @@ function providerFacts(row: TransactionRow): ProviderTransactionFacts {
 
 /** Every read and write of one money transaction, on the connection that holds its locks. */
 export class MysqlLedgerScope implements ProviderLedgerScope {
-  constructor(readonly connection: PoolConnection) {}
+  constructor(readonly connection: TransactionConnection) {}
 
   async lockWallet(operatorId: number, userId: string, currency: string): Promise<LockedWallet | null> {
     const [rows] = await this.connection.query<RowDataPacket[]>(
@@ -164,38 +164,37 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
     return minor(result.insertId);
   }
 
+  // Writes whose results nobody waits for are deferred: they travel with the next read or the COMMIT
+  // (TransactionConnection), their checks run when their results arrive, still before COMMIT succeeds.
   async setWalletBalance(walletId: string, expected: Minor, next: Minor): Promise<void> {
-    const [result] = await this.connection.query<ResultSetHeader>(
-      'UPDATE wallets SET balance_minor = ?, updated_at = ? WHERE id = ? AND balance_minor = ?',
-      [next, new Date(), walletId, expected],
-    );
-    assertInvariant(result.affectedRows === 1, `wallet ${walletId} changed under its lock`);
+    this.connection.defer('UPDATE wallets SET balance_minor = ?, updated_at = ? WHERE id = ? AND balance_minor = ?', [next, new Date(), walletId, expected], {
+      check: (result) => assertInvariant(result.affectedRows === 1, `wallet ${walletId} changed under its lock`),
+    });
   }
 
   async insertTransaction(row: NewTransaction): Promise<string> {
     const platformTransactionId = row.platformTransactionId ?? newPlatformTransactionId();
-    try {
-      await this.connection.query(
-        `INSERT INTO transactions (platform_transaction_id, origin, origin_id, transaction_id, request_hash, operator_id,
-           wallet_id, user_id, currency, type, status, result_code, amount_minor, delta_minor, balance_after_minor,
-           provider_id, game_id, round_id, free_spin_id, ref_transaction_id, mirrored, operator_balance_minor, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ${row.walletId === 'by-owner' ? '(SELECT id FROM wallets WHERE operator_id = ? AND user_id = ? AND currency = ?)' : '?'},
-           ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          platformTransactionId, row.origin, row.originId, row.transactionId, row.requestHash, row.operatorId,
-          ...(row.walletId === 'by-owner' ? [row.operatorId, row.userId, row.currency] : [row.walletId]), row.userId, row.currency, row.type, row.status, row.resultCode, row.amount, row.delta,
-          row.balanceAfter, row.providerId ?? null, row.gameId ?? null, row.roundId ?? null, row.freeSpinId ?? null,
-          row.refTransactionId ?? null, row.mirrored ?? false, row.operatorBalance ?? null, new Date(),
-        ],
-      );
-      return platformTransactionId;
-    } catch (error) {
-      // Only the idempotency key means "a twin got here first"; any other duplicate is a bug.
-      if (mysqlErrno(error) === MysqlErrno.DUPLICATE_ENTRY && /transactions_idempotency_key/.test(String((error as Error).message))) {
-        throw new DuplicateTransactionIdError();
-      }
-      throw error;
-    }
+    this.connection.defer(
+      `INSERT INTO transactions (platform_transaction_id, origin, origin_id, transaction_id, request_hash, operator_id,
+         wallet_id, user_id, currency, type, status, result_code, amount_minor, delta_minor, balance_after_minor,
+         provider_id, game_id, round_id, free_spin_id, ref_transaction_id, mirrored, operator_balance_minor, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ${row.walletId === 'by-owner' ? '(SELECT id FROM wallets WHERE operator_id = ? AND user_id = ? AND currency = ?)' : '?'},
+         ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        platformTransactionId, row.origin, row.originId, row.transactionId, row.requestHash, row.operatorId,
+        ...(row.walletId === 'by-owner' ? [row.operatorId, row.userId, row.currency] : [row.walletId]), row.userId, row.currency, row.type, row.status, row.resultCode, row.amount, row.delta,
+        row.balanceAfter, row.providerId ?? null, row.gameId ?? null, row.roundId ?? null, row.freeSpinId ?? null,
+        row.refTransactionId ?? null, row.mirrored ?? false, row.operatorBalance ?? null, new Date(),
+      ],
+      {
+        // Only the idempotency key means "a twin got here first"; any other duplicate is a bug.
+        mapError: (error) =>
+          mysqlErrno(error) === MysqlErrno.DUPLICATE_ENTRY && /transactions_idempotency_key/.test(String((error as Error).message))
+            ? new DuplicateTransactionIdError()
+            : null,
+      },
+    );
+    return platformTransactionId;
   }
 
   // Provider-side reads and writes: rounds, references between transactions, free-spin slots.
@@ -231,7 +230,7 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
 
   async openRound(key: RoundKey, gameId: number, change: RoundChange): Promise<void> {
     const now = new Date();
-    await this.connection.query(
+    this.connection.defer(
       `INSERT INTO rounds (provider_id, operator_id, user_id, round_id, game_id, status, bet_count, rolled_back_count,
          win_count, close_reason, opened_at, closed_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -244,7 +243,7 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
   }
 
   async countBet(key: RoundKey, gameId: number): Promise<void> {
-    await this.connection.query(
+    this.connection.defer(
       `INSERT INTO rounds (provider_id, operator_id, user_id, round_id, game_id, status, bet_count, rolled_back_count, win_count, opened_at)
        VALUES (?, ?, ?, ?, ?, 'open', 1, 0, 0, ?)
        ON DUPLICATE KEY UPDATE bet_count = bet_count + 1`,
@@ -254,7 +253,7 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
 
   async changeRound(id: string, change: RoundChange): Promise<void> {
     const closing = change.closeReason !== undefined;
-    await this.connection.query(
+    this.connection.defer(
       `UPDATE rounds SET bet_count = bet_count + ?, rolled_back_count = rolled_back_count + ?, win_count = win_count + ?
          ${closing ? ", status = 'closed', close_reason = ?, closed_at = ?" : ''}
        WHERE id = ?`,
@@ -311,11 +310,11 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
   }
 
   async changeFreeSpinPlayer(campaignId: number, userId: string, change: { spinsUsed?: 1 | -1; win?: Minor }): Promise<void> {
-    const [result] = await this.connection.query<ResultSetHeader>(
+    this.connection.defer(
       `UPDATE free_spin_players SET spins_used = spins_used + ?, total_win_minor = total_win_minor + ?
         WHERE campaign_id = ? AND user_id = ?`,
       [change.spinsUsed ?? 0, change.win ?? 0n, campaignId, userId],
+      { check: (result) => assertInvariant(result.affectedRows === 1, `free-spin player ${campaignId}/${userId} missing`) },
     );
-    assertInvariant(result.affectedRows === 1, `free-spin player ${campaignId}/${userId} missing`);
   }
 }

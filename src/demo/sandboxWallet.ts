@@ -15,12 +15,12 @@
  *   tombstone, so that Withdraw arriving late is refused (code 10) instead of debiting money nobody
  *   will give back.
  */
-import { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { currencyExponent, isKnownCurrency } from '../domain/currencies';
 import { MAX_MINOR, Minor, parseMajorAmount, toMajorNumber } from '../domain/money';
 import { ResultCode } from '../domain/resultCodes';
 import { isWithinWindow, verifySign } from '../domain/signing';
-import { MysqlErrno, inMysqlTransaction, mysqlErrno } from '../db/mysqlPool';
+import { MysqlErrno, Queryable, inMysqlTransaction, mysqlErrno, poolQueryable } from '../db/mysqlPool';
 
 export type SandboxCall = 'balance' | 'withdraw' | 'deposit' | 'rollback';
 
@@ -129,7 +129,7 @@ export class SandboxWallet {
     return BigInt(rows[0]!.balance_minor as string) as Minor;
   }
 
-  private async ensurePlayer(sql: Pool | PoolConnection, agentId: string, userId: string, currency: string): Promise<void> {
+  private async ensurePlayer(sql: Queryable, agentId: string, userId: string, currency: string): Promise<void> {
     const now = new Date();
     await sql.query(
       'INSERT IGNORE INTO sandbox_balances (agent_id, user_id, currency, balance_minor, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -138,7 +138,7 @@ export class SandboxWallet {
   }
 
   private async apply(m: Movement): Promise<SandboxAnswer> {
-    await this.ensurePlayer(this.pool, m.agentId, m.userId, m.currency);
+    await this.ensurePlayer(poolQueryable(this.pool), m.agentId, m.userId, m.currency);
     return inMysqlTransaction(this.pool, async (tx) => {
       // The player's balance row is the one lock: a Withdraw and its Rollback are serialised by it.
       const [locked] = await tx.query<RowDataPacket[]>(
@@ -217,7 +217,7 @@ export class SandboxWallet {
   }
 }
 
-async function findByTransactionId(tx: PoolConnection, agentId: string, transactionId: string): Promise<StoredRow | null> {
+async function findByTransactionId(tx: Queryable, agentId: string, transactionId: string): Promise<StoredRow | null> {
   const [rows] = await tx.query<RowDataPacket[]>(
     `SELECT id, kind, user_id, currency, amount_minor, ref_transaction_id, balance_after_minor
        FROM sandbox_transactions WHERE agent_id = ? AND transaction_id = ?`,
