@@ -19,7 +19,7 @@
  *   BENCH_MYSQL_URL        database server (default mysql://root@127.0.0.1:3306)
  *   BENCH_DRAIN_JOBS       queued deliveries per drain and round (default 2000)
  *   BENCH_CALLBACK_OPERATOR_CONCURRENCY
- *                          CALLBACK_OPERATOR_CONCURRENCY of our app (default: the app's own, 8); a
+ *                          CALLBACK_OPERATOR_CONCURRENCY of our app (default: the app's own, 32); a
  *                          diagnostic for the drain, which has one seamless operator
  *
  * Groups, each runnable alone with BENCH_ONLY (their baselines come along): transfer ('withdraw|deposit'),
@@ -114,7 +114,7 @@ const APP_CALLBACK: AppCallbackSettings = {
   retryTimeoutMs: 2_000,
   retryAttempts: 100_000,
   workerConcurrency: 32,
-  operatorConcurrency: Math.max(1, Math.round(numberEnv('BENCH_CALLBACK_OPERATOR_CONCURRENCY', 8))),
+  operatorConcurrency: Math.max(1, Math.round(numberEnv('BENCH_CALLBACK_OPERATOR_CONCURRENCY', 32))),
 };
 
 const children: ChildServer[] = [];
