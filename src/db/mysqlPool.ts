@@ -99,6 +99,14 @@ export class TransactionConnection {
 
   async commit(): Promise<void> {
     if (!this.started && this.pending.length === 0) return;
+    if (this.pending.some((write) => write.check)) {
+      // A check must be able to stop the commit: send those writes first, COMMIT only once they pass.
+      await this.send(this.pending.map((write) => write.sql), this.pending);
+      this.pending = [];
+      await this.connection.query('COMMIT');
+      return;
+    }
+    // A failing statement stops the batch before its COMMIT, so the transaction is rolled back whole.
     await this.send([...this.pending.map((write) => write.sql), 'COMMIT'], this.pending);
     this.pending = [];
   }

@@ -105,7 +105,14 @@ class MysqlSeamlessScope extends MysqlLedgerScope implements SeamlessScope {
   loadDelivery(id: string): Promise<Delivery | null> {
     return loadDelivery(this.connection, id);
   }
+
+  rememberBalance(operatorId: number, userId: string, currency: string, balance: Minor): void {
+    this.connection.defer(REMEMBER_BALANCE, [operatorId, userId, currency, balance, new Date()]);
+  }
 }
+
+const REMEMBER_BALANCE = `INSERT INTO operator_balances (operator_id, user_id, currency, balance_minor, updated_at) VALUES (?, ?, ?, ?, ?)
+  ON DUPLICATE KEY UPDATE balance_minor = VALUES(balance_minor), updated_at = VALUES(updated_at)`;
 
 export class MysqlSeamlessStore implements SeamlessStore {
   private readonly ledger: MysqlWalletStore;
@@ -135,11 +142,7 @@ export class MysqlSeamlessStore implements SeamlessStore {
   }
 
   async rememberBalance(operatorId: number, userId: string, currency: string, balance: Minor): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO operator_balances (operator_id, user_id, currency, balance_minor, updated_at) VALUES (?, ?, ?, ?, ?)
-       ON DUPLICATE KEY UPDATE balance_minor = VALUES(balance_minor), updated_at = VALUES(updated_at)`,
-      [operatorId, userId, currency, balance, new Date()],
-    );
+    await this.pool.query(REMEMBER_BALANCE, [operatorId, userId, currency, balance, new Date()]);
   }
 
   loadDelivery(id: string): Promise<Delivery | null> {

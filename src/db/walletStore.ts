@@ -167,9 +167,9 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
   // Writes whose results nobody waits for are deferred: they travel with the next read or the COMMIT
   // (TransactionConnection), their checks run when their results arrive, still before COMMIT succeeds.
   async setWalletBalance(walletId: string, expected: Minor, next: Minor): Promise<void> {
-    this.connection.defer('UPDATE wallets SET balance_minor = ?, updated_at = ? WHERE id = ? AND balance_minor = ?', [next, new Date(), walletId, expected], {
-      check: (result) => assertInvariant(result.affectedRows === 1, `wallet ${walletId} changed under its lock`),
-    });
+    // A relative update of a row this transaction holds locked: it lands exactly on `next`, and the
+    // CHECK (balance_minor >= 0) constraint still refuses anything below zero before the COMMIT runs.
+    this.connection.defer('UPDATE wallets SET balance_minor = balance_minor + ?, updated_at = ? WHERE id = ?', [next - expected, new Date(), walletId]);
   }
 
   async insertTransaction(row: NewTransaction): Promise<string> {
@@ -310,11 +310,11 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
   }
 
   async changeFreeSpinPlayer(campaignId: number, userId: string, change: { spinsUsed?: 1 | -1; win?: Minor }): Promise<void> {
+    // The player's row was read FOR UPDATE by lockFreeSpinSlot in this transaction, so it exists.
     this.connection.defer(
       `UPDATE free_spin_players SET spins_used = spins_used + ?, total_win_minor = total_win_minor + ?
         WHERE campaign_id = ? AND user_id = ?`,
       [change.spinsUsed ?? 0, change.win ?? 0n, campaignId, userId],
-      { check: (result) => assertInvariant(result.affectedRows === 1, `free-spin player ${campaignId}/${userId} missing`) },
     );
   }
 }

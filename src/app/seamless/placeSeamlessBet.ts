@@ -104,7 +104,6 @@ export async function placeSeamlessBet(deps: SeamlessDeps, input: BetInput, amou
     await deps.queue.enqueue({ id: result.compensationId, attempts: 0, operatorId: session.operatorId }, 0);
     return { ...refuse(ResultCode.OPERATOR_WALLET_UNAVAILABLE, `the operator's wallet did not debit: ${'error' in reply ? reply.error : ''}`), balance: await lastKnown() };
   }
-  if (result.balance !== null) await store.rememberBalance(session.operatorId, session.userId, session.currency, result.balance);
   const balance = result.balance ?? (await lastKnown());
   if (result.code === 7) return { ...refuse(ResultCode.INSUFFICIENT_FUNDS), balance };
   return { code: ResultCode.OK, message: defaultMessage(ResultCode.OK), balance, platformTransactionId: result.platformTransactionId };

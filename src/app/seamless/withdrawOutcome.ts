@@ -27,7 +27,8 @@ export async function recordWithdrawOutcome(
 ): Promise<WithdrawResult> {
   const p = attempt.payload;
   const amount = minor(p.amount);
-  await scope.lockPlayer(attempt.operatorId, p.userId);
+  // No player lock: the move of the attempt out of `sending` is the claim (the sweeper may race it),
+  // twins and rollbacks of this bet wait for this outcome, and the round is counted atomically.
   const base = {
     platformTransactionId: attempt.platformTransactionId,
     origin: 'provider' as const,
@@ -53,6 +54,7 @@ export async function recordWithdrawOutcome(
       return { code: 'already-resolved' };
     }
     await scope.insertTransaction({ ...base, status: 'applied', resultCode: ResultCode.OK, amount, delta: -amount as Minor, operatorBalance: reply.balance });
+    if (reply.balance !== null) scope.rememberBalance(attempt.operatorId, p.userId, p.currency, reply.balance);
     const key: RoundKey = { providerId: attempt.providerId!, operatorId: attempt.operatorId, userId: p.userId, roundId: p.roundId! };
     await scope.countBet(key, p.gameId!);
     return { code: 0, balance: reply.balance, platformTransactionId: attempt.platformTransactionId };
@@ -63,6 +65,7 @@ export async function recordWithdrawOutcome(
     }
     const zero = 0n as Minor;
     await scope.insertTransaction({ ...base, status: 'refused', resultCode: ResultCode.INSUFFICIENT_FUNDS, amount: zero, delta: zero, operatorBalance: reply.balance });
+    if (reply.balance !== null) scope.rememberBalance(attempt.operatorId, p.userId, p.currency, reply.balance);
     return { code: 7, balance: reply.balance, platformTransactionId: attempt.platformTransactionId };
   }
   // Status `refused`, not `failed`: a Withdraw is made once and answered (17); `failed` means a parked
