@@ -29,6 +29,7 @@ import {
 import { MysqlErrno, TransactionConnection, inMysqlTransaction, mysqlErrno } from './mysqlPool';
 
 interface TransactionRow extends RowDataPacket {
+  transaction_id: string;
   platform_transaction_id: string;
   request_hash: Buffer;
   type: StoredTransaction['type'];
@@ -47,7 +48,36 @@ interface TransactionRow extends RowDataPacket {
   operator_balance_minor: string | null;
 }
 
-export const TRANSACTION_COLUMNS = `platform_transaction_id, mirrored, operator_balance_minor, request_hash, type, status, result_code, wallet_id, user_id, currency, delta_minor,
+const ROUND_COLUMNS = 'r.id, r.status, r.game_id, r.bet_count, r.rolled_back_count, r.win_count';
+
+function tombstoneColumn(betTransactionId: string | null): string {
+  return betTransactionId === null
+    ? '0'
+    : `EXISTS (SELECT 1 FROM transactions t WHERE t.origin = 'provider' AND t.origin_id = ?
+         AND t.ref_transaction_id = ? AND t.type = 'rollback' AND t.status = 'applied')`;
+}
+
+function tombstoneParams(key: RoundKey, betTransactionId: string | null): unknown[] {
+  return betTransactionId === null ? [] : [key.providerId, betTransactionId];
+}
+
+function roundKeyText(key: RoundKey): string {
+  return `${key.providerId}/${key.operatorId}/${key.userId}/${key.roundId}`;
+}
+
+function roundFromRow(row: RowDataPacket): StoredRound | null {
+  if (row.id === null || row.id === undefined) return null;
+  return {
+    id: String(row.id),
+    status: row.status as 'open' | 'closed',
+    gameId: row.game_id as number,
+    betCount: row.bet_count as number,
+    rolledBackCount: row.rolled_back_count as number,
+    winCount: row.win_count as number,
+  };
+}
+
+export const TRANSACTION_COLUMNS = `transaction_id, platform_transaction_id, mirrored, operator_balance_minor, request_hash, type, status, result_code, wallet_id, user_id, currency, delta_minor,
   balance_after_minor, round_id, game_id, free_spin_id, ref_transaction_id`;
 
 export function storedTransaction(row: TransactionRow): StoredTransaction {
@@ -198,34 +228,54 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
   }
 
   // Provider-side reads and writes: rounds, references between transactions, free-spin slots.
+  /** The round (and tombstone) read under lock by lockWalletAndRound in this transaction. */
+  private prefetched: { key: string; betTransactionId: string | null; round: StoredRound | null; tombstone: boolean } | null = null;
+
   async lockRound(key: RoundKey): Promise<StoredRound | null> {
+    if (this.prefetched?.key === roundKeyText(key)) return this.prefetched.round;
     return (await this.lockRoundForBet(key, null)).round;
   }
 
   async lockRoundForBet(key: RoundKey, betTransactionId: string | null): Promise<{ round: StoredRound | null; tombstone: boolean }> {
+    const memo = this.prefetched;
+    if (memo?.key === roundKeyText(key) && memo.betTransactionId === betTransactionId) return memo;
     // One row whether or not the round exists (the derived table), so the tombstone answer always comes back.
     const [rows] = await this.connection.query<RowDataPacket[]>(
-      `SELECT r.id, r.status, r.game_id, r.bet_count, r.rolled_back_count, r.win_count,
-              ${betTransactionId === null ? '0' : `EXISTS (SELECT 1 FROM transactions t WHERE t.origin = 'provider' AND t.origin_id = ?
-                AND t.ref_transaction_id = ? AND t.type = 'rollback' AND t.status = 'applied')`} AS tombstone
+      `SELECT ${ROUND_COLUMNS}, ${tombstoneColumn(betTransactionId)} AS tombstone
          FROM (SELECT 1 AS one) AS anchor
          LEFT JOIN rounds r ON r.provider_id = ? AND r.operator_id = ? AND r.user_id = ? AND r.round_id = ?
           FOR UPDATE`,
-      [...(betTransactionId === null ? [] : [key.providerId, betTransactionId]), key.providerId, key.operatorId, key.userId, key.roundId],
+      [...tombstoneParams(key, betTransactionId), key.providerId, key.operatorId, key.userId, key.roundId],
     );
-    const row = rows[0]!;
-    const round: StoredRound | null =
-      row.id === null
-        ? null
-        : {
-            id: String(row.id),
-            status: row.status as 'open' | 'closed',
-            gameId: row.game_id as number,
-            betCount: row.bet_count as number,
-            rolledBackCount: row.rolled_back_count as number,
-            winCount: row.win_count as number,
-          };
-    return { round, tombstone: Boolean(Number(row.tombstone)) };
+    return { round: roundFromRow(rows[0]!), tombstone: Boolean(Number(rows[0]!.tombstone)) };
+  }
+
+  async lockWalletAndRound(operatorId: number, userId: string, currency: string, key: RoundKey, betTransactionId: string | null): Promise<LockedWallet | null> {
+    const [rows] = await this.connection.query<RowDataPacket[]>(
+      `SELECT w.id AS wallet_id, w.balance_minor, ${ROUND_COLUMNS}, ${tombstoneColumn(betTransactionId)} AS tombstone
+         FROM wallets w
+         LEFT JOIN rounds r ON r.provider_id = ? AND r.operator_id = w.operator_id AND r.user_id = w.user_id AND r.round_id = ?
+        WHERE w.operator_id = ? AND w.user_id = ? AND w.currency = ?
+          FOR UPDATE`,
+      [...tombstoneParams(key, betTransactionId), key.providerId, key.roundId, operatorId, userId, currency],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    this.prefetched = { key: roundKeyText(key), betTransactionId, round: roundFromRow(row), tombstone: Boolean(Number(row.tombstone)) };
+    return { id: String(row.wallet_id), balance: minor(row.balance_minor as string) };
+  }
+
+  async findWithRollback(providerId: number, transactionId: string) {
+    const [rows] = await this.connection.query<TransactionRow[]>(
+      `SELECT ${TRANSACTION_COLUMNS} FROM transactions
+        WHERE origin = 'provider' AND origin_id = ?
+          AND (transaction_id = ? OR (ref_transaction_id = ? AND type = 'rollback' AND status = 'applied'))
+        ORDER BY id`,
+      [providerId, transactionId, transactionId],
+    );
+    const transaction = rows.find((row) => row.transaction_id === transactionId);
+    const rollback = rows.find((row) => row.type === 'rollback' && row.ref_transaction_id === transactionId && row.status === 'applied');
+    return { transaction: transaction ? providerFacts(transaction) : null, rollback: rollback ? providerFacts(rollback) : null };
   }
 
   async openRound(key: RoundKey, gameId: number, change: RoundChange): Promise<void> {

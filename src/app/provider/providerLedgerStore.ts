@@ -5,7 +5,7 @@
 import { CampaignFacts } from '../../domain/freeSpins';
 import { Minor } from '../../domain/money';
 import { ProviderTransactionFacts, RoundFacts } from '../../domain/rounds';
-import { WalletStore, WalletTransactionScope } from '../wallet/walletStore';
+import { LockedWallet, WalletStore, WalletTransactionScope } from '../wallet/walletStore';
 
 export interface RoundKey {
   readonly providerId: number;
@@ -44,6 +44,13 @@ export interface ProviderLedgerScope extends WalletTransactionScope {
   /** Counts a bet in its round, opening the round when it is the first: one statement, no prior read. */
   countBet(key: RoundKey, gameId: number): Promise<void>;
   findProviderTransaction(providerId: number, transactionId: string): Promise<ProviderTransactionFacts | null>;
+  /** A stored transaction and the rollback (or tombstone) naming it, in one read. */
+  findWithRollback(providerId: number, transactionId: string): Promise<{ transaction: ProviderTransactionFacts | null; rollback: ProviderTransactionFacts | null }>;
+  /**
+   * lockWallet and lockRoundForBet in one statement (wallet row first, then round row: the usual
+   * order). Later lockRound/lockRoundForBet calls for that round in this transaction answer from it.
+   */
+  lockWalletAndRound(operatorId: number, userId: string, currency: string, key: RoundKey, betTransactionId: string | null): Promise<LockedWallet | null>;
   /** The rollback (or tombstone) that names this bet, if any. */
   findRollbackOf(providerId: number, betTransactionId: string): Promise<ProviderTransactionFacts | null>;
   /** The campaign and this player's row in it, the player row locked; null for an unknown campaign. */

@@ -77,7 +77,8 @@ export async function recordProviderTransaction(
   const key = roundKeyOf(command);
   try {
     return await store.inProviderTransaction(async (scope): Promise<MoneyAnswer> => {
-      const wallet = await scope.lockWallet(session.operatorId, session.userId, session.currency);
+      // The player's wallet and this round, locked in one statement; the rule then reads the round from it.
+      const wallet = await scope.lockWalletAndRound(session.operatorId, session.userId, session.currency, key, command.type === 'bet' ? command.transactionId : null);
       if (!wallet) return refuse(ResultCode.PLAYER_NOT_FOUND, `player ${session.userId} has no ${session.currency} wallet`);
       const decision = await decide(scope, key);
       if (decision.kind === 'refuse') return { ...decision.refusal, balance: wallet.balance };

@@ -21,8 +21,7 @@ export function rollbackBet(store: ProviderLedgerStore, input: RollbackInput): P
 export function decideRollback(command: RollbackInput): Decide {
   return async (scope, key) => {
     const { provider, session } = command;
-    const bet = await scope.findProviderTransaction(provider.id, command.refTransactionId);
-    const previousRollback = await scope.findRollbackOf(provider.id, command.refTransactionId);
+    const { transaction: bet, rollback: previousRollback } = await scope.findWithRollback(provider.id, command.refTransactionId);
     const round = await scope.lockRound(key);
     const decision = judgeRollback({ bet, previousRollback, round, roundId: command.roundId, userId: session.userId });
     switch (decision.kind) {

@@ -28,8 +28,9 @@ export function decideWin(command: WinInput, amount: Minor, roundClosed: boolean
   return async (scope, key) => {
     const { provider, session } = command;
     const round = await scope.lockRound(key);
-    const ref = command.refTransactionId === null ? undefined : await scope.findProviderTransaction(provider.id, command.refTransactionId);
-    const refRolledBack = ref ? (await scope.findRollbackOf(provider.id, command.refTransactionId!)) !== null : false;
+    const named = command.refTransactionId === null ? null : await scope.findWithRollback(provider.id, command.refTransactionId);
+    const ref = named === null ? undefined : named.transaction;
+    const refRolledBack = named?.rollback != null;
     // A free-spin win needs no stored bet when the player was in that campaign, whatever its state now.
     const slot = command.freeSpinId === null ? null : await scope.lockFreeSpinSlot(session.operatorId, command.freeSpinId, session.userId, command.gameId);
     const freeSpinWin = slot !== null && slot.spinsUsed !== null;
