@@ -10,7 +10,8 @@ import {
   SeamlessStore,
 } from '../app/seamless/seamlessStore';
 import { Queryable, inMysqlTransaction, poolQueryable } from './mysqlPool';
-import { MysqlLedgerScope, MysqlWalletStore } from './walletStore';
+import { MysqlLedgerScope, MysqlWalletStore, ROUND_COLUMNS, roundFromRow, roundKeyText, tombstoneColumn, tombstoneParams } from './walletStore';
+import { RoundKey } from '../app/provider/providerLedgerStore';
 
 const DELIVERY_COLUMNS = `id, operator_id, kind, platform_transaction_id, provider_id, transaction_id, payload, status, attempts,
   max_attempts, last_error, next_attempt_at, operator_balance_minor, created_at`;
@@ -80,6 +81,28 @@ class MysqlSeamlessScope extends MysqlLedgerScope implements SeamlessScope {
     if (rows.length) return;
     await this.connection.query('INSERT IGNORE INTO players (operator_id, user_id, created_at) VALUES (?, ?, ?)', [operatorId, userId, new Date()]);
     await lock();
+  }
+
+  async lockPlayerForBet(key: RoundKey, betTransactionId: string): Promise<{ twin: boolean }> {
+    const read = () =>
+      this.connection.query<RowDataPacket[]>(
+        `SELECT p.id AS player_id, ${ROUND_COLUMNS}, ${tombstoneColumn(betTransactionId)} AS tombstone,
+                EXISTS (SELECT 1 FROM callback_deliveries d WHERE d.provider_id = ? AND d.transaction_id = ? AND d.kind = 'withdraw') AS twin
+           FROM players p
+           LEFT JOIN rounds r ON r.provider_id = ? AND r.operator_id = p.operator_id AND r.user_id = p.user_id AND r.round_id = ?
+          WHERE p.operator_id = ? AND p.user_id = ?
+            FOR UPDATE`,
+        [...tombstoneParams(key, betTransactionId), key.providerId, betTransactionId, key.providerId, key.roundId, key.operatorId, key.userId],
+      );
+    let [rows] = await read();
+    if (!rows[0]) {
+      // A player new to us: create the row, then lock it (see lockPlayer).
+      await this.connection.query('INSERT IGNORE INTO players (operator_id, user_id, created_at) VALUES (?, ?, ?)', [key.operatorId, key.userId, new Date()]);
+      [rows] = await read();
+    }
+    const row = rows[0]!;
+    this.prefetched = { key: roundKeyText(key), betTransactionId, round: roundFromRow(row), tombstone: Boolean(Number(row.tombstone)) };
+    return { twin: Boolean(Number(row.twin)) };
   }
 
   async insertDelivery(d: NewDelivery): Promise<string> {

@@ -48,24 +48,24 @@ interface TransactionRow extends RowDataPacket {
   operator_balance_minor: string | null;
 }
 
-const ROUND_COLUMNS = 'r.id, r.status, r.game_id, r.bet_count, r.rolled_back_count, r.win_count';
+export const ROUND_COLUMNS = 'r.id, r.status, r.game_id, r.bet_count, r.rolled_back_count, r.win_count';
 
-function tombstoneColumn(betTransactionId: string | null): string {
+export function tombstoneColumn(betTransactionId: string | null): string {
   return betTransactionId === null
     ? '0'
     : `EXISTS (SELECT 1 FROM transactions t WHERE t.origin = 'provider' AND t.origin_id = ?
          AND t.ref_transaction_id = ? AND t.type = 'rollback' AND t.status = 'applied')`;
 }
 
-function tombstoneParams(key: RoundKey, betTransactionId: string | null): unknown[] {
+export function tombstoneParams(key: RoundKey, betTransactionId: string | null): unknown[] {
   return betTransactionId === null ? [] : [key.providerId, betTransactionId];
 }
 
-function roundKeyText(key: RoundKey): string {
+export function roundKeyText(key: RoundKey): string {
   return `${key.providerId}/${key.operatorId}/${key.userId}/${key.roundId}`;
 }
 
-function roundFromRow(row: RowDataPacket): StoredRound | null {
+export function roundFromRow(row: RowDataPacket): StoredRound | null {
   if (row.id === null || row.id === undefined) return null;
   return {
     id: String(row.id),
@@ -229,7 +229,7 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
 
   // Provider-side reads and writes: rounds, references between transactions, free-spin slots.
   /** The round (and tombstone) read under lock by lockWalletAndRound in this transaction. */
-  private prefetched: { key: string; betTransactionId: string | null; round: StoredRound | null; tombstone: boolean } | null = null;
+  protected prefetched: { key: string; betTransactionId: string | null; round: StoredRound | null; tombstone: boolean } | null = null;
 
   async lockRound(key: RoundKey): Promise<StoredRound | null> {
     if (this.prefetched?.key === roundKeyText(key)) return this.prefetched.round;

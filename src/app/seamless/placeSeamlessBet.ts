@@ -44,9 +44,9 @@ export async function placeSeamlessBet(deps: SeamlessDeps, input: BetInput, amou
   let step: Step1;
   try {
     step = await store.inSeamlessTransaction(async (scope): Promise<Step1> => {
-      await scope.lockPlayer(session.operatorId, session.userId);
-      if (await scope.findWithdrawAttempt(provider.id, input.transactionId)) return { kind: 'twin' };
-      const decision = await decideBet(input, amount)(scope, roundKeyOf(command));
+      const key = roundKeyOf(command);
+      if ((await scope.lockPlayerForBet(key, input.transactionId)).twin) return { kind: 'twin' };
+      const decision = await decideBet(input, amount)(scope, key);
       if (decision.kind === 'refuse' || decision.kind === 'refuse-remembered') {
         return { kind: 'answer', answer: { ...decision.refusal, balance: await lastKnown() } };
       }

@@ -3,7 +3,7 @@
  * free spins, ledger rows), a player lock in place of a wallet lock, and the outbox of callbacks.
  */
 import { Minor } from '../../domain/money';
-import { ProviderLedgerScope } from '../provider/providerLedgerStore';
+import { ProviderLedgerScope, RoundKey } from '../provider/providerLedgerStore';
 import { StoredTransaction, TransactionOrigin } from '../wallet/walletStore';
 
 export type DeliveryKind = 'withdraw' | 'deposit' | 'rollback';
@@ -66,6 +66,12 @@ export interface DeliveryUpdate {
 export interface SeamlessScope extends ProviderLedgerScope {
   /** Locks the player's row: it serialises a seamless player's transactions as the wallet row does in transfer mode. */
   lockPlayer(operatorId: number, userId: string): Promise<void>;
+  /**
+   * lockPlayer for a bet, in one statement with what the bet rule reads: the round (locked; later
+   * lockRound/lockRoundForBet calls answer from it), the bet's tombstone, and whether a Withdraw was
+   * already attempted for this provider transaction (a twin).
+   */
+  lockPlayerForBet(key: RoundKey, betTransactionId: string): Promise<{ twin: boolean }>;
   insertDelivery(delivery: NewDelivery): Promise<string>;
   /** A Withdraw attempted for this provider transaction, if any (in flight or resolved). */
   findWithdrawAttempt(providerId: number, transactionId: string): Promise<Delivery | null>;
