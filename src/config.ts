@@ -159,3 +159,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoSeed: demoSeedRaw ?? e.NODE_ENV === 'development',
   };
 }
+
+/** For entry points: the configuration, or the list of problems on stderr and exit 78 (EX_CONFIG). */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+}

@@ -1,20 +1,11 @@
 /** Entry point of `npm start`: the API process (the callback workers join it with seamless mode). */
-import { ConfigError, loadConfig } from './config';
+import { loadConfigOrExit } from './config';
 import { formatDemoBanner } from './demo/seedDemo';
 import { createLogger } from './logger';
 import { startServer } from './server';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const server = await startServer(config, logger);
   if (server.demo) process.stdout.write(formatDemoBanner(server.demo));

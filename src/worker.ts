@@ -2,23 +2,14 @@
  * Entry point of a worker-only process (`npm run worker`): callback delivery workers and sweepers,
  * nothing served. Run as many as needed beside the API processes; they share the queue and the database.
  */
-import { ConfigError, loadConfig } from './config';
+import { loadConfigOrExit } from './config';
 import { parseDatabaseUrl } from './db/databaseUrl';
 import { migrate } from './db/migrate';
 import { createLogger } from './logger';
 import { openRuntime } from './runtime';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel).child({ role: 'worker' });
   const target = parseDatabaseUrl(config.databaseUrl);
   await migrate(target);

@@ -4,7 +4,7 @@
 // requests or hangs on idle keep-alive connections (PROTOCOL §9).
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import http from 'node:http';
-import { createServer } from 'node:net';
+import { freePort } from './support/spawnedServer';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import mysql, { Pool, RowDataPacket } from 'mysql2/promise';
@@ -61,17 +61,6 @@ function pool(databaseUrl: string): Pool {
   return p;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** `node dist/main.js` with only the given environment (plus PATH/HOME), so nothing leaks in from the shell. */
 async function spawnMain(databaseUrl: string, extra: Record<string, string> = {}): Promise<Spawned> {
