@@ -10,7 +10,7 @@ import {
   SeamlessStore,
 } from '../app/seamless/seamlessStore';
 import { Queryable, inMysqlTransaction, poolQueryable } from './mysqlPool';
-import { MysqlLedgerScope, MysqlWalletStore, ROUND_COLUMNS, roundFromRow, roundKeyText, tombstoneColumn, tombstoneParams } from './walletStore';
+import { MysqlLedgerScope, MysqlWalletStore, ROUND_COLUMNS, roundFromRow, roundKeyText, tombstoneJoin, tombstoneParams, tombstoneSelect } from './walletStore';
 import { RoundKey } from '../app/provider/providerLedgerStore';
 
 const DELIVERY_COLUMNS = `id, operator_id, kind, platform_transaction_id, provider_id, transaction_id, payload, status, attempts,
@@ -48,7 +48,8 @@ async function findWithdrawAttempt(sql: Queryable, providerId: number, transacti
   return rows[0] ? deliveryFromRow(rows[0]) : null;
 }
 
-async function transitionDelivery(sql: Queryable, id: string, from: DeliveryStatus, update: DeliveryUpdate): Promise<boolean> {
+/** `target`: the row id, or the Withdraw attempt reporting a platformTransactionID (unique key). */
+async function transitionDelivery(sql: Queryable, target: string | { withdrawOf: string }, from: DeliveryStatus, update: DeliveryUpdate): Promise<boolean> {
   const sets = ['status = ?', 'updated_at = ?'];
   const params: unknown[] = [update.status, new Date()];
   const set = (column: string, value: unknown) => {
@@ -61,8 +62,8 @@ async function transitionDelivery(sql: Queryable, id: string, from: DeliveryStat
   if (update.operatorBalance !== undefined) set('operator_balance_minor', update.operatorBalance);
   if (update.maxAttempts !== undefined) set('max_attempts', update.maxAttempts);
   if (update.status === 'delivered') set('delivered_at', new Date());
-  const where = ['id = ?', 'status = ?'];
-  params.push(id, from);
+  const where = typeof target === 'string' ? ['id = ?', 'status = ?'] : ["kind = 'withdraw'", 'platform_transaction_id = ?', 'status = ?'];
+  params.push(typeof target === 'string' ? target : target.withdrawOf, from);
   if (update.expectAttempts !== undefined) {
     where.push('attempts = ?');
     params.push(update.expectAttempts);
@@ -83,16 +84,23 @@ class MysqlSeamlessScope extends MysqlLedgerScope implements SeamlessScope {
     await lock();
   }
 
-  async lockPlayerForBet(key: RoundKey, betTransactionId: string): Promise<{ twin: boolean }> {
+  async lockPlayerForBet(key: RoundKey, betTransactionId: string): Promise<{ twin: boolean; stored: boolean }> {
+    // Every table joined, none read by subquery: joined rows are read current after the lock wait
+    // (see tombstoneJoin), so a twin or a tombstone committed meanwhile is seen.
     const read = () =>
       this.connection.query<RowDataPacket[]>(
-        `SELECT p.id AS player_id, ${ROUND_COLUMNS}, ${tombstoneColumn(betTransactionId)} AS tombstone,
-                EXISTS (SELECT 1 FROM callback_deliveries d WHERE d.provider_id = ? AND d.transaction_id = ? AND d.kind = 'withdraw') AS twin
+        `SELECT p.id AS player_id, ${ROUND_COLUMNS}, ${tombstoneSelect(betTransactionId)}, twin.id AS twin, stored.id AS stored
            FROM players p
            LEFT JOIN rounds r ON r.provider_id = ? AND r.operator_id = p.operator_id AND r.user_id = p.user_id AND r.round_id = ?
+           ${tombstoneJoin(betTransactionId)}
+           LEFT JOIN callback_deliveries twin ON twin.provider_id = ? AND twin.transaction_id = ? AND twin.kind = 'withdraw'
+           LEFT JOIN transactions stored ON stored.origin = 'provider' AND stored.origin_id = ? AND stored.transaction_id = ?
           WHERE p.operator_id = ? AND p.user_id = ?
             FOR UPDATE`,
-        [...tombstoneParams(key, betTransactionId), key.providerId, betTransactionId, key.providerId, key.roundId, key.operatorId, key.userId],
+        [
+          key.providerId, key.roundId, ...tombstoneParams(key, betTransactionId), key.providerId, betTransactionId,
+          key.providerId, betTransactionId, key.operatorId, key.userId,
+        ],
       );
     let [rows] = await read();
     if (!rows[0]) {
@@ -101,20 +109,21 @@ class MysqlSeamlessScope extends MysqlLedgerScope implements SeamlessScope {
       [rows] = await read();
     }
     const row = rows[0]!;
-    this.prefetched = { key: roundKeyText(key), betTransactionId, round: roundFromRow(row), tombstone: Boolean(Number(row.tombstone)) };
-    return { twin: Boolean(Number(row.twin)) };
+    this.prefetched = { key: roundKeyText(key), betTransactionId, round: roundFromRow(row), tombstone: rows.some((r) => r.tombstone !== null) };
+    return { twin: rows.some((r) => r.twin !== null), stored: rows.some((r) => r.stored !== null) };
   }
 
   async insertDelivery(d: NewDelivery): Promise<string> {
-    const now = new Date();
-    const [result] = await this.connection.query<ResultSetHeader>(
-      `INSERT INTO callback_deliveries (operator_id, kind, platform_transaction_id, provider_id, transaction_id, payload, status,
-         attempts, max_attempts, next_attempt_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [d.operatorId, d.kind, d.platformTransactionId, d.providerId, d.transactionId, JSON.stringify(d.payload), d.status,
-        d.attempts, d.maxAttempts, d.nextAttemptAt, now, now],
-    );
+    const [result] = await this.connection.query<ResultSetHeader>(INSERT_DELIVERY, deliveryValues(d));
     return String(result.insertId);
+  }
+
+  queueDelivery(d: NewDelivery): void {
+    this.connection.defer(INSERT_DELIVERY, deliveryValues(d));
+  }
+
+  transitionWithdraw(platformTransactionId: string, from: DeliveryStatus, update: DeliveryUpdate): Promise<boolean> {
+    return transitionDelivery(this.connection, { withdrawOf: platformTransactionId }, from, update);
   }
 
   findWithdrawAttempt(providerId: number, transactionId: string): Promise<Delivery | null> {
@@ -132,6 +141,15 @@ class MysqlSeamlessScope extends MysqlLedgerScope implements SeamlessScope {
   rememberBalance(operatorId: number, userId: string, currency: string, balance: Minor): void {
     this.connection.defer(REMEMBER_BALANCE, [operatorId, userId, currency, balance, new Date()]);
   }
+}
+
+const INSERT_DELIVERY = `INSERT INTO callback_deliveries (operator_id, kind, platform_transaction_id, provider_id, transaction_id,
+  payload, status, attempts, max_attempts, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+function deliveryValues(d: NewDelivery): unknown[] {
+  const now = new Date();
+  return [d.operatorId, d.kind, d.platformTransactionId, d.providerId, d.transactionId, JSON.stringify(d.payload), d.status,
+    d.attempts, d.maxAttempts, d.nextAttemptAt, now, now];
 }
 
 const REMEMBER_BALANCE = `INSERT INTO operator_balances (operator_id, user_id, currency, balance_minor, updated_at) VALUES (?, ?, ?, ?, ?)

@@ -50,11 +50,20 @@ interface TransactionRow extends RowDataPacket {
 
 export const ROUND_COLUMNS = 'r.id, r.status, r.game_id, r.bet_count, r.rolled_back_count, r.win_count';
 
-export function tombstoneColumn(betTransactionId: string | null): string {
+/**
+ * The rollback tombstone of a bet, as a LEFT JOIN of the locking statement rather than a subquery: a
+ * subquery reads a snapshot taken when the statement started, which misses a tombstone committed while
+ * the statement waited for its row lock; a joined table is read current, like the locked rows.
+ */
+export function tombstoneJoin(betTransactionId: string | null): string {
   return betTransactionId === null
-    ? '0'
-    : `EXISTS (SELECT 1 FROM transactions t WHERE t.origin = 'provider' AND t.origin_id = ?
-         AND t.ref_transaction_id = ? AND t.type = 'rollback' AND t.status = 'applied')`;
+    ? ''
+    : `LEFT JOIN transactions tomb ON tomb.origin = 'provider' AND tomb.origin_id = ? AND tomb.ref_transaction_id = ?
+         AND tomb.type = 'rollback' AND tomb.status = 'applied'`;
+}
+
+export function tombstoneSelect(betTransactionId: string | null): string {
+  return betTransactionId === null ? 'NULL AS tombstone' : 'tomb.id AS tombstone';
 }
 
 export function tombstoneParams(key: RoundKey, betTransactionId: string | null): unknown[] {
@@ -241,27 +250,29 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
     if (memo?.key === roundKeyText(key) && memo.betTransactionId === betTransactionId) return memo;
     // One row whether or not the round exists (the derived table), so the tombstone answer always comes back.
     const [rows] = await this.connection.query<RowDataPacket[]>(
-      `SELECT ${ROUND_COLUMNS}, ${tombstoneColumn(betTransactionId)} AS tombstone
+      `SELECT ${ROUND_COLUMNS}, ${tombstoneSelect(betTransactionId)}
          FROM (SELECT 1 AS one) AS anchor
          LEFT JOIN rounds r ON r.provider_id = ? AND r.operator_id = ? AND r.user_id = ? AND r.round_id = ?
+         ${tombstoneJoin(betTransactionId)}
           FOR UPDATE`,
-      [...tombstoneParams(key, betTransactionId), key.providerId, key.operatorId, key.userId, key.roundId],
+      [key.providerId, key.operatorId, key.userId, key.roundId, ...tombstoneParams(key, betTransactionId)],
     );
-    return { round: roundFromRow(rows[0]!), tombstone: Boolean(Number(rows[0]!.tombstone)) };
+    return { round: roundFromRow(rows[0]!), tombstone: rows.some((row) => row.tombstone !== null) };
   }
 
   async lockWalletAndRound(operatorId: number, userId: string, currency: string, key: RoundKey, betTransactionId: string | null): Promise<LockedWallet | null> {
     const [rows] = await this.connection.query<RowDataPacket[]>(
-      `SELECT w.id AS wallet_id, w.balance_minor, ${ROUND_COLUMNS}, ${tombstoneColumn(betTransactionId)} AS tombstone
+      `SELECT w.id AS wallet_id, w.balance_minor, ${ROUND_COLUMNS}, ${tombstoneSelect(betTransactionId)}
          FROM wallets w
          LEFT JOIN rounds r ON r.provider_id = ? AND r.operator_id = w.operator_id AND r.user_id = w.user_id AND r.round_id = ?
+         ${tombstoneJoin(betTransactionId)}
         WHERE w.operator_id = ? AND w.user_id = ? AND w.currency = ?
           FOR UPDATE`,
-      [...tombstoneParams(key, betTransactionId), key.providerId, key.roundId, operatorId, userId, currency],
+      [key.providerId, key.roundId, ...tombstoneParams(key, betTransactionId), operatorId, userId, currency],
     );
     const row = rows[0];
     if (!row) return null;
-    this.prefetched = { key: roundKeyText(key), betTransactionId, round: roundFromRow(row), tombstone: Boolean(Number(row.tombstone)) };
+    this.prefetched = { key: roundKeyText(key), betTransactionId, round: roundFromRow(row), tombstone: rows.some((r) => r.tombstone !== null) };
     return { id: String(row.wallet_id), balance: minor(row.balance_minor as string) };
   }
 

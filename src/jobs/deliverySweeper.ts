@@ -5,7 +5,7 @@
  */
 import { Logger } from 'pino';
 import { SeamlessDeps } from '../app/seamless/seamlessDeps';
-import { recordWithdrawOutcome } from '../app/seamless/withdrawOutcome';
+import { resolveWithdraw } from '../app/seamless/withdrawOutcome';
 
 export async function sweepDeliveries(deps: SeamlessDeps, logger: Logger, now: Date = new Date()): Promise<{ requeued: number; resolved: number }> {
   const { store, settings, queue } = deps;
@@ -16,9 +16,7 @@ export async function sweepDeliveries(deps: SeamlessDeps, logger: Logger, now: D
   let resolved = 0;
   for (const attempt of stale) {
     const hash = Buffer.from(attempt.payload.requestHash ?? '', 'hex');
-    const result = await store.inSeamlessTransaction((scope) =>
-      recordWithdrawOutcome(scope, attempt, { outcome: 'failed', error: 'no outcome recorded: the process stopped during the call' }, settings, hash),
-    );
+    const result = await resolveWithdraw(store, attempt, { outcome: 'failed', error: 'no outcome recorded: the process stopped during the call' }, settings, hash);
     if (result.code === 17) {
       resolved++;
       await queue.enqueue({ id: result.compensationId, attempts: 0, operatorId: attempt.operatorId }, 0);

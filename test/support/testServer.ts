@@ -35,7 +35,8 @@ export function testEnv(databaseUrl: string, extra: Record<string, string> = {})
 export async function startTestServer(label: string, env: Record<string, string> = {}): Promise<TestServer> {
   const databaseUrl = uniqueDatabaseUrl(label);
   const config = loadConfig(testEnv(databaseUrl, env));
-  const server: RunningServer = await startServer(config, pino({ level: 'silent' }));
+  // TEST_LOG_LEVEL=error (say) shows what the server logs while a test runs.
+  const server: RunningServer = await startServer(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
   const db = assertionPool(databaseUrl);
   let adminClient: AdminClient | undefined;
   return {

@@ -2,13 +2,12 @@
  * A bet in seamless mode (PROTOCOL §5, §6): the same rules as transfer mode, then a Withdraw on the
  * operator's wallet while the provider waits.
  *
- *   1. A stored bet is answered as a repeat; a twin whose Withdraw is in flight (found under the player
- *      lock in step 2) waits for its outcome.
- *   2. Transaction 1 (player locked): the bet rule decides; a free-spin bet is stored and answered at
+ *   1. Transaction 1 (player locked): a stored bet is answered as a repeat, and a twin whose Withdraw is
+ *      in flight waits for its outcome; the bet rule decides; a free-spin bet is stored and answered at
  *      once (the campaign pays, the operator's wallet is not touched); otherwise the Withdraw attempt is
  *      written (status `sending`) with the platformTransactionID the operator will see.
- *   3. The Withdraw, with no transaction open, once, with CALLBACK_TIMEOUT_MS.
- *   4. Transaction 2 (player locked): recordWithdrawOutcome. A timeout, non-200 or garbage answer is
+ *   2. The Withdraw, with no transaction open, once, with CALLBACK_TIMEOUT_MS.
+ *   3. Transaction 2: recordWithdrawOutcome. A timeout, non-200 or garbage answer is
  *      code 17, remembered, and a compensating Rollback is queued.
  */
 import { Minor } from '../../domain/money';
@@ -20,9 +19,9 @@ import { answerRepeat } from '../wallet/answerRepeat';
 import { MoneyAnswer } from '../wallet/answers';
 import { DuplicateTransactionIdError, StoredTransaction } from '../wallet/walletStore';
 import { SeamlessDeps } from './seamlessDeps';
-import { Delivery } from './seamlessStore';
+import { WithdrawAttempt } from './seamlessStore';
 import { waitForWithdrawOutcome } from './waitForWithdraw';
-import { recordWithdrawOutcome } from './withdrawOutcome';
+import { resolveWithdraw } from './withdrawOutcome';
 
 export async function placeSeamlessBet(deps: SeamlessDeps, input: BetInput, amount: Minor): Promise<MoneyAnswer> {
   const { store, settings } = deps;
@@ -37,15 +36,16 @@ export async function placeSeamlessBet(deps: SeamlessDeps, input: BetInput, amou
     return { ...refuse(ResultCode.OPERATOR_WALLET_UNAVAILABLE, 'the first request for this bet is still waiting for the operator'), balance: await lastKnown() };
   };
 
-  const stored = await store.findTransaction('provider', provider.id, input.transactionId);
-  if (stored) return repeat(stored);
-
-  type Step1 = { kind: 'answer'; answer: MoneyAnswer } | { kind: 'twin' } | { kind: 'call'; attempt: Delivery };
+  type Step1 = { kind: 'answer'; answer: MoneyAnswer } | { kind: 'twin' } | { kind: 'stored' } | { kind: 'call'; attempt: WithdrawAttempt };
   let step: Step1;
   try {
     step = await store.inSeamlessTransaction(async (scope): Promise<Step1> => {
       const key = roundKeyOf(command);
-      if ((await scope.lockPlayerForBet(key, input.transactionId)).twin) return { kind: 'twin' };
+      // One statement: the player's lock, the round, the tombstone, and whether this bet is a repeat or
+      // a twin of one whose Withdraw is in flight.
+      const seen = await scope.lockPlayerForBet(key, input.transactionId);
+      if (seen.stored) return { kind: 'stored' };
+      if (seen.twin) return { kind: 'twin' };
       const decision = await decideBet(input, amount)(scope, key);
       if (decision.kind === 'refuse' || decision.kind === 'refuse-remembered') {
         return { kind: 'answer', answer: { ...decision.refusal, balance: await lastKnown() } };
@@ -79,15 +79,15 @@ export async function placeSeamlessBet(deps: SeamlessDeps, input: BetInput, amou
         maxAttempts: 1,
         nextAttemptAt: null,
       };
-      const id = await scope.insertDelivery(attempt);
-      return { kind: 'call', attempt: { ...attempt, id, status: 'sending', lastError: null, operatorBalance: null, createdAt: new Date() } };
+      scope.queueDelivery(attempt);
+      return { kind: 'call', attempt };
     });
   } catch (error) {
     if (error instanceof DuplicateTransactionIdError) return settledRepeat();
     throw error;
   }
   if (step.kind === 'answer') return step.answer;
-  if (step.kind === 'twin') return settledRepeat();
+  if (step.kind === 'twin' || step.kind === 'stored') return settledRepeat();
 
   const reply = await deps.wallet.call(
     session.operatorId,
@@ -98,7 +98,7 @@ export async function placeSeamlessBet(deps: SeamlessDeps, input: BetInput, amou
     settings.callbackTimeoutMs,
   );
   const attempt = step.attempt;
-  const result = await store.inSeamlessTransaction((scope) => recordWithdrawOutcome(scope, attempt, reply, settings, hash));
+  const result = await resolveWithdraw(store, attempt, reply, settings, hash);
   if (result.code === 'already-resolved') return settledRepeat();
   if (result.code === 17) {
     await deps.queue.enqueue({ id: result.compensationId, attempts: 0, operatorId: session.operatorId }, 0);

@@ -39,6 +39,9 @@ export interface Delivery {
   readonly createdAt: Date;
 }
 
+/** What a Withdraw attempt is, enough to record its outcome (db row id not needed). */
+export type WithdrawAttempt = Pick<Delivery, 'operatorId' | 'platformTransactionId' | 'providerId' | 'transactionId' | 'payload'>;
+
 export interface NewDelivery {
   readonly operatorId: number;
   readonly kind: DeliveryKind;
@@ -69,10 +72,14 @@ export interface SeamlessScope extends ProviderLedgerScope {
   /**
    * lockPlayer for a bet, in one statement with what the bet rule reads: the round (locked; later
    * lockRound/lockRoundForBet calls answer from it), the bet's tombstone, and whether a Withdraw was
-   * already attempted for this provider transaction (a twin).
+   * already attempted for this provider transaction (a twin), or the bet is already stored (a repeat).
    */
-  lockPlayerForBet(key: RoundKey, betTransactionId: string): Promise<{ twin: boolean }>;
+  lockPlayerForBet(key: RoundKey, betTransactionId: string): Promise<{ twin: boolean; stored: boolean }>;
   insertDelivery(delivery: NewDelivery): Promise<string>;
+  /** insertDelivery when nobody needs the row's id: sent with the COMMIT. */
+  queueDelivery(delivery: NewDelivery): void;
+  /** transitionDelivery for the Withdraw attempt reporting this platformTransactionID. */
+  transitionWithdraw(platformTransactionId: string, from: DeliveryStatus, update: DeliveryUpdate): Promise<boolean>;
   /** A Withdraw attempted for this provider transaction, if any (in flight or resolved). */
   findWithdrawAttempt(providerId: number, transactionId: string): Promise<Delivery | null>;
   /** Moves a delivery from `from` to the update; false when it was no longer in `from` (someone else resolved it). */

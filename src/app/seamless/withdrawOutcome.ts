@@ -9,7 +9,7 @@ import { Minor, minor } from '../../domain/money';
 import { newPlatformTransactionId } from '../../domain/platformIds';
 import { ResultCode } from '../../domain/resultCodes';
 import { RoundKey } from '../provider/providerLedgerStore';
-import { Delivery, SeamlessScope } from './seamlessStore';
+import { SeamlessScope, SeamlessStore, WithdrawAttempt } from './seamlessStore';
 import { SeamlessSettings, deliveryBudget } from './seamlessDeps';
 
 export type WithdrawResult =
@@ -18,9 +18,27 @@ export type WithdrawResult =
   /** Someone else (the sweeper, or the call itself) resolved this attempt first. */
   | { readonly code: 'already-resolved' };
 
-export async function recordWithdrawOutcome(
+class AttemptAlreadyResolved extends Error {}
+
+/** recordWithdrawOutcome in its own transaction; 'already-resolved' when someone else resolved it first. */
+export async function resolveWithdraw(
+  store: SeamlessStore,
+  attempt: WithdrawAttempt,
+  reply: WalletReply,
+  settings: SeamlessSettings,
+  requestHash: Buffer,
+): Promise<WithdrawResult> {
+  try {
+    return await store.inSeamlessTransaction((scope) => recordWithdrawOutcome(scope, attempt, reply, settings, requestHash));
+  } catch (error) {
+    if (error instanceof AttemptAlreadyResolved) return { code: 'already-resolved' };
+    throw error;
+  }
+}
+
+async function recordWithdrawOutcome(
   scope: SeamlessScope,
-  attempt: Delivery,
+  attempt: WithdrawAttempt,
   reply: WalletReply,
   settings: SeamlessSettings,
   requestHash: Buffer,
@@ -50,17 +68,19 @@ export async function recordWithdrawOutcome(
   };
 
   if (reply.outcome === 'ok' || reply.outcome === 'duplicate') {
-    if (!(await scope.transitionDelivery(attempt.id, 'sending', { status: 'delivered', operatorBalance: reply.balance, lastError: null }))) {
-      return { code: 'already-resolved' };
+    // The round row first: a bet of this player locks player then round, and may read this attempt's
+    // rows under those locks; taking the round before the attempt's rows keeps the order acyclic.
+    const key: RoundKey = { providerId: attempt.providerId!, operatorId: attempt.operatorId, userId: p.userId, roundId: p.roundId! };
+    await scope.countBet(key, p.gameId!);
+    if (!(await scope.transitionWithdraw(attempt.platformTransactionId, 'sending', { status: 'delivered', operatorBalance: reply.balance, lastError: null }))) {
+      throw new AttemptAlreadyResolved(); // rolls the round count back with the rest
     }
     await scope.insertTransaction({ ...base, status: 'applied', resultCode: ResultCode.OK, amount, delta: -amount as Minor, operatorBalance: reply.balance });
     if (reply.balance !== null) scope.rememberBalance(attempt.operatorId, p.userId, p.currency, reply.balance);
-    const key: RoundKey = { providerId: attempt.providerId!, operatorId: attempt.operatorId, userId: p.userId, roundId: p.roundId! };
-    await scope.countBet(key, p.gameId!);
     return { code: 0, balance: reply.balance, platformTransactionId: attempt.platformTransactionId };
   }
   if (reply.outcome === 'insufficient') {
-    if (!(await scope.transitionDelivery(attempt.id, 'sending', { status: 'refused', operatorBalance: reply.balance, lastError: 'insufficient funds' }))) {
+    if (!(await scope.transitionWithdraw(attempt.platformTransactionId, 'sending', { status: 'refused', operatorBalance: reply.balance, lastError: 'insufficient funds' }))) {
       return { code: 'already-resolved' };
     }
     const zero = 0n as Minor;
@@ -70,7 +90,7 @@ export async function recordWithdrawOutcome(
   }
   // Status `refused`, not `failed`: a Withdraw is made once and answered (17); `failed` means a parked
   // delivery that is still owed, which this is not (its compensating Rollback is).
-  if (!(await scope.transitionDelivery(attempt.id, 'sending', { status: 'refused', lastError: `no debit (code 17): ${reply.error}`.slice(0, 500) }))) {
+  if (!(await scope.transitionWithdraw(attempt.platformTransactionId, 'sending', { status: 'refused', lastError: `no debit (code 17): ${reply.error}`.slice(0, 500) }))) {
     return { code: 'already-resolved' };
   }
   const zero = 0n as Minor;
