@@ -137,10 +137,6 @@ class MysqlSeamlessScope extends MysqlLedgerScope implements SeamlessScope {
   loadDelivery(id: string): Promise<Delivery | null> {
     return loadDelivery(this.connection, id);
   }
-
-  rememberBalance(operatorId: number, userId: string, currency: string, balance: Minor): void {
-    this.connection.defer(REMEMBER_BALANCE, [operatorId, userId, currency, balance, new Date()]);
-  }
 }
 
 const INSERT_DELIVERY = `INSERT INTO callback_deliveries (operator_id, kind, platform_transaction_id, provider_id, transaction_id,
@@ -174,12 +170,21 @@ export class MysqlSeamlessStore implements SeamlessStore {
     return inMysqlTransaction(this.pool, (connection) => work(new MysqlSeamlessScope(connection)));
   }
 
+  /**
+   * The newest balance the operator reported: from a Balance call or a delivery (operator_balances), or
+   * from a Withdraw (the bet's ledger row carries it, so a bet writes no extra row to remember it).
+   */
   async lastKnownBalance(operatorId: number, userId: string, currency: string): Promise<Minor | null> {
     const [rows] = await this.pool.query<RowDataPacket[]>(
-      'SELECT balance_minor FROM operator_balances WHERE operator_id = ? AND user_id = ? AND currency = ?',
-      [operatorId, userId, currency],
+      `(SELECT balance_minor AS balance, updated_at AS at FROM operator_balances WHERE operator_id = ? AND user_id = ? AND currency = ?)
+       UNION ALL
+       (SELECT operator_balance_minor, created_at FROM transactions
+         WHERE operator_id = ? AND user_id = ? AND currency = ? AND mirrored = 1 AND type = 'bet' AND operator_balance_minor IS NOT NULL
+         ORDER BY id DESC LIMIT 1)
+       ORDER BY at DESC LIMIT 1`,
+      [operatorId, userId, currency, operatorId, userId, currency],
     );
-    return rows[0] ? minor(rows[0].balance_minor as string) : null;
+    return rows[0] ? minor(rows[0].balance as string) : null;
   }
 
   async rememberBalance(operatorId: number, userId: string, currency: string, balance: Minor): Promise<void> {

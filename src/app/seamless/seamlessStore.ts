@@ -85,8 +85,6 @@ export interface SeamlessScope extends ProviderLedgerScope {
   /** Moves a delivery from `from` to the update; false when it was no longer in `from` (someone else resolved it). */
   transitionDelivery(id: string, from: DeliveryStatus, update: DeliveryUpdate): Promise<boolean>;
   loadDelivery(id: string): Promise<Delivery | null>;
-  /** Records the operator's balance as the last one we know, with this transaction's writes. */
-  rememberBalance(operatorId: number, userId: string, currency: string, balance: Minor): void;
 }
 
 export interface SeamlessStore {

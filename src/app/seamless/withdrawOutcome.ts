@@ -75,8 +75,8 @@ async function recordWithdrawOutcome(
     if (!(await scope.transitionWithdraw(attempt.platformTransactionId, 'sending', { status: 'delivered', operatorBalance: reply.balance, lastError: null }))) {
       throw new AttemptAlreadyResolved(); // rolls the round count back with the rest
     }
+    // The ledger row carries the operator's balance: it is also the last one we know (lastKnownBalance).
     await scope.insertTransaction({ ...base, status: 'applied', resultCode: ResultCode.OK, amount, delta: -amount as Minor, operatorBalance: reply.balance });
-    if (reply.balance !== null) scope.rememberBalance(attempt.operatorId, p.userId, p.currency, reply.balance);
     return { code: 0, balance: reply.balance, platformTransactionId: attempt.platformTransactionId };
   }
   if (reply.outcome === 'insufficient') {
@@ -85,7 +85,6 @@ async function recordWithdrawOutcome(
     }
     const zero = 0n as Minor;
     await scope.insertTransaction({ ...base, status: 'refused', resultCode: ResultCode.INSUFFICIENT_FUNDS, amount: zero, delta: zero, operatorBalance: reply.balance });
-    if (reply.balance !== null) scope.rememberBalance(attempt.operatorId, p.userId, p.currency, reply.balance);
     return { code: 7, balance: reply.balance, platformTransactionId: attempt.platformTransactionId };
   }
   // Status `refused`, not `failed`: a Withdraw is made once and answered (17); `failed` means a parked
