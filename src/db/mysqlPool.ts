@@ -29,6 +29,9 @@ export function createMysqlPool(target: DatabaseTarget, connectionLimit: number)
     // Transactions send deferred writes with the next statement (TransactionConnection); every value
     // is still escaped by the driver's format(), never concatenated.
     multipleStatements: true,
+    // No stack capture at every query (mysql2's `trace`): profiled at 4-7% of a money call's CPU; a
+    // database error still says what failed, and our errors carry their own stacks.
+    trace: false,
   });
   // Every session in UTC, so DATETIME defaults agree with the UTC dates we write. READ COMMITTED: each
   // statement after the wallet lock sees every transaction committed before the lock was granted (no
