@@ -126,17 +126,8 @@ class MysqlSeamlessScope extends MysqlLedgerScope implements SeamlessScope {
     return transitionDelivery(this.connection, { withdrawOf: platformTransactionId }, from, update);
   }
 
-  findWithdrawAttempt(providerId: number, transactionId: string): Promise<Delivery | null> {
-    return findWithdrawAttempt(this.connection, providerId, transactionId);
-  }
 
-  transitionDelivery(id: string, from: DeliveryStatus, update: DeliveryUpdate): Promise<boolean> {
-    return transitionDelivery(this.connection, id, from, update);
-  }
 
-  loadDelivery(id: string): Promise<Delivery | null> {
-    return loadDelivery(this.connection, id);
-  }
 }
 
 const INSERT_DELIVERY = `INSERT INTO callback_deliveries (operator_id, kind, platform_transaction_id, provider_id, transaction_id,

@@ -330,16 +330,6 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
     return rows[0] ? providerFacts(rows[0]) : null;
   }
 
-  async findRollbackOf(providerId: number, betTransactionId: string): Promise<ProviderTransactionFacts | null> {
-    const [rows] = await this.connection.query<TransactionRow[]>(
-      `SELECT ${TRANSACTION_COLUMNS} FROM transactions
-        WHERE origin = 'provider' AND origin_id = ? AND ref_transaction_id = ? AND type = 'rollback' AND status = 'applied'
-        ORDER BY id LIMIT 1`,
-      [providerId, betTransactionId],
-    );
-    return rows[0] ? providerFacts(rows[0]) : null;
-  }
-
   async lockFreeSpinSlot(operatorId: number, freeSpinId: string, userId: string, gameId: number): Promise<FreeSpinSlot | null> {
     const [campaigns] = await this.connection.query<RowDataPacket[]>(
       `SELECT c.id, c.spins, c.bet_amount_minor, c.currency, c.expires_at, c.cancelled_at,

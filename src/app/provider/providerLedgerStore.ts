@@ -51,8 +51,6 @@ export interface ProviderLedgerScope extends WalletTransactionScope {
    * order). Later lockRound/lockRoundForBet calls for that round in this transaction answer from it.
    */
   lockWalletAndRound(operatorId: number, userId: string, currency: string, key: RoundKey, betTransactionId: string | null): Promise<LockedWallet | null>;
-  /** The rollback (or tombstone) that names this bet, if any. */
-  findRollbackOf(providerId: number, betTransactionId: string): Promise<ProviderTransactionFacts | null>;
   /** The campaign and this player's row in it, the player row locked; null for an unknown campaign. */
   lockFreeSpinSlot(operatorId: number, freeSpinId: string, userId: string, gameId: number): Promise<FreeSpinSlot | null>;
   changeFreeSpinPlayer(campaignId: number, userId: string, change: { spinsUsed?: 1 | -1; win?: Minor }): Promise<void>;

@@ -80,11 +80,6 @@ export interface SeamlessScope extends ProviderLedgerScope {
   queueDelivery(delivery: NewDelivery): void;
   /** transitionDelivery for the Withdraw attempt reporting this platformTransactionID. */
   transitionWithdraw(platformTransactionId: string, from: DeliveryStatus, update: DeliveryUpdate): Promise<boolean>;
-  /** A Withdraw attempted for this provider transaction, if any (in flight or resolved). */
-  findWithdrawAttempt(providerId: number, transactionId: string): Promise<Delivery | null>;
-  /** Moves a delivery from `from` to the update; false when it was no longer in `from` (someone else resolved it). */
-  transitionDelivery(id: string, from: DeliveryStatus, update: DeliveryUpdate): Promise<boolean>;
-  loadDelivery(id: string): Promise<Delivery | null>;
 }
 
 export interface SeamlessStore {
