@@ -1,4 +1,5 @@
 /** The authenticated caller of a platform or provider call, as the envelope check resolved it. */
+import { Refusal, ResultCode, refuse } from '../domain/resultCodes';
 import { WalletMode } from '../domain/walletMode';
 
 export interface OperatorCaller {
@@ -13,4 +14,11 @@ export interface OperatorCaller {
 export interface ProviderCaller {
   readonly id: number;
   readonly providerId: string;
+}
+
+/** An operator accepts only its enabled currencies (code 14). */
+export function requireEnabledCurrency(operator: OperatorCaller, currency: string): Refusal | null {
+  return operator.currencies.has(currency)
+    ? null
+    : refuse(ResultCode.CURRENCY_NOT_SUPPORTED, `currency ${currency} is not enabled for operator ${operator.agentId}`);
 }

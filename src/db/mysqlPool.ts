@@ -70,8 +70,6 @@ export function poolQueryable(pool: Pool): Queryable {
 /** A write whose result the caller does not need now: sent with the next statement or the COMMIT. */
 interface DeferredWrite {
   readonly sql: string;
-  /** Checks the statement's result (e.g. the affected-row count an invariant expects). */
-  readonly check?: (result: ResultSetHeader) => void;
   /** Turns an error of the batch into the caller's error when it is this statement's (a unique key, say). */
   readonly mapError?: (error: unknown) => Error | null;
 }
@@ -102,14 +100,8 @@ export class TransactionConnection {
 
   async commit(): Promise<void> {
     if (!this.started && this.pending.length === 0) return;
-    if (this.pending.some((write) => write.check)) {
-      // A check must be able to stop the commit: send those writes first, COMMIT only once they pass.
-      await this.send(this.pending.map((write) => write.sql), this.pending);
-      this.pending = [];
-      await this.connection.query('COMMIT');
-      return;
-    }
-    // A failing statement stops the batch before its COMMIT, so the transaction is rolled back whole.
+    // Only writes whose failure is a statement error are deferred (none needs its result checked), and a
+    // failing statement stops the batch before its COMMIT, so the transaction is rolled back whole.
     await this.send([...this.pending.map((write) => write.sql), 'COMMIT'], this.pending);
     this.pending = [];
   }
@@ -134,9 +126,7 @@ export class TransactionConnection {
       throw error;
     }
     const list = all.length === 1 ? [results] : (results as unknown[]);
-    const own = list.slice(prefix.length);
-    writes.forEach((write, index) => write.check?.(own[index] as ResultSetHeader));
-    return own;
+    return list.slice(prefix.length);
   }
 }
 

@@ -322,14 +322,6 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
     );
   }
 
-  async findProviderTransaction(providerId: number, transactionId: string): Promise<ProviderTransactionFacts | null> {
-    const [rows] = await this.connection.query<TransactionRow[]>(
-      `SELECT ${TRANSACTION_COLUMNS} FROM transactions WHERE origin = 'provider' AND origin_id = ? AND transaction_id = ?`,
-      [providerId, transactionId],
-    );
-    return rows[0] ? providerFacts(rows[0]) : null;
-  }
-
   async lockFreeSpinSlot(operatorId: number, freeSpinId: string, userId: string, gameId: number): Promise<FreeSpinSlot | null> {
     const [campaigns] = await this.connection.query<RowDataPacket[]>(
       `SELECT c.id, c.spins, c.bet_amount_minor, c.currency, c.expires_at, c.cancelled_at,

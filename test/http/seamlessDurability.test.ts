@@ -276,3 +276,40 @@ test('workers running alone: with the API process gone, a worker-only process (n
   clearTimeout(timer);
   expect({ exit, output: exit === 0 ? '' : output.slice(-2_000) }).toEqual({ exit: 0, output: '' });
 });
+
+test('SIGKILL while a bet waits for its Withdraw (which the operator applied): after restart the bet is 17, its retry stays 17, and the compensating Rollback gives the money back once', async () => {
+  const { url, db } = database('sdcrashbet');
+  // A long call timeout keeps the first process waiting on the Withdraw until it is killed.
+  const first = await start(url, { CALLBACK_TIMEOUT_MS: '20000' });
+  const s = await scene(first.url, 'sd-crashbet');
+  const startBalance = s.wallet.balanceOf(s.userID, 'EUR');
+  s.wallet.setBehaviour({ mode: 'hang', kinds: ['withdraw'], apply: true }); // debits, never answers
+  const bet = { token: s.token, transactionID: `${s.agentID}-b2`, roundID: `${s.agentID}-r2`, gameID: s.gameId, amount: 2.5 };
+  const inFlight = s.studio.call('/provider/v1/bet', bet).catch(() => 'connection lost');
+  await until('the Withdraw to reach the operator', () => s.wallet.callsOf('withdraw').length === 2, 10_000);
+  expect(s.wallet.balanceOf(s.userID, 'EUR')).toBe(startBalance - 250n);
+  first.child.kill('SIGKILL');
+  await first.exited;
+  expect(await inFlight).toBe('connection lost');
+
+  s.wallet.setBehaviour({ mode: 'normal' });
+  // Same database, short call timeout: the sweeper finds the attempt still `sending` after 2 × 300 ms + 5 s.
+  const second = await start(url, { CALLBACK_TIMEOUT_MS: '300', CALLBACK_RETRY_DELAY_MS: '200' });
+  const studio = new SignedClient(second.url, 'providerID', s.studio.callerId, s.studio.secretKey);
+  await until('the orphaned Withdraw to be resolved as 17', async () => {
+    const [rows] = await db.query<RowDataPacket[]>(
+      'SELECT status, result_code FROM transactions WHERE transaction_id = ?', [bet.transactionID]);
+    return rows[0]?.result_code === 17;
+  }, DELIVERY_DEADLINE_MS);
+  await until('the compensating Rollback to be delivered', async () => (await deliveries(db, 'rollback')).some((d) => d.status === 'delivered'), DELIVERY_DEADLINE_MS);
+  expect(s.wallet.balanceOf(s.userID, 'EUR')).toBe(startBalance);
+  const rollbacks = s.wallet.callsOf('rollback');
+  expect(new Set(rollbacks.map((c) => c.body.transactionID)).size).toBe(1);
+  expect(rollbacks.every((c) => c.signatureValid)).toBe(true);
+
+  // The provider's retry of that bet: 17 again, and no new Withdraw.
+  const withdrawsBefore = s.wallet.callsOf('withdraw').length;
+  expect(await studio.call('/provider/v1/bet', bet)).toMatchObject({ code: 17 });
+  expect(s.wallet.callsOf('withdraw').length).toBe(withdrawsBefore);
+  expect(s.wallet.balanceOf(s.userID, 'EUR')).toBe(startBalance);
+});

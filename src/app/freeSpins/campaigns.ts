@@ -6,7 +6,7 @@ import { CampaignFacts, CampaignStatus, campaignStatus } from '../../domain/free
 import { judgeRepeat, requestHash } from '../../domain/idempotency';
 import { Minor } from '../../domain/money';
 import { Refusal, ResultCode, defaultMessage, refuse } from '../../domain/resultCodes';
-import { OperatorCaller } from '../callers';
+import { OperatorCaller, requireEnabledCurrency } from '../callers';
 
 export interface CampaignDefinition {
   readonly freeSpinId: string;
@@ -47,9 +47,8 @@ function definitionHash(d: CampaignDefinition): Buffer {
 export type CampaignAnswer = { code: 0 | 11; message: string; freeSpinId: string } | Refusal;
 
 export async function createCampaign(store: CampaignStore, operator: OperatorCaller, definition: CampaignDefinition, now: Date): Promise<CampaignAnswer> {
-  if (!operator.currencies.has(definition.currency)) {
-    return refuse(ResultCode.CURRENCY_NOT_SUPPORTED, `currency ${definition.currency} is not enabled for operator ${operator.agentId}`);
-  }
+  const disabledCurrency = requireEnabledCurrency(operator, definition.currency);
+  if (disabledCurrency) return disabledCurrency;
   const hash = definitionHash(definition);
   const repeat = async (): Promise<CampaignAnswer | null> => {
     const stored = await store.findCampaign(operator.id, definition.freeSpinId);

@@ -1,6 +1,6 @@
 /** The game catalogue and launches (PROTOCOL §4 `/v1/games/list`, `/v1/games/launch`). */
 import { Refusal, ResultCode, refuse } from '../../domain/resultCodes';
-import { OperatorCaller } from '../callers';
+import { OperatorCaller, requireEnabledCurrency } from '../callers';
 import { issueLaunchToken } from '../sessions/launchToken';
 
 export interface GameView {
@@ -53,9 +53,8 @@ export async function launchGame(
   tokens: { secret: string; ttlS: number },
 ): Promise<{ ok: true; url: string; token: string } | { ok: false; refusal: Refusal }> {
   const fail = (refusal: Refusal) => ({ ok: false as const, refusal });
-  if (!operator.currencies.has(request.currency)) {
-    return fail(refuse(ResultCode.CURRENCY_NOT_SUPPORTED, `currency ${request.currency} is not enabled for operator ${operator.agentId}`));
-  }
+  const disabledCurrency = requireEnabledCurrency(operator, request.currency);
+  if (disabledCurrency) return fail(disabledCurrency);
   const game = await store.findLaunchableGame(request.gameId);
   if (!game) return fail(refuse(ResultCode.GAME_NOT_FOUND, `game ${request.gameId} not found or disabled`));
   if (request.demo && !game.demo) return fail(refuse(ResultCode.GAME_NOT_FOUND, `game ${request.gameId} has no demo mode`));

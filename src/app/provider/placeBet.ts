@@ -26,9 +26,7 @@ export function decideBet(command: BetInput, amount: Minor, now: () => Date = ()
     const { round, tombstone } = await scope.lockRoundForBet(key, command.transactionId);
     const refusal = judgeBet({ round, tombstone, gameId: command.gameId });
     if (refusal) return { kind: 'refuse', refusal };
-    const countBet = round
-      ? () => scope.changeRound(round.id, { bets: 1 })
-      : () => scope.openRound(key, command.gameId, { bets: 1 });
+    const countBet = () => scope.countBet(key, command.gameId);
 
     if (command.freeSpinId !== null) {
       const slot = await scope.lockFreeSpinSlot(command.session.operatorId, command.freeSpinId, command.session.userId, command.gameId);

@@ -43,7 +43,6 @@ export interface ProviderLedgerScope extends WalletTransactionScope {
   changeRound(id: string, change: RoundChange): Promise<void>;
   /** Counts a bet in its round, opening the round when it is the first: one statement, no prior read. */
   countBet(key: RoundKey, gameId: number): Promise<void>;
-  findProviderTransaction(providerId: number, transactionId: string): Promise<ProviderTransactionFacts | null>;
   /** A stored transaction and the rollback (or tombstone) naming it, in one read. */
   findWithRollback(providerId: number, transactionId: string): Promise<{ transaction: ProviderTransactionFacts | null; rollback: ProviderTransactionFacts | null }>;
   /**

@@ -38,8 +38,6 @@ export interface ProviderCommand {
 export type Decision =
   /** Refused and not stored: a corrected retry may succeed. */
   | { readonly kind: 'refuse'; readonly refusal: Refusal }
-  /** Refused and stored, so that the retry gets the same refusal (insufficient funds). */
-  | { readonly kind: 'refuse-remembered'; readonly refusal: Refusal }
   /** An answer decided from other stored rows (a second rollback of one bet), nothing stored. */
   | { readonly kind: 'answer'; readonly answer: MoneyAnswer }
   | {
@@ -48,6 +46,8 @@ export type Decision =
       readonly delta: Minor;
       /** The amount listed in history: positive, 0 for a free-spin bet or a tombstone. */
       readonly listedAmount: Minor;
+      /** Our id of the bet this transaction pays or reverses, when the rule found one (seamless callbacks name it). */
+      readonly refPlatformTransactionId?: string;
       readonly effects: (scope: ProviderLedgerScope) => Promise<void>;
     };
 
@@ -92,11 +92,10 @@ export async function recordProviderTransaction(
         if (movement.refusal.code !== ResultCode.INSUFFICIENT_FUNDS) return { ...movement.refusal, balance: wallet.balance };
         return recordRefusal(scope, command, hash, wallet, movement.refusal);
       }
-      if (decision.kind === 'refuse-remembered') return recordRefusal(scope, command, hash, wallet, decision.refusal);
       const balanceAfter = movement && movement.applied ? movement.balanceAfter : wallet.balance;
       if (balanceAfter !== wallet.balance) await scope.setWalletBalance(wallet.id, wallet.balance, balanceAfter);
       const platformTransactionId = await scope.insertTransaction({
-        ...rowBase(command, hash, wallet),
+        ...providerLedgerRow(command, hash, wallet.id),
         status: 'applied',
         resultCode: ResultCode.OK,
         amount: decision.listedAmount,
@@ -114,14 +113,15 @@ export async function recordProviderTransaction(
   }
 }
 
-function rowBase(command: ProviderCommand, hash: Buffer, wallet: LockedWallet) {
+/** The columns every ledger row of a provider transaction shares, in either mode (walletId null: seamless). */
+export function providerLedgerRow(command: ProviderCommand, hash: Buffer, walletId: string | null) {
   return {
     origin: 'provider' as const,
     originId: command.provider.id,
     transactionId: command.transactionId,
     requestHash: hash,
     operatorId: command.session.operatorId,
-    walletId: wallet.id,
+    walletId,
     userId: command.session.userId,
     currency: command.session.currency,
     type: command.type,
@@ -135,7 +135,7 @@ function rowBase(command: ProviderCommand, hash: Buffer, wallet: LockedWallet) {
 
 async function recordRefusal(scope: ProviderLedgerScope, command: ProviderCommand, hash: Buffer, wallet: LockedWallet, refusal: Refusal): Promise<MoneyAnswer> {
   await scope.insertTransaction({
-    ...rowBase(command, hash, wallet),
+    ...providerLedgerRow(command, hash, wallet.id),
     status: 'refused',
     resultCode: refusal.code,
     amount: 0n as Minor,

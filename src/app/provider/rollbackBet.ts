@@ -45,6 +45,7 @@ export function decideRollback(command: RollbackInput): Decide {
           kind: 'apply',
           delta: decision.refund,
           listedAmount: decision.refund,
+          refPlatformTransactionId: bet?.platformTransactionId,
           effects: async (s) => {
             if (round) await s.changeRound(round.id, { rolledBack: 1 });
             if (freeSpinId !== null) {

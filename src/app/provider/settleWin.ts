@@ -41,6 +41,7 @@ export function decideWin(command: WinInput, amount: Minor, roundClosed: boolean
       kind: 'apply',
       delta: amount,
       listedAmount: amount,
+      refPlatformTransactionId: ref?.platformTransactionId,
       effects: async (s) => {
         if (round) await s.changeRound(round.id, { wins: 1, closeReason });
         else await s.openRound(key, command.gameId, { wins: 1, closeReason });

@@ -14,7 +14,7 @@ import { Minor } from '../../domain/money';
 import { newPlatformTransactionId } from '../../domain/platformIds';
 import { ResultCode, defaultMessage, refuse } from '../../domain/resultCodes';
 import { BetInput, betCommand, decideBet } from '../provider/placeBet';
-import { providerRequestHash, roundKeyOf } from '../provider/recordProviderTransaction';
+import { providerLedgerRow, providerRequestHash, roundKeyOf } from '../provider/recordProviderTransaction';
 import { answerRepeat } from '../wallet/answerRepeat';
 import { MoneyAnswer } from '../wallet/answers';
 import { DuplicateTransactionIdError, StoredTransaction } from '../wallet/walletStore';
@@ -47,7 +47,7 @@ export async function placeSeamlessBet(deps: SeamlessDeps, input: BetInput, amou
       if (seen.stored) return { kind: 'stored' };
       if (seen.twin) return { kind: 'twin' };
       const decision = await decideBet(input, amount)(scope, key);
-      if (decision.kind === 'refuse' || decision.kind === 'refuse-remembered') {
+      if (decision.kind === 'refuse') {
         return { kind: 'answer', answer: { ...decision.refusal, balance: await lastKnown() } };
       }
       if (decision.kind === 'answer') return { kind: 'answer', answer: decision.answer };
@@ -55,10 +55,8 @@ export async function placeSeamlessBet(deps: SeamlessDeps, input: BetInput, amou
         // A free-spin bet: the campaign pays, nothing to ask the operator.
         const balance = await lastKnown();
         const platformTransactionId = await scope.insertTransaction({
-          origin: 'provider', originId: provider.id, transactionId: input.transactionId, requestHash: hash,
-          operatorId: session.operatorId, walletId: null, userId: session.userId, currency: session.currency, type: 'bet',
+          ...providerLedgerRow(command, hash, null),
           status: 'applied', resultCode: ResultCode.OK, amount: decision.listedAmount, delta: decision.delta, balanceAfter: null,
-          providerId: provider.id, gameId: input.gameId, roundId: input.roundId, freeSpinId: input.freeSpinId, refTransactionId: null,
           mirrored: true, operatorBalance: balance,
         });
         await decision.effects(scope);

@@ -9,9 +9,8 @@
  *      operator's balance. Not delivered: queue it and answer code 0 with the last balance we know.
  */
 import { Minor } from '../../domain/money';
-import { newPlatformTransactionId } from '../../domain/platformIds';
 import { ResultCode, defaultMessage } from '../../domain/resultCodes';
-import { Decide, ProviderCommand, providerRequestHash, roundKeyOf } from '../provider/recordProviderTransaction';
+import { Decide, ProviderCommand, providerLedgerRow, providerRequestHash, roundKeyOf } from '../provider/recordProviderTransaction';
 import { answerRepeat } from '../wallet/answerRepeat';
 import { MoneyAnswer } from '../wallet/answers';
 import { DuplicateTransactionIdError } from '../wallet/walletStore';
@@ -41,22 +40,17 @@ export async function recordSeamlessCredit(deps: SeamlessDeps, command: Provider
     outcome = await store.inSeamlessTransaction(async (scope): Promise<Outcome> => {
       await scope.lockPlayer(session.operatorId, session.userId);
       const decision = await decide(scope, roundKeyOf(command));
-      if (decision.kind === 'refuse' || decision.kind === 'refuse-remembered') {
+      if (decision.kind === 'refuse') {
         return { kind: 'answer', answer: { ...decision.refusal, balance: await lastKnown() } };
       }
       if (decision.kind === 'answer') {
         const answer = decision.answer;
         return { kind: 'answer', answer: answer.balance === null || answer.balance === undefined ? { ...answer, balance: await lastKnown() } : answer };
       }
-      // What the operator is told refers to our id of the bet it pays or reverses.
-      const ref = command.refTransactionId === null ? null : await scope.findProviderTransaction(provider.id, command.refTransactionId);
       const platformTransactionId = await scope.insertTransaction({
-        platformTransactionId: newPlatformTransactionId(),
-        origin: 'provider', originId: provider.id, transactionId: command.transactionId, requestHash: hash,
-        operatorId: session.operatorId, walletId: null, userId: session.userId, currency: session.currency, type: command.type,
+        ...providerLedgerRow(command, hash, null),
         status: 'applied', resultCode: ResultCode.OK, amount: decision.listedAmount, delta: decision.delta, balanceAfter: null,
-        providerId: provider.id, gameId: command.gameId, roundId: command.roundId, freeSpinId: command.freeSpinId,
-        refTransactionId: command.refTransactionId, mirrored: true, operatorBalance: null,
+        mirrored: true, operatorBalance: null,
       });
       await decision.effects(scope);
       // A tombstone, or the rollback of a bet the operator never debited, has nothing to deliver.
@@ -72,7 +66,8 @@ export async function recordSeamlessCredit(deps: SeamlessDeps, command: Provider
           userId: session.userId,
           currency: session.currency,
           amount: (decision.delta < 0n ? -decision.delta : decision.delta).toString(),
-          refTransactionId: ref?.platformTransactionId ?? null,
+          // What the operator is told refers to our id of the bet it pays or reverses.
+          refTransactionId: decision.refPlatformTransactionId ?? null,
           roundId: command.roundId,
           gameId: command.gameId,
           freeSpinId: command.freeSpinId,

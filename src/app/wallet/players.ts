@@ -1,8 +1,8 @@
 /** Player creation and balance reads on wallets we keep (transfer mode, PROTOCOL §4). */
 import { Minor } from '../../domain/money';
-import { ResultCode, defaultMessage, refuse } from '../../domain/resultCodes';
+import { Refusal, ResultCode, defaultMessage, refuse } from '../../domain/resultCodes';
 import { requireTransferMode } from '../../domain/walletMode';
-import { OperatorCaller } from '../callers';
+import { OperatorCaller, requireEnabledCurrency } from '../callers';
 import { MoneyAnswer } from './answers';
 import { WalletStore } from './walletStore';
 
@@ -20,9 +20,8 @@ export async function createPlayer(
 ): Promise<PlayerAnswer> {
   const wrongMode = requireTransferMode(operator.mode, 'player creation');
   if (wrongMode) return wrongMode;
-  if (!operator.currencies.has(currency)) {
-    return refuse(ResultCode.CURRENCY_NOT_SUPPORTED, `currency ${currency} is not enabled for operator ${operator.agentId}`);
-  }
+  const disabledCurrency = requireEnabledCurrency(operator, currency);
+  if (disabledCurrency) return disabledCurrency;
   const balance = await store.ensurePlayerWallet(operator.id, userId, currency, nickname);
   return { code: ResultCode.OK, message: defaultMessage(ResultCode.OK), balance };
 }
@@ -33,14 +32,16 @@ export async function getPlayerBalance(
   userId: string,
   currency: string,
 ): Promise<PlayerAnswer> {
-  if (!operator.currencies.has(currency)) {
-    return refuse(ResultCode.CURRENCY_NOT_SUPPORTED, `currency ${currency} is not enabled for operator ${operator.agentId}`);
-  }
+  const disabledCurrency = requireEnabledCurrency(operator, currency);
+  if (disabledCurrency) return disabledCurrency;
   const balance = await store.walletBalance(operator.id, userId, currency);
-  if (balance === null) {
-    return (await store.playerExists(operator.id, userId))
-      ? refuse(ResultCode.CURRENCY_NOT_SUPPORTED, `player ${userId} has no ${currency} wallet`)
-      : refuse(ResultCode.PLAYER_NOT_FOUND, `player ${userId} not found`);
-  }
+  if (balance === null) return missingWalletRefusal(store, operator.id, userId, currency);
   return { code: ResultCode.OK, message: defaultMessage(ResultCode.OK), balance };
+}
+
+/** No wallet in that currency: code 6 when we do not know the player at all, 14 when it has other wallets. */
+export async function missingWalletRefusal(store: WalletStore, operatorId: number, userId: string, currency: string): Promise<Refusal> {
+  return (await store.playerExists(operatorId, userId))
+    ? refuse(ResultCode.CURRENCY_NOT_SUPPORTED, `player ${userId} has no ${currency} wallet`)
+    : refuse(ResultCode.PLAYER_NOT_FOUND, `player ${userId} not found`);
 }

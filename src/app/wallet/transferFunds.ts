@@ -15,7 +15,8 @@ import { Minor } from '../../domain/money';
 import { ResultCode, defaultMessage, refuse } from '../../domain/resultCodes';
 import { applyMovement, assertInvariant } from '../../domain/wallet';
 import { requireTransferMode } from '../../domain/walletMode';
-import { OperatorCaller } from '../callers';
+import { OperatorCaller, requireEnabledCurrency } from '../callers';
+import { missingWalletRefusal } from './players';
 import { MoneyAnswer } from './answers';
 import { answerRepeat } from './answerRepeat';
 import { DuplicateTransactionIdError, WalletStore } from './walletStore';
@@ -41,9 +42,8 @@ async function transferFunds(store: WalletStore, command: TransferCommand): Prom
   const { operator, userId, currency, amount, transactionId, kind } = command;
   const wrongMode = requireTransferMode(operator.mode, kind);
   if (wrongMode) return wrongMode;
-  if (!operator.currencies.has(currency)) {
-    return refuse(ResultCode.CURRENCY_NOT_SUPPORTED, `currency ${currency} is not enabled for operator ${operator.agentId}`);
-  }
+  const disabledCurrency = requireEnabledCurrency(operator, currency);
+  if (disabledCurrency) return disabledCurrency;
   if (amount <= 0n) return refuse(ResultCode.INVALID_PARAMETERS, 'amount must be greater than 0');
 
   const hash = requestHash({ type: kind, userId, currency, amount });
@@ -76,7 +76,7 @@ async function transferFunds(store: WalletStore, command: TransferCommand): Prom
       }
       // Slow path: lock the wallet and let the domain say why it did not move.
       const wallet = await scope.lockWallet(operator.id, userId, currency);
-      if (!wallet) return missingWallet(store, command);
+      if (!wallet) return missingWalletRefusal(store, operator.id, userId, currency);
       const outcome = applyMovement(wallet.balance, kind === 'deposit' ? 'credit' : 'debit', amount);
       if (!outcome.applied && outcome.refusal.code !== ResultCode.INSUFFICIENT_FUNDS) {
         return { ...outcome.refusal, balance: wallet.balance };
@@ -100,10 +100,4 @@ async function transferFunds(store: WalletStore, command: TransferCommand): Prom
     if (!winner) throw new Error(`transaction ${transactionId} reported as duplicate but not found`);
     return answerRepeat(winner, hash, transactionId, currentBalance);
   }
-}
-
-async function missingWallet(store: WalletStore, command: TransferCommand): Promise<MoneyAnswer> {
-  return (await store.playerExists(command.operator.id, command.userId))
-    ? refuse(ResultCode.CURRENCY_NOT_SUPPORTED, `player ${command.userId} has no ${command.currency} wallet`)
-    : refuse(ResultCode.PLAYER_NOT_FOUND, `player ${command.userId} not found`);
 }
