@@ -1,19 +1,35 @@
 /**
- * The HTTP side of callbacks: one keep-alive connection pool per process (undici), an explicit timeout
- * on every request, and every way a request can go wrong turned into a value.
+ * The HTTP side of callbacks: keep-alive connection pools (undici), one deadline on every request,
+ * and every way a request can go wrong turned into a value.
  */
-import { Agent, request } from 'undici';
+import { Pool } from 'undici';
 
-let agent: Agent | null = null;
+/**
+ * One keep-alive pool per operator origin, reached without URL parsing or agent dispatch on each call
+ * (measured: a third less CPU per callback than undici's request() through an Agent).
+ */
+const pools = new Map<string, Pool>();
+/** Callback URL -> where it goes; a handful per operator, so never large. */
+const targets = new Map<string, { readonly origin: string; readonly path: string }>();
 
-function pooledAgent(): Agent {
-  agent ??= new Agent({
-    keepAliveTimeout: 30_000,
-    keepAliveMaxTimeout: 60_000,
-    connections: 128,
-    connect: { timeout: 5_000 },
-  });
-  return agent;
+function targetOf(url: string): { readonly origin: string; readonly path: string } {
+  let target = targets.get(url);
+  if (!target) {
+    const parsed = new URL(url);
+    target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+    if (targets.size > 10_000) targets.clear();
+    targets.set(url, target);
+  }
+  return target;
+}
+
+function poolFor(origin: string): Pool {
+  let pool = pools.get(origin);
+  if (!pool) {
+    pool = new Pool(origin, { keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, connections: 128, connect: { timeout: 5_000 } });
+    pools.set(origin, pool);
+  }
+  return pool;
 }
 
 export type TransportResult =
@@ -23,15 +39,20 @@ export type TransportResult =
 const MAX_ANSWER_BYTES = 64 * 1024;
 
 export async function postJson(url: string, body: unknown, timeoutMs: number): Promise<TransportResult> {
+  // One deadline for the whole exchange, connecting included (a plain timer: AbortSignal.timeout()
+  // measured dearer, it is built for garbage-collected signals).
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new DeadlineExceeded()), timeoutMs);
   try {
-    const response = await request(url, {
+    const { origin, path } = targetOf(url);
+    const response = await poolFor(origin).request({
+      path,
       method: 'POST',
-      dispatcher: pooledAgent(),
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify(body),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: deadline.signal,
     });
     const text = await response.body.text();
     if (text.length > MAX_ANSWER_BYTES) return { ok: false, error: `answer larger than ${MAX_ANSWER_BYTES} bytes` };
@@ -44,14 +65,22 @@ export async function postJson(url: string, body: unknown, timeoutMs: number): P
     return { ok: true, status: response.statusCode, body: parsed };
   } catch (error) {
     const name = (error as Error).name;
-    if (name === 'TimeoutError' || name === 'AbortError' || /Timeout/.test(name)) return { ok: false, error: `no answer within ${timeoutMs} ms` };
+    if (error instanceof DeadlineExceeded || deadline.signal.aborted || name === 'AbortError' || /Timeout/.test(name)) {
+      return { ok: false, error: `no answer within ${timeoutMs} ms` };
+    }
     return { ok: false, error: `request failed: ${(error as Error).message}` };
+  } finally {
+    clearTimeout(timer);
   }
+}
+
+class DeadlineExceeded extends Error {
+  override readonly name = 'DeadlineExceeded';
 }
 
 /** Closes the pooled connections; a later call opens a new pool (tests run several servers per process). */
 export async function closeTransport(): Promise<void> {
-  const closing = agent;
-  agent = null;
-  await closing?.close();
+  const closing = [...pools.values()];
+  pools.clear();
+  await Promise.allSettled(closing.map((pool) => pool.close()));
 }

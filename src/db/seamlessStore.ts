@@ -49,7 +49,7 @@ async function findWithdrawAttempt(sql: Queryable, providerId: number, transacti
 }
 
 /** `target`: the row id, or the Withdraw attempt reporting a platformTransactionID (unique key). */
-async function transitionDelivery(sql: Queryable, target: string | { withdrawOf: string }, from: DeliveryStatus, update: DeliveryUpdate): Promise<boolean> {
+function transitionStatement(target: string | { withdrawOf: string }, from: DeliveryStatus, update: DeliveryUpdate): [string, unknown[]] {
   const sets = ['status = ?', 'updated_at = ?'];
   const params: unknown[] = [update.status, new Date()];
   const set = (column: string, value: unknown) => {
@@ -68,7 +68,11 @@ async function transitionDelivery(sql: Queryable, target: string | { withdrawOf:
     where.push('attempts = ?');
     params.push(update.expectAttempts);
   }
-  const [result] = await sql.query<ResultSetHeader>(`UPDATE callback_deliveries SET ${sets.join(', ')} WHERE ${where.join(' AND ')}`, params);
+  return [`UPDATE callback_deliveries SET ${sets.join(', ')} WHERE ${where.join(' AND ')}`, params];
+}
+
+async function transitionDelivery(sql: Queryable, id: string, from: DeliveryStatus, update: DeliveryUpdate): Promise<boolean> {
+  const [result] = await sql.query<ResultSetHeader>(...transitionStatement(id, from, update));
   return result.affectedRows === 1;
 }
 
@@ -122,12 +126,9 @@ class MysqlSeamlessScope extends MysqlLedgerScope implements SeamlessScope {
     this.connection.defer(INSERT_DELIVERY, deliveryValues(d));
   }
 
-  transitionWithdraw(platformTransactionId: string, from: DeliveryStatus, update: DeliveryUpdate): Promise<boolean> {
-    return transitionDelivery(this.connection, { withdrawOf: platformTransactionId }, from, update);
+  settleWithdraw(platformTransactionId: string, update: DeliveryUpdate): void {
+    this.connection.defer(...transitionStatement({ withdrawOf: platformTransactionId }, 'sending', update));
   }
-
-
-
 }
 
 const INSERT_DELIVERY = `INSERT INTO callback_deliveries (operator_id, kind, platform_transaction_id, provider_id, transaction_id,

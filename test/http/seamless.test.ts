@@ -1,5 +1,9 @@
 // Risk covered: seamless mode (PROTOCOL §1, §5, §6, §8, §9) moving the operator's money wrongly: a callback unsigned or mis-scaled, a bet debited twice or after a 17, a win lost or credited twice when the operator fails, a parked delivery nobody can retry, a mode switch that strands money, or the §5 rules behaving differently from transfer mode.
 import { createHash } from 'node:crypto';
+import { RowDataPacket } from 'mysql2/promise';
+import { resolveWithdraw } from '../../src/app/seamless/withdrawOutcome';
+import { MysqlSeamlessStore } from '../../src/db/seamlessStore';
+import { Minor } from '../../src/domain/money';
 import { AdminClient, SignedClient, postJson } from '../support/clients';
 import { FakeOperatorWallet, RecordedCall } from '../support/fakeOperatorWallet';
 import { TestServer, startTestServer } from '../support/testServer';
@@ -475,6 +479,45 @@ describe('concurrency', () => {
     await sleep(300);
     expect(s.wallet.callsOf('deposit')).toHaveLength(1);
     expect(s.wallet.balanceOf(userID, 'EUR')).toBe(101_250n);
+  });
+  test("a Withdraw's outcome is recorded once when the call, the sweeper and a late answer race to record it", async () => {
+    const s = await seamlessOperator('hmac');
+    const userID = 'claim-1';
+    s.wallet.fund(userID, 'EUR', 10_000n);
+    const token = await launch(s, userID);
+    // The operator debits but never answers: the bet's own call will time out (400 ms) and try to record 17.
+    s.wallet.behaviour = { mode: 'hang', kinds: ['withdraw'], apply: true };
+    const bet = providerRaw('bet', game({ token, transactionID: 'claim-b1', roundID: 'claim-r1', amount: 5 }));
+    const store = new MysqlSeamlessStore(server.db);
+    const attemptRow = await until('the Withdraw attempt', async () => {
+      const [rows] = await server.db.query<RowDataPacket[]>("SELECT provider_id FROM callback_deliveries WHERE kind = 'withdraw' AND transaction_id = 'claim-b1'");
+      return rows[0];
+    });
+    const attempt = (await store.findWithdrawAttempt(attemptRow.provider_id as number, 'claim-b1'))!;
+    expect(attempt.status).toBe('sending');
+    const settings = { callbackTimeoutMs: TIMEOUT_MS, retryAttempts: RETRY_ATTEMPTS, retryDelayMs: 200, retryTimeoutMs: 400 };
+    const hash = Buffer.from(attempt.payload.requestHash!, 'hex');
+    // Six recorders at once besides the call itself: three as a late OK, three as the sweeper's 17.
+    const replies = [0, 1, 2, 3, 4, 5].map((i) => (i % 2 ? { outcome: 'ok' as const, balance: 9_500n as Minor } : { outcome: 'failed' as const, error: 'sweeper' }));
+    const results = await Promise.all(replies.map((reply) => resolveWithdraw(store, attempt, reply, settings, hash)));
+    const winners = results.filter((r) => r.code !== 'already-resolved');
+    expect(winners).toHaveLength(1);
+    const answer = await bet;
+    expect(answer.code).toBe(winners[0]!.code); // the bet answers what was recorded, not its own timeout
+
+    const [ledger] = await server.db.query<RowDataPacket[]>("SELECT status, result_code FROM transactions WHERE transaction_id = 'claim-b1'");
+    expect(ledger).toHaveLength(1);
+    expect(ledger[0]!.result_code).toBe(winners[0]!.code);
+    const [deliveries] = await server.db.query<RowDataPacket[]>(
+      "SELECT kind, status FROM callback_deliveries WHERE transaction_id = 'claim-b1' OR JSON_VALUE(payload, '$.refTransactionId') = ?",
+      [attempt.platformTransactionId],
+    );
+    const byKind = (kind: string) => deliveries.filter((d) => d.kind === kind);
+    expect(byKind('withdraw').map((d) => d.status)).toEqual([winners[0]!.code === 0 ? 'delivered' : 'refused']);
+    expect(byKind('rollback')).toHaveLength(winners[0]!.code === 17 ? 1 : 0);
+    const [rounds] = await server.db.query<RowDataPacket[]>("SELECT bet_count FROM rounds WHERE round_id = 'claim-r1'");
+    expect(rounds[0]?.bet_count ?? 0).toBe(winners[0]!.code === 0 ? 1 : 0);
+    s.wallet.behaviour = { mode: 'normal' };
   });
 });
 

@@ -78,8 +78,11 @@ export interface SeamlessScope extends ProviderLedgerScope {
   insertDelivery(delivery: NewDelivery): Promise<string>;
   /** insertDelivery when nobody needs the row's id: sent with the COMMIT. */
   queueDelivery(delivery: NewDelivery): void;
-  /** transitionDelivery for the Withdraw attempt reporting this platformTransactionID. */
-  transitionWithdraw(platformTransactionId: string, from: DeliveryStatus, update: DeliveryUpdate): Promise<boolean>;
+  /**
+   * Moves the Withdraw attempt reporting this platformTransactionID out of `sending`, sent with the
+   * COMMIT. Unchecked: the bet's ledger row written in the same transaction is the claim.
+   */
+  settleWithdraw(platformTransactionId: string, update: DeliveryUpdate): void;
 }
 
 export interface SeamlessStore {

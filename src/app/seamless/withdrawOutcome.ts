@@ -9,6 +9,7 @@ import { Minor, minor } from '../../domain/money';
 import { newPlatformTransactionId } from '../../domain/platformIds';
 import { ResultCode } from '../../domain/resultCodes';
 import { RoundKey } from '../provider/providerLedgerStore';
+import { DuplicateTransactionIdError } from '../wallet/walletStore';
 import { SeamlessScope, SeamlessStore, WithdrawAttempt } from './seamlessStore';
 import { SeamlessSettings, deliveryBudget } from './seamlessDeps';
 
@@ -17,8 +18,6 @@ export type WithdrawResult =
   | { readonly code: 17; readonly compensationId: string; readonly platformTransactionId: string }
   /** Someone else (the sweeper, or the call itself) resolved this attempt first. */
   | { readonly code: 'already-resolved' };
-
-class AttemptAlreadyResolved extends Error {}
 
 /** recordWithdrawOutcome in its own transaction; 'already-resolved' when someone else resolved it first. */
 export async function resolveWithdraw(
@@ -31,7 +30,9 @@ export async function resolveWithdraw(
   try {
     return await store.inSeamlessTransaction((scope) => recordWithdrawOutcome(scope, attempt, reply, settings, requestHash));
   } catch (error) {
-    if (error instanceof AttemptAlreadyResolved) return { code: 'already-resolved' };
+    // The bet's ledger row is the claim: whoever resolved the attempt first wrote it, in the same
+    // transaction as the attempt's move out of `sending`.
+    if (error instanceof DuplicateTransactionIdError) return { code: 'already-resolved' };
     throw error;
   }
 }
@@ -45,8 +46,9 @@ async function recordWithdrawOutcome(
 ): Promise<WithdrawResult> {
   const p = attempt.payload;
   const amount = minor(p.amount);
-  // No player lock: the move of the attempt out of `sending` is the claim (the sweeper may race it),
-  // twins and rollbacks of this bet wait for this outcome, and the round is counted atomically.
+  // No player lock: the bet's ledger row is the claim (its idempotency key admits one; the sweeper may
+  // race this), twins and rollbacks of this bet wait for this outcome, and the round is counted
+  // atomically. Every write is deferred: the whole outcome is one round trip with its COMMIT.
   const base = {
     platformTransactionId: attempt.platformTransactionId,
     origin: 'provider' as const,
@@ -72,26 +74,20 @@ async function recordWithdrawOutcome(
     // rows under those locks; taking the round before the attempt's rows keeps the order acyclic.
     const key: RoundKey = { providerId: attempt.providerId!, operatorId: attempt.operatorId, userId: p.userId, roundId: p.roundId! };
     await scope.countBet(key, p.gameId!);
-    if (!(await scope.transitionWithdraw(attempt.platformTransactionId, 'sending', { status: 'delivered', operatorBalance: reply.balance, lastError: null }))) {
-      throw new AttemptAlreadyResolved(); // rolls the round count back with the rest
-    }
+    scope.settleWithdraw(attempt.platformTransactionId, { status: 'delivered', operatorBalance: reply.balance, lastError: null });
     // The ledger row carries the operator's balance: it is also the last one we know (lastKnownBalance).
     await scope.insertTransaction({ ...base, status: 'applied', resultCode: ResultCode.OK, amount, delta: -amount as Minor, operatorBalance: reply.balance });
     return { code: 0, balance: reply.balance, platformTransactionId: attempt.platformTransactionId };
   }
   if (reply.outcome === 'insufficient') {
-    if (!(await scope.transitionWithdraw(attempt.platformTransactionId, 'sending', { status: 'refused', operatorBalance: reply.balance, lastError: 'insufficient funds' }))) {
-      return { code: 'already-resolved' };
-    }
+    scope.settleWithdraw(attempt.platformTransactionId, { status: 'refused', operatorBalance: reply.balance, lastError: 'insufficient funds' });
     const zero = 0n as Minor;
     await scope.insertTransaction({ ...base, status: 'refused', resultCode: ResultCode.INSUFFICIENT_FUNDS, amount: zero, delta: zero, operatorBalance: reply.balance });
     return { code: 7, balance: reply.balance, platformTransactionId: attempt.platformTransactionId };
   }
   // Status `refused`, not `failed`: a Withdraw is made once and answered (17); `failed` means a parked
   // delivery that is still owed, which this is not (its compensating Rollback is).
-  if (!(await scope.transitionWithdraw(attempt.platformTransactionId, 'sending', { status: 'refused', lastError: `no debit (code 17): ${reply.error}`.slice(0, 500) }))) {
-    return { code: 'already-resolved' };
-  }
+  scope.settleWithdraw(attempt.platformTransactionId, { status: 'refused', lastError: `no debit (code 17): ${reply.error}`.slice(0, 500) });
   const zero = 0n as Minor;
   await scope.insertTransaction({ ...base, status: 'refused', resultCode: ResultCode.OPERATOR_WALLET_UNAVAILABLE, amount: zero, delta: zero, operatorBalance: null });
   // The operator may have debited before the failure: a Rollback of this Withdraw makes it whole.
