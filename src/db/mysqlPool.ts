@@ -4,7 +4,9 @@
  * transaction here and fail with P2028 when callers outnumber the pool (see docs/ARCHITECTURE.md).
  */
 import mysql, { Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise';
+import { format } from 'mysql2';
 import { DatabaseTarget } from './databaseUrl';
+import { SQL_TIMEZONE, formatSql } from './sqlTemplate';
 
 
 export function createMysqlPool(target: DatabaseTarget, connectionLimit: number): Pool {
@@ -23,12 +25,19 @@ export function createMysqlPool(target: DatabaseTarget, connectionLimit: number)
     supportBigNumbers: true,
     bigNumberStrings: true,
     decimalNumbers: false,
-    timezone: 'Z',
+    timezone: SQL_TIMEZONE,
     dateStrings: false,
     charset: 'utf8mb4_unicode_ci',
     // Transactions send deferred writes with the next statement (TransactionConnection); every value
-    // is still escaped by the driver's format(), never concatenated.
+    // is still escaped by the driver's escaper, never concatenated.
     multipleStatements: true,
+    // mysql2 formats every query, even one without values (it scans the whole text for placeholders):
+    // a batch already formatted goes out as it is, and each statement text's placeholders are found
+    // once (sqlTemplate.ts). Same output as the driver's own format(), proved by test/db/sqlTemplate.
+    queryFormat: (sql: string, values: unknown) =>
+      values === undefined || values === null || (Array.isArray(values) && values.length === 0)
+        ? sql
+        : formatSql(sql, Array.isArray(values) ? values : [values], (text, params) => format(text, params as never, false, SQL_TIMEZONE)),
     // No stack capture at every query (mysql2's `trace`): profiled at 4-7% of a money call's CPU; a
     // database error still says what failed, and our errors carry their own stacks.
     trace: false,
