@@ -9,7 +9,8 @@ import {
   SeamlessScope,
   SeamlessStore,
 } from '../app/seamless/seamlessStore';
-import { Queryable, inMysqlTransaction, poolQueryable } from './mysqlPool';
+import { MysqlErrno, Queryable, inMysqlTransaction, mysqlErrno, poolQueryable } from './mysqlPool';
+import { DuplicateTransactionIdError } from '../app/wallet/walletStore';
 import { MysqlLedgerScope, MysqlWalletStore, ROUND_COLUMNS, roundFromRow, roundKeyText, tombstoneJoin, tombstoneParams, tombstoneSelect } from './walletStore';
 import { RoundKey } from '../app/provider/providerLedgerStore';
 
@@ -88,23 +89,19 @@ class MysqlSeamlessScope extends MysqlLedgerScope implements SeamlessScope {
     await lock();
   }
 
-  async lockPlayerForBet(key: RoundKey, betTransactionId: string): Promise<{ twin: boolean; stored: boolean }> {
+  async lockPlayerForBet(key: RoundKey, betTransactionId: string): Promise<{ stored: boolean }> {
     // Every table joined, none read by subquery: joined rows are read current after the lock wait
-    // (see tombstoneJoin), so a twin or a tombstone committed meanwhile is seen.
+    // (see tombstoneJoin), so a stored bet or a tombstone committed meanwhile is seen.
     const read = () =>
       this.connection.query<RowDataPacket[]>(
-        `SELECT p.id AS player_id, ${ROUND_COLUMNS}, ${tombstoneSelect(betTransactionId)}, twin.id AS twin, stored.id AS stored
+        `SELECT p.id AS player_id, ${ROUND_COLUMNS}, ${tombstoneSelect(betTransactionId)}, stored.id AS stored
            FROM players p
            LEFT JOIN rounds r ON r.provider_id = ? AND r.operator_id = p.operator_id AND r.user_id = p.user_id AND r.round_id = ?
            ${tombstoneJoin(betTransactionId)}
-           LEFT JOIN callback_deliveries twin ON twin.provider_id = ? AND twin.transaction_id = ? AND twin.kind = 'withdraw'
            LEFT JOIN transactions stored ON stored.origin = 'provider' AND stored.origin_id = ? AND stored.transaction_id = ?
           WHERE p.operator_id = ? AND p.user_id = ?
             FOR UPDATE`,
-        [
-          key.providerId, key.roundId, ...tombstoneParams(key, betTransactionId), key.providerId, betTransactionId,
-          key.providerId, betTransactionId, key.operatorId, key.userId,
-        ],
+        [key.providerId, key.roundId, ...tombstoneParams(key, betTransactionId), key.providerId, betTransactionId, key.operatorId, key.userId],
       );
     let [rows] = await read();
     if (!rows[0]) {
@@ -114,21 +111,32 @@ class MysqlSeamlessScope extends MysqlLedgerScope implements SeamlessScope {
     }
     const row = rows[0]!;
     this.prefetched = { key: roundKeyText(key), betTransactionId, round: roundFromRow(row), tombstone: rows.some((r) => r.tombstone !== null) };
-    return { twin: rows.some((r) => r.twin !== null), stored: rows.some((r) => r.stored !== null) };
+    return { stored: rows.some((r) => r.stored !== null) };
   }
 
   async insertDelivery(d: NewDelivery): Promise<string> {
-    const [result] = await this.connection.query<ResultSetHeader>(INSERT_DELIVERY, deliveryValues(d));
-    return String(result.insertId);
+    try {
+      const [result] = await this.connection.query<ResultSetHeader>(INSERT_DELIVERY, deliveryValues(d));
+      return String(result.insertId);
+    } catch (error) {
+      throw twinAttemptError(error) ?? error;
+    }
   }
 
   queueDelivery(d: NewDelivery): void {
-    this.connection.defer(INSERT_DELIVERY, deliveryValues(d));
+    this.connection.defer(INSERT_DELIVERY, deliveryValues(d), { mapError: twinAttemptError });
   }
 
   settleWithdraw(platformTransactionId: string, update: DeliveryUpdate): void {
     this.connection.defer(...transitionStatement({ withdrawOf: platformTransactionId }, 'sending', update));
   }
+}
+
+/** A second callback of one kind for one provider transaction: a twin got here first. */
+function twinAttemptError(error: unknown): Error | null {
+  return mysqlErrno(error) === MysqlErrno.DUPLICATE_ENTRY && /callback_deliveries_provider_transaction_key/.test(String((error as Error).message))
+    ? new DuplicateTransactionIdError()
+    : null;
 }
 
 const INSERT_DELIVERY = `INSERT INTO callback_deliveries (operator_id, kind, platform_transaction_id, provider_id, transaction_id,
@@ -139,6 +147,17 @@ function deliveryValues(d: NewDelivery): unknown[] {
   return [d.operatorId, d.kind, d.platformTransactionId, d.providerId, d.transactionId, JSON.stringify(d.payload), d.status,
     d.attempts, d.maxAttempts, d.nextAttemptAt, now, now];
 }
+
+/**
+ * Withdraw attempts still `sending` whose bet has its ledger row: settled, so moved to what the row
+ * says (see SeamlessStore.foldSettledWithdraws), as of when the row was written. Joined on the
+ * ledger's idempotency key; no clock of ours, so any client (the admin's Prisma too) can run it.
+ */
+export const FOLD_SETTLED_WITHDRAWS = `UPDATE callback_deliveries d
+    JOIN transactions t ON t.origin = 'provider' AND t.origin_id = d.provider_id AND t.transaction_id = d.transaction_id
+     SET d.status = IF(t.status = 'applied', 'delivered', 'refused'), d.operator_balance_minor = t.operator_balance_minor,
+         d.delivered_at = IF(t.status = 'applied', t.created_at, NULL), d.updated_at = t.created_at
+   WHERE d.kind = 'withdraw' AND d.status = 'sending'`;
 
 const REMEMBER_BALANCE = `INSERT INTO operator_balances (operator_id, user_id, currency, balance_minor, updated_at) VALUES (?, ?, ?, ?, ?)
   ON DUPLICATE KEY UPDATE balance_minor = VALUES(balance_minor), updated_at = VALUES(updated_at)`;
@@ -198,6 +217,11 @@ export class MysqlSeamlessStore implements SeamlessStore {
       [platformTransactionId],
     );
     return rows[0] && rows[0].operator_balance_minor !== null ? minor(rows[0].operator_balance_minor as string) : null;
+  }
+
+  async foldSettledWithdraws(): Promise<number> {
+    const [result] = await this.pool.query<ResultSetHeader>(FOLD_SETTLED_WITHDRAWS);
+    return result.affectedRows;
   }
 
   async staleWithdraws(startedBefore: Date, limit: number): Promise<Delivery[]> {

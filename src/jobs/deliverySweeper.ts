@@ -12,6 +12,8 @@ export async function sweepDeliveries(deps: SeamlessDeps, logger: Logger, now: D
   const graceMs = 2_000;
   const due = await store.duePending(new Date(now.getTime() - graceMs), 500);
   for (const delivery of due) await queue.enqueue({ id: delivery.id, attempts: delivery.attempts, operatorId: delivery.operatorId }, 0);
+  // Settled bets first, so that what is still `sending` afterwards is only what is in flight or orphaned.
+  await store.foldSettledWithdraws();
   const stale = await store.staleWithdraws(new Date(now.getTime() - (settings.callbackTimeoutMs * 2 + 5_000)), 100);
   let resolved = 0;
   for (const attempt of stale) {

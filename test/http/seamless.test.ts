@@ -480,6 +480,24 @@ describe('concurrency', () => {
     expect(s.wallet.callsOf('deposit')).toHaveLength(1);
     expect(s.wallet.balanceOf(userID, 'EUR')).toBe(101_250n);
   });
+  test('a twin arriving after the round closed gets the first request\'s answer (17 here), not a refusal of its own; one Withdraw', async () => {
+    const s = await seamlessOperator('hmac');
+    const userID = 'twin-closed';
+    s.wallet.fund(userID, 'EUR', 10_000n);
+    const token = await launch(s, userID);
+    expect(await provider('bet', game({ token, transactionID: 'tc-b0', roundID: 'tc-r1', amount: 1 }))).toMatchObject({ code: 0 });
+    s.wallet.setBehaviour({ mode: 'hang', kinds: ['withdraw'] });
+    const first = providerRaw('bet', game({ token, transactionID: 'tc-b1', roundID: 'tc-r1', amount: 2 }));
+    await until('the first Withdraw sent', () => s.wallet.callsOf('withdraw').length === 2);
+    // The round closes while that Withdraw is in flight (the win pays the earlier bet).
+    expect(await provider('win', game({ token, transactionID: 'tc-w1', refTransactionID: 'tc-b0', roundID: 'tc-r1', amount: 0, roundClosed: true }))).toMatchObject({ code: 0 });
+    const twin = await providerRaw('bet', game({ token, transactionID: 'tc-b1', roundID: 'tc-r1', amount: 2 }));
+    expect((await first).code).toBe(17);
+    expect(twin.code).toBe(17);
+    expect(s.wallet.callsOf('withdraw')).toHaveLength(2);
+    s.wallet.setBehaviour({ mode: 'normal' });
+  });
+
   test("a Withdraw's outcome is recorded once when the call, the sweeper and a late answer race to record it", async () => {
     const s = await seamlessOperator('hmac');
     const userID = 'claim-1';
@@ -505,6 +523,8 @@ describe('concurrency', () => {
     const answer = await bet;
     expect(answer.code).toBe(winners[0]!.code); // the bet answers what was recorded, not its own timeout
 
+    // A debited bet leaves its attempt `sending` until the fold (the sweeper's, or staff's list): fold now.
+    await store.foldSettledWithdraws();
     const [ledger] = await server.db.query<RowDataPacket[]>("SELECT status, result_code FROM transactions WHERE transaction_id = 'claim-b1'");
     expect(ledger).toHaveLength(1);
     expect(ledger[0]!.result_code).toBe(winners[0]!.code);

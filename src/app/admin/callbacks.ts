@@ -1,5 +1,6 @@
 /** Callback deliveries, staff side (PROTOCOL §8 `callbacks/list`, `callbacks/retry`). */
 import { Prisma } from '../../db/prismaClient';
+import { FOLD_SETTLED_WITHDRAWS } from '../../db/seamlessStore';
 import { ResultCode } from '../../domain/resultCodes';
 import { DeliveryQueuePort } from '../seamless/seamlessStore';
 import { AdminRefusal, notFound } from './adminErrors';
@@ -49,6 +50,9 @@ export async function listCallbacks(
     if (!operator) return { callbacks: [], lastId: null, more: false };
     operatorId = operator.id;
   }
+  // A settled bet's Withdraw may still say `sending` until the sweeper folds it: fold now, so staff see
+  // only Withdraws in flight as owed.
+  await prisma.$executeRawUnsafe(FOLD_SETTLED_WITHDRAWS);
   const statuses = filter.status === 'pending' ? ['sending', 'pending'] : filter.status === 'failed' ? ['failed'] : filter.status === 'delivered' ? ['delivered'] : undefined;
   const rows = await prisma.callbackDelivery.findMany({
     where: {

@@ -1,6 +1,7 @@
 /** Operator management (PROTOCOL §8): create, update (including the mode switch), list, rotate secrets. */
 import { randomBytes } from 'node:crypto';
 import { Prisma } from '../../db/prismaClient';
+import { FOLD_SETTLED_WITHDRAWS } from '../../db/seamlessStore';
 import { Operator } from '../../generated/prisma/client';
 import { ModeSwitchBlockers, WalletMode, judgeModeSwitch, walletModeOf } from '../../domain/walletMode';
 import { AdminRefusal, conflict, notFound } from './adminErrors';
@@ -116,7 +117,9 @@ type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
 async function countModeSwitchBlockers(tx: Tx, operatorId: number): Promise<ModeSwitchBlockers> {
   const nonZeroWallets = await tx.wallet.count({ where: { operatorId, balanceMinor: { not: 0n } } });
   const openRounds = await tx.round.count({ where: { operatorId, status: 'open' } });
-  // Parked deliveries are owed too: they must reach the operator before it leaves seamless mode.
+  // Parked deliveries are owed too: they must reach the operator before it leaves seamless mode. A
+  // settled bet's Withdraw is not owed: fold those first, so only Withdraws in flight count.
+  await tx.$executeRawUnsafe(FOLD_SETTLED_WITHDRAWS);
   const pendingDeliveries = await tx.callbackDelivery.count({
     where: {
       operatorId,

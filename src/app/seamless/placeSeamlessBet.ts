@@ -2,10 +2,11 @@
  * A bet in seamless mode (PROTOCOL §5, §6): the same rules as transfer mode, then a Withdraw on the
  * operator's wallet while the provider waits.
  *
- *   1. Transaction 1 (player locked): a stored bet is answered as a repeat, and a twin whose Withdraw is
- *      in flight waits for its outcome; the bet rule decides; a free-spin bet is stored and answered at
- *      once (the campaign pays, the operator's wallet is not touched); otherwise the Withdraw attempt is
- *      written (status `sending`) with the platformTransactionID the operator will see.
+ *   1. Transaction 1 (player locked): a stored bet is answered as a repeat; the bet rule decides; a
+ *      free-spin bet is stored and answered at once (the campaign pays, the operator's wallet is not
+ *      touched); otherwise the Withdraw attempt is written (status `sending`) with the
+ *      platformTransactionID the operator will see. A twin whose Withdraw is in flight finds that
+ *      attempt's key taken, and waits for its outcome.
  *   2. The Withdraw, with no transaction open, once, with CALLBACK_TIMEOUT_MS.
  *   3. Transaction 2: recordWithdrawOutcome. A timeout, non-200 or garbage answer is
  *      code 17, remembered, and a compensating Rollback is queued.
@@ -41,13 +42,15 @@ export async function placeSeamlessBet(deps: SeamlessDeps, input: BetInput, amou
   try {
     step = await store.inSeamlessTransaction(async (scope): Promise<Step1> => {
       const key = roundKeyOf(command);
-      // One statement: the player's lock, the round, the tombstone, and whether this bet is a repeat or
-      // a twin of one whose Withdraw is in flight.
+      // One statement: the player's lock, the round, the tombstone, and whether this bet is a repeat. A
+      // twin of a bet whose Withdraw is in flight is stopped by its attempt's key (DuplicateTransactionIdError).
       const seen = await scope.lockPlayerForBet(key, input.transactionId);
       if (seen.stored) return { kind: 'stored' };
-      if (seen.twin) return { kind: 'twin' };
       const decision = await decideBet(input, amount)(scope, key);
       if (decision.kind === 'refuse') {
+        // A twin gets the first request's answer, not a refusal of its own (the round may have changed
+        // since): only a refusal needs to look for a Withdraw in flight.
+        if (await store.findWithdrawAttempt(provider.id, input.transactionId)) return { kind: 'twin' };
         return { kind: 'answer', answer: { ...decision.refusal, balance: await lastKnown() } };
       }
       if (decision.kind === 'answer') return { kind: 'answer', answer: decision.answer };

@@ -71,12 +71,14 @@ export interface SeamlessScope extends ProviderLedgerScope {
   lockPlayer(operatorId: number, userId: string): Promise<void>;
   /**
    * lockPlayer for a bet, in one statement with what the bet rule reads: the round (locked; later
-   * lockRound/lockRoundForBet calls answer from it), the bet's tombstone, and whether a Withdraw was
-   * already attempted for this provider transaction (a twin), or the bet is already stored (a repeat).
+   * lockRound/lockRoundForBet calls answer from it), the bet's tombstone, and whether the bet is already
+   * stored (a repeat). A twin whose Withdraw is in flight is not read here: its own attempt's insert
+   * fails on the one-attempt-per-provider-transaction key (DuplicateTransactionIdError).
    */
-  lockPlayerForBet(key: RoundKey, betTransactionId: string): Promise<{ twin: boolean; stored: boolean }>;
+  lockPlayerForBet(key: RoundKey, betTransactionId: string): Promise<{ stored: boolean }>;
+  /** Throws DuplicateTransactionIdError when this provider transaction already has a callback of this kind. */
   insertDelivery(delivery: NewDelivery): Promise<string>;
-  /** insertDelivery when nobody needs the row's id: sent with the COMMIT. */
+  /** insertDelivery when nobody needs the row's id: sent with the COMMIT (the same error then). */
   queueDelivery(delivery: NewDelivery): void;
   /**
    * Moves the Withdraw attempt reporting this platformTransactionID out of `sending`, sent with the
@@ -95,7 +97,12 @@ export interface SeamlessStore {
   transitionDelivery(id: string, from: DeliveryStatus, update: DeliveryUpdate): Promise<boolean>;
   /** The balance the operator answered when the Deposit or Rollback reporting this transaction arrived. */
   deliveredBalance(platformTransactionId: string): Promise<Minor | null>;
-  /** Withdraws still `sending` since before `startedBefore`: their process died mid-call. */
+  /**
+   * Moves Withdraw attempts whose bet has its ledger row (the outcome) out of `sending`, in bulk: a bet
+   * the operator debited leaves its attempt `sending` (one write fewer per bet). Returns how many moved.
+   */
+  foldSettledWithdraws(): Promise<number>;
+  /** Withdraws still `sending` since before `startedBefore` (after foldSettledWithdraws: their process died mid-call). */
   staleWithdraws(startedBefore: Date, limit: number): Promise<Delivery[]>;
   /** Pending deliveries whose next attempt is due before `dueBefore` (the sweeper re-enqueues them). */
   duePending(dueBefore: Date, limit: number): Promise<Delivery[]>;

@@ -46,8 +46,8 @@ async function recordWithdrawOutcome(
 ): Promise<WithdrawResult> {
   const p = attempt.payload;
   const amount = minor(p.amount);
-  // No player lock: the bet's ledger row is the claim (its idempotency key admits one; the sweeper may
-  // race this), twins and rollbacks of this bet wait for this outcome, and the round is counted
+  // No player lock: the bet's ledger row is the claim and the outcome (its idempotency key admits one;
+  // the sweeper may race this), twins and rollbacks of this bet wait for it, and the round is counted
   // atomically. Every write is deferred: the whole outcome is one round trip with its COMMIT.
   const base = {
     platformTransactionId: attempt.platformTransactionId,
@@ -74,8 +74,9 @@ async function recordWithdrawOutcome(
     // rows under those locks; taking the round before the attempt's rows keeps the order acyclic.
     const key: RoundKey = { providerId: attempt.providerId!, operatorId: attempt.operatorId, userId: p.userId, roundId: p.roundId! };
     await scope.countBet(key, p.gameId!);
-    scope.settleWithdraw(attempt.platformTransactionId, { status: 'delivered', operatorBalance: reply.balance, lastError: null });
-    // The ledger row carries the operator's balance: it is also the last one we know (lastKnownBalance).
+    // The attempt stays `sending` here: the ledger row is the outcome, and the sweeper moves settled
+    // attempts to `delivered` in bulk (foldSettledWithdraws), one write fewer on every bet. The ledger
+    // row carries the operator's balance: it is also the last one we know (lastKnownBalance).
     await scope.insertTransaction({ ...base, status: 'applied', resultCode: ResultCode.OK, amount, delta: -amount as Minor, operatorBalance: reply.balance });
     return { code: 0, balance: reply.balance, platformTransactionId: attempt.platformTransactionId };
   }

@@ -350,6 +350,7 @@ export type CallbackDeliveryOrderByWithRelationInput = {
 export type CallbackDeliveryWhereUniqueInput = Prisma.AtLeast<{
   id?: bigint | number
   kind_platformTransactionId?: Prisma.CallbackDeliveryKindPlatformTransactionIdCompoundUniqueInput
+  providerId_transactionId_kind?: Prisma.CallbackDeliveryProviderIdTransactionIdKindCompoundUniqueInput
   AND?: Prisma.CallbackDeliveryWhereInput | Prisma.CallbackDeliveryWhereInput[]
   OR?: Prisma.CallbackDeliveryWhereInput[]
   NOT?: Prisma.CallbackDeliveryWhereInput | Prisma.CallbackDeliveryWhereInput[]
@@ -368,7 +369,7 @@ export type CallbackDeliveryWhereUniqueInput = Prisma.AtLeast<{
   createdAt?: Prisma.DateTimeFilter<"CallbackDelivery"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"CallbackDelivery"> | Date | string
   deliveredAt?: Prisma.DateTimeNullableFilter<"CallbackDelivery"> | Date | string | null
-}, "id" | "kind_platformTransactionId">
+}, "id" | "kind_platformTransactionId" | "providerId_transactionId_kind">
 
 export type CallbackDeliveryOrderByWithAggregationInput = {
   id?: Prisma.SortOrder
@@ -558,6 +559,12 @@ export type CallbackDeliveryOrderByRelevanceInput = {
 export type CallbackDeliveryKindPlatformTransactionIdCompoundUniqueInput = {
   kind: $Enums.CallbackKind
   platformTransactionId: string
+}
+
+export type CallbackDeliveryProviderIdTransactionIdKindCompoundUniqueInput = {
+  providerId: number
+  transactionId: string
+  kind: $Enums.CallbackKind
 }
 
 export type CallbackDeliveryCountOrderByAggregateInput = {
