@@ -31,7 +31,7 @@
  * (scripts/bench/walletServer.ts, a third child process).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -51,7 +51,7 @@ import { cpuSample, findProcess } from './bench/cpu';
 import { MINIMAL_PREFIX } from './bench/drainScenarios';
 import { JsonClient } from './bench/httpClient';
 import { LoadResult, runLoad } from './bench/loadRunner';
-import { ChildServer, ChildTask, freePort, sleep } from './bench/processes';
+import { ChildServer, ChildTask, REPO_ROOT, freePort, sleep } from './bench/processes';
 import { judgeTargets, renderErrorKinds, renderLatencyAdded, renderTable, renderVerdicts, summarize } from './bench/report';
 import {
   AppCallbackSettings,
@@ -74,6 +74,13 @@ const ADMIN = { username: 'bench-admin', password: 'bench-admin-password-0123' }
 const JWT_SECRET = 'bench-jwt-secret-that-is-long-enough-0123456789';
 const BENCH_AGENT = 'bench-op';
 const SEAMLESS_AGENT = 'bench-seam';
+/** The node flags of package.json's `start` script (`node <flags> dist/main.js`). */
+const START_NODE_FLAGS: string[] = (() => {
+  const start = String(JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).scripts.start);
+  const flags = /\bnode ((?:--\S+ )*)dist\/main\.js/.exec(start);
+  if (!flags) throw new Error(`package.json's start script does not run "node [flags] dist/main.js": ${start}`);
+  return flags[1]!.trim().split(' ').filter(Boolean);
+})();
 const BENCH_PROVIDER = 'bench-studio';
 const BENCH_GAME = 9001;
 /** Our app's delivery queue prefix: queuePrefix() of src/runtime.ts for the bench's database. */
@@ -262,7 +269,7 @@ async function main(): Promise<void> {
 
   console.log(
     `bench ${runId}: ${selected.length} scenarios x ${options.rounds} round(s), ${options.workers} workers, ` +
-      `${options.warmupMs / 1000}s warm-up + ${options.measureMs / 1000}s measured; node ${process.version}, ` +
+      `${options.warmupMs / 1000}s warm-up + ${options.measureMs / 1000}s measured; node ${process.version} ${START_NODE_FLAGS.join(' ')}, ` +
       `${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; logs in ${logDir}`,
   );
 
@@ -271,7 +278,12 @@ async function main(): Promise<void> {
   await clearBenchQueues();
 
   const [referencePort, appPort, walletPort] = [await freePort(), await freePort(), await freePort()];
-  const nodeFlags = (name: string) => (options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(logDir, `prof-${name}`)}`] : []);
+  // Every child runs with the node flags `npm start` gives our app (R and the wallet too, so that the
+  // runtime is the same on both sides of a ratio).
+  const nodeFlags = (name: string) => [
+    ...START_NODE_FLAGS,
+    ...(options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(logDir, `prof-${name}`)}`] : []),
+  ];
   const reference = ChildServer.start({
     name: 'reference',
     args: ['--import', 'tsx', 'scripts/bench/referenceServer.ts'],

@@ -55,31 +55,33 @@ export function createApp(deps: AppDependencies): Express {
   app.use(requestObservability(logger, metrics));
   app.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true, type: ['application/json', 'application/*+json'] }));
 
-  app.use(healthRoutes({ pool, redis: deps.redis }));
-  app.use(metricsRoutes(metrics));
-  app.use(docsRoutes({ includeDemo: config.nodeEnv !== 'production' }));
-  app.use(backofficeRoutes());
-  app.use(demoRoutes({ config, pool, logger }));
-
   const callers = deps.callers;
-  const platformEnvelope = signedEnvelope({
-    callerField: 'agentID',
-    lookup: (agentId) => callers.findOperator(agentId),
-    signWindowS: config.signWindowS,
-  });
   const ledger = new MysqlWalletStore(pool);
-  app.use(walletRoutes(ledger, deps.seamless, platformEnvelope));
-  const history = new MysqlHistoryStore(pool);
-  app.use(transactionRoutes(history, platformEnvelope));
-  app.use(gameRoutes({ store: new MysqlCatalogueStore(pool), envelope: platformEnvelope, jwtSecret: config.jwtSecret, sessionTtlS: config.sessionTtlS }));
-  app.use(freeSpinRoutes({ store: new MysqlCampaignStore(pool), envelope: platformEnvelope }));
-
+  // Provider calls first: they are most of the traffic (every bet, win and rollback).
   const providerEnvelope = signedEnvelope({
     callerField: 'providerID',
     lookup: (providerId) => callers.findProvider(providerId),
     signWindowS: config.signWindowS,
   });
   app.use(providerRoutes({ ledger, seamless: deps.seamless, operators: callers, jwtSecret: config.jwtSecret, envelope: providerEnvelope }));
+
+  const platformEnvelope = signedEnvelope({
+    callerField: 'agentID',
+    lookup: (agentId) => callers.findOperator(agentId),
+    signWindowS: config.signWindowS,
+  });
+  app.use(walletRoutes(ledger, deps.seamless, platformEnvelope));
+  const history = new MysqlHistoryStore(pool);
+  app.use(transactionRoutes(history, platformEnvelope));
+  app.use(gameRoutes({ store: new MysqlCatalogueStore(pool), envelope: platformEnvelope, jwtSecret: config.jwtSecret, sessionTtlS: config.sessionTtlS }));
+  app.use(freeSpinRoutes({ store: new MysqlCampaignStore(pool), envelope: platformEnvelope }));
+
+  // After the money routes: each router mounted before them is matched against every money call.
+  app.use(healthRoutes({ pool, redis: deps.redis }));
+  app.use(metricsRoutes(metrics));
+  app.use(docsRoutes({ includeDemo: config.nodeEnv !== 'production' }));
+  app.use(backofficeRoutes());
+  app.use(demoRoutes({ config, pool, logger }));
 
   app.use(adminRoutes({ prisma, jwtSecret: config.jwtSecret, deliveryQueue: deps.deliveryQueue, retryAttempts: config.callbackRetryAttempts, history, callers }));
   app.use('/admin', adminErrorHandler);
