@@ -30,8 +30,7 @@ export async function resolveWithdraw(
   try {
     return await store.inSeamlessTransaction((scope) => recordWithdrawOutcome(scope, attempt, reply, settings, requestHash));
   } catch (error) {
-    // The bet's ledger row is the claim: whoever resolved the attempt first wrote it, in the same
-    // transaction as the attempt's move out of `sending`.
+    // The bet's ledger row is the claim: whoever resolved the attempt first has written it.
     if (error instanceof DuplicateTransactionIdError) return { code: 'already-resolved' };
     throw error;
   }
