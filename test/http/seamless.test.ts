@@ -518,25 +518,28 @@ describe('concurrency', () => {
     // Six recorders at once besides the call itself: three as a late OK, three as the sweeper's 17.
     const replies = [0, 1, 2, 3, 4, 5].map((i) => (i % 2 ? { outcome: 'ok' as const, balance: 9_500n as Minor } : { outcome: 'failed' as const, error: 'sweeper' }));
     const results = await Promise.all(replies.map((reply) => resolveWithdraw(store, attempt, reply, settings, hash)));
-    const winners = results.filter((r) => r.code !== 'already-resolved');
-    expect(winners).toHaveLength(1);
     const answer = await bet;
-    expect(answer.code).toBe(winners[0]!.code); // the bet answers what was recorded, not its own timeout
+    // Seven recorders in all (the bet's own call records 17 when its 400 ms are up): one outcome, whoever
+    // wrote it; on a slow machine the call may be the one, and then every recorder here lost.
+    const winners = results.filter((r) => r.code !== 'already-resolved');
+    expect(winners.length).toBeLessThanOrEqual(1);
 
-    // A debited bet leaves its attempt `sending` until the fold (the sweeper's, or staff's list): fold now.
-    await store.foldSettledWithdraws();
     const [ledger] = await server.db.query<RowDataPacket[]>("SELECT status, result_code FROM transactions WHERE transaction_id = 'claim-b1'");
     expect(ledger).toHaveLength(1);
-    expect(ledger[0]!.result_code).toBe(winners[0]!.code);
+    const outcome = ledger[0]!.result_code as number;
+    if (winners.length) expect(winners[0]!.code).toBe(outcome);
+    expect(answer.code).toBe(outcome); // the bet answers what was recorded, not its own timeout
+    // A debited bet leaves its attempt `sending` until the fold (the sweeper's, or staff's list): fold now.
+    await store.foldSettledWithdraws();
     const [deliveries] = await server.db.query<RowDataPacket[]>(
       "SELECT kind, status FROM callback_deliveries WHERE transaction_id = 'claim-b1' OR JSON_VALUE(payload, '$.refTransactionId') = ?",
       [attempt.platformTransactionId],
     );
     const byKind = (kind: string) => deliveries.filter((d) => d.kind === kind);
-    expect(byKind('withdraw').map((d) => d.status)).toEqual([winners[0]!.code === 0 ? 'delivered' : 'refused']);
-    expect(byKind('rollback')).toHaveLength(winners[0]!.code === 17 ? 1 : 0);
+    expect(byKind('withdraw').map((d) => d.status)).toEqual([outcome === 0 ? 'delivered' : 'refused']);
+    expect(byKind('rollback')).toHaveLength(outcome === 17 ? 1 : 0);
     const [rounds] = await server.db.query<RowDataPacket[]>("SELECT bet_count FROM rounds WHERE round_id = 'claim-r1'");
-    expect(rounds[0]?.bet_count ?? 0).toBe(winners[0]!.code === 0 ? 1 : 0);
+    expect(rounds[0]?.bet_count ?? 0).toBe(outcome === 0 ? 1 : 0);
     s.wallet.behaviour = { mode: 'normal' };
   });
 });

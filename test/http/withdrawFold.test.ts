@@ -9,7 +9,8 @@ import { assertionPool, dropDatabase, uniqueDatabaseUrl } from '../support/testD
 import { TEST_ADMIN, testEnv } from '../support/testServer';
 import { World, buildWorld } from '../support/world';
 
-const TIMEOUT_MS = 400;
+// Long enough that the Withdraw held in flight by the second test is still in flight while it looks.
+const TIMEOUT_MS = 3_000;
 const databaseUrl = uniqueDatabaseUrl('withdrawfold');
 const db = assertionPool(databaseUrl);
 let server: RunningServer;
