@@ -75,6 +75,16 @@ async function main(): Promise<void> {
     return { agentID, walletID, transactionID, minor: Math.round(amount * 100) };
   };
 
+  /** After a rolled-back transaction: 11 for the ledger's unique key, 500 for anything else. */
+  const answerFailure = (res: express.Response, error: unknown): void => {
+    if (mysqlErrno(error) === MysqlErrno.DUPLICATE_ENTRY) {
+      res.json({ code: 11, message: 'duplicate transaction' });
+      return;
+    }
+    process.stderr.write(`reference request failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    res.status(500).json({ code: 1, message: 'internal error' });
+  };
+
   app.post(REFERENCE_PATH, async (req, res) => {
     const request = checkRequest(req, res);
     if (!request) return;
@@ -100,12 +110,7 @@ async function main(): Promise<void> {
       res.json({ code: 0, message: 'OK' });
     } catch (error) {
       await connection.query('ROLLBACK').catch(() => undefined);
-      if (mysqlErrno(error) === MysqlErrno.DUPLICATE_ENTRY) {
-        res.json({ code: 11, message: 'duplicate transaction' });
-        return;
-      }
-      process.stderr.write(`reference request failed: ${error instanceof Error ? error.message : String(error)}\n`);
-      res.status(500).json({ code: 1, message: 'internal error' });
+      answerFailure(res, error);
     } finally {
       connection.release();
     }
@@ -141,12 +146,7 @@ async function main(): Promise<void> {
       res.json({ code: 0, message: 'OK', balance: (balance - minor) / 100 });
     } catch (error) {
       await connection.query('ROLLBACK').catch(() => undefined);
-      if (mysqlErrno(error) === MysqlErrno.DUPLICATE_ENTRY) {
-        res.json({ code: 11, message: 'duplicate transaction' });
-        return;
-      }
-      process.stderr.write(`reference request failed: ${error instanceof Error ? error.message : String(error)}\n`);
-      res.status(500).json({ code: 1, message: 'internal error' });
+      answerFailure(res, error);
     } finally {
       connection.release();
     }

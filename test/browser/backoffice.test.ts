@@ -10,6 +10,7 @@ import { AdminClient, SignedClient } from '../support/clients';
 import { FakeOperatorWallet } from '../support/fakeOperatorWallet';
 import { TEST_ADMIN, TestServer, startTestServer } from '../support/testServer';
 import { buildWorld } from '../support/world';
+import { until } from '../support/until';
 
 const CHROMIUM = '/usr/bin/chromium';
 // The README's picture is refreshed only on request (UPDATE_SCREENSHOTS=1), so test runs leave the tree clean.
@@ -314,10 +315,10 @@ describeBrowser('back office in a real browser', () => {
         roundClosed: true,
       });
       expect(win.code).toBe(0);
-      const parked = await waitFor(async () => {
+      const parked = await until('the delivery parked', async () => {
         const list = await admin.ok('/admin/v1/callbacks/list', { agentID: 'bo-seam', status: 'failed' });
         return list.callbacks[0] as { id: string; kind: string; attempts: number; lastError: string } | undefined;
-      });
+      }, 20_000, 100);
       expect(parked).toMatchObject({ kind: 'deposit', transactionID: win.platformTransactionID });
 
       await signIn(undefined, undefined, 'callbacks');
@@ -364,12 +365,3 @@ describeBrowser('back office in a real browser', () => {
   });
 });
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

@@ -12,6 +12,7 @@ import { createLogger } from '../../src/logger';
 import { errorHandler } from '../../src/http/httpErrors';
 import { Metrics, MetricsSources } from '../../src/observability/metrics';
 import { requestObservability } from '../../src/observability/requestObservability';
+import { until } from '../support/until';
 
 let server: TestServer;
 let wallet: FakeOperatorWallet;
@@ -39,13 +40,6 @@ function sample(text: string, series: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
-async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('GET /metrics', () => {
   test('request latency by route pattern, money operations by type and result, pool, parked and queue gauges', async () => {
@@ -99,10 +93,10 @@ describe('GET /metrics', () => {
 
     const series = (kind: string, result: string, attempt: string) => `callback_deliveries_total{scheme="hmac",kind="${kind}",result="${result}",attempt="${attempt}"}`;
     let text = '';
-    await eventually(async () => {
+    await until('the queued Deposit counted', async () => {
       text = (await scrape()).text;
       return sample(text, series('deposit', 'ok', 'queued')) === 1;
-    });
+    }, 10_000, 100);
     expect(sample(text, series('balance', 'ok', 'sync'))).toBe(1);
     expect(sample(text, series('withdraw', 'ok', 'sync'))).toBe(1);
     expect(sample(text, series('deposit', 'failed', 'sync'))).toBe(1);
@@ -187,7 +181,7 @@ describe('logs', () => {
     const failed = await request(app).post('/v1/boom').set('authorization', bearer).send(secrets);
     expect(failed.status).toBe(500);
     const failedId = failed.headers['x-request-id'];
-    await eventually(async () => lines.filter((l) => l.msg === 'request').length === 2, 2_000);
+    await until('two access lines', async () => lines.filter((l) => l.msg === 'request').length === 2, 2_000, 100);
 
     expect(lines.find((l) => l.msg === 'request' && l.reqId === 'req-ok-1')).toMatchObject({
       level: 30, method: 'POST', route: '/v1/echo', status: 200, code: 0, service: 'casino-aggregator',

@@ -7,6 +7,7 @@ import { Minor } from '../../src/domain/money';
 import { AdminClient, SignedClient, postJson } from '../support/clients';
 import { FakeOperatorWallet, RecordedCall } from '../support/fakeOperatorWallet';
 import { TestServer, startTestServer } from '../support/testServer';
+import { sleep, until } from '../support/until';
 import { World, buildWorld } from '../support/world';
 
 const TIMEOUT_MS = 400;
@@ -31,18 +32,6 @@ afterAll(async () => {
   await server.close();
   for (const wallet of wallets) await wallet.stop();
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 8_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 interface Seamless {
   agentID: string;

@@ -10,6 +10,7 @@ import { FakeOperatorWallet } from '../support/fakeOperatorWallet';
 import { SpawnedServer, freePort, spawnServer } from '../support/spawnedServer';
 import { assertionPool, dropDatabase, uniqueDatabaseUrl } from '../support/testDatabase';
 import { TEST_ADMIN, testEnv } from '../support/testServer';
+import { sleep, until } from '../support/until';
 import { buildWorld } from '../support/world';
 
 jest.setTimeout(90_000);
@@ -41,18 +42,6 @@ afterAll(async () => {
   }
   shared.disconnect();
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 function database(label: string): { url: string; db: Pool } {
   const url = uniqueDatabaseUrl(label);

@@ -7,6 +7,7 @@ import { AdminClient, SignedClient } from '../support/clients';
 import { FakeOperatorWallet } from '../support/fakeOperatorWallet';
 import { assertionPool, dropDatabase, uniqueDatabaseUrl } from '../support/testDatabase';
 import { TEST_ADMIN, testEnv } from '../support/testServer';
+import { until } from '../support/until';
 import { World, buildWorld } from '../support/world';
 
 // Long enough that the Withdraw held in flight by the second test is still in flight while it looks.
@@ -76,14 +77,7 @@ test('callbacks/list shows a Withdraw in flight as owed and a settled one as del
 
   p.wallet.setBehaviour({ mode: 'hang', kinds: ['withdraw'] });
   const inFlight = bet(p.token, 'fold-b2', 3);
-  const second = await (async () => {
-    for (let i = 0; i < 100; i++) {
-      const row = await attemptOf('fold-b2');
-      if (row) return row;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error('the second Withdraw was never attempted');
-  })();
+  const second = await until('the second Withdraw attempted', () => attemptOf('fold-b2'), 5_000, 10);
 
   const owed = (await admin.ok('/admin/v1/callbacks/list', { agentID: p.agentID, status: 'pending' })).callbacks as { kind: string; transactionID: string }[];
   expect(owed.map((c) => [c.kind, c.transactionID])).toEqual([['withdraw', second.platform_transaction_id]]);

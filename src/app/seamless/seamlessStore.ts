@@ -42,18 +42,11 @@ export interface Delivery {
 /** What a Withdraw attempt is, enough to record its outcome (db row id not needed). */
 export type WithdrawAttempt = Pick<Delivery, 'operatorId' | 'platformTransactionId' | 'providerId' | 'transactionId' | 'payload'>;
 
-export interface NewDelivery {
-  readonly operatorId: number;
-  readonly kind: DeliveryKind;
-  readonly platformTransactionId: string;
-  readonly providerId: number | null;
-  readonly transactionId: string | null;
-  readonly payload: DeliveryPayload;
-  readonly status: 'sending' | 'pending';
-  readonly attempts: number;
-  readonly maxAttempts: number;
-  readonly nextAttemptAt: Date | null;
-}
+/** A delivery as written: what the row holds before anything has happened to it. */
+export type NewDelivery = Pick<
+  Delivery,
+  'operatorId' | 'kind' | 'platformTransactionId' | 'providerId' | 'transactionId' | 'payload' | 'attempts' | 'maxAttempts' | 'nextAttemptAt'
+> & { readonly status: 'sending' | 'pending' };
 
 export interface DeliveryUpdate {
   readonly status: DeliveryStatus;

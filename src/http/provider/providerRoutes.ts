@@ -102,62 +102,60 @@ export function providerRoutes(deps: ProviderRouteDeps): Router {
     });
   }
 
-  router.post('/provider/v1/bet', envelope, async (req, res) => {
-    const fields = parseFields(betRequest, req.body, res);
-    if (!fields) return;
-    const session = await sessionFor(res, fields.token, { gameId: fields.gameID, allowExpired: false });
-    if (!session) return;
+  /**
+   * A provider money route: the fields (2), the token's session for the call's game (9; an expired
+   * session only where `allowExpired`), then `answer`, which returns undefined when it has refused
+   * already (an amount out of range, say).
+   */
+  function moneyRoute<S extends z.ZodType<{ token: string; gameID: number }>>(
+    path: string,
+    schema: S,
+    allowExpired: boolean,
+    answer: (fields: z.infer<S>, session: PlayerSession, res: Response) => Promise<MoneyAnswer | undefined>,
+  ): void {
+    router.post(path, envelope, async (req, res) => {
+      const fields = parseFields(schema, req.body, res);
+      if (!fields) return;
+      const { token, gameID } = fields as { token: string; gameID: number };
+      const session = await sessionFor(res, token, { gameId: gameID, allowExpired });
+      if (!session) return;
+      const answered = await answer(fields, session, res);
+      if (answered) sendMoneyAnswer(res, answered, session.currency);
+    });
+  }
+
+  moneyRoute('/provider/v1/bet', betRequest, false, async (fields, session, res) => {
     const amount = amountFor(res, session, fields.amount, false);
-    if (amount === undefined) return;
+    if (amount === undefined) return undefined;
     const input = base(res, session, fields);
-    const answer =
-      session.operatorMode === 'seamless' ? await placeSeamlessBet(deps.seamless, input, amount) : await placeBet(ledger, input, amount);
-    sendMoneyAnswer(res, answer, session.currency);
+    return session.operatorMode === 'seamless' ? placeSeamlessBet(deps.seamless, input, amount) : placeBet(ledger, input, amount);
   });
 
-  router.post('/provider/v1/win', envelope, async (req, res) => {
-    const fields = parseFields(winRequest, req.body, res);
-    if (!fields) return;
-    const session = await sessionFor(res, fields.token, { gameId: fields.gameID, allowExpired: true });
-    if (!session) return;
+  moneyRoute('/provider/v1/win', winRequest, true, async (fields, session, res) => {
     const amount = amountFor(res, session, fields.amount, false);
-    if (amount === undefined) return;
+    if (amount === undefined) return undefined;
     const input = { ...base(res, session, fields), refTransactionId: fields.refTransactionID ?? null };
     const roundClosed = fields.roundClosed === true;
-    const answer =
-      session.operatorMode === 'seamless'
-        ? await recordSeamlessCredit(deps.seamless, winCommand(input, amount, roundClosed), decideWin(input, amount, roundClosed))
-        : await settleWin(ledger, input, amount, roundClosed);
-    sendMoneyAnswer(res, answer, session.currency);
+    return session.operatorMode === 'seamless'
+      ? recordSeamlessCredit(deps.seamless, winCommand(input, amount, roundClosed), decideWin(input, amount, roundClosed))
+      : settleWin(ledger, input, amount, roundClosed);
   });
 
-  router.post('/provider/v1/rollback', envelope, async (req, res) => {
-    const fields = parseFields(rollbackRequest, req.body, res);
-    if (!fields) return;
-    const session = await sessionFor(res, fields.token, { gameId: fields.gameID, allowExpired: true });
-    if (!session) return;
+  moneyRoute('/provider/v1/rollback', rollbackRequest, true, async (fields, session, res) => {
     const { freeSpinId: _none, ...common } = base(res, session, fields);
     const input = { ...common, refTransactionId: fields.refTransactionID };
-    const answer =
-      session.operatorMode === 'seamless'
-        ? await recordSeamlessCredit(deps.seamless, rollbackCommand(input), decideRollback(input))
-        : await rollbackBet(ledger, input);
-    sendMoneyAnswer(res, answer, session.currency);
+    return session.operatorMode === 'seamless'
+      ? recordSeamlessCredit(deps.seamless, rollbackCommand(input), decideRollback(input))
+      : rollbackBet(ledger, input);
   });
 
-  router.post('/provider/v1/jackpot', envelope, async (req, res) => {
-    const fields = parseFields(jackpotRequest, req.body, res);
-    if (!fields) return;
-    const session = await sessionFor(res, fields.token, { gameId: fields.gameID, allowExpired: true });
-    if (!session) return;
+  moneyRoute('/provider/v1/jackpot', jackpotRequest, true, async (fields, session, res) => {
     const amount = amountFor(res, session, fields.amount, true);
-    if (amount === undefined) return;
+    if (amount === undefined) return undefined;
     const { freeSpinId: _none, ...common } = base(res, session, fields);
-    const answer =
-      session.operatorMode === 'seamless'
-        ? await recordSeamlessCredit(deps.seamless, jackpotCommand(common, amount, fields.jackpotID), decideJackpot(amount))
-        : await payJackpot(ledger, common, amount, fields.jackpotID);
-    sendMoneyAnswer(res, answer, session.currency);
+    return session.operatorMode === 'seamless'
+      ? recordSeamlessCredit(deps.seamless, jackpotCommand(common, amount, fields.jackpotID), decideJackpot(amount))
+      : payJackpot(ledger, common, amount, fields.jackpotID);
   });
 
   return router;
