@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // test/cluster needs the rig of scripts/cluster/: `npm run test:cluster` runs it (jest.cluster.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
   transform: {
     // Type-checking is `npm run typecheck`'s job; here ts-jest only transpiles, which keeps runs fast.
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],

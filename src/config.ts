@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { parseDatabaseUrl } from './db/databaseUrl';
 
 const positiveInt = (name: string, fallback: number) =>
   z
@@ -34,9 +35,25 @@ const urlWithProtocol = (name: string, protocols: string[], fallback: string) =>
       }
     });
 
+/** DATABASE_URL may list several hosts (PROTOCOL §13), which WHATWG URL refuses: parsed by our own parser. */
+const databaseUrl = (name: string, fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const value = raw === undefined || raw === '' ? fallback : raw;
+      try {
+        parseDatabaseUrl(value);
+        return value;
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `${name}: ${(error as Error).message}, got "${value}"` });
+        return z.NEVER;
+      }
+    });
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
-  DATABASE_URL: urlWithProtocol('DATABASE_URL', ['mysql:', 'mariadb:'], 'mysql://root@127.0.0.1:3306/casino'),
+  DATABASE_URL: databaseUrl('DATABASE_URL', 'mysql://root@127.0.0.1:3306/casino'),
   REDIS_URL: urlWithProtocol('REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
   PORT: z
     .string()
@@ -67,6 +84,14 @@ const envSchema = z.object({
   DB_POOL_SIZE: positiveInt('DB_POOL_SIZE', 20),
   /** Connections of Prisma's pool (admin and back-office calls). */
   PRISMA_POOL_SIZE: positiveInt('PRISMA_POOL_SIZE', 5),
+  /** How long a caller waits for a free mysql2 connection before a retryable refusal (503, code 1). */
+  DB_ACQUIRE_TIMEOUT_MS: positiveInt('DB_ACQUIRE_TIMEOUT_MS', 5_000),
+  /** innodb_lock_wait_timeout of every hot-path session: a row lock waited for longer fails the statement. */
+  DB_LOCK_WAIT_TIMEOUT_S: positiveInt('DB_LOCK_WAIT_TIMEOUT_S', 10),
+  /** Tries of one transaction refused by a deadlock, lock-wait timeout or Galera certification conflict. */
+  DB_TRANSACTION_ATTEMPTS: positiveInt('DB_TRANSACTION_ATTEMPTS', 8),
+  /** How often, with several DATABASE_URL hosts, the current host is checked for readiness. */
+  DB_HOST_CHECK_MS: positiveInt('DB_HOST_CHECK_MS', 1_000),
   /** How long SIGTERM waits for in-flight requests before closing anyway. */
   SHUTDOWN_TIMEOUT_MS: positiveInt('SHUTDOWN_TIMEOUT_MS', 10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
@@ -94,6 +119,10 @@ export interface Config {
   callbackOperatorConcurrency: number;
   dbPoolSize: number;
   prismaPoolSize: number;
+  dbAcquireTimeoutMs: number;
+  dbLockWaitTimeoutS: number;
+  dbTransactionAttempts: number;
+  dbHostCheckMs: number;
   shutdownTimeoutMs: number;
   logLevel: string;
   /** Seed the demo world (demo operators, studio, sandbox wallet players) at start-up. */
@@ -154,6 +183,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     callbackOperatorConcurrency: e.CALLBACK_OPERATOR_CONCURRENCY,
     dbPoolSize: e.DB_POOL_SIZE,
     prismaPoolSize: e.PRISMA_POOL_SIZE,
+    dbAcquireTimeoutMs: e.DB_ACQUIRE_TIMEOUT_MS,
+    dbLockWaitTimeoutS: e.DB_LOCK_WAIT_TIMEOUT_S,
+    dbTransactionAttempts: e.DB_TRANSACTION_ATTEMPTS,
+    dbHostCheckMs: e.DB_HOST_CHECK_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     demoSeed: demoSeedRaw ?? e.NODE_ENV === 'development',

@@ -9,11 +9,12 @@ import { SeamlessDeps } from './app/seamless/seamlessDeps';
 import { closeTransport } from './callbacks/httpTransport';
 import { OperatorWalletClient } from './callbacks/operatorWallet';
 import { Config } from './config';
+import { DatabaseHosts } from './db/databaseHosts';
 import { DatabaseTarget } from './db/databaseUrl';
 import { createMysqlPool } from './db/mysqlPool';
 import { CallerCache } from './db/callerCache';
 import { MysqlCallerStore } from './db/callerStore';
-import { Prisma, createPrismaClient } from './db/prismaClient';
+import { Prisma, createFollowingPrismaClient } from './db/prismaClient';
 import { MysqlRoundStore } from './db/roundStore';
 import { MysqlSeamlessStore } from './db/seamlessStore';
 import { BullDeliveryQueue } from './jobs/deliveryQueue';
@@ -24,6 +25,7 @@ import { Metrics } from './observability/metrics';
 
 export interface Runtime {
   readonly pool: Pool;
+  readonly hosts: DatabaseHosts;
   readonly prisma: Prisma;
   readonly redis: Redis;
   readonly seamless: SeamlessDeps;
@@ -38,8 +40,21 @@ export function queuePrefix(target: DatabaseTarget): string {
 }
 
 export function openRuntime(config: Config, target: DatabaseTarget, logger: Logger, options: { workers: boolean; metrics?: Metrics }): Runtime {
-  const pool = createMysqlPool(target, config.dbPoolSize);
-  const prisma = createPrismaClient(target, config.prismaPoolSize);
+  // With several hosts both pools follow the current one; a check at once moves off a first host
+  // that is not ready, then one every DB_HOST_CHECK_MS (failures seen by transactions check sooner).
+  const hosts = DatabaseHosts.forTarget(target);
+  const pool = createMysqlPool(target, config.dbPoolSize, {
+    settings: {
+      acquireTimeoutMs: config.dbAcquireTimeoutMs,
+      lockWaitTimeoutS: config.dbLockWaitTimeoutS,
+      transactionAttempts: config.dbTransactionAttempts,
+    },
+    hosts: hosts.several ? hosts : undefined,
+  });
+  const prisma = createFollowingPrismaClient(target, config.prismaPoolSize, hosts);
+  hosts.onSwitch((host, previous) => logger.warn({ from: `${previous.host}:${previous.port}`, to: `${host.host}:${host.port}` }, 'database host changed'));
+  void hosts.check();
+  hosts.start(config.dbHostCheckMs);
   const redisLog = (name: string) => (error: Error) => logger.warn({ err: error.message, connection: name }, 'redis connection error');
   // Requests fail fast while Redis is down (health, enqueue); the database keeps the record meanwhile.
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
@@ -85,12 +100,14 @@ export function openRuntime(config: Config, target: DatabaseTarget, logger: Logg
 
   return {
     pool,
+    hosts,
     prisma,
     redis,
     seamless,
     deliveryQueue,
     callers,
     async close(deadlineMs: number) {
+      hosts.stop();
       await sweeper?.stop();
       await workers?.close(deadlineMs);
       await roundCloser.stop();

@@ -2,17 +2,24 @@
  * The project's own migrator: creates the database when missing and applies the SQL files under
  * prisma/migrations in name order, recording each in a `_prisma_migrations` table laid out as Prisma
  * lays it out (same columns, SHA-256 checksums of the file), so `prisma migrate deploy` can take over
- * wherever Prisma's schema engine is available. A named lock makes concurrent start-ups safe: the
- * first applies, the others wait and then find nothing left to do.
+ * wherever Prisma's schema engine is available. A lock row makes concurrent start-ups safe: the first
+ * applies, the others wait and then find nothing left to do. It is a row, not GET_LOCK, because a
+ * Galera cluster replicates and certifies rows but not named locks: GET_LOCK is per node, so two
+ * instances starting on two nodes both took it (docs/DECISIONS.md, "Migrations on a cluster").
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import mysql, { Connection, RowDataPacket } from 'mysql2/promise';
+import { DatabaseHosts } from './databaseHosts';
 import { DatabaseTarget } from './databaseUrl';
 
 export const MIGRATIONS_DIR = path.resolve(__dirname, '../../prisma/migrations');
 const LOCK_TIMEOUT_S = 120;
+/** A lock row older than this is a migrator that died holding it: it may be taken over. */
+const LOCK_LEASE_S = 900;
+const LOCK_POLL_MS = 250;
+const LOCK_NAME = 'migrate';
 
 export interface MigrationFile {
   name: string;
@@ -67,9 +74,11 @@ export interface MigrationReport {
 
 export async function migrate(target: DatabaseTarget, dir: string = MIGRATIONS_DIR): Promise<MigrationReport> {
   const migrations = await readMigrations(dir);
+  // With several hosts: the first that answers as ready (the same choice the pools make).
+  const host = await DatabaseHosts.forTarget(target).chooseFirstReady();
   const connection = await mysql.createConnection({
-    host: target.host,
-    port: target.port,
+    host: host.host,
+    port: host.port,
     user: target.user,
     password: target.password,
     multipleStatements: true,
@@ -89,19 +98,50 @@ export async function migrate(target: DatabaseTarget, dir: string = MIGRATIONS_D
       );
     }
     await connection.query(`USE \`${target.database}\``);
-    const lockName = `migrate:${target.database}`;
-    const [[lock]] = await connection.query<RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS acquired', [lockName, LOCK_TIMEOUT_S]);
-    if (!lock || lock.acquired !== 1) {
-      throw new MigrationError(`could not take the migration lock "${lockName}" within ${LOCK_TIMEOUT_S}s`);
-    }
+    const owner = await takeMigrationLock(connection);
     try {
       const report = await applyPending(connection, migrations);
       return { createdDatabase: existing.length === 0, ...report };
     } finally {
-      await connection.query('SELECT RELEASE_LOCK(?)', [lockName]);
+      await connection.query('DELETE FROM `_migration_lock` WHERE name = ? AND owner = ?', [LOCK_NAME, owner]);
     }
   } finally {
     await connection.end();
+  }
+}
+
+const CREATE_LOCK_TABLE = `CREATE TABLE IF NOT EXISTS \`_migration_lock\` (
+    \`name\`     VARCHAR(32) PRIMARY KEY NOT NULL,
+    \`owner\`    VARCHAR(36) NOT NULL,
+    \`taken_at\` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)
+) ENGINE=InnoDB DEFAULT CHARACTER SET ascii COLLATE ascii_bin`;
+
+/**
+ * Takes the migration lock: an INSERT of the one lock row, autocommitted. On Galera the row is
+ * replicated and certified, so of two instances inserting it on two nodes at once exactly one commits
+ * (the other gets a duplicate key or a certification conflict, 1213, and tries again); the others
+ * poll until the holder deletes it. A row older than the lease is a migrator that died: taken over.
+ */
+async function takeMigrationLock(connection: Connection): Promise<string> {
+  await connection.query(CREATE_LOCK_TABLE);
+  const owner = randomUUID();
+  const deadline = Date.now() + LOCK_TIMEOUT_S * 1000;
+  for (;;) {
+    await connection.query('DELETE FROM `_migration_lock` WHERE name = ? AND taken_at < NOW(3) - INTERVAL ? SECOND', [LOCK_NAME, LOCK_LEASE_S]);
+    try {
+      await connection.query('INSERT INTO `_migration_lock` (name, owner, taken_at) VALUES (?, ?, NOW(3))', [LOCK_NAME, owner]);
+      return owner;
+    } catch (error) {
+      const errno = (error as { errno?: number }).errno;
+      if (errno !== 1062 && errno !== 1213) throw error;
+    }
+    if (Date.now() > deadline) {
+      throw new MigrationError(
+        `could not take the migration lock within ${LOCK_TIMEOUT_S}s: another instance is migrating; if none is, ` +
+          `DELETE FROM \`_migration_lock\` (it expires by itself after ${LOCK_LEASE_S}s)`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
   }
 }
 

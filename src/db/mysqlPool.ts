@@ -5,19 +5,43 @@
  */
 import mysql, { Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise';
 import { format } from 'mysql2';
+import { DatabaseHosts } from './databaseHosts';
 import { DatabaseTarget } from './databaseUrl';
 import { SQL_TIMEZONE, formatSql } from './sqlTemplate';
 
 
-export function createMysqlPool(target: DatabaseTarget, connectionLimit: number): Pool {
+/** How the hot-path pool waits and retries (DB_* in the README's table). */
+export interface PoolSettings {
+  /** A caller waits at most this long for a free connection, then gets DatabaseBusyError. */
+  readonly acquireTimeoutMs: number;
+  /** innodb_lock_wait_timeout of every session: a row lock waited for longer fails the statement. */
+  readonly lockWaitTimeoutS: number;
+  /** Tries of one transaction refused by a deadlock, lock-wait timeout or certification conflict. */
+  readonly transactionAttempts: number;
+}
+
+export const DEFAULT_POOL_SETTINGS: PoolSettings = { acquireTimeoutMs: 5_000, lockWaitTimeoutS: 10, transactionAttempts: 8 };
+
+const settingsOfPool = new WeakMap<Pool, PoolSettings>();
+const hostsOfPool = new WeakMap<Pool, DatabaseHosts>();
+
+export interface PoolOptions {
+  settings?: Partial<PoolSettings>;
+  /** Several DATABASE_URL hosts: connections go to the current one, and leave when it changes. */
+  hosts?: DatabaseHosts;
+}
+
+export function createMysqlPool(target: DatabaseTarget, connectionLimit: number, options: PoolOptions = {}): Pool {
+  const settings = { ...DEFAULT_POOL_SETTINGS, ...options.settings };
+  const host = options.hosts?.current ?? target;
   const pool = mysql.createPool({
-    host: target.host,
-    port: target.port,
+    host: host.host,
+    port: host.port,
     user: target.user,
     password: target.password,
     database: target.database,
     connectionLimit,
-    // Callers beyond the pool wait in a bounded queue rather than failing, but not forever.
+    // Callers beyond the pool wait in a bounded queue, for at most acquireTimeoutMs (guardAcquire).
     queueLimit: 10_000,
     connectTimeout: 10_000,
     enableKeepAlive: true,
@@ -44,12 +68,71 @@ export function createMysqlPool(target: DatabaseTarget, connectionLimit: number)
   });
   // Every session in UTC, so DATETIME defaults agree with the UTC dates we write. READ COMMITTED: each
   // statement after the wallet lock sees every transaction committed before the lock was granted (no
-  // stale snapshot), and InnoDB takes no gap locks on the inserts.
+  // stale snapshot), and InnoDB takes no gap locks on the inserts. An explicit lock-wait timeout, so a
+  // transaction stuck behind a lock fails (and is retried) in bounded time whatever the server default.
+  const lockWaitTimeoutS = Math.floor(settings.lockWaitTimeoutS);
   pool.pool.on('connection', (connection) => {
-    connection.query("SET time_zone = '+00:00'");
+    connection.query(`SET time_zone = '+00:00', SESSION innodb_lock_wait_timeout = ${lockWaitTimeoutS}`);
     connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
   });
+  settingsOfPool.set(pool, settings);
+  guardAcquire(pool, settings.acquireTimeoutMs, options.hosts);
+  if (options.hosts) follow(pool, options.hosts);
   return pool;
+}
+
+/** The part of mysql2's callback pool that guardAcquire wraps (PromisePool.getConnection and pool.query go through it). */
+interface CorePool {
+  getConnection(callback: (error: Error | null, connection?: CoreConnection) => void): void;
+  config: { connectionConfig: { host: string; port: number } };
+}
+interface CoreConnection {
+  config: { host: string; port: number };
+  release(): void;
+  destroy(): void;
+}
+
+/**
+ * mysql2's pool queues callers without a time limit: here a caller waiting longer than
+ * acquireTimeoutMs is refused with DatabaseBusyError (retryable, nothing applied), and a connection
+ * handed out after its caller gave up goes back to the pool. With several hosts, a connection opened
+ * to a host that is no longer current is destroyed instead of being handed out.
+ */
+function guardAcquire(pool: Pool, acquireTimeoutMs: number, hosts: DatabaseHosts | undefined): void {
+  const core = pool.pool as unknown as CorePool;
+  const acquire = core.getConnection.bind(core);
+  core.getConnection = (callback) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      settled = true;
+      callback(new DatabaseBusyError(`no database connection was free within ${acquireTimeoutMs} ms`));
+    }, acquireTimeoutMs);
+    const handOut = (error: Error | null, connection?: CoreConnection) => {
+      if (!error && connection && hosts && !hosts.isCurrent(connection.config.host, connection.config.port)) {
+        connection.destroy();
+        if (!settled) acquire(handOut);
+        return;
+      }
+      if (settled) {
+        connection?.release();
+        return;
+      }
+      settled = true;
+      clearTimeout(timer);
+      callback(error, connection);
+    };
+    acquire(handOut);
+  };
+}
+
+/** New connections go to the current host; the pool's older ones are dropped as they come back (guardAcquire). */
+function follow(pool: Pool, hosts: DatabaseHosts): void {
+  hostsOfPool.set(pool, hosts);
+  const connectionConfig = (pool.pool as unknown as CorePool).config.connectionConfig;
+  hosts.onSwitch((host) => {
+    connectionConfig.host = host.host;
+    connectionConfig.port = host.port;
+  });
 }
 
 /** MySQL/MariaDB error numbers we act on. */
@@ -58,15 +141,47 @@ export const MysqlErrno = {
   LOCK_WAIT_TIMEOUT: 1205,
   DEADLOCK: 1213,
   CHECK_CONSTRAINT_VIOLATED: 4025,
+  /** Galera: the node is not part of the primary component (or not yet synced), "WSREP has not yet prepared node". */
+  WSREP_NOT_READY: 1047,
+  SERVER_SHUTDOWN: 1053,
 } as const;
+
+/**
+ * Our fault, and nothing was applied: the database refused the transaction too many times in a row
+ * (conflicts under load), no connection was free in time, or the node failed before COMMIT was sent.
+ * Answered as HTTP 503 with code 1 (PROTOCOL §2: the caller may retry with the same ids).
+ */
+export class DatabaseBusyError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DatabaseBusyError';
+  }
+}
 
 export function mysqlErrno(error: unknown): number | undefined {
   const errno = (error as { errno?: unknown } | null)?.errno;
   return typeof errno === 'number' ? errno : undefined;
 }
 
-const RETRYABLE = new Set<number>([MysqlErrno.DEADLOCK, MysqlErrno.LOCK_WAIT_TIMEOUT]);
-const MAX_ATTEMPTS = 4;
+/** Refusals that roll the whole transaction back: it may run again from the start. */
+const CONFLICTS = new Set<number>([MysqlErrno.DEADLOCK, MysqlErrno.LOCK_WAIT_TIMEOUT]);
+/** The node failed or left the cluster: retried (on the next host) only when COMMIT was not sent yet. */
+const NODE_FAILURES = new Set<number>([MysqlErrno.WSREP_NOT_READY, MysqlErrno.SERVER_SHUTDOWN]);
+const CONNECTION_FAILURES = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ER_CON_COUNT_ERROR']);
+
+export function isNodeFailure(error: unknown): boolean {
+  const errno = mysqlErrno(error);
+  if (errno !== undefined && NODE_FAILURES.has(errno)) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CONNECTION_FAILURES.has(code);
+}
+
+/** Back-off before try `attempt + 1`: full jitter over an exponential bound (5, 10, 20 ... 320 ms). */
+const BACKOFF_BASE_MS = 5;
+const BACKOFF_CAP_MS = 320;
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
+  return Math.floor(random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1)));
+}
 
 /** Something that runs a statement: the pool (autocommit) or a transaction's connection. */
 export type Queryable = { query<T>(sql: string, params?: unknown[]): Promise<[T, unknown]> };
@@ -83,11 +198,37 @@ interface DeferredWrite {
   readonly mapError?: (error: unknown) => Error | null;
 }
 
+/** mysql2's OK packet of a statement without rows carries the server's status flags. */
+const SERVER_STATUS_IN_TRANS = 0x0001;
+
+/**
+ * The transaction is gone though no statement failed: a statement's OK said no transaction was open.
+ * On Galera a transaction aborted by a replicated write set (brute-force abort) in the middle of a
+ * multi-statement query is rolled back at the end of that statement, the statement still answers OK,
+ * and the abort's error is lost: the statements after it ran outside the transaction. Carries the
+ * deadlock errno, so it is handled (rolled back, retried) exactly as a deadlock is.
+ */
+export class TransactionAbortedError extends Error {
+  readonly errno = MysqlErrno.DEADLOCK;
+  constructor() {
+    super('the transaction was aborted by the cluster (a statement answered outside any transaction); try restarting transaction');
+    this.name = 'TransactionAbortedError';
+  }
+}
+
 /**
  * One transaction on one connection, with fewer round trips: START TRANSACTION travels with the first
  * statement, and writes whose results nobody waits for are deferred and sent together with the next
- * read or with the COMMIT (mysql2 multi-statements). Statements run in the order they were asked for;
- * a read always sees the writes before it. Round trips, not statements, dominated the hot path's CPU.
+ * read or, at the end, in one batch before the COMMIT (mysql2 multi-statements). Statements run in the
+ * order they were asked for; a read always sees the writes before it. Round trips, not statements,
+ * dominated the hot path's CPU.
+ *
+ * COMMIT always travels alone, and every statement's OK in a batch must say a transaction is open
+ * (docs/DECISIONS.md, "COMMIT in its own round trip"): on Galera a write set that aborts this
+ * transaction in the middle of a batch does not fail the batch, so a COMMIT riding at its end
+ * committed nothing and answered OK. The session runs with autocommit off for the transaction's
+ * life, so statements after such an abort land in a new implicit transaction that the ROLLBACK
+ * discards, never in autocommitted rows.
  */
 export class TransactionConnection {
   private started = false;
@@ -107,21 +248,29 @@ export class TransactionConnection {
     this.pending.push({ sql: this.connection.format(sql, params), ...options });
   }
 
+  /** Resolves only when the server answered the COMMIT itself with OK. */
   async commit(): Promise<void> {
     if (!this.started && this.pending.length === 0) return;
-    // Only writes whose failure is a statement error are deferred (none needs its result checked), and a
-    // failing statement stops the batch before its COMMIT, so the transaction is rolled back whole.
-    await this.send([...this.pending.map((write) => write.sql), 'COMMIT'], this.pending);
-    this.pending = [];
+    if (this.pending.length > 0) {
+      await this.send(this.pending.map((write) => write.sql), this.pending);
+      this.pending = [];
+    }
+    // A COMMIT at the head of its own query: Galera checks for an abort at the start of every query,
+    // so a transaction aborted since the last batch is refused here (1213) instead of vanishing. The
+    // SET after it runs only when the COMMIT succeeded.
+    await this.connection.query('COMMIT;\nSET autocommit = 1');
+    this.started = false;
   }
 
+  /** Throws when the ROLLBACK failed: the session's state is then unknown and the connection must not be reused. */
   async rollback(): Promise<void> {
     this.pending = [];
-    if (this.started) await this.connection.query('ROLLBACK');
+    if (this.started) await this.connection.query('ROLLBACK;\nSET autocommit = 1');
+    this.started = false;
   }
 
   private async send(statements: string[], writes: readonly DeferredWrite[]): Promise<unknown[]> {
-    const prefix = this.started ? [] : ['START TRANSACTION'];
+    const prefix = this.started ? [] : ['SET autocommit = 0', 'START TRANSACTION'];
     this.started = true;
     const all = [...prefix, ...statements];
     let results: unknown;
@@ -135,29 +284,70 @@ export class TransactionConnection {
       throw error;
     }
     const list = all.length === 1 ? [results] : (results as unknown[]);
+    // SET autocommit answers before any transaction is open; from START TRANSACTION on, every OK must say one is.
+    for (let i = prefix.length === 0 ? 0 : 1; i < list.length; i++) assertInTransaction(list[i]);
     return list.slice(prefix.length);
   }
 }
 
+function assertInTransaction(result: unknown): void {
+  const status = (result as { serverStatus?: unknown } | null)?.serverStatus;
+  // Rows of a SELECT carry no status (mysql2 does not expose it); only OK packets are checked.
+  if (typeof status === 'number' && (status & SERVER_STATUS_IN_TRANS) === 0) throw new TransactionAbortedError();
+}
+
 /**
- * Runs `work` in one transaction on one connection: commit on return, roll back on throw. A deadlock
- * or lock-wait timeout rolls everything back, so the whole unit is retried, a bounded number of times.
+ * Runs `work` in one transaction on one connection: commit on return, roll back on throw. A deadlock,
+ * lock-wait timeout or Galera certification conflict rolls everything back, so the whole unit is
+ * retried, a bounded number of times (DB_TRANSACTION_ATTEMPTS) with full-jitter back-off; a node that
+ * fails before the COMMIT was sent is retried the same way (on the next host when there are several).
+ * When the tries run out the caller gets DatabaseBusyError: nothing was applied. A connection whose
+ * ROLLBACK failed is destroyed, never returned to the pool.
  */
 export async function inMysqlTransaction<T>(pool: Pool, work: (connection: TransactionConnection) => Promise<T>): Promise<T> {
+  const { transactionAttempts } = settingsOfPool.get(pool) ?? DEFAULT_POOL_SETTINGS;
   for (let attempt = 1; ; attempt++) {
     const pooled = await pool.getConnection();
     const connection = new TransactionConnection(pooled);
+    let failure: unknown;
+    let reusable = true;
+    let commitSent = false;
     try {
       const result = await work(connection);
+      commitSent = true;
       await connection.commit();
+      pooled.release();
       return result;
     } catch (error) {
-      await connection.rollback().catch(() => undefined);
-      const errno = mysqlErrno(error);
-      if (errno !== undefined && RETRYABLE.has(errno) && attempt < MAX_ATTEMPTS) continue;
-      throw error;
-    } finally {
-      pooled.release();
+      failure = error;
+      reusable = await connection.rollback().then(() => true, () => false);
     }
+    if (reusable) pooled.release();
+    else pooled.destroy();
+    if (!isRetryable(failure, commitSent, pool)) throw failure;
+    if (attempt >= transactionAttempts) {
+      throw new DatabaseBusyError(`the database refused the transaction ${attempt} times (${describe(failure)}); nothing was applied`, { cause: failure });
+    }
+    await sleep(backoffMs(attempt));
   }
+}
+
+function isRetryable(error: unknown, commitSent: boolean, pool: Pool): boolean {
+  const errno = mysqlErrno(error);
+  if (errno !== undefined && CONFLICTS.has(errno)) return true;
+  if (!isNodeFailure(error)) return false;
+  void hostsOfPool.get(pool)?.check();
+  // A node lost during COMMIT may have committed it: the outcome is unknown, so it is not retried
+  // here; the request fails with a 5xx and the caller's retry with the same ids finds what is stored.
+  // A node outside the primary component refuses the COMMIT before running it: that one is safe.
+  return !commitSent || errno === MysqlErrno.WSREP_NOT_READY;
+}
+
+function describe(error: unknown): string {
+  const errno = mysqlErrno(error);
+  return `${errno ?? (error as { code?: string } | null)?.code ?? 'error'}: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,7 +1,12 @@
-/** `GET /health`: 200 only when this process, the database and Redis all answer (PROTOCOL §2). */
+/**
+ * `GET /health`: 200 only when this process and Redis answer and the database node is ready for writes
+ * (PROTOCOL §2, §13): on Galera `wsrep_ready` ON and `Synced`, since a node that lost quorum still
+ * answers `SELECT 1` while every table read fails with errno 1047.
+ */
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
 import { Pool } from 'mysql2/promise';
+import { READINESS_SQL, readinessOf } from '../db/databaseHosts';
 
 const PROBE_TIMEOUT_MS = 2_000;
 
@@ -22,11 +27,17 @@ async function probe(check: () => Promise<unknown>, label: string): Promise<{ ok
   }
 }
 
+async function databaseReady(pool: Pool): Promise<void> {
+  const [results] = await pool.query(READINESS_SQL);
+  const readiness = readinessOf(results);
+  if (!readiness.ready) throw new Error(`the database node is not ready for writes: ${readiness.detail}`);
+}
+
 export function healthRoutes(deps: { pool: Pool; redis: Redis }): Router {
   const router = Router();
   router.get('/health', async (_req, res) => {
     const [database, redis] = await Promise.all([
-      probe(() => deps.pool.query('SELECT 1'), 'database'),
+      probe(() => databaseReady(deps.pool), 'database'),
       probe(() => deps.redis.ping(), 'redis'),
     ]);
     const healthy = database.ok && redis.ok;

@@ -1,6 +1,7 @@
 /** The non-200 answers: 404 unknown path, 400/413 bodies, 5xx our faults (PROTOCOL §2). */
 import { ErrorRequestHandler, RequestHandler } from 'express';
 import { Logger } from 'pino';
+import { DatabaseBusyError } from '../db/mysqlPool';
 import { RefusalError, ResultCode } from '../domain/resultCodes';
 import { sendAnswer } from './respond';
 
@@ -25,6 +26,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     // The request's own logger (requestObservability), so the line carries its reqId.
     const log = (res.locals.log as Logger | undefined) ?? logger;
+    if (error instanceof DatabaseBusyError) {
+      // Contention or a failing node, not a bug: nothing was applied and a retry may well pass.
+      log.warn({ err: error.message, method: req.method, path: req.path }, 'database busy');
+      if (res.headersSent) return;
+      res.status(503).set('Retry-After', '1').json({ code: ResultCode.INTERNAL_ERROR, message: `database busy, nothing was applied; retry with the same ids` });
+      return;
+    }
     log.error({ err: error, method: req.method, path: req.path }, 'request failed');
     if (res.headersSent) return;
     res.status(500).json({ code: ResultCode.INTERNAL_ERROR, message: 'internal error; retry with the same ids' });

@@ -208,7 +208,7 @@ function shapeFromDatamodel(datamodel: Datamodel): SchemaShape {
 }
 
 async function shapeFromDatabase(connection: Connection, database: string): Promise<SchemaShape> {
-  const ignored = new Set(['_prisma_migrations']);
+  const ignored = new Set(['_prisma_migrations', '_migration_lock']);
   const shape: SchemaShape = new Map();
   const [tables] = await connection.query<RowDataPacket[]>(
     "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'",
