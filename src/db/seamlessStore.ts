@@ -1,6 +1,7 @@
 /** The seamless store: the ledger scope plus player locks and the callback outbox, in SQL. */
 import { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { Minor, minor } from '../domain/money';
+import { WalletMode, walletModeOf } from '../domain/walletMode';
 import {
   Delivery,
   DeliveryStatus,
@@ -11,7 +12,7 @@ import {
 } from '../app/seamless/seamlessStore';
 import { MysqlErrno, Queryable, inMysqlTransaction, mysqlErrno, poolQueryable } from './mysqlPool';
 import { DuplicateTransactionIdError } from '../app/wallet/walletStore';
-import { MysqlLedgerScope, MysqlWalletStore, ROUND_COLUMNS, roundFromRow, roundKeyText, tombstoneJoin, tombstoneParams, tombstoneSelect } from './walletStore';
+import { MysqlLedgerScope, MysqlWalletStore, OPERATOR_CALLBACK_URL, ROUND_COLUMNS, roundFromRow, roundKeyText, tombstoneJoin, tombstoneParams, tombstoneSelect } from './walletStore';
 import { RoundKey } from '../app/provider/providerLedgerStore';
 
 const DELIVERY_COLUMNS = `id, operator_id, kind, platform_transaction_id, provider_id, transaction_id, payload, status, attempts,
@@ -49,6 +50,23 @@ async function findWithdrawAttempt(sql: Queryable, providerId: number, transacti
   return rows[0] ? deliveryFromRow(rows[0]) : null;
 }
 
+/**
+ * The newest balance the operator reported: from a Balance call or a delivery (operator_balances), or
+ * from a Withdraw (the bet's ledger row carries it, so a bet writes no extra row to remember it).
+ */
+async function lastKnownBalance(sql: Queryable, operatorId: number, userId: string, currency: string): Promise<Minor | null> {
+  const [rows] = await sql.query<RowDataPacket[]>(
+    `(SELECT balance_minor AS balance, updated_at AS at FROM operator_balances WHERE operator_id = ? AND user_id = ? AND currency = ?)
+     UNION ALL
+     (SELECT operator_balance_minor, created_at FROM transactions
+       WHERE operator_id = ? AND user_id = ? AND currency = ? AND mirrored = 1 AND type = 'bet' AND operator_balance_minor IS NOT NULL
+       ORDER BY id DESC LIMIT 1)
+     ORDER BY at DESC LIMIT 1`,
+    [operatorId, userId, currency, operatorId, userId, currency],
+  );
+  return rows[0] ? minor(rows[0].balance as string) : null;
+}
+
 /** `target`: the row id, or the Withdraw attempt reporting a platformTransactionID (unique key). */
 function transitionStatement(target: string | { withdrawOf: string }, from: DeliveryStatus, update: DeliveryUpdate): [string, unknown[]] {
   const sets = ['status = ?', 'updated_at = ?'];
@@ -78,40 +96,60 @@ async function transitionDelivery(sql: Queryable, id: string, from: DeliveryStat
 }
 
 class MysqlSeamlessScope extends MysqlLedgerScope implements SeamlessScope {
-  async lockPlayer(operatorId: number, userId: string): Promise<void> {
-    const lock = () => this.connection.query<RowDataPacket[]>('SELECT id FROM players WHERE operator_id = ? AND user_id = ? FOR UPDATE', [operatorId, userId]);
+  async lockPlayer(operatorId: number, userId: string): Promise<WalletMode> {
+    this.holdOperatorMode(operatorId);
+    const lock = () =>
+      this.connection.query<RowDataPacket[]>(
+        `SELECT p.id, ${OPERATOR_CALLBACK_URL} FROM (SELECT 1 AS one) AS anchor
+           LEFT JOIN players p ON p.operator_id = ? AND p.user_id = ? FOR UPDATE`,
+        [operatorId, operatorId, userId],
+      );
     // Lock first: an INSERT IGNORE on an existing row takes a shared lock, and two transactions each
     // holding one and asking for the exclusive lock deadlock. Only a player new to us (seamless
     // players are the operator's; launches record them) needs the insert.
     const [rows] = await lock();
-    if (rows.length) return;
+    const mode = walletModeOf(rows[0]!.callback_url as string | null);
+    if (rows[0]!.id !== null || mode !== 'seamless') return mode;
     await this.connection.query('INSERT IGNORE INTO players (operator_id, user_id, created_at) VALUES (?, ?, ?)', [operatorId, userId, new Date()]);
     await lock();
+    return mode;
   }
 
-  async lockPlayerForBet(key: RoundKey, betTransactionId: string): Promise<{ stored: boolean }> {
+  async lockPlayerForBet(key: RoundKey, betTransactionId: string): Promise<{ stored: boolean; mode: WalletMode }> {
+    this.holdOperatorMode(key.operatorId);
     // Every table joined, none read by subquery: joined rows are read current after the lock wait
-    // (see tombstoneJoin), so a stored bet or a tombstone committed meanwhile is seen.
+    // (see tombstoneJoin), so a stored bet or a tombstone committed meanwhile is seen. The operator's
+    // mode is the exception, safe because its row is held shared (holdOperatorMode).
     const read = () =>
       this.connection.query<RowDataPacket[]>(
-        `SELECT p.id AS player_id, ${ROUND_COLUMNS}, ${tombstoneSelect(betTransactionId)}, stored.id AS stored
-           FROM players p
+        `SELECT p.id AS player_id, ${OPERATOR_CALLBACK_URL}, ${ROUND_COLUMNS}, ${tombstoneSelect(betTransactionId)}, stored.id AS stored
+           FROM (SELECT 1 AS one) AS anchor
+           LEFT JOIN players p ON p.operator_id = ? AND p.user_id = ?
            LEFT JOIN rounds r ON r.provider_id = ? AND r.operator_id = p.operator_id AND r.user_id = p.user_id AND r.round_id = ?
            ${tombstoneJoin(betTransactionId)}
            LEFT JOIN transactions stored ON stored.origin = 'provider' AND stored.origin_id = ? AND stored.transaction_id = ?
-          WHERE p.operator_id = ? AND p.user_id = ?
             FOR UPDATE`,
-        [key.providerId, key.roundId, ...tombstoneParams(key, betTransactionId), key.providerId, betTransactionId, key.operatorId, key.userId],
+        [key.operatorId, key.operatorId, key.userId, key.providerId, key.roundId, ...tombstoneParams(key, betTransactionId), key.providerId, betTransactionId],
       );
     let [rows] = await read();
-    if (!rows[0]) {
+    const mode = walletModeOf(rows[0]!.callback_url as string | null);
+    if (mode !== 'seamless') return { stored: false, mode };
+    if (rows[0]!.player_id === null) {
       // A player new to us: create the row, then lock it (see lockPlayer).
       await this.connection.query('INSERT IGNORE INTO players (operator_id, user_id, created_at) VALUES (?, ?, ?)', [key.operatorId, key.userId, new Date()]);
       [rows] = await read();
     }
     const row = rows[0]!;
     this.prefetched = { key: roundKeyText(key), betTransactionId, round: roundFromRow(row), tombstone: rows.some((r) => r.tombstone !== null) };
-    return { stored: rows.some((r) => r.stored !== null) };
+    return { stored: rows.some((r) => r.stored !== null), mode };
+  }
+
+  findWithdrawAttempt(providerId: number, transactionId: string): Promise<Delivery | null> {
+    return findWithdrawAttempt(this.connection, providerId, transactionId);
+  }
+
+  lastKnownBalance(operatorId: number, userId: string, currency: string): Promise<Minor | null> {
+    return lastKnownBalance(this.connection, operatorId, userId, currency);
   }
 
   async insertDelivery(d: NewDelivery): Promise<string> {
@@ -181,21 +219,8 @@ export class MysqlSeamlessStore implements SeamlessStore {
     return inMysqlTransaction(this.pool, (connection) => work(new MysqlSeamlessScope(connection)));
   }
 
-  /**
-   * The newest balance the operator reported: from a Balance call or a delivery (operator_balances), or
-   * from a Withdraw (the bet's ledger row carries it, so a bet writes no extra row to remember it).
-   */
-  async lastKnownBalance(operatorId: number, userId: string, currency: string): Promise<Minor | null> {
-    const [rows] = await this.pool.query<RowDataPacket[]>(
-      `(SELECT balance_minor AS balance, updated_at AS at FROM operator_balances WHERE operator_id = ? AND user_id = ? AND currency = ?)
-       UNION ALL
-       (SELECT operator_balance_minor, created_at FROM transactions
-         WHERE operator_id = ? AND user_id = ? AND currency = ? AND mirrored = 1 AND type = 'bet' AND operator_balance_minor IS NOT NULL
-         ORDER BY id DESC LIMIT 1)
-       ORDER BY at DESC LIMIT 1`,
-      [operatorId, userId, currency, operatorId, userId, currency],
-    );
-    return rows[0] ? minor(rows[0].balance as string) : null;
+  lastKnownBalance(operatorId: number, userId: string, currency: string): Promise<Minor | null> {
+    return lastKnownBalance(poolQueryable(this.pool), operatorId, userId, currency);
   }
 
   async rememberBalance(operatorId: number, userId: string, currency: string, balance: Minor): Promise<void> {

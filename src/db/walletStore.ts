@@ -17,12 +17,13 @@ import {
 } from '../app/provider/providerLedgerStore';
 import { assertInvariant } from '../domain/wallet';
 import { newPlatformTransactionId } from '../domain/platformIds';
+import { walletModeOf } from '../domain/walletMode';
 import {
   DuplicateTransactionIdError,
-  LockedWallet,
   NewTransaction,
   StoredTransaction,
   TransactionOrigin,
+  WalletLock,
   WalletStore,
   WalletTransactionScope,
 } from '../app/wallet/walletStore';
@@ -178,26 +179,64 @@ function providerFacts(row: TransactionRow): ProviderTransactionFacts {
   };
 }
 
+/**
+ * The operator's callback URL as a column of a locking statement. Read by subquery, which is safe here
+ * (a subquery may read a snapshot older than the statement's lock wait) only because holdOperatorMode
+ * already holds the operator row shared: nobody can have changed it since.
+ */
+export const OPERATOR_CALLBACK_URL = '(SELECT o.callback_url FROM operators o WHERE o.id = ?) AS callback_url';
+
 /** Every read and write of one money transaction, on the connection that holds its locks. */
 export class MysqlLedgerScope implements ProviderLedgerScope {
+  private readonly modeHeld = new Set<number>();
+
   constructor(readonly connection: TransactionConnection) {}
 
-  async lockWallet(operatorId: number, userId: string, currency: string): Promise<LockedWallet | null> {
+  /**
+   * A shared lock on the operator row until COMMIT, sent with the transaction's first lock and taken
+   * before it: a mode switch (operators/update locks the row exclusively) then either waits for this
+   * transaction and counts what it wrote, or runs first and this transaction reads the new mode. Shared
+   * locks do not wait for each other, so money calls of one operator do not queue behind one another;
+   * and every money transaction takes this lock before any wallet or player lock (no lock-order cycle).
+   */
+  protected holdOperatorMode(operatorId: number): void {
+    if (this.modeHeld.has(operatorId)) return;
+    this.modeHeld.add(operatorId);
+    this.connection.defer('SELECT id FROM operators WHERE id = ? LOCK IN SHARE MODE', [operatorId]);
+  }
+
+  async lockWallet(operatorId: number, userId: string, currency: string): Promise<WalletLock> {
+    this.holdOperatorMode(operatorId);
+    // One row whether or not the wallet exists (the derived table), so the mode always comes back.
     const [rows] = await this.connection.query<RowDataPacket[]>(
-      'SELECT id, balance_minor FROM wallets WHERE operator_id = ? AND user_id = ? AND currency = ? FOR UPDATE',
-      [operatorId, userId, currency],
+      `SELECT w.id, w.balance_minor, ${OPERATOR_CALLBACK_URL}
+         FROM (SELECT 1 AS one) AS anchor
+         LEFT JOIN wallets w ON w.operator_id = ? AND w.user_id = ? AND w.currency = ?
+          FOR UPDATE`,
+      [operatorId, operatorId, userId, currency],
     );
-    const row = rows[0];
-    return row ? { id: String(row.id), balance: minor(row.balance_minor as string) } : null;
+    const row = rows[0]!;
+    return {
+      mode: walletModeOf(row.callback_url as string | null),
+      wallet: row.id === null ? null : { id: String(row.id), balance: minor(row.balance_minor as string) },
+    };
+  }
+
+  async playerExists(operatorId: number, userId: string): Promise<boolean> {
+    const [rows] = await this.connection.query<RowDataPacket[]>('SELECT 1 FROM players WHERE operator_id = ? AND user_id = ?', [operatorId, userId]);
+    return rows.length > 0;
   }
 
   async moveBalance(operatorId: number, userId: string, currency: string, delta: Minor): Promise<Minor | null> {
+    this.holdOperatorMode(operatorId);
     // LAST_INSERT_ID(expr) hands the new balance back in the OK packet: no second round trip, and the
-    // row lock is held from here to COMMIT only. The guard is the domain's rule (wallet.ts) in SQL.
+    // row lock is held from here to COMMIT only. The guard is the domain's rule (wallet.ts) in SQL, and
+    // transfer mode (walletModeOf in SQL) read under the operator lock taken just before.
     const [result] = await this.connection.query<ResultSetHeader>(
       `UPDATE wallets SET balance_minor = LAST_INSERT_ID(balance_minor + ?), updated_at = ?
-        WHERE operator_id = ? AND user_id = ? AND currency = ? AND balance_minor + ? BETWEEN 0 AND ?`,
-      [delta, new Date(), operatorId, userId, currency, delta, MAX_MINOR],
+        WHERE operator_id = ? AND user_id = ? AND currency = ? AND balance_minor + ? BETWEEN 0 AND ?
+          AND (SELECT COALESCE(o.callback_url, '') FROM operators o WHERE o.id = ?) = ''`,
+      [delta, new Date(), operatorId, userId, currency, delta, MAX_MINOR, operatorId],
     );
     if (result.affectedRows !== 1) return null;
     return minor(result.insertId);
@@ -260,20 +299,22 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
     return { round: roundFromRow(rows[0]!), tombstone: rows.some((row) => row.tombstone !== null) };
   }
 
-  async lockWalletAndRound(operatorId: number, userId: string, currency: string, key: RoundKey, betTransactionId: string | null): Promise<LockedWallet | null> {
+  async lockWalletAndRound(operatorId: number, userId: string, currency: string, key: RoundKey, betTransactionId: string | null): Promise<WalletLock> {
+    this.holdOperatorMode(operatorId);
     const [rows] = await this.connection.query<RowDataPacket[]>(
-      `SELECT w.id AS wallet_id, w.balance_minor, ${ROUND_COLUMNS}, ${tombstoneSelect(betTransactionId)}
-         FROM wallets w
+      `SELECT w.id AS wallet_id, w.balance_minor, ${OPERATOR_CALLBACK_URL}, ${ROUND_COLUMNS}, ${tombstoneSelect(betTransactionId)}
+         FROM (SELECT 1 AS one) AS anchor
+         LEFT JOIN wallets w ON w.operator_id = ? AND w.user_id = ? AND w.currency = ?
          LEFT JOIN rounds r ON r.provider_id = ? AND r.operator_id = w.operator_id AND r.user_id = w.user_id AND r.round_id = ?
          ${tombstoneJoin(betTransactionId)}
-        WHERE w.operator_id = ? AND w.user_id = ? AND w.currency = ?
           FOR UPDATE`,
-      [key.providerId, key.roundId, ...tombstoneParams(key, betTransactionId), operatorId, userId, currency],
+      [operatorId, operatorId, userId, currency, key.providerId, key.roundId, ...tombstoneParams(key, betTransactionId)],
     );
-    const row = rows[0];
-    if (!row) return null;
+    const row = rows[0]!;
+    const mode = walletModeOf(row.callback_url as string | null);
+    if (row.wallet_id === null) return { mode, wallet: null };
     this.prefetched = { key: roundKeyText(key), betTransactionId, round: roundFromRow(row), tombstone: rows.some((r) => r.tombstone !== null) };
-    return { id: String(row.wallet_id), balance: minor(row.balance_minor as string) };
+    return { mode, wallet: { id: String(row.wallet_id), balance: minor(row.balance_minor as string) } };
   }
 
   async findWithRollback(providerId: number, transactionId: string) {

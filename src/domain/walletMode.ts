@@ -17,6 +17,16 @@ export function requireTransferMode(mode: WalletMode, operation: string): Refusa
     : refuse(ResultCode.WRONG_WALLET_MODE, `${operation} is available in transfer mode only; this operator is in seamless mode`);
 }
 
+/**
+ * Seamless calls (bets, wins, rollbacks, jackpots on the operator's wallet) exist in seamless mode only:
+ * checked again under the operator's lock, since the caller's view of the mode may predate a switch.
+ */
+export function requireSeamlessMode(mode: WalletMode, operation: string): Refusal | null {
+  return mode === 'seamless'
+    ? null
+    : refuse(ResultCode.WRONG_WALLET_MODE, `${operation} is available in seamless mode only; this operator is in transfer mode`);
+}
+
 /** What stands in the way of a mode switch, counted by the caller under the operator's lock. */
 export interface ModeSwitchBlockers {
   /** Transfer wallets of this operator holding a non-zero balance. */

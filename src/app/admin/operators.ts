@@ -75,9 +75,26 @@ export interface UpdateOperatorInput {
   enabled?: boolean;
 }
 
+/** Galera's certification conflict (or a deadlock), as Prisma reports it: the whole switch is run again. */
+const WRITE_CONFLICT = 'P2034';
+const UPDATE_ATTEMPTS = 3;
+
 export async function updateOperator(prisma: Prisma, actor: string, input: UpdateOperatorInput): Promise<OperatorView> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await updateOperatorOnce(prisma, actor, input);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== WRITE_CONFLICT || attempt >= UPDATE_ATTEMPTS) throw error;
+    }
+  }
+}
+
+function updateOperatorOnce(prisma: Prisma, actor: string, input: UpdateOperatorInput): Promise<OperatorView> {
   return prisma.$transaction(async (tx) => {
-    // The row lock serialises concurrent updates of one operator, so two switches cannot interleave.
+    // The row lock serialises concurrent updates of one operator, so two switches cannot interleave;
+    // and every money transaction holds this row shared from before its first write to its COMMIT
+    // (db/walletStore.ts holdOperatorMode), so the counts below see every money call that got in
+    // first, and the ones that did not read the new mode under that lock and refuse (12).
     const locked = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM operators WHERE agent_id = ${input.agentID} FOR UPDATE`;
     if (!locked[0]) throw notFound(`operator ${input.agentID}`);
     const before = await tx.operator.findUniqueOrThrow({ where: { agentId: input.agentID } });
@@ -87,6 +104,7 @@ export async function updateOperator(prisma: Prisma, actor: string, input: Updat
     if (from !== to) {
       const refusal = judgeModeSwitch(from, to, await countModeSwitchBlockers(tx, before.id));
       if (refusal) throw new AdminRefusal(409, refusal.code, refusal.message);
+      if (to === 'seamless') await touchWallets(tx, before.id);
     }
     const row = await tx.operator.update({
       where: { id: before.id },
@@ -113,6 +131,19 @@ export async function updateOperator(prisma: Prisma, actor: string, input: Updat
 }
 
 type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
+
+/**
+ * Writes every transfer wallet of the operator (all at zero, or the switch was refused). Row locks are
+ * not replicated on a Galera cluster with several writers: a deposit on another node never waits for
+ * this switch's lock. Writing the wallets makes the switch and any concurrent write of one of them
+ * conflict at certification instead, so one of the two is rolled back and retried (the deposit reads
+ * the new mode and refuses with 12; the switch counts the deposit and is refused). On one server the
+ * operator lock already orders them, and no money transaction can hold a wallet lock while this
+ * switch holds the operator row, so the update waits for nobody.
+ */
+async function touchWallets(tx: Tx, operatorId: number): Promise<void> {
+  await tx.$executeRaw`UPDATE wallets SET updated_at = ${new Date()} WHERE operator_id = ${operatorId}`;
+}
 
 async function countModeSwitchBlockers(tx: Tx, operatorId: number): Promise<ModeSwitchBlockers> {
   const nonZeroWallets = await tx.wallet.count({ where: { operatorId, balanceMinor: { not: 0n } } });

@@ -5,7 +5,7 @@
 import { CampaignFacts } from '../../domain/freeSpins';
 import { Minor } from '../../domain/money';
 import { ProviderTransactionFacts, RoundFacts } from '../../domain/rounds';
-import { LockedWallet, WalletStore, WalletTransactionScope } from '../wallet/walletStore';
+import { WalletLock, WalletStore, WalletTransactionScope } from '../wallet/walletStore';
 
 export interface RoundKey {
   readonly providerId: number;
@@ -49,7 +49,7 @@ export interface ProviderLedgerScope extends WalletTransactionScope {
    * lockWallet and lockRoundForBet in one statement (wallet row first, then round row: the usual
    * order). Later lockRound/lockRoundForBet calls for that round in this transaction answer from it.
    */
-  lockWalletAndRound(operatorId: number, userId: string, currency: string, key: RoundKey, betTransactionId: string | null): Promise<LockedWallet | null>;
+  lockWalletAndRound(operatorId: number, userId: string, currency: string, key: RoundKey, betTransactionId: string | null): Promise<WalletLock>;
   /** The campaign and this player's row in it, the player row locked; null for an unknown campaign. */
   lockFreeSpinSlot(operatorId: number, freeSpinId: string, userId: string, gameId: number): Promise<FreeSpinSlot | null>;
   changeFreeSpinPlayer(campaignId: number, userId: string, change: { spinsUsed?: 1 | -1; win?: Minor }): Promise<void>;

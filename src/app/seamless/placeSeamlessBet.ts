@@ -12,6 +12,7 @@
  *      code 17, remembered, and a compensating Rollback is queued.
  */
 import { Minor } from '../../domain/money';
+import { requireSeamlessMode } from '../../domain/walletMode';
 import { newPlatformTransactionId } from '../../domain/platformIds';
 import { ResultCode, defaultMessage, refuse } from '../../domain/resultCodes';
 import { BetInput, betCommand, decideBet } from '../provider/placeBet';
@@ -20,7 +21,7 @@ import { answerRepeat } from '../wallet/answerRepeat';
 import { MoneyAnswer } from '../wallet/answers';
 import { DuplicateTransactionIdError, StoredTransaction } from '../wallet/walletStore';
 import { SeamlessDeps } from './seamlessDeps';
-import { WithdrawAttempt } from './seamlessStore';
+import { SeamlessScope, WithdrawAttempt } from './seamlessStore';
 import { waitForWithdrawOutcome } from './waitForWithdraw';
 import { resolveWithdraw } from './withdrawOutcome';
 
@@ -37,52 +38,9 @@ export async function placeSeamlessBet(deps: SeamlessDeps, input: BetInput, amou
     return { ...refuse(ResultCode.OPERATOR_WALLET_UNAVAILABLE, 'the first request for this bet is still waiting for the operator'), balance: await lastKnown() };
   };
 
-  type Step1 = { kind: 'answer'; answer: MoneyAnswer } | { kind: 'twin' } | { kind: 'stored' } | { kind: 'call'; attempt: WithdrawAttempt };
   let step: Step1;
   try {
-    step = await store.inSeamlessTransaction(async (scope): Promise<Step1> => {
-      const key = roundKeyOf(command);
-      // One statement: the player's lock, the round, the tombstone, and whether this bet is a repeat. A
-      // twin of a bet whose Withdraw is in flight is stopped by its attempt's key (DuplicateTransactionIdError).
-      const seen = await scope.lockPlayerForBet(key, input.transactionId);
-      if (seen.stored) return { kind: 'stored' };
-      const decision = await decideBet(input, amount)(scope, key);
-      if (decision.kind === 'refuse') {
-        // A twin gets the first request's answer, not a refusal of its own (the round may have changed
-        // since): only a refusal needs to look for a Withdraw in flight.
-        if (await store.findWithdrawAttempt(provider.id, input.transactionId)) return { kind: 'twin' };
-        return { kind: 'answer', answer: { ...decision.refusal, balance: await lastKnown() } };
-      }
-      if (decision.kind === 'answer') return { kind: 'answer', answer: decision.answer };
-      if (decision.delta === 0n) {
-        // A free-spin bet: the campaign pays, nothing to ask the operator.
-        const balance = await lastKnown();
-        const platformTransactionId = await scope.insertTransaction({
-          ...providerLedgerRow(command, hash, null),
-          status: 'applied', resultCode: ResultCode.OK, amount: decision.listedAmount, delta: decision.delta, balanceAfter: null,
-          mirrored: true, operatorBalance: balance,
-        });
-        await decision.effects(scope);
-        return { kind: 'answer', answer: { code: ResultCode.OK, message: defaultMessage(ResultCode.OK), balance, platformTransactionId } };
-      }
-      const attempt = {
-        operatorId: session.operatorId,
-        kind: 'withdraw' as const,
-        platformTransactionId: newPlatformTransactionId(),
-        providerId: provider.id,
-        transactionId: input.transactionId,
-        payload: {
-          userId: session.userId, currency: session.currency, amount: amount.toString(), refTransactionId: null,
-          roundId: input.roundId, gameId: input.gameId, freeSpinId: null, requestHash: hash.toString('hex'),
-        },
-        status: 'sending' as const,
-        attempts: 1,
-        maxAttempts: 1,
-        nextAttemptAt: null,
-      };
-      scope.queueDelivery(attempt);
-      return { kind: 'call', attempt };
-    });
+    step = await store.inSeamlessTransaction((scope) => betStep1(scope, input, amount, hash));
   } catch (error) {
     if (error instanceof DuplicateTransactionIdError) return settledRepeat();
     throw error;
@@ -109,3 +67,57 @@ export async function placeSeamlessBet(deps: SeamlessDeps, input: BetInput, amou
   if (result.code === 7) return { ...refuse(ResultCode.INSUFFICIENT_FUNDS), balance };
   return { code: ResultCode.OK, message: defaultMessage(ResultCode.OK), balance, platformTransactionId: result.platformTransactionId };
 }
+
+type Step1 = { kind: 'answer'; answer: MoneyAnswer } | { kind: 'twin' } | { kind: 'stored' } | { kind: 'call'; attempt: WithdrawAttempt };
+
+/** Transaction 1 of a seamless bet, given the scope only (see WalletTransactionScope). */
+async function betStep1(scope: SeamlessScope, input: BetInput, amount: Minor, hash: Buffer): Promise<Step1> {
+  const { session, provider } = input;
+  const command = betCommand(input, amount);
+  const lastKnown = () => scope.lastKnownBalance(session.operatorId, session.userId, session.currency);
+  const key = roundKeyOf(command);
+  // One statement: the player's lock, the round, the tombstone, and whether this bet is a repeat. A
+  // twin of a bet whose Withdraw is in flight is stopped by its attempt's key (DuplicateTransactionIdError).
+  const seen = await scope.lockPlayerForBet(key, input.transactionId);
+  // The mode under the operator's lock, not the session's: the operator may have switched since.
+  const wrongMode = requireSeamlessMode(seen.mode, 'a bet on the operator\'s wallet');
+  if (wrongMode) return { kind: 'answer', answer: wrongMode };
+  if (seen.stored) return { kind: 'stored' };
+  const decision = await decideBet(input, amount)(scope, key);
+  if (decision.kind === 'refuse') {
+    // A twin gets the first request's answer, not a refusal of its own (the round may have changed
+    // since): only a refusal needs to look for a Withdraw in flight.
+    if (await scope.findWithdrawAttempt(provider.id, input.transactionId)) return { kind: 'twin' };
+    return { kind: 'answer', answer: { ...decision.refusal, balance: await lastKnown() } };
+  }
+  if (decision.kind === 'answer') return { kind: 'answer', answer: decision.answer };
+  if (decision.delta === 0n) {
+    // A free-spin bet: the campaign pays, nothing to ask the operator.
+    const balance = await lastKnown();
+    const platformTransactionId = await scope.insertTransaction({
+      ...providerLedgerRow(command, hash, null),
+      status: 'applied', resultCode: ResultCode.OK, amount: decision.listedAmount, delta: decision.delta, balanceAfter: null,
+      mirrored: true, operatorBalance: balance,
+    });
+    await decision.effects(scope);
+    return { kind: 'answer', answer: { code: ResultCode.OK, message: defaultMessage(ResultCode.OK), balance, platformTransactionId } };
+  }
+  const attempt = {
+    operatorId: session.operatorId,
+    kind: 'withdraw' as const,
+    platformTransactionId: newPlatformTransactionId(),
+    providerId: provider.id,
+    transactionId: input.transactionId,
+    payload: {
+      userId: session.userId, currency: session.currency, amount: amount.toString(), refTransactionId: null,
+      roundId: input.roundId, gameId: input.gameId, freeSpinId: null, requestHash: hash.toString('hex'),
+    },
+    status: 'sending' as const,
+    attempts: 1,
+    maxAttempts: 1,
+    nextAttemptAt: null,
+  };
+  scope.queueDelivery(attempt);
+  return { kind: 'call', attempt };
+}
+

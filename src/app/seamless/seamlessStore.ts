@@ -3,6 +3,7 @@
  * free spins, ledger rows), a player lock in place of a wallet lock, and the outbox of callbacks.
  */
 import { Minor } from '../../domain/money';
+import { WalletMode } from '../../domain/walletMode';
 import { ProviderLedgerScope, RoundKey } from '../provider/providerLedgerStore';
 import { StoredTransaction, TransactionOrigin } from '../wallet/walletStore';
 
@@ -59,16 +60,23 @@ export interface DeliveryUpdate {
   readonly expectAttempts?: number;
 }
 
+/** A seamless transaction's reads and writes, on its own connection (see WalletTransactionScope). */
 export interface SeamlessScope extends ProviderLedgerScope {
-  /** Locks the player's row: it serialises a seamless player's transactions as the wallet row does in transfer mode. */
-  lockPlayer(operatorId: number, userId: string): Promise<void>;
+  /**
+   * Locks the player's row: it serialises a seamless player's transactions as the wallet row does in
+   * transfer mode. Answers the operator's mode, held as WalletLock's is; the player row is created
+   * (for a player new to us) only in seamless mode.
+   */
+  lockPlayer(operatorId: number, userId: string): Promise<WalletMode>;
   /**
    * lockPlayer for a bet, in one statement with what the bet rule reads: the round (locked; later
    * lockRound/lockRoundForBet calls answer from it), the bet's tombstone, and whether the bet is already
    * stored (a repeat). A twin whose Withdraw is in flight is not read here: its own attempt's insert
    * fails on the one-attempt-per-provider-transaction key (DuplicateTransactionIdError).
    */
-  lockPlayerForBet(key: RoundKey, betTransactionId: string): Promise<{ stored: boolean }>;
+  lockPlayerForBet(key: RoundKey, betTransactionId: string): Promise<{ stored: boolean; mode: WalletMode }>;
+  findWithdrawAttempt(providerId: number, transactionId: string): Promise<Delivery | null>;
+  lastKnownBalance(operatorId: number, userId: string, currency: string): Promise<Minor | null>;
   /** Throws DuplicateTransactionIdError when this provider transaction already has a callback of this kind. */
   insertDelivery(delivery: NewDelivery): Promise<string>;
   /** insertDelivery when nobody needs the row's id: sent with the COMMIT (the same error then). */
@@ -83,6 +91,7 @@ export interface SeamlessScope extends ProviderLedgerScope {
 export interface SeamlessStore {
   findTransaction(origin: TransactionOrigin, originId: number, transactionId: string): Promise<StoredTransaction | null>;
   findWithdrawAttempt(providerId: number, transactionId: string): Promise<Delivery | null>;
+  /** One transaction: `work` gets the scope and must use nothing else of this store (see WalletTransactionScope). */
   inSeamlessTransaction<T>(work: (scope: SeamlessScope) => Promise<T>): Promise<T>;
   lastKnownBalance(operatorId: number, userId: string, currency: string): Promise<Minor | null>;
   rememberBalance(operatorId: number, userId: string, currency: string, balance: Minor): Promise<void>;

@@ -39,9 +39,12 @@ export async function getPlayerBalance(
   return { code: ResultCode.OK, message: defaultMessage(ResultCode.OK), balance };
 }
 
-/** No wallet in that currency: code 6 when we do not know the player at all, 14 when it has other wallets. */
-export async function missingWalletRefusal(store: WalletStore, operatorId: number, userId: string, currency: string): Promise<Refusal> {
-  return (await store.playerExists(operatorId, userId))
+/**
+ * No wallet in that currency: code 6 when we do not know the player at all, 14 when it has other
+ * wallets. `reader` is the store outside a transaction, the transaction's scope inside one.
+ */
+export async function missingWalletRefusal(reader: Pick<WalletStore, 'playerExists'>, operatorId: number, userId: string, currency: string): Promise<Refusal> {
+  return (await reader.playerExists(operatorId, userId))
     ? refuse(ResultCode.CURRENCY_NOT_SUPPORTED, `player ${userId} has no ${currency} wallet`)
     : refuse(ResultCode.PLAYER_NOT_FOUND, `player ${userId} not found`);
 }

@@ -3,6 +3,7 @@
  * src/db/walletStore.ts; the use cases never see SQL or a driver.
  */
 import { Minor } from '../../domain/money';
+import { WalletMode } from '../../domain/walletMode';
 
 export type TransactionOrigin = 'operator' | 'provider';
 export type TransactionType = 'deposit' | 'withdraw' | 'bet' | 'win' | 'rollback' | 'jackpot';
@@ -29,6 +30,17 @@ export interface StoredTransaction {
 export interface LockedWallet {
   readonly id: string;
   readonly balance: Minor;
+}
+
+/**
+ * What a money transaction's first lock answers: the operator's wallet mode, read under a shared lock
+ * on the operator row held until the transaction ends (a mode switch takes that row exclusively, so
+ * it waits for this transaction, or this one waits for it and reads the new mode), and the wallet
+ * (null: none in that currency).
+ */
+export interface WalletLock {
+  readonly mode: WalletMode;
+  readonly wallet: LockedWallet | null;
 }
 
 export interface NewTransaction {
@@ -68,15 +80,23 @@ export class DuplicateTransactionIdError extends Error {
   }
 }
 
+/**
+ * Everything one money transaction can read and write, all on the connection that holds its locks. A
+ * use case's transaction body is given only this (never the store: a pool query made while this
+ * connection is held waits for a second connection, and enough of those at once starve the pool).
+ */
 export interface WalletTransactionScope {
   /**
    * The fast path of a transfer: moves the balance by `delta` in one guarded statement that takes the
-   * row lock, only if the result stays within [0, MAX_MINOR]; returns the balance after it, or null
-   * when nothing moved (no such wallet, or the rule refused: the caller asks lockWallet why).
+   * row lock, only if the operator is in transfer mode (under the shared lock of WalletLock) and the
+   * result stays within [0, MAX_MINOR]; returns the balance after it, or null when nothing moved (no
+   * such wallet, another mode, or the rule refused: the caller asks lockWallet why).
    */
   moveBalance(operatorId: number, userId: string, currency: string, delta: Minor): Promise<Minor | null>;
-  /** Locks the wallet row (SELECT ... FOR UPDATE) until the transaction ends. */
-  lockWallet(operatorId: number, userId: string, currency: string): Promise<LockedWallet | null>;
+  /** Locks the wallet row (SELECT ... FOR UPDATE) until the transaction ends, with the operator's mode. */
+  lockWallet(operatorId: number, userId: string, currency: string): Promise<WalletLock>;
+  /** Whether the operator knows this player (in any currency). */
+  playerExists(operatorId: number, userId: string): Promise<boolean>;
   /** Writes the balance decided under the lock; `expected` is asserted, not trusted. */
   setWalletBalance(walletId: string, expected: Minor, next: Minor): Promise<void>;
   /** Inserts the ledger row; throws DuplicateTransactionIdError when the id is already taken. */
@@ -89,6 +109,9 @@ export interface WalletStore {
   playerExists(operatorId: number, userId: string): Promise<boolean>;
   /** Creates the player and its wallet in that currency when missing; returns the wallet's balance. */
   ensurePlayerWallet(operatorId: number, userId: string, currency: string, nickname: string | null): Promise<Minor>;
-  /** One database transaction; deadlocks are retried by rerunning `work` as a whole. */
+  /**
+   * One database transaction; deadlocks are retried by rerunning `work` as a whole. `work` gets the
+   * scope and must use nothing else of this store (see WalletTransactionScope).
+   */
   inTransaction<T>(work: (scope: WalletTransactionScope) => Promise<T>): Promise<T>;
 }
