@@ -53,6 +53,7 @@ export function createApp(deps: AppDependencies): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   const metrics = deps.metrics ?? new Metrics({ pool });
+  metrics.watch({ callers: deps.callers });
   app.use(requestObservability(logger, metrics));
   app.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(refuseDeepBodies);
