@@ -11,6 +11,9 @@ beforeAll(async () => {
   server = await startTestServer('freespins');
   world = await buildWorld(await server.admin());
 });
+afterEach(async () => {
+  await assertLedgerConsistent(server.db);
+});
 afterAll(async () => server.close());
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

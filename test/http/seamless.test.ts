@@ -4,6 +4,7 @@ import { RowDataPacket } from 'mysql2/promise';
 import { resolveWithdraw } from '../../src/app/seamless/withdrawOutcome';
 import { MysqlSeamlessStore } from '../../src/db/seamlessStore';
 import { Minor } from '../../src/domain/money';
+import { assertLedgerConsistent } from '../support/ledgerConsistency';
 import { AdminClient, SignedClient, postJson } from '../support/clients';
 import { FakeOperatorWallet, RecordedCall } from '../support/fakeOperatorWallet';
 import { TestServer, startTestServer } from '../support/testServer';
@@ -27,6 +28,9 @@ beforeAll(async () => {
   });
   admin = await server.admin();
   world = await buildWorld(admin, { currencies: ['EUR'] });
+});
+afterEach(async () => {
+  await assertLedgerConsistent(server.db, { callbackTimeoutMs: TIMEOUT_MS });
 });
 afterAll(async () => {
   await server.close();
