@@ -2,7 +2,7 @@
  * The HTTP side of callbacks: keep-alive connection pools (undici), one deadline on every request,
  * and every way a request can go wrong turned into a value.
  */
-import { Pool } from 'undici';
+import { Dispatcher, Pool } from 'undici';
 
 /**
  * One keep-alive pool per operator origin, reached without URL parsing or agent dispatch on each call
@@ -38,6 +38,29 @@ export type TransportResult =
 
 const MAX_ANSWER_BYTES = 64 * 1024;
 
+/**
+ * The answer as text, or null once it passes `maxBytes` (PROTOCOL §6: read up to 64 KiB, and stop
+ * there). The stream is destroyed at that point, which closes the connection, so an operator that
+ * answers without end costs us at most `maxBytes` plus one chunk, never the whole body.
+ */
+async function readCapped(body: Dispatcher.ResponseData['body'], contentLength: string | string[] | undefined, maxBytes: number): Promise<string | null> {
+  if (typeof contentLength === 'string' && Number(contentLength) > maxBytes) {
+    body.destroy();
+    return null;
+  }
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    bytes += chunk.length;
+    if (bytes > maxBytes) {
+      body.destroy();
+      return null;
+    }
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, bytes).toString('utf8');
+}
+
 export async function postJson(url: string, body: unknown, timeoutMs: number): Promise<TransportResult> {
   // One deadline for the whole exchange, connecting included (a plain timer: AbortSignal.timeout()
   // measured dearer, it is built for garbage-collected signals).
@@ -54,8 +77,8 @@ export async function postJson(url: string, body: unknown, timeoutMs: number): P
       bodyTimeout: timeoutMs,
       signal: deadline.signal,
     });
-    const text = await response.body.text();
-    if (text.length > MAX_ANSWER_BYTES) return { ok: false, error: `answer larger than ${MAX_ANSWER_BYTES} bytes` };
+    const text = await readCapped(response.body, response.headers['content-length'], MAX_ANSWER_BYTES);
+    if (text === null) return { ok: false, error: `answer larger than ${MAX_ANSWER_BYTES} bytes` };
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

@@ -4,14 +4,25 @@
  * statements of a transfer. Entries live CALLER_CACHE_TTL_MS at most; a change made through the admin
  * API drops the entry at once in this process and, through Redis pub/sub, in every other one (if Redis
  * is unreachable, the TTL is the bound on staleness).
+ *
+ * Anyone can send an `agentID` or `providerID`, signed or not, so what is kept is bounded: an id outside
+ * the §2 grammar is answered "unknown" without a read and never kept; callers that exist are kept in one
+ * LRU (CALLER_CACHE_MAX_KNOWN) and ids that name nobody in a smaller one (CALLER_CACHE_MAX_UNKNOWN), so
+ * a stranger's flood of made-up ids evicts only other made-up ids, never the secrets of real callers.
  */
 import type { Redis } from 'ioredis';
 import { Logger } from 'pino';
 import { OperatorCaller, ProviderCaller } from '../app/callers';
+import { isExternalId } from '../domain/externalIds';
 import { WalletMode } from '../domain/walletMode';
 import { Credentialed, MysqlCallerStore } from './callerStore';
+import { LruMap } from './lruMap';
 
 export const CALLER_CACHE_TTL_MS = 2_000;
+/** Operators, studios and their by-id entries: far more than any deployment has callers. */
+export const CALLER_CACHE_MAX_KNOWN = 10_000;
+/** Ids that named nobody (a mistyped id retried in a loop is still one read per TTL). */
+export const CALLER_CACHE_MAX_UNKNOWN = 1_000;
 const CHANNEL = 'casino:callers:changed';
 
 interface Entry<T> {
@@ -21,30 +32,62 @@ interface Entry<T> {
 
 export type CallerKind = 'operator' | 'provider';
 
+export interface CallerCacheSize {
+  readonly known: number;
+  readonly unknown: number;
+}
+
 export class CallerCache {
-  private readonly entries = new Map<string, Entry<unknown>>();
+  /** Entries whose load is in flight or found a caller. */
+  private readonly entries: LruMap<string, Entry<unknown>>;
+  /** Entries whose load found nothing (null). */
+  private readonly misses: LruMap<string, Entry<unknown>>;
   private publisher: Redis | null = null;
 
   constructor(
     private readonly store: MysqlCallerStore,
     private readonly ttlMs: number = CALLER_CACHE_TTL_MS,
-  ) {}
+    limits: { readonly maxKnown: number; readonly maxUnknown: number } = { maxKnown: CALLER_CACHE_MAX_KNOWN, maxUnknown: CALLER_CACHE_MAX_UNKNOWN },
+  ) {
+    this.entries = new LruMap(limits.maxKnown);
+    this.misses = new LruMap(limits.maxUnknown);
+  }
 
-  private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+  /** How many entries are held (the /metrics gauge caller_cache_entries). */
+  get size(): CallerCacheSize {
+    return { known: this.entries.size, unknown: this.misses.size };
+  }
+
+  private cached<T>(key: string, load: () => Promise<T | null>): Promise<T | null> {
     const now = Date.now();
-    const hit = this.entries.get(key);
-    if (hit && hit.expires > now) return hit.value as Promise<T>;
+    const hit = this.entries.get(key) ?? this.misses.get(key);
+    if (hit && hit.expires > now) return hit.value as Promise<T | null>;
     const value = load();
-    this.entries.set(key, { value, expires: now + this.ttlMs });
-    value.catch(() => this.entries.delete(key));
+    const entry: Entry<T | null> = { value, expires: now + this.ttlMs };
+    this.misses.delete(key);
+    this.entries.set(key, entry);
+    value.then(
+      (found) => {
+        // A miss moves to its own, smaller LRU (unless a change dropped or replaced the entry meanwhile).
+        if (found === null && this.entries.peek(key) === entry) {
+          this.entries.delete(key);
+          this.misses.set(key, entry);
+        }
+      },
+      () => {
+        if (this.entries.peek(key) === entry) this.entries.delete(key);
+      },
+    );
     return value;
   }
 
   findOperator(agentId: string): Promise<Credentialed<OperatorCaller> | null> {
+    if (!isExternalId(agentId)) return Promise.resolve(null);
     return this.cached(`operator:${agentId}`, () => this.store.findOperator(agentId));
   }
 
   findProvider(providerId: string): Promise<Credentialed<ProviderCaller> | null> {
+    if (!isExternalId(providerId)) return Promise.resolve(null);
     return this.cached(`provider:${providerId}`, () => this.store.findProvider(providerId));
   }
 
@@ -68,8 +111,11 @@ export class CallerCache {
 
   private forget(kind: CallerKind, id: string): void {
     this.entries.delete(`${kind}:${id}`);
+    this.misses.delete(`${kind}:${id}`);
     // Entries by numeric id do not know their agentID: drop them all, they are cheap to reload.
-    if (kind === 'operator') for (const key of this.entries.keys()) if (key.startsWith('operator#')) this.entries.delete(key);
+    if (kind === 'operator') {
+      for (const map of [this.entries, this.misses]) for (const key of [...map.keys()]) if (key.startsWith('operator#')) map.delete(key);
+    }
   }
 
   /** Listens for changes made by other processes (a dedicated subscriber connection). */

@@ -47,19 +47,45 @@ export interface WinFacts {
   /** undefined when the win names no refTransactionID; null when it names one we do not have. */
   readonly ref: ProviderTransactionFacts | null | undefined;
   readonly refRolledBack: boolean;
-  /** The win carries the freeSpinID of a campaign this player was in. */
-  readonly freeSpinWin: boolean;
+  /**
+   * undefined when the win names no freeSpinID; otherwise what that campaign (of the session's
+   * operator) says of it, null when there is no such campaign.
+   */
+  readonly freeSpin?: FreeSpinWinFacts | null;
+}
+
+export interface FreeSpinWinFacts {
+  readonly playerInCampaign: boolean;
+  readonly gameIncluded: boolean;
+}
+
+/**
+ * §5: a win naming a freeSpinID is the campaign's only when it is on one of the campaign's games (so
+ * only the studio of those games can pay it) for a player in the campaign; any other is 16, whether or
+ * not its round has a bet. The freeSpinID is a claim on the campaign: a false one is refused whole.
+ */
+export function judgeFreeSpinWin(freeSpin: FreeSpinWinFacts | null): Refusal | null {
+  if (!freeSpin) return refuse(ResultCode.FREE_SPINS_UNAVAILABLE, 'unknown freeSpinID');
+  if (!freeSpin.playerInCampaign) return refuse(ResultCode.FREE_SPINS_UNAVAILABLE, 'the player is not in this campaign');
+  if (!freeSpin.gameIncluded) return refuse(ResultCode.FREE_SPINS_UNAVAILABLE, 'the game is not in this campaign');
+  return null;
 }
 
 /**
  * Wins: pay a round holding a bet of this player and game (10 otherwise) unless it is a free-spin win
- * of the player's campaign; a named refTransactionID must be a bet of that round (10); a win for a
- * rolled-back bet, or on a closed round, is 15.
+ * of a campaign of that game and player (a freeSpinID that is neither is 16: judgeFreeSpinWin); a named
+ * refTransactionID must be a bet of that round (10); a win for a rolled-back bet, or on a closed round,
+ * is 15.
  */
 export function judgeWin(facts: WinFacts): Refusal | null {
   const { round } = facts;
   if (round?.status === 'closed') return refuse(ResultCode.ROUND_CLOSED, 'the round is closed');
-  if (!facts.freeSpinWin) {
+  if (facts.freeSpin !== undefined) {
+    const refusal = judgeFreeSpinWin(facts.freeSpin);
+    if (refusal) return refusal;
+  }
+  const freeSpinWin = facts.freeSpin !== undefined;
+  if (!freeSpinWin) {
     if (!round || round.betCount === 0) return refuse(ResultCode.REFERENCE_NOT_FOUND, 'no bet stored for this round');
     if (round.gameId !== facts.gameId) return refuse(ResultCode.REFERENCE_NOT_FOUND, 'no bet stored for this round and game');
   }
@@ -69,7 +95,7 @@ export function judgeWin(facts: WinFacts): Refusal | null {
       return refuse(ResultCode.REFERENCE_NOT_FOUND, 'refTransactionID is not a bet of this round');
     }
     if (facts.refRolledBack) return refuse(ResultCode.ROUND_CLOSED, 'the bet this win pays was rolled back');
-  } else if (!facts.freeSpinWin && round && round.betCount === round.rolledBackCount) {
+  } else if (!freeSpinWin && round && round.betCount === round.rolledBackCount) {
     return refuse(ResultCode.ROUND_CLOSED, 'every bet of this round was rolled back');
   }
   return null;

@@ -22,6 +22,7 @@ import { Metrics } from '../observability/metrics';
 import { metricsRoutes } from './metricsRoutes';
 import { demoRoutes } from '../demo/demoRoutes';
 import { errorHandler, unknownPath } from './httpErrors';
+import { refuseDeepBodies } from './bodyDepth';
 import { transactionRoutes } from './platform/transactionRoutes';
 import { walletRoutes } from './platform/walletRoutes';
 import { gameRoutes } from './platform/gameRoutes';
@@ -52,8 +53,10 @@ export function createApp(deps: AppDependencies): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   const metrics = deps.metrics ?? new Metrics({ pool });
+  metrics.watch({ callers: deps.callers });
   app.use(requestObservability(logger, metrics));
   app.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use(refuseDeepBodies);
 
   const callers = deps.callers;
   const ledger = new MysqlWalletStore(pool);

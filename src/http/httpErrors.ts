@@ -9,6 +9,12 @@ export const unknownPath: RequestHandler = (req, res) => {
   res.status(404).json({ code: ResultCode.INVALID_PARAMETERS, message: `no such endpoint: ${req.method} ${req.path}` });
 };
 
+/** An http-errors 4xx (body-parser, raw-body, Express's own request parsing): the client's fault, never a 5xx. */
+function isClientFault(error: unknown): boolean {
+  const status = (error as { status?: unknown }).status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const type = (error as { type?: string }).type;
@@ -16,8 +22,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(413).json({ code: ResultCode.INVALID_PARAMETERS, message: 'the body is larger than 64 KiB' });
       return;
     }
-    if (type === 'entity.parse.failed' || type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    if (type === 'entity.parse.failed' || type === 'charset.unsupported') {
       res.status(400).json({ code: ResultCode.INVALID_PARAMETERS, message: 'the body must be a JSON object sent as application/json' });
+      return;
+    }
+    if (type === 'encoding.unsupported' || isClientFault(error)) {
+      // An unknown Content-Encoding (body-parser says 415) or a body that does not decode (a truncated
+      // gzip stream: zlib's error with status 400 and no type). §2 makes both HTTP 400.
+      res.status(400).json({ code: ResultCode.INVALID_PARAMETERS, message: 'the body could not be decoded (Content-Encoding)' });
       return;
     }
     if (error instanceof RefusalError) {

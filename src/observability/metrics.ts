@@ -31,6 +31,7 @@ export type CallAttempt = 'sync' | 'queued';
 export interface MetricsSources {
   readonly pool?: Pool;
   readonly deliveryQueue?: { depth(): Promise<Record<string, number>> };
+  readonly callers?: { readonly size: { readonly known: number; readonly unknown: number } };
 }
 
 /** mysql2 keeps its pool state in private queues (lib/base/pool.js); read defensively, a driver upgrade may move them. */
@@ -144,6 +145,18 @@ export class Metrics {
         const { depth } = await metrics.read();
         this.reset();
         if (depth) for (const state of QUEUE_STATES) this.set({ state }, depth[state] ?? 0);
+      },
+    });
+
+    new Gauge({
+      name: 'caller_cache_entries',
+      help: 'Callers held by this process\'s caller cache: known (found, or being read) and unknown (ids that named nobody); each kind has a cap',
+      labelNames: ['kind'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const size = metrics.sources.callers?.size;
+        if (size) for (const kind of ['known', 'unknown'] as const) this.set({ kind }, size[kind]);
       },
     });
 

@@ -30,6 +30,9 @@ beforeAll(async () => {
   support = await AdminClient.login(server.url, SUPPORT.username, SUPPORT.password);
   finance = await AdminClient.login(server.url, FINANCE.username, FINANCE.password);
 });
+afterEach(async () => {
+  await assertLedgerConsistent(server.db);
+});
 afterAll(async () => {
   await server.close();
 });

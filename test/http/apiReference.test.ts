@@ -22,6 +22,7 @@ import { docsRoutes } from '../../src/http/docs/docsRoutes';
 import { openApiPath } from '../../src/http/docs/openApiDocument';
 import { transferRequest } from '../../src/http/platform/walletRoutes';
 import { Runtime, openRuntime } from '../../src/runtime';
+import { assertLedgerConsistent } from '../support/ledgerConsistency';
 import { TestServer, startTestServer } from '../support/testServer';
 
 let server: TestServer;
@@ -35,6 +36,9 @@ beforeAll(async () => {
   const logger = pino({ level: 'silent' });
   runtime = openRuntime(server.config, parseDatabaseUrl(server.databaseUrl), logger, { workers: false });
   app = createApp({ ...runtime, config: server.config, logger });
+});
+afterEach(async () => {
+  await assertLedgerConsistent(server.db);
 });
 afterAll(async () => {
   await runtime?.close(5_000);

@@ -20,6 +20,9 @@ beforeAll(async () => {
   support = await AdminClient.login(server.url, SUPPORT.username, SUPPORT.password);
   world = await buildWorld(admin);
 });
+afterEach(async () => {
+  await assertLedgerConsistent(server.db);
+});
 afterAll(async () => server.close());
 
 function expectAdminRefusal(answer: HttpAnswer, status: number, code: number): void {

@@ -14,6 +14,7 @@ import { DEMO_ADMIN, DemoWorld, formatDemoBanner, seedDemo } from '../../src/dem
 import { effectiveRtpPercent, spin as slotSpin } from '../../src/demo/slotMath';
 import { signBody } from '../../src/domain/signing';
 import { RunningServer, startServer } from '../../src/server';
+import { assertLedgerConsistent } from '../support/ledgerConsistency';
 import { AdminClient, SignedClient, postJson } from '../support/clients';
 import { TestServer, startTestServer, testEnv } from '../support/testServer';
 
@@ -25,6 +26,9 @@ const others: RunningServer[] = [];
 beforeAll(async () => {
   server = await startTestServer('demo', { DEMO_SEED: 'true', CALLBACK_RETRY_DELAY_MS: '200' });
   port = Number(new URL(server.url).port);
+});
+afterEach(async () => {
+  await assertLedgerConsistent(server.db, { callbackTimeoutMs: server.config.callbackTimeoutMs });
 });
 afterAll(async () => {
   for (const other of others) await other.close();

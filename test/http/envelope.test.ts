@@ -1,5 +1,6 @@
 // Risk covered: an envelope check that is missing, too lenient or in the wrong order (PROTOCOL §2, §3):
 // a forged, replayed or unsigned request reaching the money, or a refusal that tells the caller the wrong thing.
+import { gzipSync } from 'node:zlib';
 import { computeSign, signBody } from '../../src/domain/signing';
 import { AdminClient, HttpAnswer, SignedClient, postJson } from '../support/clients';
 import { assertLedgerConsistent } from '../support/ledgerConsistency';
@@ -38,8 +39,11 @@ const nowS = () => Math.floor(Date.now() / 1000);
 const OTHER_SECRET = 'f'.repeat(64);
 
 /** A raw HTTP call with any body, content type and method: what a broken integration might send. */
-async function raw(path: string, init: { method?: string; body?: string | Uint8Array; contentType?: string | null }): Promise<HttpAnswer & { contentType: string | null }> {
-  const headers: Record<string, string> = {};
+async function raw(
+  path: string,
+  init: { method?: string; body?: string | Uint8Array; contentType?: string | null; headers?: Record<string, string> },
+): Promise<HttpAnswer & { contentType: string | null }> {
+  const headers: Record<string, string> = { ...init.headers };
   if (init.contentType) headers['content-type'] = init.contentType;
   const response = await fetch(server.url + path, { method: init.method ?? 'POST', headers, body: init.body });
   const text = await response.text();
@@ -132,6 +136,64 @@ describe('what is not an API call at all gets a non-200 JSON answer', () => {
     const served = await raw('/v1/player/balance', { body: JSON.stringify(small), contentType: 'application/json' });
     expect(served.status).toBe(200);
     expect(served.body).toMatchObject({ code: 0, balance: before.balance });
+  });
+});
+
+describe('bodies nested too deep or not decodable are HTTP 400, never 5xx (PROTOCOL §2)', () => {
+  /** A JSON value of `levels` nested arrays, as text (the test must not build it with JSON.stringify). */
+  const nestedArrays = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
+  /** A body whose top-level object is level 1 and whose `extra` field adds `depth - 1` levels. */
+  const bodyOfDepth = (depth: number, fields: Record<string, unknown>) => `${JSON.stringify(fields).slice(0, -1)},"extra":${nestedArrays(depth - 1)}}`;
+
+  async function expectHealthyServer(): Promise<void> {
+    expect(await op.call('/v1/player/balance', { userID: PLAYER, currency: 'EUR' })).toMatchObject({ code: 0 });
+  }
+
+  test('depth 32 is an API call (the envelope judges it: code 3 for a bad sign); depth 33 is HTTP 400', async () => {
+    const fields = { agentID: AGENT, userID: PLAYER, currency: 'EUR', timestamp: nowS(), sign: 'A'.repeat(64) };
+    const at32 = await raw('/v1/player/balance', { body: bodyOfDepth(32, fields), contentType: 'application/json' });
+    expect(at32.status).toBe(200);
+    expect(at32.body.code).toBe(3);
+    expectJsonRefusal(await raw('/v1/player/balance', { body: bodyOfDepth(33, fields), contentType: 'application/json' }), 400);
+    expectJsonRefusal(await raw('/v1/player/balance', { body: bodyOfDepth(33, { ...fields, extra2: [] }), contentType: 'application/json' }), 400);
+  });
+
+  test('a correctly signed body of depth 32 is served (the canonical string renders it)', async () => {
+    const extra = JSON.parse(nestedArrays(31)) as unknown;
+    const answer = await raw('/v1/player/balance', { body: JSON.stringify(op.body({ userID: PLAYER, currency: 'EUR', extra })), contentType: 'application/json' });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ code: 0 });
+  });
+
+  test('a body nested 10,000 levels deep, for a known caller, is HTTP 400 and the server stays healthy', async () => {
+    const fields = { agentID: AGENT, userID: PLAYER, currency: 'EUR', timestamp: nowS(), sign: 'A'.repeat(64) };
+    for (const path of ['/v1/player/balance', '/v1/player/wallet/deposit', '/provider/v1/bet', '/admin/v1/login']) {
+      expectJsonRefusal(await raw(path, { body: bodyOfDepth(10_000, fields), contentType: 'application/json' }), 400);
+    }
+    const objects = `{"agentID":"${AGENT}","sign":"x","extra":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`;
+    expectJsonRefusal(await raw('/v1/player/balance', { body: objects, contentType: 'application/json' }), 400);
+    await expectHealthyServer();
+  });
+
+  test('a truncated gzip body is HTTP 400; a whole one is decoded and served', async () => {
+    const gzipped = gzipSync(JSON.stringify(op.body({ userID: PLAYER, currency: 'EUR' })));
+    const served = await raw('/v1/player/balance', { body: gzipped, contentType: 'application/json', headers: { 'content-encoding': 'gzip' } });
+    expect(served.status).toBe(200);
+    expect(served.body).toMatchObject({ code: 0 });
+    const truncated = gzipped.subarray(0, gzipped.length - 12);
+    expectJsonRefusal(await raw('/v1/player/balance', { body: truncated, contentType: 'application/json', headers: { 'content-encoding': 'gzip' } }), 400);
+    await expectHealthyServer();
+  });
+
+  test('garbage under Content-Encoding br or deflate, and an unknown Content-Encoding, are HTTP 400', async () => {
+    const body = JSON.stringify(op.body({ userID: PLAYER, currency: 'EUR' }));
+    for (const encoding of ['br', 'deflate', 'gzip']) {
+      expectJsonRefusal(await raw('/v1/player/balance', { body: 'not compressed at all', contentType: 'application/json', headers: { 'content-encoding': encoding } }), 400);
+    }
+    for (const encoding of ['x-unknown', 'compress', 'gzip, br']) {
+      expectJsonRefusal(await raw('/v1/player/balance', { body, contentType: 'application/json', headers: { 'content-encoding': encoding } }), 400);
+    }
+    await expectHealthyServer();
   });
 });
 

@@ -11,6 +11,9 @@ beforeAll(async () => {
   server = await startTestServer('freespins');
   world = await buildWorld(await server.admin());
 });
+afterEach(async () => {
+  await assertLedgerConsistent(server.db);
+});
 afterAll(async () => server.close());
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -236,6 +239,86 @@ describe('free bets', () => {
   });
 });
 
+describe('a win naming a freeSpinID is paid only on that campaign\'s games, for its players (§5, 1.1)', () => {
+  /** What a refused win must leave untouched: the player's balance and list, the campaign's totals. */
+  async function moneyOf(operator: SignedClient, userID: string, freeSpinID: string) {
+    const [wallet, history, got] = await Promise.all([
+      operator.call('/v1/player/balance', { userID, currency: 'EUR' }),
+      operator.call('/v1/transactions', { userID, limit: 1000 }),
+      operator.call('/v1/freespins/get', { freeSpinID }),
+    ]);
+    return { balance: wallet.balance as number, transactions: history.transactions as unknown[], players: got.players as unknown[] };
+  }
+
+  test("a studio paying itself through another studio's campaign (of the same operator's player) gets 16 and moves nothing", async () => {
+    const other = await buildWorld(await server.admin(), { currencies: ['EUR'] });
+    // Operator B's player, in B's campaign for studio B's game.
+    const bToken = await fundedSession(other, 'fs-xs-p1', 5);
+    const definition = { ...campaign({ userIDs: ['fs-xs-p1'], gameIDs: [other.gameId] }) };
+    expect(await other.operator.call('/v1/freespins/create', { ...definition })).toMatchObject({ code: 0 });
+    // The same player launched on studio A's game: studio A holds a real token for it.
+    const aLaunch = await other.operator.call('/v1/games/launch', { userID: 'fs-xs-p1', gameID: world.gameId, currency: 'EUR' });
+    expect(aLaunch.code).toBe(0);
+    const before = await moneyOf(other.operator, 'fs-xs-p1', definition.freeSpinID);
+    const attack = await world.studio.call('/provider/v1/win', {
+      token: aLaunch.token, transactionID: nextId('xs'), roundID: nextId('xs-r'), gameID: world.gameId, amount: 1000, freeSpinID: definition.freeSpinID,
+    });
+    expect(attack).toMatchObject({ code: 16, balance: 5 });
+    expect(await moneyOf(other.operator, 'fs-xs-p1', definition.freeSpinID)).toEqual(before);
+    // The campaign's own studio, on its game, is paid (no bet needed).
+    const legit = await other.studio.call('/provider/v1/win', { token: bToken, transactionID: nextId('xs'), roundID: nextId('xs-r'), gameID: other.gameId, amount: 2, freeSpinID: definition.freeSpinID });
+    expect(legit).toMatchObject({ code: 0, balance: 7 });
+    expect((await moneyOf(other.operator, 'fs-xs-p1', definition.freeSpinID)).players).toEqual([{ userID: 'fs-xs-p1', spinsLeft: 3, totalWin: 2 }]);
+    await assertLedgerConsistent(server.db);
+  });
+
+  test("another operator's freeSpinID gets 16, even when its player has the same userID", async () => {
+    const other = await buildWorld(await server.admin(), { currencies: ['EUR'] });
+    await fundedSession(other, 'fs-xo-p1', 0);
+    const definition = campaign({ userIDs: ['fs-xo-p1'], gameIDs: [world.gameId] });
+    expect(await other.operator.call('/v1/freespins/create', { ...definition })).toMatchObject({ code: 0 });
+    const token = await fundedSession(world, 'fs-xo-p1', 5);
+    const before = await balance('fs-xo-p1');
+    expect(await freeWin(token, definition.freeSpinID, nextId('xo-r'), 1000)).toMatchObject({ code: 16, balance: 5 });
+    expect(await balance('fs-xo-p1')).toBe(before);
+    expect((await getCampaign(definition.freeSpinID, other.operator)).players).toEqual([{ userID: 'fs-xo-p1', spinsLeft: 3, totalWin: 0 }]);
+    await assertLedgerConsistent(server.db);
+  });
+
+  test('a win on a game not in the campaign, or for a player not in it, is 16 even when its round has a bet; nothing moves', async () => {
+    const fs = await createCampaign({ userIDs: ['fs-ng-p1'], gameIDs: [world.gameId] });
+    const onOtherGame = await fundedSession(world, 'fs-ng-p1', 5, { gameId: world.otherGameId });
+    const roundID = nextId('ng-r');
+    expect(await world.studio.call('/provider/v1/bet', { token: onOtherGame, transactionID: nextId('ng-b'), roundID, gameID: world.otherGameId, amount: 1 })).toMatchObject({ code: 0, balance: 4 });
+    const before = await moneyOf(world.operator, 'fs-ng-p1', fs.freeSpinID);
+    const wrongGame = { token: onOtherGame, roundID, gameID: world.otherGameId, amount: 50, freeSpinID: fs.freeSpinID };
+    expect(await world.studio.call('/provider/v1/win', { ...wrongGame, transactionID: nextId('ng-w') })).toMatchObject({ code: 16, balance: 4 });
+    expect(await world.studio.call('/provider/v1/win', { ...wrongGame, transactionID: nextId('ng-w'), roundID: nextId('ng-r') })).toMatchObject({ code: 16, balance: 4 });
+
+    const outsider = await fundedSession(world, 'fs-ng-p2', 5);
+    const outsiderRound = nextId('ng-r');
+    expect((await freeBet(outsider, fs.freeSpinID, { roundID: outsiderRound })).code).toBe(16);
+    expect(await world.studio.call('/provider/v1/bet', { token: outsider, transactionID: nextId('ng-b'), roundID: outsiderRound, gameID: world.gameId, amount: 1 })).toMatchObject({ code: 0, balance: 4 });
+    expect(await freeWin(outsider, fs.freeSpinID, outsiderRound, 50)).toMatchObject({ code: 16, balance: 4 });
+    expect(await moneyOf(world.operator, 'fs-ng-p1', fs.freeSpinID)).toEqual(before);
+    expect(await balance('fs-ng-p2')).toBe(4);
+    // The same wins without the false freeSpinID take the normal path and are paid.
+    expect(await world.studio.call('/provider/v1/win', { token: onOtherGame, transactionID: nextId('ng-w'), roundID, gameID: world.otherGameId, amount: 2 })).toMatchObject({ code: 0, balance: 6 });
+    expect(await freeWin(outsider, null as unknown as string, outsiderRound, 2)).toMatchObject({ code: 0, balance: 6 });
+    await assertLedgerConsistent(server.db);
+  });
+
+  test("a campaign's win on a round that also has a real bet is paid once and totalled to the campaign", async () => {
+    const token = await fundedSession(world, 'fs-rb-p1', 5);
+    const fs = await createCampaign({ userIDs: ['fs-rb-p1'] });
+    const roundID = nextId('rb-r');
+    expect(await world.studio.call('/provider/v1/bet', { token, transactionID: nextId('rb-b'), roundID, gameID: world.gameId, amount: 1 })).toMatchObject({ code: 0, balance: 4 });
+    expect(await freeWin(token, fs.freeSpinID, roundID, 3)).toMatchObject({ code: 0, balance: 7 });
+    expect((await getCampaign(fs.freeSpinID)).players).toEqual([{ userID: 'fs-rb-p1', spinsLeft: 3, totalWin: 3 }]);
+    await assertLedgerConsistent(server.db);
+  });
+});
+
 describe('free-spin wins', () => {
   test('are credited to the player and totalled per campaign; a win needs no stored bet when the player was in the campaign', async () => {
     const token = await fundedSession(world, 'fs-win01', 20);
@@ -253,10 +336,10 @@ describe('free-spin wins', () => {
     expect(got.players.find((p: any) => p.userID === 'fs-win01b')).toEqual({ userID: 'fs-win01b', spinsLeft: 3, totalWin: 0 });
     expect(await balance('fs-win01')).toBe(23.75);
 
-    // A win for a player not in the campaign, with no bet in that round, is 10 and moves nothing.
+    // A win naming the campaign for a player not in it, or naming no campaign we have, is 16 and moves nothing.
     const outsider = await fundedSession(world, 'fs-win02', 5);
-    expect(await freeWin(outsider, fs.freeSpinID, 'fs-win02-r1', 3)).toMatchObject({ code: 10, balance: 5 });
-    expect(await freeWin(outsider, 'no-such-campaign', 'fs-win02-r2', 3)).toMatchObject({ code: 10, balance: 5 });
+    expect(await freeWin(outsider, fs.freeSpinID, 'fs-win02-r1', 3)).toMatchObject({ code: 16, balance: 5 });
+    expect(await freeWin(outsider, 'no-such-campaign', 'fs-win02-r2', 3)).toMatchObject({ code: 16, balance: 5 });
     expect(await balance('fs-win02')).toBe(5);
     const after = await getCampaign(fs.freeSpinID);
     expect(after.players.find((p: any) => p.userID === 'fs-win01').totalWin).toBe(3.75);

@@ -4,6 +4,7 @@
 // keys or the Authorization header written to the logs.
 import express from 'express';
 import request from 'supertest';
+import { assertLedgerConsistent } from '../support/ledgerConsistency';
 import { SignedClient } from '../support/clients';
 import { FakeOperatorWallet } from '../support/fakeOperatorWallet';
 import { TestServer, startTestServer } from '../support/testServer';
@@ -22,6 +23,9 @@ let salt = '';
 beforeAll(async () => {
   server = await startTestServer('observe', { CALLBACK_TIMEOUT_MS: '500', CALLBACK_RETRY_DELAY_MS: '200', CALLBACK_RETRY_TIMEOUT_MS: '500' });
   wallet = await new FakeOperatorWallet(() => secret, () => salt).start();
+});
+afterEach(async () => {
+  await assertLedgerConsistent(server.db, { callbackTimeoutMs: server.config.callbackTimeoutMs });
 });
 afterAll(async () => {
   await server.close();

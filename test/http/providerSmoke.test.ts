@@ -9,6 +9,9 @@ beforeAll(async () => {
   server = await startTestServer('psmoke');
   world = await buildWorld(await server.admin());
 });
+afterEach(async () => {
+  await assertLedgerConsistent(server.db);
+});
 afterAll(async () => server.close());
 
 test('bet, win, rollback, jackpot', async () => {

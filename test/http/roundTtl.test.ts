@@ -15,6 +15,9 @@ describe('round TTL over HTTP (ROUND_TTL_S=1)', () => {
     world = await buildWorld(await server.admin());
   });
   afterAll(async () => server.close());
+  afterEach(async () => {
+    await assertLedgerConsistent(server.db);
+  });
 
   async function round(roundID: string): Promise<{ status: string; close_reason: string | null; closed_at: Date | null } | undefined> {
     const [rows] = await server.db.query<any[]>('SELECT status, close_reason, closed_at FROM rounds WHERE round_id = ?', [roundID]);

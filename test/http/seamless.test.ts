@@ -4,6 +4,7 @@ import { RowDataPacket } from 'mysql2/promise';
 import { resolveWithdraw } from '../../src/app/seamless/withdrawOutcome';
 import { MysqlSeamlessStore } from '../../src/db/seamlessStore';
 import { Minor } from '../../src/domain/money';
+import { assertLedgerConsistent } from '../support/ledgerConsistency';
 import { AdminClient, SignedClient, postJson } from '../support/clients';
 import { FakeOperatorWallet, RecordedCall } from '../support/fakeOperatorWallet';
 import { TestServer, startTestServer } from '../support/testServer';
@@ -27,6 +28,9 @@ beforeAll(async () => {
   });
   admin = await server.admin();
   world = await buildWorld(admin, { currencies: ['EUR'] });
+});
+afterEach(async () => {
+  await assertLedgerConsistent(server.db, { callbackTimeoutMs: TIMEOUT_MS });
 });
 afterAll(async () => {
   await server.close();
@@ -776,6 +780,37 @@ describe('the §5 rules hold in seamless mode', () => {
       ['win', 4, null, freeSpinID],
       ['bet', 0, null, freeSpinID],
     ]);
+  });
+  test("a win naming a freeSpinID off the campaign's games or players is 16: no Deposit is sent, nothing is stored", async () => {
+    const userID = 'rules-fsx';
+    const token = await player(userID, 10_000n);
+    const freeSpinID = 'rules-fsx1';
+    expect(
+      await s.op.call('/v1/freespins/create', {
+        freeSpinID, userIDs: [userID], gameIDs: [world.gameId], spins: 2, betAmount: 0.5, currency: 'EUR', expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+      }),
+    ).toMatchObject({ code: 0, freeSpinID });
+    // Another studio, on its own game, with a real token for the same player.
+    const other = await buildWorld(admin, { currencies: ['EUR'] });
+    const onOther = await launch(s, userID, 'EUR', other.gameId);
+    const outsiderToken = await player('rules-fsx-out', 10_000n);
+    // Balances we know, so the refusals can carry them (§5: every error carries the balance).
+    expect(await provider('balance', { token })).toMatchObject({ code: 0, balance: 100 });
+    expect(await provider('balance', { token: outsiderToken })).toMatchObject({ code: 0, balance: 100 });
+    const deposits = s.wallet.callsOf('deposit').length;
+    const history = await s.op.call('/v1/transactions', { userID });
+    const attack = await other.studio.call('/provider/v1/win', { token: onOther, transactionID: 'fsx-w1', roundID: 'fsx-r1', gameID: other.gameId, amount: 1000, freeSpinID });
+    expect(attack).toMatchObject({ code: 16, balance: 100 });
+    expect(await provider('win', game({ token: outsiderToken, transactionID: 'fsx-w2', roundID: 'fsx-r2', amount: 1000, freeSpinID }))).toMatchObject({ code: 16, balance: 100 });
+    expect(await provider('win', game({ token, transactionID: 'fsx-w3', roundID: 'fsx-r3', amount: 1000, freeSpinID: 'no-such-campaign' }))).toMatchObject({ code: 16, balance: 100 });
+    expect(s.wallet.callsOf('deposit')).toHaveLength(deposits);
+    expect(await s.op.call('/v1/transactions', { userID })).toEqual(history);
+    expect((await callbacksOf(s.agentID)).filter((c) => /^fsx-/.test(c.transactionID))).toEqual([]);
+    expect(s.wallet.balanceOf(userID, 'EUR')).toBe(10_000n);
+    // The campaign's own game pays it: a Deposit reaches the operator.
+    expect(await provider('win', game({ token, transactionID: 'fsx-w4', roundID: 'fsx-r4', amount: 2, freeSpinID }))).toMatchObject({ code: 0, balance: 102 });
+    expect(s.wallet.callsOf('deposit')).toHaveLength(deposits + 1);
+    expect(await s.op.call('/v1/freespins/get', { freeSpinID })).toMatchObject({ players: [{ userID, spinsLeft: 2, totalWin: 2 }] });
   });
 });
 

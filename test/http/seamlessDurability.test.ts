@@ -7,6 +7,7 @@ import { Pool, RowDataPacket } from 'mysql2/promise';
 import { parseDatabaseUrl } from '../../src/db/databaseUrl';
 import { AdminClient, SignedClient } from '../support/clients';
 import { FakeOperatorWallet } from '../support/fakeOperatorWallet';
+import { assertLedgerConsistent } from '../support/ledgerConsistency';
 import { SpawnedServer, freePort, spawnServer } from '../support/spawnedServer';
 import { assertionPool, dropDatabase, uniqueDatabaseUrl } from '../support/testDatabase';
 import { TEST_ADMIN, testEnv } from '../support/testServer';
@@ -24,6 +25,10 @@ const wallets: FakeOperatorWallet[] = [];
 const databases: { url: string; db: Pool }[] = [];
 const redisPorts: number[] = [];
 
+afterEach(async () => {
+  // Every database a test made, checked while its processes may still be delivering (what is owed is stored).
+  for (const { db } of databases) await assertLedgerConsistent(db, { callbackTimeoutMs: Number(ENV.CALLBACK_TIMEOUT_MS) });
+});
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const wallet of wallets) await wallet.stop();

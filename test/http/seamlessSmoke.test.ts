@@ -1,4 +1,5 @@
 // Risk covered: the seamless flow end to end against a real operator wallet over HTTP (smoke).
+import { assertLedgerConsistent } from '../support/ledgerConsistency';
 import { FakeOperatorWallet } from '../support/fakeOperatorWallet';
 import { TestServer, startTestServer } from '../support/testServer';
 import { World, buildWorld } from '../support/world';
@@ -13,6 +14,9 @@ beforeAll(async () => {
   server = await startTestServer('seamsmoke', { CALLBACK_TIMEOUT_MS: '500', CALLBACK_RETRY_DELAY_MS: '200', CALLBACK_RETRY_TIMEOUT_MS: '500' });
   world = await buildWorld(await server.admin());
   wallet = await new FakeOperatorWallet(() => secret, () => salt).start();
+});
+afterEach(async () => {
+  await assertLedgerConsistent(server.db, { callbackTimeoutMs: server.config.callbackTimeoutMs });
 });
 afterAll(async () => {
   await server.close();

@@ -3,6 +3,7 @@ import pino from 'pino';
 import { RowDataPacket } from 'mysql2/promise';
 import { loadConfig } from '../../src/config';
 import { RunningServer, startServer } from '../../src/server';
+import { assertLedgerConsistent } from '../support/ledgerConsistency';
 import { AdminClient, SignedClient } from '../support/clients';
 import { FakeOperatorWallet } from '../support/fakeOperatorWallet';
 import { assertionPool, dropDatabase, uniqueDatabaseUrl } from '../support/testDatabase';
@@ -24,6 +25,9 @@ beforeAll(async () => {
   server = await startServer(loadConfig(testEnv(databaseUrl, { CALLBACK_TIMEOUT_MS: String(TIMEOUT_MS) })), pino({ level: 'silent' }), { workers: false });
   admin = await AdminClient.login(server.url, TEST_ADMIN.username, TEST_ADMIN.password);
   world = await buildWorld(admin, { currencies: ['EUR'] });
+});
+afterEach(async () => {
+  await assertLedgerConsistent(db, { callbackTimeoutMs: TIMEOUT_MS });
 });
 afterAll(async () => {
   await server.close();

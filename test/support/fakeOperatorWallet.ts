@@ -24,7 +24,15 @@ export type Behaviour =
   | { mode: 'down' }
   /** Never answers (calls of `kinds` only, when given); with `apply`, applies the call first and then never answers (a lost answer). */
   | { mode: 'hang'; kinds?: string[]; apply?: boolean }
-  | { mode: 'garbage' };
+  | { mode: 'garbage' }
+  /**
+   * Answers 200 and then streams a body without end (FLOOD_LIMIT_BYTES at most), chunked or, with
+   * `declareLength`, under a Content-Length that large: an operator wallet gone wrong.
+   */
+  | { mode: 'flood'; declareLength?: boolean };
+
+/** Where a flood stops if nobody hangs up: 256 MB, the answer that once took the app to 2 GB. */
+export const FLOOD_LIMIT_BYTES = 256 * 1024 * 1024;
 
 export class FakeOperatorWallet {
   readonly calls: RecordedCall[] = [];
@@ -38,6 +46,9 @@ export class FakeOperatorWallet {
    * applied here credits nothing (answered 0 with the balance unchanged), as a careful operator does.
    */
   strictRollbacks = false;
+  /** Bytes of flood bodies handed to the socket, and floods that ended (we hung up, or the limit). */
+  floodBytesWritten = 0;
+  floodsEnded = 0;
   private server!: Server;
   private failuresLeft = 0;
   url = '';
@@ -77,6 +88,27 @@ export class FakeOperatorWallet {
     return this.calls.filter((c) => c.kind === kind);
   }
 
+  /** Writes as fast as the client reads, until it hangs up or the limit is reached. */
+  private flood(res: ServerResponse, record: RecordedCall, declareLength: boolean): void {
+    record.answeredStatus = 200;
+    res.writeHead(200, { 'content-type': 'application/json', ...(declareLength ? { 'content-length': String(FLOOD_LIMIT_BYTES) } : {}) });
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let written = 0;
+    res.once('close', () => this.floodsEnded++);
+    const pump = (): void => {
+      while (!res.destroyed && written < FLOOD_LIMIT_BYTES) {
+        written += chunk.length;
+        this.floodBytesWritten += chunk.length;
+        if (!res.write(chunk)) {
+          res.once('drain', pump);
+          return;
+        }
+      }
+      if (!res.destroyed) res.end();
+    };
+    pump();
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let raw = '';
     for await (const chunk of req) raw += chunk;
@@ -104,6 +136,7 @@ export class FakeOperatorWallet {
     const sendOrHang = (status: number, payload: unknown) => (silent ? undefined : send(status, payload));
     if (b.mode === 'down') return send(503, { error: 'down' });
     if (b.mode === 'garbage') return send(200, '<html>not json</html>');
+    if (b.mode === 'flood') return this.flood(res, record, b.declareLength === true);
     if (b.mode === 'fail' && this.failuresLeft > 0) {
       this.failuresLeft--;
       return send(b.status ?? 500, { error: 'temporary' });

@@ -23,7 +23,7 @@ export function settleWin(store: ProviderLedgerStore, input: WinInput, amount: M
   return recordProviderTransaction(store, winCommand(input, amount, roundClosed), decideWin(input, amount, roundClosed));
 }
 
-/** The win rule: a stored bet of this round and game (or a free-spin campaign of the player), not rolled back, round open. */
+/** The win rule: a stored bet of this round and game (or a free-spin campaign of this game and player), not rolled back, round open. */
 export function decideWin(command: WinInput, amount: Minor, roundClosed: boolean): Decide {
   return async (scope, key) => {
     const { provider, session } = command;
@@ -31,10 +31,11 @@ export function decideWin(command: WinInput, amount: Minor, roundClosed: boolean
     const named = command.refTransactionId === null ? null : await scope.findWithRollback(provider.id, command.refTransactionId);
     const ref = named === null ? undefined : named.transaction;
     const refRolledBack = named?.rollback != null;
-    // A free-spin win needs no stored bet when the player was in that campaign, whatever its state now.
+    // A free-spin win needs no stored bet when it is on the campaign's game for a player in it, whatever
+    // the campaign's state now; any other win naming a freeSpinID is 16 (judgeWin).
     const slot = command.freeSpinId === null ? null : await scope.lockFreeSpinSlot(session.operatorId, command.freeSpinId, session.userId, command.gameId);
-    const freeSpinWin = slot !== null && slot.spinsUsed !== null;
-    const refusal = judgeWin({ round, gameId: command.gameId, userId: session.userId, roundId: command.roundId, ref, refRolledBack, freeSpinWin });
+    const freeSpin = command.freeSpinId === null ? undefined : slot && { playerInCampaign: slot.spinsUsed !== null, gameIncluded: slot.gameIncluded };
+    const refusal = judgeWin({ round, gameId: command.gameId, userId: session.userId, roundId: command.roundId, ref, refRolledBack, freeSpin });
     if (refusal) return { kind: 'refuse', refusal };
     const closeReason = roundClosed ? 'round_closed' : undefined;
     return {
@@ -45,7 +46,7 @@ export function decideWin(command: WinInput, amount: Minor, roundClosed: boolean
       effects: async (s) => {
         if (round) await s.changeRound(round.id, { wins: 1, closeReason });
         else await s.openRound(key, command.gameId, { wins: 1, closeReason });
-        if (freeSpinWin && slot) await s.changeFreeSpinPlayer(slot.campaignId, session.userId, { win: amount });
+        if (slot) await s.changeFreeSpinPlayer(slot.campaignId, session.userId, { win: amount });
       },
     };
   };

@@ -61,7 +61,7 @@ export async function placeSeamlessBet(deps: SeamlessDeps, input: BetInput, amou
   if (result.code === 'already-resolved') return settledRepeat();
   if (result.code === 17) {
     await deps.queue.enqueue({ id: result.compensationId, attempts: 0, operatorId: session.operatorId }, 0);
-    return { ...refuse(ResultCode.OPERATOR_WALLET_UNAVAILABLE, `the operator's wallet did not debit: ${'error' in reply ? reply.error : ''}`), balance: await lastKnown() };
+    return { ...refuse(ResultCode.OPERATOR_WALLET_UNAVAILABLE, "the operator's wallet did not debit"), balance: await lastKnown() };
   }
   const balance = result.balance ?? (await lastKnown());
   if (result.code === 7) return { ...refuse(ResultCode.INSUFFICIENT_FUNDS), balance };

@@ -1,4 +1,7 @@
-/** A balance read in seamless mode: a Balance callback while the caller waits; 17 with the last known balance on failure. */
+/**
+ * A balance read in seamless mode: a Balance callback while the caller waits; 17 with the last known
+ * balance on failure, under a generic message (§10: transport errors and addresses are not the studio's).
+ */
 import { ResultCode, defaultMessage, refuse } from '../../domain/resultCodes';
 import { MoneyAnswer } from '../wallet/answers';
 import { SeamlessDeps } from './seamlessDeps';
@@ -10,7 +13,7 @@ export async function readSeamlessBalance(deps: SeamlessDeps, player: { operator
     return { code: ResultCode.OK, message: defaultMessage(ResultCode.OK), balance: reply.balance };
   }
   return {
-    ...refuse(ResultCode.OPERATOR_WALLET_UNAVAILABLE, `the operator's wallet did not answer: ${reply.outcome === 'failed' ? reply.error : reply.outcome}`),
+    ...refuse(ResultCode.OPERATOR_WALLET_UNAVAILABLE, "the operator's wallet did not answer"),
     balance: await deps.store.lastKnownBalance(player.operatorId, player.userId, player.currency),
   };
 }

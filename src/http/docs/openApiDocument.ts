@@ -199,7 +199,7 @@ Generated from the same zod schemas that validate requests.
 ## Transport
 - Platform (\`/v1/...\`) and provider (\`/provider/v1/...\`) calls are \`POST\` with a JSON object body (\`Content-Type: application/json\`, at most 64 KiB) and answer a JSON object.
 - **HTTP 200 is the only success status.** Every API call is answered with HTTP 200 and \`{"code": <int>, "message": <string>, ...}\`; \`code\` 0 is success, anything else a business error (table below).
-  Non-200 is for what is not an API call (404 unknown path, 400 body that is not a JSON object, 413 body over 64 KiB) and for our faults (5xx).
+  Non-200 is for what is not an API call (404 unknown path, 400 body that is not a JSON object, is nested deeper than 32 levels or whose \`Content-Encoding\` cannot be decoded, 413 body over 64 KiB) and for our faults (5xx).
   A 5xx or a code 1 may be retried with the same ids (nothing was applied); any other answer is final.
 - Checks run in this order and the first failure answers: body is a JSON object (400), caller known and enabled (5), \`sign\` (3), \`timestamp\` (4), fields (2), then business rules.
 - Money is in major units as a JSON number (\`1.5\`), with at most the currency's minor digits (2 EUR/USD, 0 JPY, 3 KWD); more digits, negatives or non-numbers are code 2. (The md5 callback scheme uses integer minor units.)
@@ -265,7 +265,7 @@ export function buildOpenApiDocument(catalogue: readonly ApiEndpoint[] = API_CAT
         ResultCode: { type: 'integer', enum: Object.values(ResultCode), description: Object.values(ResultCode).map((c) => `${c}: ${defaultMessage(c)}`).join('; ') },
       },
       responses: {
-        NotAJsonObject: envelopeResponse('The body is not a JSON object sent as application/json (code 2). Not an API call: nothing was read.'),
+        NotAJsonObject: envelopeResponse('The body is not a JSON object sent as application/json, is nested deeper than 32 levels, or has a Content-Encoding that cannot be decoded (code 2). Not an API call: nothing was read.'),
         TooLarge: envelopeResponse('The body is over 64 KiB (code 2).'),
         InternalError: envelopeResponse('Our fault (code 1): nothing was applied; retry with the same ids.'),
         AdminBadRequest: envelopeResponse('Invalid fields (code 2); the message names them.'),
