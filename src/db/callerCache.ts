@@ -5,7 +5,7 @@
  * API drops the entry at once in this process and, through Redis pub/sub, in every other one (if Redis
  * is unreachable, the TTL is the bound on staleness).
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../jobs/redisConnection';
 import { Logger } from 'pino';
 import { OperatorCaller, ProviderCaller } from '../app/callers';
 import { WalletMode } from '../domain/walletMode';
@@ -23,7 +23,7 @@ export type CallerKind = 'operator' | 'provider';
 
 export class CallerCache {
   private readonly entries = new Map<string, Entry<unknown>>();
-  private publisher: Redis | null = null;
+  private publisher: RedisClient | null = null;
 
   constructor(
     private readonly store: MysqlCallerStore,
@@ -73,7 +73,7 @@ export class CallerCache {
   }
 
   /** Listens for changes made by other processes (a dedicated subscriber connection). */
-  listen(publisher: Redis, subscriber: Redis, logger: Logger): void {
+  listen(publisher: RedisClient, subscriber: RedisClient, logger: Logger): void {
     this.publisher = publisher;
     subscriber.subscribe(CHANNEL).catch((error) => logger.warn({ err: (error as Error).message }, 'caller cache: no change notifications'));
     subscriber.on('message', (_channel, message: string) => {

@@ -1,6 +1,6 @@
 /** `GET /health`: 200 only when this process, the database and Redis all answer (PROTOCOL §2). */
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisHealthCheck } from '../jobs/redisHealth';
 import { Pool } from 'mysql2/promise';
 
 const PROBE_TIMEOUT_MS = 2_000;
@@ -22,12 +22,12 @@ async function probe(check: () => Promise<unknown>, label: string): Promise<{ ok
   }
 }
 
-export function healthRoutes(deps: { pool: Pool; redis: Redis }): Router {
+export function healthRoutes(deps: { pool: Pool; redis: RedisHealthCheck }): Router {
   const router = Router();
   router.get('/health', async (_req, res) => {
     const [database, redis] = await Promise.all([
       probe(() => deps.pool.query('SELECT 1'), 'database'),
-      probe(() => deps.redis.ping(), 'redis'),
+      probe(() => deps.redis.check(), 'redis'),
     ]);
     const healthy = database.ok && redis.ok;
     res.status(healthy ? 200 : 503).json({ status: healthy ? 'ok' : 'unavailable', database, redis });
