@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { parseDatabaseUrl } from './db/databaseUrl';
+import { RedisTopology, redisTopologyProblems } from './jobs/redisTopology';
 
 const positiveInt = (name: string, fallback: number) =>
   z
@@ -55,6 +56,10 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
   DATABASE_URL: databaseUrl('DATABASE_URL', 'mysql://root@127.0.0.1:3306/casino'),
   REDIS_URL: urlWithProtocol('REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
+  /** Sentinel failover and Redis Cluster (PROTOCOL §13); read by redisTopology.ts, exclusive with REDIS_URL. */
+  REDIS_SENTINELS: z.string().optional(),
+  REDIS_SENTINEL_NAME: z.string().optional(),
+  REDIS_CLUSTER_NODES: z.string().optional(),
   PORT: z
     .string()
     .optional()
@@ -102,7 +107,8 @@ const envSchema = z.object({
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   databaseUrl: string;
-  redisUrl: string;
+  /** Which Redis the queue, the leases and the cache notifications use: one node, Sentinel, or Cluster. */
+  redis: RedisTopology;
   port: number;
   jwtSecret: string;
   /** True when JWT_SECRET was not given and a random one was made for this process only. */
@@ -162,12 +168,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const demoSeedRaw = e.DEMO_SEED === undefined || e.DEMO_SEED === '' ? undefined : e.DEMO_SEED === 'true' || e.DEMO_SEED === '1';
   if (production && demoSeedRaw) problems.push('DEMO_SEED cannot be on when NODE_ENV=production (the demo prints secrets)');
-  if (problems.length || !parsed.success) throw new ConfigError(problems);
+  const redis = redisTopologyProblems(env);
+  problems.push(...redis.problems);
+  if (problems.length || !parsed.success || !redis.topology) throw new ConfigError(problems);
 
   return {
     nodeEnv: e.NODE_ENV,
     databaseUrl: e.DATABASE_URL,
-    redisUrl: e.REDIS_URL,
+    redis: redis.topology,
     port: e.PORT,
     jwtSecret: e.JWT_SECRET || randomBytes(48).toString('base64url'),
     jwtSecretIsEphemeral: !e.JWT_SECRET,

@@ -2,7 +2,6 @@
  * The shared runtime of API and worker processes: pools, Redis connections, the seamless dependencies,
  * and (when asked) the delivery workers and sweepers. One place that opens everything and closes it.
  */
-import { Redis } from 'ioredis';
 import { Pool } from 'mysql2/promise';
 import { Logger } from 'pino';
 import { SeamlessDeps } from './app/seamless/seamlessDeps';
@@ -20,6 +19,10 @@ import { MysqlSeamlessStore } from './db/seamlessStore';
 import { BullDeliveryQueue } from './jobs/deliveryQueue';
 import { startDeliverySweeper } from './jobs/deliverySweeper';
 import { startDeliveryWorker } from './jobs/deliveryWorker';
+import { Outage } from './jobs/outage';
+import { RedisClient, openRedis } from './jobs/redisConnection';
+import { RedisHealthCheck, redisHealth } from './jobs/redisHealth';
+import { describeRedisTopology } from './jobs/redisTopology';
 import { startRoundCloser } from './jobs/roundCloser';
 import { Metrics } from './observability/metrics';
 
@@ -27,7 +30,7 @@ export interface Runtime {
   readonly pool: Pool;
   readonly hosts: DatabaseHosts;
   readonly prisma: Prisma;
-  readonly redis: Redis;
+  readonly redisHealth: RedisHealthCheck;
   readonly seamless: SeamlessDeps;
   readonly deliveryQueue: BullDeliveryQueue;
   readonly callers: CallerCache;
@@ -37,6 +40,30 @@ export interface Runtime {
 /** Queues of deployments sharing one Redis stay apart: the prefix names the database (hash-tagged for Cluster). */
 export function queuePrefix(target: DatabaseTarget): string {
   return `{casino-${target.database}}`;
+}
+
+/**
+ * Logs a connection's errors once per outage (ioredis emits one at every reconnect attempt) and its return;
+ * a single-node client that finds a Cluster node says which variable to set instead.
+ */
+function watchRedis(client: RedisClient, name: string, logger: Logger): RedisClient {
+  const outage = new Outage(`redis connection ${name}`, logger);
+  client.on('error', (error: Error) => {
+    if (!outage.failing) outage.failed(error);
+  });
+  client.on('ready', () => outage.succeeded());
+  return client;
+}
+
+function warnIfClusterNode(client: RedisClient, logger: Logger): void {
+  client.once('ready', () => {
+    client.info('cluster').then(
+      (info) => {
+        if (/cluster_enabled:1/.test(info)) logger.error('REDIS_URL names a node of a Redis Cluster: set REDIS_CLUSTER_NODES instead, or the queue will not work');
+      },
+      () => undefined,
+    );
+  });
 }
 
 export function openRuntime(config: Config, target: DatabaseTarget, logger: Logger, options: { workers: boolean; metrics?: Metrics }): Runtime {
@@ -55,14 +82,13 @@ export function openRuntime(config: Config, target: DatabaseTarget, logger: Logg
   hosts.onSwitch((host, previous) => logger.warn({ from: `${previous.host}:${previous.port}`, to: `${host.host}:${host.port}` }, 'database host changed'));
   void hosts.check();
   hosts.start(config.dbHostCheckMs);
-  const redisLog = (name: string) => (error: Error) => logger.warn({ err: error.message, connection: name }, 'redis connection error');
-  // Requests fail fast while Redis is down (health, enqueue); the database keeps the record meanwhile.
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  redis.on('error', redisLog('main'));
-  const queueConnection = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  queueConnection.on('error', redisLog('queue'));
+  const onOutage = options.metrics?.outageListener();
+  logger.info({ redis: describeRedisTopology(config.redis) }, 'redis topology');
+  // Requests fail fast while Redis is down (health, enqueue, publish); the database keeps the record meanwhile.
+  const queueConnection = watchRedis(openRedis(config.redis, 'commands'), 'queue', logger);
+  if (config.redis.kind === 'single') warnIfClusterNode(queueConnection, logger);
   const prefix = queuePrefix(target);
-  const deliveryQueue = new BullDeliveryQueue(queueConnection, logger, prefix);
+  const deliveryQueue = new BullDeliveryQueue(queueConnection, logger, prefix, onOutage);
   const callers = new CallerCache(new MysqlCallerStore(pool));
   const seamless: SeamlessDeps = {
     store: new MysqlSeamlessStore(pool),
@@ -76,33 +102,33 @@ export function openRuntime(config: Config, target: DatabaseTarget, logger: Logg
     },
   };
   options.metrics?.watch({ pool, deliveryQueue });
-  const subscriber = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-  subscriber.on('error', redisLog('subscriber'));
-  callers.listen(redis, subscriber, logger);
+  const subscriber = watchRedis(openRedis(config.redis, 'subscriber'), 'subscriber', logger);
+  callers.listen(queueConnection, subscriber, logger);
   const roundCloser = startRoundCloser(new MysqlRoundStore(pool), config.roundTtlS, logger);
 
   let workers: ReturnType<typeof startDeliveryWorker> | null = null;
   let sweeper: ReturnType<typeof startDeliverySweeper> | null = null;
-  let workerConnection: Redis | null = null;
+  let workerConnection: RedisClient | null = null;
   if (options.workers) {
     // Workers block on Redis: BullMQ needs retries without limit on their connection.
-    workerConnection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-    workerConnection.on('error', redisLog('worker'));
+    workerConnection = watchRedis(openRedis(config.redis, 'blocking'), 'worker', logger);
     // The workers' own wallet client, so their calls are counted as queued attempts.
     const queued: SeamlessDeps = { ...seamless, wallet: new OperatorWalletClient((id) => callers.callbackTarget(id), options.metrics?.callbackObserver('queued')) };
     workers = startDeliveryWorker(queued, workerConnection, logger, {
       concurrency: config.callbackWorkerConcurrency,
       perOperatorConcurrency: config.callbackOperatorConcurrency,
       prefix,
+      probe: () => deliveryQueue.probe(),
+      onOutage,
     });
-    sweeper = startDeliverySweeper(seamless, logger, Math.min(5_000, Math.max(250, Math.floor(config.callbackRetryDelayMs / 2))));
+    sweeper = startDeliverySweeper(seamless, logger, Math.min(5_000, Math.max(250, Math.floor(config.callbackRetryDelayMs / 2))), onOutage);
   }
 
   return {
     pool,
     hosts,
     prisma,
-    redis,
+    redisHealth: redisHealth({ connections: { queue: queueConnection, worker: workerConnection }, queue: deliveryQueue, worker: workers }),
     seamless,
     deliveryQueue,
     callers,
@@ -112,7 +138,7 @@ export function openRuntime(config: Config, target: DatabaseTarget, logger: Logg
       await workers?.close(deadlineMs);
       await roundCloser.stop();
       await Promise.allSettled([deliveryQueue.close(), pool.end(), prisma.$disconnect(), closeTransport()]);
-      for (const connection of [redis, queueConnection, workerConnection, subscriber]) connection?.disconnect();
+      for (const connection of [queueConnection, workerConnection, subscriber]) connection?.disconnect();
     },
   };
 }

@@ -34,7 +34,7 @@ export async function startServer(config: Config, logger: Logger, options: { wor
 
   const metrics = new Metrics();
   const runtime = openRuntime(config, target, logger, { workers: options.workers, metrics });
-  const { pool, prisma, redis } = runtime;
+  const { pool, prisma, redisHealth } = runtime;
 
   if (config.admin && (await ensureBootstrapAdmin(prisma, config.admin.username, config.admin.password))) {
     logger.info({ username: config.admin.username }, 'created the first admin from ADMIN_USERNAME');
@@ -43,7 +43,7 @@ export async function startServer(config: Config, logger: Logger, options: { wor
     logger.warn('JWT_SECRET is not set: using a random secret for this process only (tokens die with it)');
   }
 
-  const app = createApp({ config, pool, prisma, redis, logger, seamless: runtime.seamless, deliveryQueue: runtime.deliveryQueue, callers: runtime.callers, metrics });
+  const app = createApp({ config, pool, prisma, redisHealth, logger, seamless: runtime.seamless, deliveryQueue: runtime.deliveryQueue, callers: runtime.callers, metrics });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });

@@ -36,7 +36,7 @@ describe('defaults (PROTOCOL §9)', () => {
       callbackRetryDelayMs: 10_000,
       callbackRetryTimeoutMs: 10_000,
       databaseUrl: 'mysql://root@127.0.0.1:3306/casino',
-      redisUrl: 'redis://127.0.0.1:6379',
+      redis: { kind: 'single', url: 'redis://127.0.0.1:6379' },
       admin: null,
     });
   });
@@ -46,7 +46,7 @@ describe('defaults (PROTOCOL §9)', () => {
       port: 3000,
       signWindowS: 30,
       databaseUrl: 'mysql://root@127.0.0.1:3306/casino',
-      redisUrl: 'redis://127.0.0.1:6379',
+      redis: { kind: 'single', url: 'redis://127.0.0.1:6379' },
     });
   });
 
@@ -76,7 +76,7 @@ describe('defaults (PROTOCOL §9)', () => {
       callbackRetryDelayMs: 100,
       callbackRetryTimeoutMs: 200,
       databaseUrl: 'mariadb://app:pw@db.internal:3307/casino_prod',
-      redisUrl: 'redis://cache.internal:6380/2',
+      redis: { kind: 'single', url: 'redis://cache.internal:6380/2' },
       admin: { username: 'first.admin', password: 'twelve-chars' },
     });
   });
@@ -191,5 +191,78 @@ describe('production and development', () => {
 
   test('an unknown NODE_ENV is refused rather than treated as development', () => {
     expect(problemsOf({ NODE_ENV: 'prod' }).some((p) => p.includes('NODE_ENV'))).toBe(true);
+  });
+});
+
+describe('Redis: one node, Sentinel or Cluster (PROTOCOL §13)', () => {
+  test('REDIS_SENTINELS with REDIS_SENTINEL_NAME: the Sentinels (default port 26379), the master name, credentials and index for the master', () => {
+    expect(loadConfig({ REDIS_SENTINELS: 'redis://app:pw@s1.internal:26380/3,redis://app:pw@s2.internal/3', REDIS_SENTINEL_NAME: 'casino' }).redis).toEqual({
+      kind: 'sentinel',
+      sentinels: [
+        { host: 's1.internal', port: 26380 },
+        { host: 's2.internal', port: 26379 },
+      ],
+      name: 'casino',
+      db: 3,
+      access: { username: 'app', password: 'pw', tls: false },
+    });
+  });
+
+  test('REDIS_CLUSTER_NODES: the seed nodes (default port 6379), plain host:port or URLs', () => {
+    expect(loadConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:7001,127.0.0.1:7002, 127.0.0.1:7003' }).redis).toEqual({
+      kind: 'cluster',
+      nodes: [
+        { host: '127.0.0.1', port: 7001 },
+        { host: '127.0.0.1', port: 7002 },
+        { host: '127.0.0.1', port: 7003 },
+      ],
+      access: { tls: false },
+    });
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'rediss://:secret@c1.internal,rediss://:secret@c2.internal:7000' }).redis).toEqual({
+      kind: 'cluster',
+      nodes: [
+        { host: 'c1.internal', port: 6379 },
+        { host: 'c2.internal', port: 7000 },
+      ],
+      access: { password: 'secret', tls: true },
+    });
+  });
+
+  test('a /N database index with REDIS_CLUSTER_NODES is refused, naming the index (Cluster has no SELECT)', () => {
+    const problems = problemsOf({ REDIS_CLUSTER_NODES: 'redis://127.0.0.1:7001/2,redis://127.0.0.1:7002/2' });
+    expect(problems).toEqual([expect.stringContaining('REDIS_CLUSTER_NODES')]);
+    expect(problems[0]).toContain('SELECT is not allowed in cluster mode');
+    expect(problems[0]).toContain('"/2"');
+  });
+
+  test.each([
+    ['REDIS_URL and REDIS_CLUSTER_NODES', { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_CLUSTER_NODES: '127.0.0.1:7001' }],
+    ['REDIS_URL and REDIS_SENTINELS', { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_SENTINELS: '127.0.0.1:27001', REDIS_SENTINEL_NAME: 'casino' }],
+    ['REDIS_SENTINELS and REDIS_CLUSTER_NODES', { REDIS_SENTINELS: '127.0.0.1:27001', REDIS_SENTINEL_NAME: 'casino', REDIS_CLUSTER_NODES: '127.0.0.1:7001' }],
+  ] as const)('more than one way at once is refused: %s', (_label, env) => {
+    expect(problemsOf(env)).toEqual([expect.stringMatching(/^set only one of REDIS_URL, REDIS_SENTINELS .* and REDIS_CLUSTER_NODES/)]);
+  });
+
+  test.each([
+    ['REDIS_SENTINEL_NAME', { REDIS_SENTINELS: '127.0.0.1:27001' }],
+    ['REDIS_SENTINEL_NAME', { REDIS_SENTINELS: '127.0.0.1:27001', REDIS_SENTINEL_NAME: 'has spaces' }],
+    ['REDIS_SENTINELS', { REDIS_SENTINEL_NAME: 'casino' }],
+    ['REDIS_SENTINELS', { REDIS_SENTINELS: 'http://127.0.0.1:27001', REDIS_SENTINEL_NAME: 'casino' }],
+    ['REDIS_SENTINELS', { REDIS_SENTINELS: ' , ', REDIS_SENTINEL_NAME: 'casino' }],
+    ['REDIS_SENTINELS', { REDIS_SENTINELS: 'redis://127.0.0.1:27001/x', REDIS_SENTINEL_NAME: 'casino' }],
+    ['REDIS_CLUSTER_NODES', { REDIS_CLUSTER_NODES: '127.0.0.1:notaport' }],
+    ['REDIS_CLUSTER_NODES', { REDIS_CLUSTER_NODES: 'redis://:a@127.0.0.1:7001,redis://:b@127.0.0.1:7002' }],
+  ] as const)('%s in %j is refused with a message naming it', (variable, env) => {
+    expect(problemsOf(env).some((p) => p.includes(variable))).toBe(true);
+  });
+
+  test('empty REDIS_SENTINELS / REDIS_CLUSTER_NODES count as unset', () => {
+    expect(loadConfig({ REDIS_SENTINELS: '', REDIS_CLUSTER_NODES: '', REDIS_URL: 'redis://127.0.0.1:6380' }).redis).toEqual({ kind: 'single', url: 'redis://127.0.0.1:6380' });
+  });
+
+  test('Redis problems are reported together with the others', () => {
+    const problems = problemsOf({ PORT: 'abc', REDIS_CLUSTER_NODES: '127.0.0.1:7001/1' });
+    expect(problems.some((p) => p.includes('PORT'))).toBe(true);
+    expect(problems.some((p) => p.includes('REDIS_CLUSTER_NODES'))).toBe(true);
   });
 });

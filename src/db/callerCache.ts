@@ -10,7 +10,7 @@
  * LRU (CALLER_CACHE_MAX_KNOWN) and ids that name nobody in a smaller one (CALLER_CACHE_MAX_UNKNOWN), so
  * a stranger's flood of made-up ids evicts only other made-up ids, never the secrets of real callers.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../jobs/redisConnection';
 import { Logger } from 'pino';
 import { OperatorCaller, ProviderCaller } from '../app/callers';
 import { isExternalId } from '../domain/externalIds';
@@ -42,7 +42,7 @@ export class CallerCache {
   private readonly entries: LruMap<string, Entry<unknown>>;
   /** Entries whose load found nothing (null). */
   private readonly misses: LruMap<string, Entry<unknown>>;
-  private publisher: Redis | null = null;
+  private publisher: RedisClient | null = null;
 
   constructor(
     private readonly store: MysqlCallerStore,
@@ -119,7 +119,7 @@ export class CallerCache {
   }
 
   /** Listens for changes made by other processes (a dedicated subscriber connection). */
-  listen(publisher: Redis, subscriber: Redis, logger: Logger): void {
+  listen(publisher: RedisClient, subscriber: RedisClient, logger: Logger): void {
     this.publisher = publisher;
     subscriber.subscribe(CHANNEL).catch((error) => logger.warn({ err: (error as Error).message }, 'caller cache: no change notifications'));
     subscriber.on('message', (_channel, message: string) => {

@@ -3,7 +3,7 @@
  * their envelope checks, the admin API behind staff tokens, and the health probe.
  */
 import express, { Express } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisHealthCheck } from '../jobs/redisHealth';
 import { Pool } from 'mysql2/promise';
 import { Logger } from 'pino';
 import { Config } from '../config';
@@ -36,7 +36,8 @@ export interface AppDependencies {
   readonly config: Config;
   readonly pool: Pool;
   readonly prisma: Prisma;
-  readonly redis: Redis;
+  /** The Redis half of /health (src/jobs/redisHealth.ts). */
+  readonly redisHealth: RedisHealthCheck;
   readonly logger: Logger;
   readonly seamless: SeamlessDeps;
   readonly deliveryQueue: DeliveryQueuePort;
@@ -80,7 +81,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(freeSpinRoutes({ store: new MysqlCampaignStore(pool), envelope: platformEnvelope }));
 
   // After the money routes: each router mounted before them is matched against every money call.
-  app.use(healthRoutes({ pool, redis: deps.redis }));
+  app.use(healthRoutes({ pool, redis: deps.redisHealth }));
   app.use(metricsRoutes(metrics));
   app.use(docsRoutes({ includeDemo: config.nodeEnv !== 'production' }));
   app.use(backofficeRoutes());

@@ -4,7 +4,7 @@
  * answers `SELECT 1` while every table read fails with errno 1047.
  */
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisHealthCheck } from '../jobs/redisHealth';
 import { Pool } from 'mysql2/promise';
 import { READINESS_SQL, readinessOf } from '../db/databaseHosts';
 
@@ -33,12 +33,12 @@ async function databaseReady(pool: Pool): Promise<void> {
   if (!readiness.ready) throw new Error(`the database node is not ready for writes: ${readiness.detail}`);
 }
 
-export function healthRoutes(deps: { pool: Pool; redis: Redis }): Router {
+export function healthRoutes(deps: { pool: Pool; redis: RedisHealthCheck }): Router {
   const router = Router();
   router.get('/health', async (_req, res) => {
     const [database, redis] = await Promise.all([
       probe(() => databaseReady(deps.pool), 'database'),
-      probe(() => deps.redis.ping(), 'redis'),
+      probe(() => deps.redis.check(), 'redis'),
     ]);
     const healthy = database.ok && redis.ok;
     res.status(healthy ? 200 : 503).json({ status: healthy ? 'ok' : 'unavailable', database, redis });

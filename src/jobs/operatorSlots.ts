@@ -3,7 +3,7 @@
  * per operator (one key, so it works on Redis Cluster too). A lease expires on its own, so a worker that
  * dies holding one does not block its operator for longer than the lease.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redisConnection';
 
 const ACQUIRE = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[3]) - tonumber(ARGV[4]))
@@ -14,7 +14,7 @@ return 1`;
 
 export class OperatorSlots {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly limit: number,
     private readonly leaseMs: number,
     private readonly prefix = 'casino:slots',

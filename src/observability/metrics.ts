@@ -86,6 +86,21 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Set when a component starts or stops backing off (src/jobs/outage.ts), never per failed command. */
+  readonly backoffActive = new Gauge({
+    name: 'backoff_active',
+    help: 'Components backing off because their dependency (Redis, the database) keeps failing: 1 while backing off',
+    labelNames: ['component'] as const,
+    registers: [this.registry],
+  });
+
+  readonly outages = new Counter({
+    name: 'backoff_outages_total',
+    help: 'Times a component started backing off (one per outage, however many commands failed in it)',
+    labelNames: ['component'] as const,
+    registers: [this.registry],
+  });
+
   constructor(sources: MetricsSources = {}) {
     this.watch(sources);
     const metrics = this;
@@ -210,6 +225,14 @@ export class Metrics {
   observeAnswer(route: string, code: number): void {
     const type = MONEY_ROUTES[route];
     if (type) this.moneyOperations.inc({ type, result: String(code) });
+  }
+
+  /** For Outage: records each change between working and backing off. */
+  outageListener(): (component: string, failing: boolean) => void {
+    return (component, failing) => {
+      this.backoffActive.set({ component }, failing ? 1 : 0);
+      if (failing) this.outages.inc({ component });
+    };
   }
 
   /** The observer for an OperatorWalletClient whose calls are all of one kind of attempt. */

@@ -117,5 +117,6 @@ export interface OperatorWalletPort {
 
 /** Hands a delivery attempt to the durable queue; must not throw when the queue is down (the sweeper catches up). */
 export interface DeliveryQueuePort {
-  enqueue(delivery: { id: string; attempts: number; operatorId?: number }, delayMs: number): Promise<void>;
+  /** False when not queued now (Redis unavailable): the row stays pending and the sweeper enqueues it. */
+  enqueue(delivery: { id: string; attempts: number; operatorId?: number }, delayMs: number): Promise<boolean>;
 }
