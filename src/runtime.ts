@@ -21,6 +21,8 @@ import { startDeliverySweeper } from './jobs/deliverySweeper';
 import { startDeliveryWorker } from './jobs/deliveryWorker';
 import { startRoundCloser } from './jobs/roundCloser';
 import { Metrics } from './observability/metrics';
+import { useCallbackUrlPolicy } from './callbacks/callbackUrlPolicy';
+import { useSecretsKeyring } from './db/storedSecrets';
 
 export interface Runtime {
   readonly pool: Pool;
@@ -38,6 +40,9 @@ export function queuePrefix(target: DatabaseTarget): string {
 }
 
 export function openRuntime(config: Config, target: DatabaseTarget, logger: Logger, options: { workers: boolean; metrics?: Metrics }): Runtime {
+  // Before any worker starts: how secrets open and which callback addresses may be called.
+  useSecretsKeyring(config.secretsKeyring);
+  useCallbackUrlPolicy({ production: config.nodeEnv === 'production', allowedHosts: config.callbackAllowedHosts });
   const pool = createMysqlPool(target, config.dbPoolSize);
   const prisma = createPrismaClient(target, config.prismaPoolSize);
   const redisLog = (name: string) => (error: Error) => logger.warn({ err: error.message, connection: name }, 'redis connection error');
@@ -49,9 +54,11 @@ export function openRuntime(config: Config, target: DatabaseTarget, logger: Logg
   const prefix = queuePrefix(target);
   const deliveryQueue = new BullDeliveryQueue(queueConnection, logger, prefix);
   const callers = new CallerCache(new MysqlCallerStore(pool));
+  // The detail of a failed callback (addresses, transport errors) stays here and in callbacks/list.
+  const logWalletFailure = (failure: { agentID: string; kind: string; error: string }) => logger.warn(failure, 'operator wallet call failed');
   const seamless: SeamlessDeps = {
     store: new MysqlSeamlessStore(pool),
-    wallet: new OperatorWalletClient((id) => callers.callbackTarget(id), options.metrics?.callbackObserver('sync')),
+    wallet: new OperatorWalletClient((id) => callers.callbackTarget(id), options.metrics?.callbackObserver('sync'), logWalletFailure),
     queue: deliveryQueue,
     settings: {
       callbackTimeoutMs: config.callbackTimeoutMs,
@@ -74,7 +81,7 @@ export function openRuntime(config: Config, target: DatabaseTarget, logger: Logg
     workerConnection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
     workerConnection.on('error', redisLog('worker'));
     // The workers' own wallet client, so their calls are counted as queued attempts.
-    const queued: SeamlessDeps = { ...seamless, wallet: new OperatorWalletClient((id) => callers.callbackTarget(id), options.metrics?.callbackObserver('queued')) };
+    const queued: SeamlessDeps = { ...seamless, wallet: new OperatorWalletClient((id) => callers.callbackTarget(id), options.metrics?.callbackObserver('queued'), logWalletFailure) };
     workers = startDeliveryWorker(queued, workerConnection, logger, {
       concurrency: config.callbackWorkerConcurrency,
       perOperatorConcurrency: config.callbackOperatorConcurrency,

@@ -1,12 +1,13 @@
 /**
  * The envelope checks of every platform and provider call, in the order PROTOCOL §2 gives: body is a
- * JSON object (400), caller known and enabled (5), `sign` (3), `timestamp` (4). Field validation (2)
+ * JSON object (400), caller known and enabled and, with an IP allow-list, calling from an address in it (5), `sign` (3), `timestamp` (4). Field validation (2)
  * follows in the route. A request refused here has touched nothing but a read of the caller.
  */
 import { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ResultCode } from '../domain/resultCodes';
 import { isWithinWindow, verifySign } from '../domain/signing';
 import { Credentialed } from '../db/callerStore';
+import { isAllowedAddress } from '../app/ipAllowList';
 import { sendAnswer } from './respond';
 
 export interface EnvelopeOptions<C> {
@@ -19,6 +20,13 @@ export interface EnvelopeOptions<C> {
 
 export function isJsonObject(body: unknown): body is Record<string, unknown> {
   return typeof body === 'object' && body !== null && !Array.isArray(body);
+}
+
+/** The current secret, or the one before the last rotation until its overlap ends (PROTOCOL §10). */
+function verifiesWithSecret(found: Credentialed<unknown>, body: Record<string, unknown>, nowMs: number): boolean {
+  if (verifySign(found.secretKey, body)) return true;
+  const previous = found.previousSecret;
+  return previous !== null && nowMs < previous.expiresAtMs && verifySign(previous.secretKey, body);
 }
 
 export function signedEnvelope<C>(options: EnvelopeOptions<C>): RequestHandler {
@@ -39,7 +47,12 @@ export function signedEnvelope<C>(options: EnvelopeOptions<C>): RequestHandler {
       });
       return;
     }
-    if (!verifySign(found.secretKey, body)) {
+    // The client address as Express resolves it: behind a proxy, TRUST_PROXY decides which hop counts.
+    if (found.allowedIps && !isAllowedAddress(found.allowedIps, req.ip)) {
+      sendAnswer(res, { code: ResultCode.CALLER_NOT_ALLOWED, message: `${options.callerField} ${callerId} does not accept requests from ${req.ip ?? 'this address'} (IP allow-list)` });
+      return;
+    }
+    if (!verifiesWithSecret(found, body, now())) {
       sendAnswer(res, { code: ResultCode.INVALID_SIGNATURE, message: 'sign does not match the body' });
       return;
     }
