@@ -4,6 +4,7 @@
  * switch to the new secret without a window of refused requests. Only one previous secret is kept.
  */
 import { openStored, sealStored } from '../../db/storedSecrets';
+import { withoutUrlCredentials } from './audit';
 
 export const DEFAULT_OVERLAP_S = 3_600;
 export const MAX_OVERLAP_S = 30 * 86_400;
@@ -30,6 +31,5 @@ export function previousSecretExpiry(expiresAt: Date | null, now: Date = new Dat
 
 /** A URL's user and password are never shown (a URL stored before they were refused may carry them). */
 export function withoutCredentials(url: string | null): string | null {
-  if (!url) return url;
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1[redacted]@');
+  return url ? (withoutUrlCredentials(url) as string) : url;
 }

@@ -27,10 +27,8 @@ const currencyListField = z
   .min(1, 'must name at least one currency')
   .max(100)
   .refine((codes) => codes.every(isKnownCurrency), { message: 'contains a currency we do not support' });
-const callbackUrlField = z
-  .string()
-  .max(512)
-  .refine((value) => value === '' || /^https?:\/\/[^\s]+$/.test(value), 'must be an http(s) URL');
+// Its rules (scheme, credentials, addresses) are judged by requireAcceptableCallbackUrl, naming the rule.
+const callbackUrlField = z.string().max(512);
 // ---- Security (PROTOCOL §10): allow-lists, rotation overlap ----
 const allowedIpsField = z.array(z.string().max(64)).max(MAX_ALLOWED_IPS, `must list at most ${MAX_ALLOWED_IPS} CIDRs`);
 const overlapSecondsField = z.number().int().min(0).max(MAX_OVERLAP_S, `must be 0 to ${MAX_OVERLAP_S} seconds`).optional();
