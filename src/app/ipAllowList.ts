@@ -18,6 +18,11 @@ export const MAX_ALLOWED_IPS = 100;
 /** One entry in canonical form (`10.0.0.0/8`, `2001:db8::/32`), or why it is not a CIDR. */
 export function canonicalCidr(entry: string): { ok: true; cidr: string } | { ok: false; message: string } {
   const text = entry.trim();
+  // Only the usual spellings: ipaddr.js would also read 1.2.3 or 0x0a.1 as IPv4 addresses.
+  const addressPart = text.split('/')[0] ?? '';
+  if (!ipaddr.IPv4.isValidFourPartDecimal(addressPart) && !(addressPart.includes(':') && ipaddr.IPv6.isValid(addressPart))) {
+    return { ok: false, message: `"${entry.slice(0, 64)}" is not an IPv4 or IPv6 address or CIDR (such as 203.0.113.0/24 or 2001:db8::/32)` };
+  }
   try {
     const [address, bits] = text.includes('/') ? ipaddr.parseCIDR(text) : (() => {
       const parsed = ipaddr.parse(text);
@@ -54,6 +59,11 @@ export function allowListOf(stored: string | null | undefined): AllowList | null
 
 export const storedAllowedIps = (cidrs: readonly string[]): string | null => (cidrs.length ? cidrs.join(',') : null);
 export const allowedIpsView = (stored: string | null | undefined): string[] => (stored ?? '').split(',').filter(Boolean);
+
+/** A client address as people write it (`::ffff:127.0.0.1` is 127.0.0.1). */
+export function displayAddress(clientAddress: string | undefined): string {
+  return clientAddress && ipaddr.isValid(clientAddress) ? ipaddr.process(clientAddress).toString() : 'an unknown address';
+}
 
 /** Whether a client address (as Express gives it: `::ffff:127.0.0.1` is 127.0.0.1) is in the list. */
 export function isAllowedAddress(list: AllowList, clientAddress: string | undefined): boolean {

@@ -7,7 +7,7 @@ import { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ResultCode } from '../domain/resultCodes';
 import { isWithinWindow, verifySign } from '../domain/signing';
 import { Credentialed } from '../db/callerStore';
-import { isAllowedAddress } from '../app/ipAllowList';
+import { displayAddress, isAllowedAddress } from '../app/ipAllowList';
 import { sendAnswer } from './respond';
 
 export interface EnvelopeOptions<C> {
@@ -49,7 +49,7 @@ export function signedEnvelope<C>(options: EnvelopeOptions<C>): RequestHandler {
     }
     // The client address as Express resolves it: behind a proxy, TRUST_PROXY decides which hop counts.
     if (found.allowedIps && !isAllowedAddress(found.allowedIps, req.ip)) {
-      sendAnswer(res, { code: ResultCode.CALLER_NOT_ALLOWED, message: `${options.callerField} ${callerId} does not accept requests from ${req.ip ?? 'this address'} (IP allow-list)` });
+      sendAnswer(res, { code: ResultCode.CALLER_NOT_ALLOWED, message: `${options.callerField} ${callerId} does not accept requests from ${displayAddress(req.ip)} (IP allow-list)` });
       return;
     }
     if (!verifiesWithSecret(found, body, now())) {
