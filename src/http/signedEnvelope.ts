@@ -1,7 +1,8 @@
 /**
  * The envelope checks of every platform and provider call, in the order PROTOCOL §2 gives: body is a
- * JSON object (400), caller known and enabled and, with an IP allow-list, calling from an address in it (5), `sign` (3), `timestamp` (4). Field validation (2)
- * follows in the route. A request refused here has touched nothing but a read of the caller.
+ * JSON object (400), caller known and enabled, and calling from an address of its IP allow-list when it
+ * has one (5), `sign` (3), `timestamp` (4). Field validation (2) follows in the route. A request refused
+ * here has touched nothing but a read of the caller.
  */
 import { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ResultCode } from '../domain/resultCodes';
