@@ -303,7 +303,10 @@ async function main(): Promise<void> {
     name: 'app',
     args: ['dist/main.js'],
     env: {
-      NODE_ENV: 'production',
+      // Not production: the bench's own wallet is http://127.0.0.1, which production's callback URL
+      // rules refuse (PROTOCOL §10). Nothing on the measured paths depends on NODE_ENV.
+      NODE_ENV: 'test',
+      SECRETS_KEY: Buffer.alloc(32, 0x5e).toString('base64'),
       DATABASE_URL: databaseUrl(APP_DATABASE),
       REDIS_URL: options.redisUrl,
       PORT: String(appPort),

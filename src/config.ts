@@ -2,10 +2,11 @@
  * Configuration from the environment (PROTOCOL §9), validated once at start-up. Each bad value gets a
  * message naming the variable, and start-up stops before anything is served.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { parseDatabaseUrl } from './db/databaseUrl';
 import { RedisTopology, redisTopologyProblems } from './jobs/redisTopology';
+import { SECRETS_KEY_BYTES, SecretKeyring, keyringOf } from './domain/secretEnvelope';
 
 const positiveInt = (name: string, fallback: number) =>
   z
@@ -102,6 +103,12 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
   /** Seed the demo world at start-up (src/demo/seedDemo.ts); default on in development only. */
   DEMO_SEED: z.enum(['true', 'false', '1', '0', ''], { error: (issue) => `DEMO_SEED must be true or false, got "${String(issue.input)}"` }).optional(),
+  // ---- Security (PROTOCOL §10): secrets at rest, callback URLs ----
+  SECRETS_KEY: z.string().optional(),
+  /** The key being replaced during `npm run secrets:rekey`: opens values, never seals. */
+  SECRETS_KEY_PREVIOUS: z.string().optional(),
+  /** Comma-separated host names exempt from the private-address rule for callback URLs. */
+  CALLBACK_ALLOWED_HOSTS: z.string().optional(),
 });
 
 export interface Config {
@@ -133,6 +140,29 @@ export interface Config {
   logLevel: string;
   /** Seed the demo world (demo operators, studio, sandbox wallet players) at start-up. */
   demoSeed: boolean;
+  // ---- Security (PROTOCOL §10) ----
+  /** Seals callers' secrets at rest (SECRETS_KEY; the fixed development key outside production). */
+  secretsKeyring: SecretKeyring;
+  secretsKeyIsDevelopment: boolean;
+  /** Lower-case host names exempt from the callback private-address rule (CALLBACK_ALLOWED_HOSTS). */
+  callbackAllowedHosts: string[];
+}
+
+/**
+ * The development key: fixed and public (it is in this file), so a development database survives
+ * restarts; production refuses to start without SECRETS_KEY.
+ */
+export const DEVELOPMENT_SECRETS_KEY = createHash('sha256').update('casino-aggregator development SECRETS_KEY (public, never for production)').digest();
+export const DEVELOPMENT_SECRETS_KEYRING = keyringOf(DEVELOPMENT_SECRETS_KEY);
+
+/** A SECRETS_KEY value: 32 bytes in base64 (or base64url). */
+export function parseSecretsKey(name: string, raw: string, problems: string[]): Buffer | null {
+  const key = /^[A-Za-z0-9+/_-]+={0,2}$/.test(raw.trim()) ? Buffer.from(raw.trim(), 'base64') : Buffer.alloc(0);
+  if (key.length !== SECRETS_KEY_BYTES) {
+    problems.push(`${name} must be ${SECRETS_KEY_BYTES} bytes in base64 (for example: openssl rand -base64 32)`);
+    return null;
+  }
+  return key;
 }
 
 export class ConfigError extends Error {
@@ -168,6 +198,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const demoSeedRaw = e.DEMO_SEED === undefined || e.DEMO_SEED === '' ? undefined : e.DEMO_SEED === 'true' || e.DEMO_SEED === '1';
   if (production && demoSeedRaw) problems.push('DEMO_SEED cannot be on when NODE_ENV=production (the demo prints secrets)');
+  if (production && !e.SECRETS_KEY) problems.push('SECRETS_KEY is required when NODE_ENV=production (32 bytes, base64: openssl rand -base64 32)');
+  const secretsKey = e.SECRETS_KEY ? parseSecretsKey('SECRETS_KEY', e.SECRETS_KEY, problems) : DEVELOPMENT_SECRETS_KEY;
+  const previousSecretsKey = e.SECRETS_KEY_PREVIOUS ? parseSecretsKey('SECRETS_KEY_PREVIOUS', e.SECRETS_KEY_PREVIOUS, problems) : null;
   const redis = redisTopologyProblems(env);
   problems.push(...redis.problems);
   if (problems.length || !parsed.success || !redis.topology) throw new ConfigError(problems);
@@ -198,6 +231,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     demoSeed: demoSeedRaw ?? e.NODE_ENV === 'development',
+    secretsKeyring: keyringOf(secretsKey!, previousSecretsKey ? [previousSecretsKey] : []),
+    secretsKeyIsDevelopment: !e.SECRETS_KEY,
+    callbackAllowedHosts: (e.CALLBACK_ALLOWED_HOSTS ?? '').split(',').map((host) => host.trim().toLowerCase()).filter(Boolean),
   };
 }
 

@@ -25,6 +25,8 @@ import { RedisHealthCheck, redisHealth } from './jobs/redisHealth';
 import { describeRedisTopology } from './jobs/redisTopology';
 import { startRoundCloser } from './jobs/roundCloser';
 import { Metrics } from './observability/metrics';
+import { useCallbackUrlPolicy } from './callbacks/callbackUrlPolicy';
+import { useSecretsKeyring } from './db/storedSecrets';
 
 export interface Runtime {
   readonly pool: Pool;
@@ -67,6 +69,9 @@ function warnIfClusterNode(client: RedisClient, logger: Logger): void {
 }
 
 export function openRuntime(config: Config, target: DatabaseTarget, logger: Logger, options: { workers: boolean; metrics?: Metrics }): Runtime {
+  // Before any worker starts: how secrets open and which callback addresses may be called.
+  useSecretsKeyring(config.secretsKeyring);
+  useCallbackUrlPolicy({ production: config.nodeEnv === 'production', allowedHosts: config.callbackAllowedHosts });
   // With several hosts both pools follow the current one; a check at once moves off a first host
   // that is not ready, then one every DB_HOST_CHECK_MS (failures seen by transactions check sooner).
   const hosts = DatabaseHosts.forTarget(target);
@@ -90,9 +95,11 @@ export function openRuntime(config: Config, target: DatabaseTarget, logger: Logg
   const prefix = queuePrefix(target);
   const deliveryQueue = new BullDeliveryQueue(queueConnection, logger, prefix, onOutage);
   const callers = new CallerCache(new MysqlCallerStore(pool));
+  // The detail of a failed callback (addresses, transport errors) stays here and in callbacks/list.
+  const logWalletFailure = (failure: { agentID: string; kind: string; error: string }) => logger.warn(failure, 'operator wallet call failed');
   const seamless: SeamlessDeps = {
     store: new MysqlSeamlessStore(pool),
-    wallet: new OperatorWalletClient((id) => callers.callbackTarget(id), options.metrics?.callbackObserver('sync')),
+    wallet: new OperatorWalletClient((id) => callers.callbackTarget(id), options.metrics?.callbackObserver('sync'), logWalletFailure),
     queue: deliveryQueue,
     settings: {
       callbackTimeoutMs: config.callbackTimeoutMs,
@@ -113,7 +120,7 @@ export function openRuntime(config: Config, target: DatabaseTarget, logger: Logg
     // Workers block on Redis: BullMQ needs retries without limit on their connection.
     workerConnection = watchRedis(openRedis(config.redis, 'blocking'), 'worker', logger);
     // The workers' own wallet client, so their calls are counted as queued attempts.
-    const queued: SeamlessDeps = { ...seamless, wallet: new OperatorWalletClient((id) => callers.callbackTarget(id), options.metrics?.callbackObserver('queued')) };
+    const queued: SeamlessDeps = { ...seamless, wallet: new OperatorWalletClient((id) => callers.callbackTarget(id), options.metrics?.callbackObserver('queued'), logWalletFailure) };
     workers = startDeliveryWorker(queued, workerConnection, logger, {
       concurrency: config.callbackWorkerConcurrency,
       perOperatorConcurrency: config.callbackOperatorConcurrency,

@@ -14,6 +14,7 @@ import { DemoWorld, seedDemo } from './demo/seedDemo';
 import { createApp } from './http/app';
 import { Metrics } from './observability/metrics';
 import { openRuntime } from './runtime';
+import { applySecurityAtStartup } from './securityStartup';
 
 export interface RunningServer {
   readonly port: number;
@@ -35,6 +36,7 @@ export async function startServer(config: Config, logger: Logger, options: { wor
   const metrics = new Metrics();
   const runtime = openRuntime(config, target, logger, { workers: options.workers, metrics });
   const { pool, prisma, redisHealth } = runtime;
+  await applySecurityAtStartup(config, pool, logger);
 
   if (config.admin && (await ensureBootstrapAdmin(prisma, config.admin.username, config.admin.password))) {
     logger.info({ username: config.admin.username }, 'created the first admin from ADMIN_USERNAME');

@@ -7,6 +7,7 @@ import { parseDatabaseUrl } from './db/databaseUrl';
 import { migrate } from './db/migrate';
 import { createLogger } from './logger';
 import { openRuntime } from './runtime';
+import { applySecurityAtStartup } from './securityStartup';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   const target = parseDatabaseUrl(config.databaseUrl);
   await migrate(target);
   const runtime = openRuntime(config, target, logger, { workers: true });
+  await applySecurityAtStartup(config, runtime.pool, logger);
   logger.info('delivery workers running');
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {

@@ -1,10 +1,10 @@
 // Risk covered: a server that starts on a wrong or half-understood configuration (a typo served as a
 // default, a production process signing tokens with a throwaway secret or without an admin), or that
 // makes the operator fix bad values one restart at a time (PROTOCOL §9 environment table).
-import { Config, ConfigError, loadConfig } from '../src/config';
+import { Config, ConfigError, DEVELOPMENT_SECRETS_KEY, loadConfig } from '../src/config';
 
 const GOOD_SECRET = 'a-production-jwt-secret-of-more-than-32-chars';
-const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: GOOD_SECRET, ADMIN_USERNAME: 'ops-admin', ADMIN_PASSWORD: 'correct-horse-battery' };
+const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: GOOD_SECRET, SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'), ADMIN_USERNAME: 'ops-admin', ADMIN_PASSWORD: 'correct-horse-battery' };
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
   try {
@@ -264,5 +264,32 @@ describe('Redis: one node, Sentinel or Cluster (PROTOCOL §13)', () => {
     const problems = problemsOf({ PORT: 'abc', REDIS_CLUSTER_NODES: '127.0.0.1:7001/1' });
     expect(problems.some((p) => p.includes('PORT'))).toBe(true);
     expect(problems.some((p) => p.includes('REDIS_CLUSTER_NODES'))).toBe(true);
+  });
+});
+
+describe('SECRETS_KEY and CALLBACK_ALLOWED_HOSTS (PROTOCOL §10)', () => {
+  test('production refuses to start without SECRETS_KEY; outside production the public development key is used', () => {
+    const { SECRETS_KEY: _omitted, ...withoutKey } = PRODUCTION;
+    expect(problemsOf(withoutKey).some((p) => p.includes('SECRETS_KEY is required'))).toBe(true);
+    const development = loadConfig({});
+    expect(development.secretsKeyIsDevelopment).toBe(true);
+    expect(development.secretsKeyring.current.key).toEqual(DEVELOPMENT_SECRETS_KEY);
+    const production = loadConfig(PRODUCTION);
+    expect(production.secretsKeyIsDevelopment).toBe(false);
+    expect(production.secretsKeyring.current.key).toEqual(Buffer.alloc(32, 7));
+  });
+
+  test('a SECRETS_KEY that is not 32 bytes of base64 is refused, naming the variable', () => {
+    for (const bad of ['short', Buffer.alloc(16).toString('base64'), Buffer.alloc(33).toString('base64'), 'not base64 at all!!']) {
+      expect(problemsOf({ SECRETS_KEY: bad }).some((p) => p.startsWith('SECRETS_KEY must be 32 bytes'))).toBe(true);
+    }
+    expect(problemsOf({ SECRETS_KEY_PREVIOUS: 'short' }).some((p) => p.startsWith('SECRETS_KEY_PREVIOUS must be 32 bytes'))).toBe(true);
+    const ring = loadConfig({ SECRETS_KEY: Buffer.alloc(32, 2).toString('base64'), SECRETS_KEY_PREVIOUS: Buffer.alloc(32, 3).toString('base64') }).secretsKeyring;
+    expect(ring.decryptOnly.map((k) => k.key)).toEqual([Buffer.alloc(32, 3)]);
+  });
+
+  test('CALLBACK_ALLOWED_HOSTS is a comma-separated list of host names, lower-cased', () => {
+    expect(loadConfig({ CALLBACK_ALLOWED_HOSTS: ' Wallet.Internal ,, pay.local' }).callbackAllowedHosts).toEqual(['wallet.internal', 'pay.local']);
+    expect(loadConfig({}).callbackAllowedHosts).toEqual([]);
   });
 });

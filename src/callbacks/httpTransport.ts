@@ -2,31 +2,51 @@
  * The HTTP side of callbacks: keep-alive connection pools (undici), one deadline on every request,
  * and every way a request can go wrong turned into a value.
  */
-import { Dispatcher, Pool } from 'undici';
+import { Dispatcher, Pool, buildConnector } from 'undici';
+import { CallbackAddressRefused, callbackUrlPolicy, guardedLookup, judgeCallbackUrlSyntax, literalHostRefusal } from './callbackUrlPolicy';
 
 /**
  * One keep-alive pool per operator origin, reached without URL parsing or agent dispatch on each call
  * (measured: a third less CPU per callback than undici's request() through an Agent).
  */
 const pools = new Map<string, Pool>();
-/** Callback URL -> where it goes; a handful per operator, so never large. */
-const targets = new Map<string, { readonly origin: string; readonly path: string }>();
+/** Callback URL -> where it goes, or why it may not be called; a handful per operator, so never large. */
+const targets = new Map<string, { readonly origin: string; readonly path: string; readonly refused: string | null }>();
 
-function targetOf(url: string): { readonly origin: string; readonly path: string } {
+function targetOf(url: string): { readonly origin: string; readonly path: string; readonly refused: string | null } {
   let target = targets.get(url);
   if (!target) {
     const parsed = new URL(url);
-    target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+    // A stored URL that breaks the rules (set before they existed) is not called; the delivery stays owed.
+    const verdict = judgeCallbackUrlSyntax(url, callbackUrlPolicy());
+    target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}`, refused: verdict.ok ? null : `callback URL refused: ${verdict.message}` };
     if (targets.size > 10_000) targets.clear();
     targets.set(url, target);
   }
   return target;
 }
 
+/**
+ * Every connection is checked where it is made (PROTOCOL §10): a name through guardedLookup, a literal
+ * address here (connect() does not look those up), so a DNS answer that changed since the URL was set
+ * reaches no private address.
+ */
+function guardedConnector(): buildConnector.connector {
+  const connect = buildConnector({ timeout: 5_000, lookup: guardedLookup } as buildConnector.BuildOptions);
+  return (options, callback) => {
+    const refused = literalHostRefusal(options.hostname);
+    if (refused) {
+      callback(new CallbackAddressRefused(refused), null);
+      return;
+    }
+    connect(options, callback);
+  };
+}
+
 function poolFor(origin: string): Pool {
   let pool = pools.get(origin);
   if (!pool) {
-    pool = new Pool(origin, { keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, connections: 128, connect: { timeout: 5_000 } });
+    pool = new Pool(origin, { keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, connections: 128, connect: guardedConnector() });
     pools.set(origin, pool);
   }
   return pool;
@@ -67,7 +87,8 @@ export async function postJson(url: string, body: unknown, timeoutMs: number): P
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new DeadlineExceeded()), timeoutMs);
   try {
-    const { origin, path } = targetOf(url);
+    const { origin, path, refused } = targetOf(url);
+    if (refused) return { ok: false, error: refused };
     const response = await poolFor(origin).request({
       path,
       method: 'POST',
@@ -105,5 +126,6 @@ class DeadlineExceeded extends Error {
 export async function closeTransport(): Promise<void> {
   const closing = [...pools.values()];
   pools.clear();
+  targets.clear();
   await Promise.allSettled(closing.map((pool) => pool.close()));
 }

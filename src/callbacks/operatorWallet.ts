@@ -8,10 +8,14 @@ export type CallbackTargetLookup = (operatorId: number) => Promise<(OperatorTarg
 
 export type CallObserver = (scheme: 'hmac' | 'md5', call: WalletCall, reply: WalletReply, elapsedMs: number) => void;
 
+/** Where a failed call's detail goes (logs): studios are told only "operator wallet unavailable". */
+export type FailureLog = (failure: { agentID: string; kind: WalletCall['kind']; error: string }) => void;
+
 export class OperatorWalletClient implements OperatorWalletPort {
   constructor(
     private readonly lookup: CallbackTargetLookup,
     private readonly observe: CallObserver = () => undefined,
+    private readonly logFailure: FailureLog = () => undefined,
   ) {}
 
   async call(operatorId: number, call: WalletCall, timeoutMs: number): Promise<WalletReply> {
@@ -21,6 +25,7 @@ export class OperatorWalletClient implements OperatorWalletPort {
     const started = performance.now();
     const reply = await scheme.call(target, call, timeoutMs);
     this.observe(scheme.name, call, reply, performance.now() - started);
+    if (reply.outcome === 'failed') this.logFailure({ agentID: target.agentId, kind: call.kind, error: reply.error });
     return reply;
   }
 }

@@ -2,11 +2,25 @@
 import { Pool, RowDataPacket } from 'mysql2/promise';
 import { WalletMode, walletModeOf } from '../domain/walletMode';
 import { OperatorCaller, ProviderCaller } from '../app/callers';
+import { AllowList, allowListOf } from '../app/ipAllowList';
+import { secretContext } from '../domain/secretEnvelope';
+import { openStored, openStoredOrNull } from './storedSecrets';
 
+/** A caller with its secrets opened: decrypted once per load, then held by the caller cache. */
 export interface Credentialed<T> {
   readonly caller: T;
   readonly secretKey: string;
+  /** The secret before the last rotation, accepted until `expiresAtMs` (PROTOCOL §10). */
+  readonly previousSecret: { readonly secretKey: string; readonly expiresAtMs: number } | null;
+  /** Null when every client address is admitted. */
+  readonly allowedIps: AllowList | null;
   readonly enabled: boolean;
+}
+
+function previousSecretOf(context: string, row: RowDataPacket): Credentialed<unknown>['previousSecret'] {
+  const expiresAt = row.previous_secret_expires_at as Date | null;
+  const secretKey = openStoredOrNull(context, row.previous_secret_key as string | null);
+  return secretKey && expiresAt ? { secretKey, expiresAtMs: expiresAt.getTime() } : null;
 }
 
 export class MysqlCallerStore {
@@ -20,11 +34,12 @@ export class MysqlCallerStore {
     );
     const row = rows[0];
     if (!row) return null;
+    const agentId = row.agent_id as string;
     return {
-      agentId: row.agent_id as string,
+      agentId,
       callbackUrl: (row.callback_url as string | null) ?? '',
-      secretKey: row.secret_key as string,
-      saltKey: row.salt_key as string,
+      secretKey: openStored(secretContext.operatorSecret(agentId), row.secret_key as string),
+      saltKey: openStored(secretContext.operatorSalt(agentId), row.salt_key as string),
       scheme: row.callback_scheme as 'hmac' | 'md5',
     };
   }
@@ -38,7 +53,7 @@ export class MysqlCallerStore {
 
   async findOperator(agentId: string): Promise<Credentialed<OperatorCaller> | null> {
     const [rows] = await this.pool.query<RowDataPacket[]>(
-      'SELECT id, agent_id, currencies, secret_key, callback_url, callback_scheme, enabled FROM operators WHERE agent_id = ?',
+      'SELECT id, agent_id, currencies, secret_key, previous_secret_key, previous_secret_expires_at, allowed_ips, callback_url, callback_scheme, enabled FROM operators WHERE agent_id = ?',
       [agentId],
     );
     const row = rows[0];
@@ -53,21 +68,25 @@ export class MysqlCallerStore {
         callbackUrl,
         callbackScheme: row.callback_scheme as 'hmac' | 'md5',
       },
-      secretKey: row.secret_key as string,
+      secretKey: openStored(secretContext.operatorSecret(row.agent_id as string), row.secret_key as string),
+      previousSecret: previousSecretOf(secretContext.operatorPreviousSecret(row.agent_id as string), row),
+      allowedIps: allowListOf(row.allowed_ips as string | null),
       enabled: Boolean(row.enabled),
     };
   }
 
   async findProvider(providerId: string): Promise<Credentialed<ProviderCaller> | null> {
     const [rows] = await this.pool.query<RowDataPacket[]>(
-      'SELECT id, provider_id, secret_key, enabled FROM providers WHERE provider_id = ?',
+      'SELECT id, provider_id, secret_key, previous_secret_key, previous_secret_expires_at, allowed_ips, enabled FROM providers WHERE provider_id = ?',
       [providerId],
     );
     const row = rows[0];
     if (!row) return null;
     return {
       caller: { id: row.id as number, providerId: row.provider_id as string },
-      secretKey: row.secret_key as string,
+      secretKey: openStored(secretContext.providerSecret(row.provider_id as string), row.secret_key as string),
+      previousSecret: previousSecretOf(secretContext.providerPreviousSecret(row.provider_id as string), row),
+      allowedIps: allowListOf(row.allowed_ips as string | null),
       enabled: Boolean(row.enabled),
     };
   }

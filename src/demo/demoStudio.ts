@@ -20,6 +20,8 @@ import { Minor, parseMajorAmount, toMajorNumber } from '../domain/money';
 import { ResultCode } from '../domain/resultCodes';
 import { signBody } from '../domain/signing';
 import { spin } from './slotMath';
+import { openStored } from '../db/storedSecrets';
+import { secretContext } from '../domain/secretEnvelope';
 
 export const DEMO_PROVIDER_ID = 'demo-studio';
 
@@ -149,7 +151,7 @@ async function loadStudio(pool: Pool, baseUrl: string): Promise<Studio | null> {
   const [rows] = await pool.query<RowDataPacket[]>('SELECT secret_key, enabled FROM providers WHERE provider_id = ?', [DEMO_PROVIDER_ID]);
   const row = rows[0];
   if (!row || !row.enabled) return null;
-  const secretKey = row.secret_key as string;
+  const secretKey = openStored(secretContext.providerSecret(DEMO_PROVIDER_ID), row.secret_key as string);
   return {
     async call(path, fields) {
       try {

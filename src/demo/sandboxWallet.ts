@@ -20,6 +20,8 @@ import { currencyExponent, isKnownCurrency } from '../domain/currencies';
 import { MAX_MINOR, Minor, parseMajorAmount, toMajorNumber } from '../domain/money';
 import { ResultCode } from '../domain/resultCodes';
 import { isWithinWindow, verifySign } from '../domain/signing';
+import { openStored } from '../db/storedSecrets';
+import { secretContext } from '../domain/secretEnvelope';
 import { MysqlErrno, Queryable, inMysqlTransaction, mysqlErrno, poolQueryable } from '../db/mysqlPool';
 
 export type SandboxCall = 'balance' | 'withdraw' | 'deposit' | 'rollback';
@@ -83,8 +85,9 @@ export class SandboxWallet {
     const fields = body as Record<string, unknown>;
     const agentId = fields.agentID;
     if (typeof agentId !== 'string' || !EXTERNAL_ID.test(agentId)) return fail(ResultCode.CALLER_NOT_ALLOWED, 'agentID: unknown operator');
-    const [operators] = await this.pool.query<RowDataPacket[]>('SELECT secret_key FROM operators WHERE agent_id = ?', [agentId]);
-    const secretKey = operators[0]?.secret_key as string | undefined;
+    const [operators] = await this.pool.query<RowDataPacket[]>('SELECT agent_id, secret_key FROM operators WHERE agent_id = ?', [agentId]);
+    const stored = operators[0];
+    const secretKey = stored ? openStored(secretContext.operatorSecret(stored.agent_id as string), stored.secret_key as string) : undefined;
     if (!secretKey) return fail(ResultCode.CALLER_NOT_ALLOWED, `agentID: no operator ${agentId} here`);
     if (!verifySign(secretKey, fields)) return fail(ResultCode.INVALID_SIGNATURE, 'sign: not the HMAC-SHA-256 of this body with the operator secretKey');
     const timestamp = fields.timestamp;

@@ -27,6 +27,8 @@ import { MysqlCatalogueStore } from '../db/catalogueStore';
 import { MysqlErrno, mysqlErrno } from '../db/mysqlPool';
 import { Prisma } from '../db/prismaClient';
 import { MysqlWalletStore } from '../db/walletStore';
+import { openStored } from '../db/storedSecrets';
+import { secretContext } from '../domain/secretEnvelope';
 import { parseMajorAmount } from '../domain/money';
 import { ResultCode } from '../domain/resultCodes';
 import { DEMO_PROVIDER_ID } from './demoStudio';
@@ -131,7 +133,7 @@ async function seedOnce(deps: SeedDependencies, port: number): Promise<DemoWorld
   return {
     baseUrl,
     admin: { username: admin.username, password: config.admin ? null : admin.password },
-    provider: { providerID: DEMO_PROVIDER_ID, secretKey: provider.secretKey, launchUrl: provider.launchUrlTemplate ?? launchUrl },
+    provider: { providerID: DEMO_PROVIDER_ID, secretKey: openStored(secretContext.providerSecret(DEMO_PROVIDER_ID), provider.secretKey), launchUrl: provider.launchUrlTemplate ?? launchUrl },
     games,
     transfer: { agentID: DEMO_TRANSFER_AGENT, secretKey: transferSecret, mode: transfer.mode, callbackUrl: transfer.callbackUrl, launch: await launch(transfer, false) },
     seamless: { agentID: DEMO_SEAMLESS_AGENT, secretKey: seamlessSecret, mode: seamless.mode, callbackUrl: seamless.callbackUrl, launch: await launch(seamless, false) },
@@ -177,7 +179,7 @@ async function ensureOperator(prisma: Prisma, agentID: string, name: string, cal
   if (callbackUrl && row.callbackUrl !== callbackUrl && isDemoUrl(row.callbackUrl, '/sandbox/wallet')) {
     await updateOperator(prisma, ACTOR, { agentID, callbackUrl });
   }
-  return row.secretKey;
+  return openStored(secretContext.operatorSecret(agentID), row.secretKey);
 }
 
 /** Creates demo-player-1 and deposits its demo money once per currency, as an operator would. */

@@ -1,13 +1,15 @@
 /**
  * The envelope checks of every platform and provider call, in the order PROTOCOL §2 gives: body is a
- * JSON object (400), caller known and enabled (5), `sign` (3), `timestamp` (4). Field validation (2)
- * follows in the route. A request refused here has touched nothing but a read of the caller.
+ * JSON object (400), caller known and enabled, and calling from an address of its IP allow-list when it
+ * has one (5), `sign` (3), `timestamp` (4). Field validation (2) follows in the route. A request refused
+ * here has touched nothing but a read of the caller.
  */
 import { NextFunction, Request, RequestHandler, Response } from 'express';
 import { isExternalId } from '../domain/externalIds';
 import { ResultCode } from '../domain/resultCodes';
 import { isWithinWindow, verifySign } from '../domain/signing';
 import { Credentialed } from '../db/callerStore';
+import { displayAddress, isAllowedAddress } from '../app/ipAllowList';
 import { sendAnswer } from './respond';
 
 export interface EnvelopeOptions<C> {
@@ -20,6 +22,13 @@ export interface EnvelopeOptions<C> {
 
 export function isJsonObject(body: unknown): body is Record<string, unknown> {
   return typeof body === 'object' && body !== null && !Array.isArray(body);
+}
+
+/** The current secret, or the one before the last rotation until its overlap ends (PROTOCOL §10). */
+function verifiesWithSecret(found: Credentialed<unknown>, body: Record<string, unknown>, nowMs: number): boolean {
+  if (verifySign(found.secretKey, body)) return true;
+  const previous = found.previousSecret;
+  return previous !== null && nowMs < previous.expiresAtMs && verifySign(previous.secretKey, body);
 }
 
 export function signedEnvelope<C>(options: EnvelopeOptions<C>): RequestHandler {
@@ -41,7 +50,12 @@ export function signedEnvelope<C>(options: EnvelopeOptions<C>): RequestHandler {
       });
       return;
     }
-    if (!verifySign(found.secretKey, body)) {
+    // The client address as Express resolves it: behind a proxy, TRUST_PROXY decides which hop counts.
+    if (found.allowedIps && !isAllowedAddress(found.allowedIps, req.ip)) {
+      sendAnswer(res, { code: ResultCode.CALLER_NOT_ALLOWED, message: `${options.callerField} ${callerId} does not accept requests from ${displayAddress(req.ip)} (IP allow-list)` });
+      return;
+    }
+    if (!verifiesWithSecret(found, body, now())) {
       sendAnswer(res, { code: ResultCode.INVALID_SIGNATURE, message: 'sign does not match the body' });
       return;
     }

@@ -68,8 +68,8 @@ describeBrowser('back office in a real browser', () => {
 
   afterEach(async () => {
     await context?.close();
-    // A 401 on a wrong password and 409 refusals are answers the page expects; the browser logs them.
-    expect(pageErrors.filter((text) => !/status of (401|409)/.test(text))).toEqual([]);
+    // A 401 on a wrong password, 409 refusals and 400 for a bad entry (shown in its dialog) are answers the page expects; the browser logs them.
+    expect(pageErrors.filter((text) => !/status of (400|401|409)/.test(text))).toEqual([]);
   });
 
   async function signIn(username = TEST_ADMIN.username, password = TEST_ADMIN.password, section = ''): Promise<void> {
@@ -206,8 +206,19 @@ describeBrowser('back office in a real browser', () => {
     await secrets.getByRole('button', { name: /dismiss/ }).click();
     expect(await page.getByTestId('secrets').count()).toBe(0);
 
-    // Rotating shows new secrets once; the old one stops working.
+    // Rotating with the default overlap: new secrets shown once, the old one still works, the row says until when.
     await operatorRow('bo-new').getByRole('button', { name: 'Rotate secret…' }).click();
+    await page.getByTestId('modal-confirm').click();
+    await page.getByTestId('secrets').waitFor({ state: 'visible' });
+    const overlapped = (await page.locator('[data-secret="secretKey"]').textContent()) ?? '';
+    expect(overlapped).toMatch(/^[0-9a-f]{64}$/);
+    expect((await created.call('/v1/player/create', { userID: 'bonew003', currency: 'EUR' })).code).toBe(0);
+    await expectText(operatorRow('bo-new'), 'previous secret accepted until');
+    await page.getByTestId('secrets').getByRole('button', { name: /dismiss/ }).click();
+
+    // Rotating with overlap 0: the old one stops working at once.
+    await operatorRow('bo-new').getByRole('button', { name: 'Rotate secret…' }).click();
+    await page.locator('dialog input[name="overlapSeconds"]').fill('0');
     await page.getByTestId('modal-confirm').click();
     await page.getByTestId('secrets').waitFor({ state: 'visible' });
     const rotated = (await page.locator('[data-secret="secretKey"]').textContent()) ?? '';
@@ -217,6 +228,15 @@ describeBrowser('back office in a real browser', () => {
     created.secretKey = rotated;
     expect((await created.call('/v1/player/create', { userID: 'bonew002', currency: 'EUR' })).code).toBe(0);
     await page.getByTestId('secrets').getByRole('button', { name: /dismiss/ }).click();
+
+    // The IP allow-list: a bad entry is refused in the dialog; a good one is shown in the row.
+    await operatorRow('bo-new').getByRole('button', { name: 'IP allow-list…' }).click();
+    await page.locator('dialog textarea[name="allowedIps"]').fill('10.0.0.0/33');
+    await page.getByTestId('modal-confirm').click();
+    await expectText(page.locator('dialog'), '10.0.0.0/33');
+    await page.locator('dialog textarea[name="allowedIps"]').fill('127.0.0.1\n::1');
+    await page.getByTestId('modal-confirm').click();
+    await expectText(operatorRow('bo-new'), 'IPs: 127.0.0.1/32, ::1/128');
 
     // Disable and enable again.
     await operatorRow('bo-new').getByRole('button', { name: 'Disable' }).click();

@@ -308,6 +308,8 @@ describe('operators', () => {
       callbackScheme: 'hmac',
       enabled: true,
       mode: 'transfer',
+      allowedIps: [],
+      previousSecretExpiresAt: null,
     });
     expect(byId.get('op-adm-seamless')).toMatchObject({
       callbackUrl: 'https://wallet.example.com/api',
@@ -331,6 +333,8 @@ describe('operators', () => {
       callbackScheme: 'hmac',
       enabled: false,
       mode: 'transfer',
+      allowedIps: [],
+      previousSecretExpiresAt: null,
     });
     expect((await operatorsList()).find((o) => o.agentID === 'op-adm-1')).toEqual(answer.operator);
     // Fields left out are left alone.
@@ -397,10 +401,10 @@ describe('operators', () => {
     await assertLedgerConsistent(server.db);
   });
 
-  test('rotate-secret returns new keys; the old secret stops working; unknown operator is 404', async () => {
+  test('rotate-secret with overlapSeconds 0 returns new keys; the old secret stops working; unknown operator is 404', async () => {
     const op = await admin.createOperator('op-adm-rotate', ['EUR']);
     secrets.push(op.secretKey);
-    const rotated = await admin.ok('/admin/v1/operators/rotate-secret', { agentID: 'op-adm-rotate' });
+    const rotated = await admin.ok('/admin/v1/operators/rotate-secret', { agentID: 'op-adm-rotate', overlapSeconds: 0 });
     expect(rotated).toMatchObject({ code: 0, secretKey: expect.any(String), saltKey: expect.any(String) });
     expect(rotated.secretKey).not.toBe(op.secretKey);
     secrets.push(rotated.secretKey, rotated.saltKey);

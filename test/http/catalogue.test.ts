@@ -78,8 +78,8 @@ describe('admin: providers and games/upsert', () => {
     let providers = (await admin.ok('/admin/v1/providers/list')).providers as any[];
     expect(providers.find((p) => p.providerID === 'prov-admin-1')).toMatchObject({ providerID: 'prov-admin-1', name: 'Studio prov-admin-1', enabled: true, launchUrl: TEMPLATE });
     expect(providers.find((p) => p.providerID === 'prov-admin-2')).toMatchObject({ providerID: 'prov-admin-2', enabled: true, launchUrl: null });
-    // No secret in the list.
-    expect(JSON.stringify(providers)).not.toMatch(/secret/i);
+    // No secret in the list (previousSecretExpiresAt, PROTOCOL §10, is a date, not a secret).
+    expect(JSON.stringify(providers)).not.toMatch(/secretKey|"[0-9a-f]{64}"/i);
 
     const other = 'https://other.example/launch/{gameID}?t={token}';
     const updated = await admin.ok('/admin/v1/providers/update', { providerID: 'prov-admin-2', launchUrl: other, enabled: false });

@@ -4,6 +4,8 @@
 // transaction search; the sandbox operator wallet must behave like a careful operator (signature,
 // window, de-duplication, insufficient funds, rollback of an unknown Withdraw); and production must
 // seed and serve none of it.
+import { openStored } from '../../src/db/storedSecrets';
+import { secretContext } from '../../src/domain/secretEnvelope';
 import { RowDataPacket } from 'mysql2/promise';
 import pino from 'pino';
 import { ConfigError, loadConfig } from '../../src/config';
@@ -37,7 +39,8 @@ afterAll(async () => {
 
 async function secretOf(agentId: string): Promise<string> {
   const [rows] = await server.db.query<RowDataPacket[]>('SELECT secret_key FROM operators WHERE agent_id = ?', [agentId]);
-  return rows[0]!.secret_key as string;
+  // Stored sealed under SECRETS_KEY (the development key here): opened as the server opens it.
+  return openStored(secretContext.operatorSecret(agentId), rows[0]!.secret_key as string);
 }
 
 async function operatorClient(agentId: string): Promise<SignedClient> {
@@ -293,12 +296,12 @@ test('production: nothing seeded, no sandbox wallet, no demo studio', async () =
   expect(loadConfig({ NODE_ENV: 'test' }).demoSeed).toBe(false);
   expect(loadConfig({}).demoSeed).toBe(true);
   expect(loadConfig({ DEMO_SEED: 'false' }).demoSeed).toBe(false);
-  const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), ADMIN_USERNAME: 'boss', ADMIN_PASSWORD: 'long-enough-password' };
+  const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), ADMIN_USERNAME: 'boss', ADMIN_PASSWORD: 'long-enough-password', SECRETS_KEY: Buffer.alloc(32, 1).toString('base64') };
   expect(loadConfig(production).demoSeed).toBe(false);
   expect(() => loadConfig({ ...production, DEMO_SEED: 'true' })).toThrow(ConfigError);
   expect(() => loadConfig({ DEMO_SEED: 'maybe' })).toThrow(/DEMO_SEED/);
 
-  const prod = await startTestServer('demoprod', { NODE_ENV: 'production' });
+  const prod = await startTestServer('demoprod', { NODE_ENV: 'production', SECRETS_KEY: Buffer.alloc(32, 1).toString('base64') });
   try {
     const [rows] = await prod.db.query<RowDataPacket[]>(
       `SELECT (SELECT COUNT(*) FROM operators) AS operators, (SELECT COUNT(*) FROM providers) AS providers,

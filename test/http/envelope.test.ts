@@ -382,12 +382,12 @@ describe('a refused deposit applies nothing', () => {
 });
 
 describe('secret rotation', () => {
-  test('after rotate-secret the old secret gets code 3 and the new one works', async () => {
+  test('after rotate-secret with overlapSeconds 0 the old secret gets code 3 and the new one works', async () => {
     const rotating = await admin.createOperator('op-env-rotate', ['EUR']);
     expect(await rotating.call('/v1/player/create', { userID: 'rot00001', currency: 'EUR' })).toMatchObject({ code: 0 });
     const oldSecret = rotating.secretKey;
 
-    const rotated = await admin.ok('/admin/v1/operators/rotate-secret', { agentID: 'op-env-rotate' });
+    const rotated = await admin.ok('/admin/v1/operators/rotate-secret', { agentID: 'op-env-rotate', overlapSeconds: 0 });
     expect(rotated.secretKey).toEqual(expect.any(String));
     expect(rotated.secretKey).not.toBe(oldSecret);
 

@@ -52,3 +52,25 @@ export async function startTestServer(label: string, env: Record<string, string>
     },
   };
 }
+
+/**
+ * Another API server on the database of `first` (as a second process would be: its own pools, caller
+ * cache and Redis subscriber). Closing it leaves the database to `first`.
+ */
+export async function startSecondServer(first: TestServer, env: Record<string, string> = {}): Promise<TestServer> {
+  const config = loadConfig(testEnv(first.databaseUrl, env));
+  const server: RunningServer = await startServer(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const db = assertionPool(first.databaseUrl);
+  let adminClient: AdminClient | undefined;
+  return {
+    url: server.url,
+    config,
+    databaseUrl: first.databaseUrl,
+    db,
+    admin: async () => (adminClient ??= await AdminClient.login(server.url, TEST_ADMIN.username, TEST_ADMIN.password)),
+    close: async () => {
+      await server.close();
+      await db.end();
+    },
+  };
+}

@@ -22,6 +22,14 @@ export function redactSecrets(value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
 }
 
+/** Every string that is a URL with a user or password loses them (`https://[redacted]@host/...`). */
+export function withoutUrlCredentials(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s]*@/i, '$1[redacted]@');
+  if (Array.isArray(value)) return value.map(withoutUrlCredentials);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutUrlCredentials(v)]));
+  return value;
+}
+
 export interface AuditRecord {
   readonly actor: string;
   readonly action: string;
@@ -72,8 +80,9 @@ export async function listAudit(db: Db, beforeId: bigint | undefined, limit: num
       action: row.action,
       targetType: row.targetType,
       targetId: row.targetId,
-      before: row.before === null ? null : JSON.parse(row.before),
-      after: row.after === null ? null : JSON.parse(row.after),
+      // Entries written before URL credentials were refused may hold some: never shown (PROTOCOL §10).
+      before: row.before === null ? null : withoutUrlCredentials(JSON.parse(row.before)),
+      after: row.after === null ? null : withoutUrlCredentials(JSON.parse(row.after)),
       createdAt: row.createdAt.toISOString(),
     })),
     lastId: page.length ? page[page.length - 1]!.id.toString() : null,

@@ -6,6 +6,10 @@ import { Operator } from '../../generated/prisma/client';
 import { ModeSwitchBlockers, WalletMode, judgeModeSwitch, walletModeOf } from '../../domain/walletMode';
 import { AdminRefusal, conflict, notFound } from './adminErrors';
 import { recordAudit } from './audit';
+import { allowedIpsView, storedAllowedIps } from '../ipAllowList';
+import { secretContext } from '../../domain/secretEnvelope';
+import { sealStored } from '../../db/storedSecrets';
+import { previousSecretExpiry, rotatedSecretColumns, withoutCredentials } from './callerSecrets';
 
 export interface OperatorView {
   agentID: string;
@@ -15,6 +19,9 @@ export interface OperatorView {
   callbackScheme: 'hmac' | 'md5';
   enabled: boolean;
   mode: WalletMode;
+  // ---- Security (PROTOCOL §10) ----
+  allowedIps: string[];
+  previousSecretExpiresAt: string | null;
 }
 
 export function operatorView(row: Operator): OperatorView {
@@ -22,10 +29,12 @@ export function operatorView(row: Operator): OperatorView {
     agentID: row.agentId,
     name: row.name,
     currencies: row.currencies.split(',').filter(Boolean),
-    callbackUrl: row.callbackUrl || null,
+    callbackUrl: withoutCredentials(row.callbackUrl || null),
     callbackScheme: row.callbackScheme,
     enabled: row.enabled,
     mode: walletModeOf(row.callbackUrl),
+    allowedIps: allowedIpsView(row.allowedIps),
+    previousSecretExpiresAt: previousSecretExpiry(row.previousSecretExpiresAt),
   };
 }
 
@@ -38,6 +47,8 @@ export interface CreateOperatorInput {
   currencies: string[];
   callbackUrl?: string | null;
   callbackScheme?: 'hmac' | 'md5';
+  /** Canonical CIDRs (validated by the route). */
+  allowedIps?: string[];
 }
 
 export async function createOperator(prisma: Prisma, actor: string, input: CreateOperatorInput) {
@@ -51,8 +62,9 @@ export async function createOperator(prisma: Prisma, actor: string, input: Creat
         agentId: input.agentID,
         name: input.name,
         currencies: [...new Set(input.currencies)].join(','),
-        secretKey,
-        saltKey,
+        secretKey: sealStored(secretContext.operatorSecret(input.agentID), secretKey),
+        saltKey: sealStored(secretContext.operatorSalt(input.agentID), saltKey),
+        allowedIps: storedAllowedIps(input.allowedIps ?? []),
         callbackUrl: input.callbackUrl || null,
         callbackScheme: input.callbackScheme ?? 'hmac',
         enabled: true,
@@ -73,6 +85,7 @@ export interface UpdateOperatorInput {
   callbackUrl?: string | null;
   callbackScheme?: 'hmac' | 'md5';
   enabled?: boolean;
+  allowedIps?: string[];
 }
 
 /** Galera's certification conflict (or a deadlock), as Prisma reports it: the whole switch is run again. */
@@ -114,6 +127,7 @@ function updateOperatorOnce(prisma: Prisma, actor: string, input: UpdateOperator
         callbackUrl: nextUrl,
         callbackScheme: input.callbackScheme,
         enabled: input.enabled,
+        allowedIps: input.allowedIps === undefined ? undefined : storedAllowedIps(input.allowedIps),
         updatedAt: new Date(),
       },
     });
@@ -168,21 +182,34 @@ export async function listOperators(prisma: Prisma): Promise<OperatorView[]> {
   return rows.map(operatorView);
 }
 
-export async function rotateOperatorSecret(prisma: Prisma, actor: string, agentId: string) {
+/**
+ * New secretKey and saltKey at once; the previous secretKey is still accepted on requests to us for
+ * `overlapSeconds` (our callbacks use the new keys at once, so the previous saltKey is not kept).
+ */
+export async function rotateOperatorSecret(prisma: Prisma, actor: string, agentId: string, overlapSeconds: number) {
   const secretKey = newSecret();
   const saltKey = newSalt();
   return prisma.$transaction(async (tx) => {
-    const row = await tx.operator.findUnique({ where: { agentId } });
-    if (!row) throw notFound(`operator ${agentId}`);
-    await tx.operator.update({ where: { id: row.id }, data: { secretKey, saltKey, updatedAt: new Date() } });
+    // Locked: two rotations at once keep one previous secret, not a mix of both.
+    const locked = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM operators WHERE agent_id = ${agentId} FOR UPDATE`;
+    if (!locked[0]) throw notFound(`operator ${agentId}`);
+    const row = await tx.operator.findUniqueOrThrow({ where: { agentId } });
+    const now = new Date();
+    const contexts = { secret: secretContext.operatorSecret(agentId), previous: secretContext.operatorPreviousSecret(agentId) };
+    const columns = rotatedSecretColumns(contexts, row.secretKey, secretKey, overlapSeconds, now);
+    await tx.operator.update({
+      where: { id: row.id },
+      data: { ...columns, saltKey: sealStored(secretContext.operatorSalt(agentId), saltKey), updatedAt: now },
+    });
+    const previousSecretExpiresAt = columns.previousSecretExpiresAt?.toISOString() ?? null;
     await recordAudit(tx, {
       actor,
       action: 'operators.rotate-secret',
       targetType: 'operator',
       targetId: agentId,
       // The audit says that the keys changed, never what they are.
-      after: { secretKey: 'rotated', saltKey: 'rotated' },
+      after: { secretKey: 'rotated', saltKey: 'rotated', overlapSeconds, overlapEndsAt: previousSecretExpiresAt },
     });
-    return { agentID: agentId, secretKey, saltKey };
+    return { agentID: agentId, secretKey, saltKey, previousSecretExpiresAt };
   });
 }

@@ -20,7 +20,7 @@ import { providerLedgerRow, providerRequestHash, roundKeyOf } from '../provider/
 import { answerRepeat } from '../wallet/answerRepeat';
 import { MoneyAnswer } from '../wallet/answers';
 import { DuplicateTransactionIdError, StoredTransaction } from '../wallet/walletStore';
-import { SeamlessDeps } from './seamlessDeps';
+import { OPERATOR_WALLET_UNAVAILABLE_MESSAGE, SeamlessDeps } from './seamlessDeps';
 import { SeamlessScope, WithdrawAttempt } from './seamlessStore';
 import { waitForWithdrawOutcome } from './waitForWithdraw';
 import { resolveWithdraw } from './withdrawOutcome';
@@ -61,7 +61,8 @@ export async function placeSeamlessBet(deps: SeamlessDeps, input: BetInput, amou
   if (result.code === 'already-resolved') return settledRepeat();
   if (result.code === 17) {
     await deps.queue.enqueue({ id: result.compensationId, attempts: 0, operatorId: session.operatorId }, 0);
-    return { ...refuse(ResultCode.OPERATOR_WALLET_UNAVAILABLE, "the operator's wallet did not debit"), balance: await lastKnown() };
+    // The reason stays in the Withdraw's lastError (callbacks/list) and the logs, never in the studio's answer.
+    return { ...refuse(ResultCode.OPERATOR_WALLET_UNAVAILABLE, OPERATOR_WALLET_UNAVAILABLE_MESSAGE), balance: await lastKnown() };
   }
   const balance = result.balance ?? (await lastKnown());
   if (result.code === 7) return { ...refuse(ResultCode.INSUFFICIENT_FUNDS), balance };

@@ -4,7 +4,7 @@
  */
 import { ResultCode, defaultMessage, refuse } from '../../domain/resultCodes';
 import { MoneyAnswer } from '../wallet/answers';
-import { SeamlessDeps } from './seamlessDeps';
+import { OPERATOR_WALLET_UNAVAILABLE_MESSAGE, SeamlessDeps } from './seamlessDeps';
 
 export async function readSeamlessBalance(deps: SeamlessDeps, player: { operatorId: number; userId: string; currency: string }): Promise<MoneyAnswer> {
   const reply = await deps.wallet.call(player.operatorId, { kind: 'balance', userId: player.userId, currency: player.currency }, deps.settings.callbackTimeoutMs);
@@ -13,7 +13,8 @@ export async function readSeamlessBalance(deps: SeamlessDeps, player: { operator
     return { code: ResultCode.OK, message: defaultMessage(ResultCode.OK), balance: reply.balance };
   }
   return {
-    ...refuse(ResultCode.OPERATOR_WALLET_UNAVAILABLE, "the operator's wallet did not answer"),
+    // Generic on purpose: the operator's addresses and errors are not the studio's to read (logged instead).
+    ...refuse(ResultCode.OPERATOR_WALLET_UNAVAILABLE, OPERATOR_WALLET_UNAVAILABLE_MESSAGE),
     balance: await deps.store.lastKnownBalance(player.operatorId, player.userId, player.currency),
   };
 }

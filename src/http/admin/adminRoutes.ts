@@ -8,7 +8,10 @@ import { MIN_ADMIN_PASSWORD_LENGTH } from '../../config';
 import { AdminRefusal, badRequest } from '../../app/admin/adminErrors';
 import { listAudit } from '../../app/admin/audit';
 import { createOperator, listOperators, rotateOperatorSecret, updateOperator } from '../../app/admin/operators';
-import { createProvider, listProviders, updateProvider } from '../../app/admin/providers';
+import { createProvider, listProviders, rotateProviderSecret, updateProvider } from '../../app/admin/providers';
+import { DEFAULT_OVERLAP_S, MAX_OVERLAP_S } from '../../app/admin/callerSecrets';
+import { MAX_ALLOWED_IPS, parseAllowedIps } from '../../app/ipAllowList';
+import { judgeCallbackUrl } from '../../callbacks/callbackUrlPolicy';
 import { listGamesForStaff, upsertGames } from '../../app/admin/games';
 import { listCallbacks, retryCallback } from '../../app/admin/callbacks';
 import { DeliveryQueuePort } from '../../app/seamless/seamlessStore';
@@ -24,10 +27,11 @@ const currencyListField = z
   .min(1, 'must name at least one currency')
   .max(100)
   .refine((codes) => codes.every(isKnownCurrency), { message: 'contains a currency we do not support' });
-const callbackUrlField = z
-  .string()
-  .max(512)
-  .refine((value) => value === '' || /^https?:\/\/[^\s]+$/.test(value), 'must be an http(s) URL');
+// Its rules (scheme, credentials, addresses) are judged by requireAcceptableCallbackUrl, naming the rule.
+const callbackUrlField = z.string().max(512);
+// ---- Security (PROTOCOL §10): allow-lists, rotation overlap ----
+const allowedIpsField = z.array(z.string().max(64)).max(MAX_ALLOWED_IPS, `must list at most ${MAX_ALLOWED_IPS} CIDRs`);
+const overlapSecondsField = z.number().int().min(0).max(MAX_OVERLAP_S, `must be 0 to ${MAX_OVERLAP_S} seconds`).optional();
 
 export const loginRequest = z.object({ username: z.string().max(64), password: z.string().max(1024) });
 export const createUserRequest = z.object({
@@ -41,6 +45,7 @@ export const createOperatorRequest = z.object({
   currencies: currencyListField,
   callbackUrl: callbackUrlField.nullable().optional(),
   callbackScheme: z.enum(['hmac', 'md5']).optional(),
+  allowedIps: allowedIpsField.optional(),
 });
 export const updateOperatorRequest = z.object({
   agentID: externalIdField,
@@ -49,8 +54,11 @@ export const updateOperatorRequest = z.object({
   callbackUrl: callbackUrlField.nullable().optional(),
   callbackScheme: z.enum(['hmac', 'md5']).optional(),
   enabled: z.boolean().optional(),
+  allowedIps: allowedIpsField.optional(),
 });
 export const agentRequest = z.object({ agentID: externalIdField });
+export const rotateOperatorSecretRequest = z.object({ agentID: externalIdField, overlapSeconds: overlapSecondsField });
+export const rotateProviderSecretRequest = z.object({ providerID: externalIdField, overlapSeconds: overlapSecondsField });
 const launchUrlField = z
   .string()
   .max(1024)
@@ -65,6 +73,7 @@ export const updateProviderRequest = z.object({
   name: z.string().min(1).max(128).optional(),
   enabled: z.boolean().optional(),
   launchUrl: launchUrlField.nullable().optional(),
+  allowedIps: allowedIpsField.optional(),
 });
 export const upsertGamesRequest = z.object({
   games: z
@@ -104,6 +113,21 @@ function queryAsJson(query: Request['query']): Record<string, unknown> {
 function readRoute(router: Router, path: string, ...handlers: RequestHandler[]): void {
   router.get(path, ...handlers);
   router.post(path, ...handlers);
+}
+
+/** The callback URL rules of PROTOCOL §10 (set time; connect time is in callbacks/httpTransport.ts). */
+async function requireAcceptableCallbackUrl(url: string | null | undefined): Promise<void> {
+  if (!url) return;
+  const verdict = await judgeCallbackUrl(url);
+  if (!verdict.ok) throw badRequest(`callbackUrl: ${verdict.message}`);
+}
+
+/** allowedIps as canonical CIDRs; a bad entry is HTTP 400 code 2 naming it. */
+function canonicalAllowedIps<T extends { allowedIps?: string[] }>(fields: T): T {
+  if (fields.allowedIps === undefined) return fields;
+  const parsed = parseAllowedIps(fields.allowedIps);
+  if (!parsed.ok) throw badRequest(parsed.message);
+  return { ...fields, allowedIps: parsed.cidrs };
 }
 
 const ok = (res: Response, body: Record<string, unknown> = {}) => res.status(200).json({ code: ResultCode.OK, message: 'OK', ...body });
@@ -148,13 +172,17 @@ export function adminRoutes(deps: {
   });
 
   router.post('/admin/v1/operators/create', staff, admins, async (req, res) => {
-    const created = await createOperator(prisma, actor(res), input(createOperatorRequest, req));
+    const fields = canonicalAllowedIps(input(createOperatorRequest, req));
+    await requireAcceptableCallbackUrl(fields.callbackUrl);
+    const created = await createOperator(prisma, actor(res), fields);
     await deps.callers.changed('operator', created.operator.agentID);
     ok(res, { agentID: created.operator.agentID, secretKey: created.secretKey, saltKey: created.saltKey, operator: created.operator });
   });
 
   router.post('/admin/v1/operators/update', staff, admins, async (req, res) => {
-    const operator = await updateOperator(prisma, actor(res), input(updateOperatorRequest, req));
+    const fields = canonicalAllowedIps(input(updateOperatorRequest, req));
+    await requireAcceptableCallbackUrl(fields.callbackUrl);
+    const operator = await updateOperator(prisma, actor(res), fields);
     await deps.callers.changed('operator', operator.agentID);
     ok(res, { operator });
   });
@@ -164,7 +192,8 @@ export function adminRoutes(deps: {
   });
 
   router.post('/admin/v1/operators/rotate-secret', staff, admins, async (req, res) => {
-    const rotated = await rotateOperatorSecret(prisma, actor(res), input(agentRequest, req).agentID);
+    const fields = input(rotateOperatorSecretRequest, req);
+    const rotated = await rotateOperatorSecret(prisma, actor(res), fields.agentID, fields.overlapSeconds ?? DEFAULT_OVERLAP_S);
     await deps.callers.changed('operator', rotated.agentID);
     ok(res, { ...rotated });
   });
@@ -176,9 +205,16 @@ export function adminRoutes(deps: {
   });
 
   router.post('/admin/v1/providers/update', staff, admins, async (req, res) => {
-    const provider = await updateProvider(prisma, actor(res), input(updateProviderRequest, req));
+    const provider = await updateProvider(prisma, actor(res), canonicalAllowedIps(input(updateProviderRequest, req)));
     await deps.callers.changed('provider', provider.providerID);
     ok(res, { provider });
+  });
+
+  router.post('/admin/v1/providers/rotate-secret', staff, admins, async (req, res) => {
+    const fields = input(rotateProviderSecretRequest, req);
+    const rotated = await rotateProviderSecret(prisma, actor(res), fields.providerID, fields.overlapSeconds ?? DEFAULT_OVERLAP_S);
+    await deps.callers.changed('provider', rotated.providerID);
+    ok(res, { ...rotated });
   });
 
   readRoute(router, '/admin/v1/providers/list', staff, readers, async (_req, res) => {

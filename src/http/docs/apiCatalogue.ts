@@ -12,7 +12,6 @@ import { z } from 'zod';
 import { ROLES } from '../../app/admin/staff';
 import { ResultCode, defaultMessage } from '../../domain/resultCodes';
 import {
-  agentRequest,
   callbackRetryRequest,
   callbacksListRequest,
   createOperatorRequest,
@@ -20,6 +19,8 @@ import {
   createUserRequest,
   loginRequest,
   pageRequest,
+  rotateOperatorSecretRequest,
+  rotateProviderSecretRequest,
   transactionSearchRequest,
   updateOperatorRequest,
   updateProviderRequest,
@@ -125,9 +126,21 @@ const operatorView = z.object({
   callbackScheme: z.enum(['hmac', 'md5']),
   enabled: z.boolean(),
   mode: z.enum(['transfer', 'seamless']).describe('seamless when callbackUrl is set, transfer otherwise.'),
+  ...securityViewFields(),
 });
 
-const providerView = z.object({ providerID: z.string(), name: z.string(), enabled: z.boolean(), launchUrl: z.string().nullable() });
+/** §10: allow-list and rotation overlap, shown by operators and providers alike. */
+function securityViewFields() {
+  return {
+    allowedIps: z.array(z.string()).describe('Canonical CIDRs; empty admits every address. A request from elsewhere gets code 5.'),
+    previousSecretExpiresAt: z.string().nullable().describe('ISO 8601: until then the secret before the last rotation is still accepted; null when none is.'),
+  };
+}
+
+const providerView = z.object({ providerID: z.string(), name: z.string(), enabled: z.boolean(), launchUrl: z.string().nullable(), ...securityViewFields() });
+
+const ROTATION_NOTE =
+  'The new secret works at once; the previous one is still accepted on requests to us for overlapSeconds (default 3600, 0 for none), until previousSecretExpiresAt. Only one previous secret is kept: a second rotation ends the older one at once. Every process learns of the change at once.';
 
 const callbackView = z.object({
   id: z.string(),
@@ -578,7 +591,7 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     ['post'],
     'updateOperator',
     'Update an operator, including its wallet mode',
-    'Setting callbackUrl switches to seamless mode; null or "" switches to transfer mode. A switch to seamless is refused (HTTP 409, code 12) while a transfer wallet holds money or a round is open; a switch back while seamless deliveries are pending; the message names what blocks it. Nothing is ever moved by a switch.',
+    'Setting callbackUrl switches to seamless mode; null or "" switches to transfer mode. A callbackUrl is http: or https: (https: only in production), carries no user or password, and its host must not resolve to a loopback (allowed outside production), private, link-local, unique-local, multicast or unspecified address unless listed in CALLBACK_ALLOWED_HOSTS; a refused URL is HTTP 400, code 2, naming the rule. allowedIps replaces the IP allow-list. A switch to seamless is refused (HTTP 409, code 12) while a transfer wallet holds money or a round is open; a switch back while seamless deliveries are pending; the message names what blocks it. Nothing is ever moved by a switch.',
     ['admin'],
     updateOperatorRequest,
     { description: 'The operator after the change.', schema: answer({ operator: operatorView }, 'The operator.') },
@@ -588,15 +601,19 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     description: 'The operators.',
     schema: answer({ operators: z.array(operatorView) }, 'The operators.'),
   }),
-  admin('/admin/v1/operators/rotate-secret', ['post'], 'rotateOperatorSecret', 'Rotate an operator\'s secrets', 'New secretKey and saltKey, shown once; the old ones stop working at once.', ['admin'], agentRequest, {
+  admin('/admin/v1/operators/rotate-secret', ['post'], 'rotateOperatorSecret', 'Rotate an operator\'s secrets', `New secretKey and saltKey, shown once. ${ROTATION_NOTE} Our callbacks are signed with the new keys at once.`, ['admin'], rotateOperatorSecretRequest, {
     description: 'The new credentials.',
-    schema: answer({ agentID: z.string(), secretKey: z.string(), saltKey: z.string() }, 'The new credentials.'),
+    schema: answer({ agentID: z.string(), secretKey: z.string(), saltKey: z.string(), previousSecretExpiresAt: z.string().nullable() }, 'The new credentials.'),
+  }),
+  admin('/admin/v1/providers/rotate-secret', ['post'], 'rotateProviderSecret', 'Rotate a game provider\'s secret', `A new secretKey, shown once. ${ROTATION_NOTE}`, ['admin'], rotateProviderSecretRequest, {
+    description: 'The new credentials.',
+    schema: answer({ providerID: z.string(), secretKey: z.string(), previousSecretExpiresAt: z.string().nullable() }, 'The new credentials.'),
   }),
   admin('/admin/v1/providers/create', ['post'], 'createProvider', 'Create a game provider', 'The secretKey (HMAC) is shown once. HTTP 409 when the providerID exists.', ['admin'], createProviderRequest, {
     description: 'The credentials (shown once) and the provider.',
     schema: answer({ providerID: z.string(), secretKey: z.string(), provider: providerView }, 'Credentials and provider.'),
   }),
-  admin('/admin/v1/providers/update', ['post'], 'updateProvider', 'Update a game provider', 'Name, enabled flag and launch URL template ({token}, {gameID}, {language}, {lobbyUrl}).', ['admin'], updateProviderRequest, {
+  admin('/admin/v1/providers/update', ['post'], 'updateProvider', 'Update a game provider', 'Name, enabled flag, launch URL template ({token}, {gameID}, {language}, {lobbyUrl}) and allowedIps (IPv4/IPv6 CIDRs; a bad one is HTTP 400 code 2; empty admits every address).', ['admin'], updateProviderRequest, {
     description: 'The provider after the change.',
     schema: answer({ provider: providerView }, 'The provider.'),
   }),

@@ -121,7 +121,10 @@ export const OperatorScalarFieldEnum = {
   callbackScheme: 'callbackScheme',
   enabled: 'enabled',
   createdAt: 'createdAt',
-  updatedAt: 'updatedAt'
+  updatedAt: 'updatedAt',
+  previousSecretKey: 'previousSecretKey',
+  previousSecretExpiresAt: 'previousSecretExpiresAt',
+  allowedIps: 'allowedIps'
 } as const
 
 export type OperatorScalarFieldEnum = (typeof OperatorScalarFieldEnum)[keyof typeof OperatorScalarFieldEnum]
@@ -134,7 +137,10 @@ export const ProviderScalarFieldEnum = {
   secretKey: 'secretKey',
   enabled: 'enabled',
   createdAt: 'createdAt',
-  launchUrlTemplate: 'launchUrlTemplate'
+  launchUrlTemplate: 'launchUrlTemplate',
+  previousSecretKey: 'previousSecretKey',
+  previousSecretExpiresAt: 'previousSecretExpiresAt',
+  allowedIps: 'allowedIps'
 } as const
 
 export type ProviderScalarFieldEnum = (typeof ProviderScalarFieldEnum)[keyof typeof ProviderScalarFieldEnum]
@@ -367,7 +373,9 @@ export const OperatorOrderByRelevanceFieldEnum = {
   currencies: 'currencies',
   secretKey: 'secretKey',
   saltKey: 'saltKey',
-  callbackUrl: 'callbackUrl'
+  callbackUrl: 'callbackUrl',
+  previousSecretKey: 'previousSecretKey',
+  allowedIps: 'allowedIps'
 } as const
 
 export type OperatorOrderByRelevanceFieldEnum = (typeof OperatorOrderByRelevanceFieldEnum)[keyof typeof OperatorOrderByRelevanceFieldEnum]
@@ -377,7 +385,9 @@ export const ProviderOrderByRelevanceFieldEnum = {
   providerId: 'providerId',
   name: 'name',
   secretKey: 'secretKey',
-  launchUrlTemplate: 'launchUrlTemplate'
+  launchUrlTemplate: 'launchUrlTemplate',
+  previousSecretKey: 'previousSecretKey',
+  allowedIps: 'allowedIps'
 } as const
 
 export type ProviderOrderByRelevanceFieldEnum = (typeof ProviderOrderByRelevanceFieldEnum)[keyof typeof ProviderOrderByRelevanceFieldEnum]

@@ -46,6 +46,9 @@ export type OperatorMinAggregateOutputType = {
   enabled: boolean | null
   createdAt: Date | null
   updatedAt: Date | null
+  previousSecretKey: string | null
+  previousSecretExpiresAt: Date | null
+  allowedIps: string | null
 }
 
 export type OperatorMaxAggregateOutputType = {
@@ -60,6 +63,9 @@ export type OperatorMaxAggregateOutputType = {
   enabled: boolean | null
   createdAt: Date | null
   updatedAt: Date | null
+  previousSecretKey: string | null
+  previousSecretExpiresAt: Date | null
+  allowedIps: string | null
 }
 
 export type OperatorCountAggregateOutputType = {
@@ -74,6 +80,9 @@ export type OperatorCountAggregateOutputType = {
   enabled: number
   createdAt: number
   updatedAt: number
+  previousSecretKey: number
+  previousSecretExpiresAt: number
+  allowedIps: number
   _all: number
 }
 
@@ -98,6 +107,9 @@ export type OperatorMinAggregateInputType = {
   enabled?: true
   createdAt?: true
   updatedAt?: true
+  previousSecretKey?: true
+  previousSecretExpiresAt?: true
+  allowedIps?: true
 }
 
 export type OperatorMaxAggregateInputType = {
@@ -112,6 +124,9 @@ export type OperatorMaxAggregateInputType = {
   enabled?: true
   createdAt?: true
   updatedAt?: true
+  previousSecretKey?: true
+  previousSecretExpiresAt?: true
+  allowedIps?: true
 }
 
 export type OperatorCountAggregateInputType = {
@@ -126,6 +141,9 @@ export type OperatorCountAggregateInputType = {
   enabled?: true
   createdAt?: true
   updatedAt?: true
+  previousSecretKey?: true
+  previousSecretExpiresAt?: true
+  allowedIps?: true
   _all?: true
 }
 
@@ -227,6 +245,9 @@ export type OperatorGroupByOutputType = {
   enabled: boolean
   createdAt: Date
   updatedAt: Date
+  previousSecretKey: string | null
+  previousSecretExpiresAt: Date | null
+  allowedIps: string | null
   _count: OperatorCountAggregateOutputType | null
   _avg: OperatorAvgAggregateOutputType | null
   _sum: OperatorSumAggregateOutputType | null
@@ -264,6 +285,9 @@ export type OperatorWhereInput = {
   enabled?: Prisma.BoolFilter<"Operator"> | boolean
   createdAt?: Prisma.DateTimeFilter<"Operator"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Operator"> | Date | string
+  previousSecretKey?: Prisma.StringNullableFilter<"Operator"> | string | null
+  previousSecretExpiresAt?: Prisma.DateTimeNullableFilter<"Operator"> | Date | string | null
+  allowedIps?: Prisma.StringNullableFilter<"Operator"> | string | null
 }
 
 export type OperatorOrderByWithRelationInput = {
@@ -278,6 +302,9 @@ export type OperatorOrderByWithRelationInput = {
   enabled?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  previousSecretKey?: Prisma.SortOrderInput | Prisma.SortOrder
+  previousSecretExpiresAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  allowedIps?: Prisma.SortOrderInput | Prisma.SortOrder
   _relevance?: Prisma.OperatorOrderByRelevanceInput
 }
 
@@ -296,6 +323,9 @@ export type OperatorWhereUniqueInput = Prisma.AtLeast<{
   enabled?: Prisma.BoolFilter<"Operator"> | boolean
   createdAt?: Prisma.DateTimeFilter<"Operator"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Operator"> | Date | string
+  previousSecretKey?: Prisma.StringNullableFilter<"Operator"> | string | null
+  previousSecretExpiresAt?: Prisma.DateTimeNullableFilter<"Operator"> | Date | string | null
+  allowedIps?: Prisma.StringNullableFilter<"Operator"> | string | null
 }, "id" | "agentId">
 
 export type OperatorOrderByWithAggregationInput = {
@@ -310,6 +340,9 @@ export type OperatorOrderByWithAggregationInput = {
   enabled?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  previousSecretKey?: Prisma.SortOrderInput | Prisma.SortOrder
+  previousSecretExpiresAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  allowedIps?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.OperatorCountOrderByAggregateInput
   _avg?: Prisma.OperatorAvgOrderByAggregateInput
   _max?: Prisma.OperatorMaxOrderByAggregateInput
@@ -332,6 +365,9 @@ export type OperatorScalarWhereWithAggregatesInput = {
   enabled?: Prisma.BoolWithAggregatesFilter<"Operator"> | boolean
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Operator"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Operator"> | Date | string
+  previousSecretKey?: Prisma.StringNullableWithAggregatesFilter<"Operator"> | string | null
+  previousSecretExpiresAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Operator"> | Date | string | null
+  allowedIps?: Prisma.StringNullableWithAggregatesFilter<"Operator"> | string | null
 }
 
 export type OperatorCreateInput = {
@@ -345,6 +381,9 @@ export type OperatorCreateInput = {
   enabled?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
+  previousSecretKey?: string | null
+  previousSecretExpiresAt?: Date | string | null
+  allowedIps?: string | null
 }
 
 export type OperatorUncheckedCreateInput = {
@@ -359,6 +398,9 @@ export type OperatorUncheckedCreateInput = {
   enabled?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
+  previousSecretKey?: string | null
+  previousSecretExpiresAt?: Date | string | null
+  allowedIps?: string | null
 }
 
 export type OperatorUpdateInput = {
@@ -372,6 +414,9 @@ export type OperatorUpdateInput = {
   enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  previousSecretKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  previousSecretExpiresAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  allowedIps?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type OperatorUncheckedUpdateInput = {
@@ -386,6 +431,9 @@ export type OperatorUncheckedUpdateInput = {
   enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  previousSecretKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  previousSecretExpiresAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  allowedIps?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type OperatorCreateManyInput = {
@@ -400,6 +448,9 @@ export type OperatorCreateManyInput = {
   enabled?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
+  previousSecretKey?: string | null
+  previousSecretExpiresAt?: Date | string | null
+  allowedIps?: string | null
 }
 
 export type OperatorUpdateManyMutationInput = {
@@ -413,6 +464,9 @@ export type OperatorUpdateManyMutationInput = {
   enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  previousSecretKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  previousSecretExpiresAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  allowedIps?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type OperatorUncheckedUpdateManyInput = {
@@ -427,6 +481,9 @@ export type OperatorUncheckedUpdateManyInput = {
   enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  previousSecretKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  previousSecretExpiresAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  allowedIps?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type OperatorOrderByRelevanceInput = {
@@ -447,6 +504,9 @@ export type OperatorCountOrderByAggregateInput = {
   enabled?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  previousSecretKey?: Prisma.SortOrder
+  previousSecretExpiresAt?: Prisma.SortOrder
+  allowedIps?: Prisma.SortOrder
 }
 
 export type OperatorAvgOrderByAggregateInput = {
@@ -465,6 +525,9 @@ export type OperatorMaxOrderByAggregateInput = {
   enabled?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  previousSecretKey?: Prisma.SortOrder
+  previousSecretExpiresAt?: Prisma.SortOrder
+  allowedIps?: Prisma.SortOrder
 }
 
 export type OperatorMinOrderByAggregateInput = {
@@ -479,6 +542,9 @@ export type OperatorMinOrderByAggregateInput = {
   enabled?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  previousSecretKey?: Prisma.SortOrder
+  previousSecretExpiresAt?: Prisma.SortOrder
+  allowedIps?: Prisma.SortOrder
 }
 
 export type OperatorSumOrderByAggregateInput = {
@@ -491,6 +557,10 @@ export type EnumCallbackSchemeFieldUpdateOperationsInput = {
 
 export type BoolFieldUpdateOperationsInput = {
   set?: boolean
+}
+
+export type NullableDateTimeFieldUpdateOperationsInput = {
+  set?: Date | string | null
 }
 
 
@@ -507,6 +577,9 @@ export type OperatorSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs
   enabled?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  previousSecretKey?: boolean
+  previousSecretExpiresAt?: boolean
+  allowedIps?: boolean
 }, ExtArgs["result"]["operator"]>
 
 
@@ -523,9 +596,12 @@ export type OperatorSelectScalar = {
   enabled?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  previousSecretKey?: boolean
+  previousSecretExpiresAt?: boolean
+  allowedIps?: boolean
 }
 
-export type OperatorOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "agentId" | "name" | "currencies" | "secretKey" | "saltKey" | "callbackUrl" | "callbackScheme" | "enabled" | "createdAt" | "updatedAt", ExtArgs["result"]["operator"]>
+export type OperatorOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "agentId" | "name" | "currencies" | "secretKey" | "saltKey" | "callbackUrl" | "callbackScheme" | "enabled" | "createdAt" | "updatedAt" | "previousSecretKey" | "previousSecretExpiresAt" | "allowedIps", ExtArgs["result"]["operator"]>
 
 export type $OperatorPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "Operator"
@@ -538,6 +614,9 @@ export type $OperatorPayload<ExtArgs extends runtime.Types.Extensions.InternalAr
      * Comma-separated ISO 4217 codes; read on every platform call, so kept in the operator row.
      */
     currencies: string
+    /**
+     * Sealed with AES-256-GCM under SECRETS_KEY (src/domain/secretEnvelope.ts), as is salt_key.
+     */
     secretKey: string
     saltKey: string
     callbackUrl: string | null
@@ -545,6 +624,15 @@ export type $OperatorPayload<ExtArgs extends runtime.Types.Extensions.InternalAr
     enabled: boolean
     createdAt: Date
     updatedAt: Date
+    /**
+     * The secret before the last rotation, accepted on requests to us until previous_secret_expires_at.
+     */
+    previousSecretKey: string | null
+    previousSecretExpiresAt: Date | null
+    /**
+     * Comma-separated CIDRs; empty or null admits every address.
+     */
+    allowedIps: string | null
   }, ExtArgs["result"]["operator"]>
   composites: {}
 }
@@ -925,6 +1013,9 @@ export interface OperatorFieldRefs {
   readonly enabled: Prisma.FieldRef<"Operator", 'Boolean'>
   readonly createdAt: Prisma.FieldRef<"Operator", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Operator", 'DateTime'>
+  readonly previousSecretKey: Prisma.FieldRef<"Operator", 'String'>
+  readonly previousSecretExpiresAt: Prisma.FieldRef<"Operator", 'DateTime'>
+  readonly allowedIps: Prisma.FieldRef<"Operator", 'String'>
 }
     
 

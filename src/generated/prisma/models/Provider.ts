@@ -42,6 +42,9 @@ export type ProviderMinAggregateOutputType = {
   enabled: boolean | null
   createdAt: Date | null
   launchUrlTemplate: string | null
+  previousSecretKey: string | null
+  previousSecretExpiresAt: Date | null
+  allowedIps: string | null
 }
 
 export type ProviderMaxAggregateOutputType = {
@@ -52,6 +55,9 @@ export type ProviderMaxAggregateOutputType = {
   enabled: boolean | null
   createdAt: Date | null
   launchUrlTemplate: string | null
+  previousSecretKey: string | null
+  previousSecretExpiresAt: Date | null
+  allowedIps: string | null
 }
 
 export type ProviderCountAggregateOutputType = {
@@ -62,6 +68,9 @@ export type ProviderCountAggregateOutputType = {
   enabled: number
   createdAt: number
   launchUrlTemplate: number
+  previousSecretKey: number
+  previousSecretExpiresAt: number
+  allowedIps: number
   _all: number
 }
 
@@ -82,6 +91,9 @@ export type ProviderMinAggregateInputType = {
   enabled?: true
   createdAt?: true
   launchUrlTemplate?: true
+  previousSecretKey?: true
+  previousSecretExpiresAt?: true
+  allowedIps?: true
 }
 
 export type ProviderMaxAggregateInputType = {
@@ -92,6 +104,9 @@ export type ProviderMaxAggregateInputType = {
   enabled?: true
   createdAt?: true
   launchUrlTemplate?: true
+  previousSecretKey?: true
+  previousSecretExpiresAt?: true
+  allowedIps?: true
 }
 
 export type ProviderCountAggregateInputType = {
@@ -102,6 +117,9 @@ export type ProviderCountAggregateInputType = {
   enabled?: true
   createdAt?: true
   launchUrlTemplate?: true
+  previousSecretKey?: true
+  previousSecretExpiresAt?: true
+  allowedIps?: true
   _all?: true
 }
 
@@ -199,6 +217,9 @@ export type ProviderGroupByOutputType = {
   enabled: boolean
   createdAt: Date
   launchUrlTemplate: string | null
+  previousSecretKey: string | null
+  previousSecretExpiresAt: Date | null
+  allowedIps: string | null
   _count: ProviderCountAggregateOutputType | null
   _avg: ProviderAvgAggregateOutputType | null
   _sum: ProviderSumAggregateOutputType | null
@@ -232,6 +253,9 @@ export type ProviderWhereInput = {
   enabled?: Prisma.BoolFilter<"Provider"> | boolean
   createdAt?: Prisma.DateTimeFilter<"Provider"> | Date | string
   launchUrlTemplate?: Prisma.StringNullableFilter<"Provider"> | string | null
+  previousSecretKey?: Prisma.StringNullableFilter<"Provider"> | string | null
+  previousSecretExpiresAt?: Prisma.DateTimeNullableFilter<"Provider"> | Date | string | null
+  allowedIps?: Prisma.StringNullableFilter<"Provider"> | string | null
 }
 
 export type ProviderOrderByWithRelationInput = {
@@ -242,6 +266,9 @@ export type ProviderOrderByWithRelationInput = {
   enabled?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   launchUrlTemplate?: Prisma.SortOrderInput | Prisma.SortOrder
+  previousSecretKey?: Prisma.SortOrderInput | Prisma.SortOrder
+  previousSecretExpiresAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  allowedIps?: Prisma.SortOrderInput | Prisma.SortOrder
   _relevance?: Prisma.ProviderOrderByRelevanceInput
 }
 
@@ -256,6 +283,9 @@ export type ProviderWhereUniqueInput = Prisma.AtLeast<{
   enabled?: Prisma.BoolFilter<"Provider"> | boolean
   createdAt?: Prisma.DateTimeFilter<"Provider"> | Date | string
   launchUrlTemplate?: Prisma.StringNullableFilter<"Provider"> | string | null
+  previousSecretKey?: Prisma.StringNullableFilter<"Provider"> | string | null
+  previousSecretExpiresAt?: Prisma.DateTimeNullableFilter<"Provider"> | Date | string | null
+  allowedIps?: Prisma.StringNullableFilter<"Provider"> | string | null
 }, "id" | "providerId">
 
 export type ProviderOrderByWithAggregationInput = {
@@ -266,6 +296,9 @@ export type ProviderOrderByWithAggregationInput = {
   enabled?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   launchUrlTemplate?: Prisma.SortOrderInput | Prisma.SortOrder
+  previousSecretKey?: Prisma.SortOrderInput | Prisma.SortOrder
+  previousSecretExpiresAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  allowedIps?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.ProviderCountOrderByAggregateInput
   _avg?: Prisma.ProviderAvgOrderByAggregateInput
   _max?: Prisma.ProviderMaxOrderByAggregateInput
@@ -284,6 +317,9 @@ export type ProviderScalarWhereWithAggregatesInput = {
   enabled?: Prisma.BoolWithAggregatesFilter<"Provider"> | boolean
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Provider"> | Date | string
   launchUrlTemplate?: Prisma.StringNullableWithAggregatesFilter<"Provider"> | string | null
+  previousSecretKey?: Prisma.StringNullableWithAggregatesFilter<"Provider"> | string | null
+  previousSecretExpiresAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Provider"> | Date | string | null
+  allowedIps?: Prisma.StringNullableWithAggregatesFilter<"Provider"> | string | null
 }
 
 export type ProviderCreateInput = {
@@ -293,6 +329,9 @@ export type ProviderCreateInput = {
   enabled?: boolean
   createdAt?: Date | string
   launchUrlTemplate?: string | null
+  previousSecretKey?: string | null
+  previousSecretExpiresAt?: Date | string | null
+  allowedIps?: string | null
 }
 
 export type ProviderUncheckedCreateInput = {
@@ -303,6 +342,9 @@ export type ProviderUncheckedCreateInput = {
   enabled?: boolean
   createdAt?: Date | string
   launchUrlTemplate?: string | null
+  previousSecretKey?: string | null
+  previousSecretExpiresAt?: Date | string | null
+  allowedIps?: string | null
 }
 
 export type ProviderUpdateInput = {
@@ -312,6 +354,9 @@ export type ProviderUpdateInput = {
   enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   launchUrlTemplate?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  previousSecretKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  previousSecretExpiresAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  allowedIps?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type ProviderUncheckedUpdateInput = {
@@ -322,6 +367,9 @@ export type ProviderUncheckedUpdateInput = {
   enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   launchUrlTemplate?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  previousSecretKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  previousSecretExpiresAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  allowedIps?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type ProviderCreateManyInput = {
@@ -332,6 +380,9 @@ export type ProviderCreateManyInput = {
   enabled?: boolean
   createdAt?: Date | string
   launchUrlTemplate?: string | null
+  previousSecretKey?: string | null
+  previousSecretExpiresAt?: Date | string | null
+  allowedIps?: string | null
 }
 
 export type ProviderUpdateManyMutationInput = {
@@ -341,6 +392,9 @@ export type ProviderUpdateManyMutationInput = {
   enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   launchUrlTemplate?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  previousSecretKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  previousSecretExpiresAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  allowedIps?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type ProviderUncheckedUpdateManyInput = {
@@ -351,6 +405,9 @@ export type ProviderUncheckedUpdateManyInput = {
   enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   launchUrlTemplate?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  previousSecretKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  previousSecretExpiresAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  allowedIps?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type ProviderOrderByRelevanceInput = {
@@ -367,6 +424,9 @@ export type ProviderCountOrderByAggregateInput = {
   enabled?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   launchUrlTemplate?: Prisma.SortOrder
+  previousSecretKey?: Prisma.SortOrder
+  previousSecretExpiresAt?: Prisma.SortOrder
+  allowedIps?: Prisma.SortOrder
 }
 
 export type ProviderAvgOrderByAggregateInput = {
@@ -381,6 +441,9 @@ export type ProviderMaxOrderByAggregateInput = {
   enabled?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   launchUrlTemplate?: Prisma.SortOrder
+  previousSecretKey?: Prisma.SortOrder
+  previousSecretExpiresAt?: Prisma.SortOrder
+  allowedIps?: Prisma.SortOrder
 }
 
 export type ProviderMinOrderByAggregateInput = {
@@ -391,6 +454,9 @@ export type ProviderMinOrderByAggregateInput = {
   enabled?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   launchUrlTemplate?: Prisma.SortOrder
+  previousSecretKey?: Prisma.SortOrder
+  previousSecretExpiresAt?: Prisma.SortOrder
+  allowedIps?: Prisma.SortOrder
 }
 
 export type ProviderSumOrderByAggregateInput = {
@@ -407,6 +473,9 @@ export type ProviderSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs
   enabled?: boolean
   createdAt?: boolean
   launchUrlTemplate?: boolean
+  previousSecretKey?: boolean
+  previousSecretExpiresAt?: boolean
+  allowedIps?: boolean
 }, ExtArgs["result"]["provider"]>
 
 
@@ -419,9 +488,12 @@ export type ProviderSelectScalar = {
   enabled?: boolean
   createdAt?: boolean
   launchUrlTemplate?: boolean
+  previousSecretKey?: boolean
+  previousSecretExpiresAt?: boolean
+  allowedIps?: boolean
 }
 
-export type ProviderOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "providerId" | "name" | "secretKey" | "enabled" | "createdAt" | "launchUrlTemplate", ExtArgs["result"]["provider"]>
+export type ProviderOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "providerId" | "name" | "secretKey" | "enabled" | "createdAt" | "launchUrlTemplate" | "previousSecretKey" | "previousSecretExpiresAt" | "allowedIps", ExtArgs["result"]["provider"]>
 
 export type $ProviderPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "Provider"
@@ -430,6 +502,9 @@ export type $ProviderPayload<ExtArgs extends runtime.Types.Extensions.InternalAr
     id: number
     providerId: string
     name: string
+    /**
+     * Sealed with AES-256-GCM under SECRETS_KEY.
+     */
     secretKey: string
     enabled: boolean
     createdAt: Date
@@ -437,6 +512,9 @@ export type $ProviderPayload<ExtArgs extends runtime.Types.Extensions.InternalAr
      * e.g. https://studio.example/play?token={token}&game={gameID}&lang={language}&lobby={lobbyUrl}
      */
     launchUrlTemplate: string | null
+    previousSecretKey: string | null
+    previousSecretExpiresAt: Date | null
+    allowedIps: string | null
   }, ExtArgs["result"]["provider"]>
   composites: {}
 }
@@ -813,6 +891,9 @@ export interface ProviderFieldRefs {
   readonly enabled: Prisma.FieldRef<"Provider", 'Boolean'>
   readonly createdAt: Prisma.FieldRef<"Provider", 'DateTime'>
   readonly launchUrlTemplate: Prisma.FieldRef<"Provider", 'String'>
+  readonly previousSecretKey: Prisma.FieldRef<"Provider", 'String'>
+  readonly previousSecretExpiresAt: Prisma.FieldRef<"Provider", 'DateTime'>
+  readonly allowedIps: Prisma.FieldRef<"Provider", 'String'>
 }
     
 

@@ -468,6 +468,7 @@ function renderOperators(root, live) {
           op.mode === 'seamless' ? h('span', { class: 'sub' }, `scheme ${op.callbackScheme}`) : null,
         ], 'wrap'),
         cell(enabledBadge(op.enabled)),
+        cell(securitySummary(op), 'wrap'),
         manage
           ? cell(
             h(
@@ -477,6 +478,7 @@ function renderOperators(root, live) {
                 ? h('button', { class: 'btn btn-sm', type: 'button', onclick: () => switchToSeamless(op) }, 'Switch to seamless…')
                 : h('button', { class: 'btn btn-sm', type: 'button', onclick: () => switchToTransfer(op) }, 'Switch to transfer…'),
               h('button', { class: 'btn btn-sm', type: 'button', onclick: () => rotate(op) }, 'Rotate secret…'),
+              h('button', { class: 'btn btn-sm', type: 'button', onclick: () => editAllowList(notices, 'operators/update', { agentID: op.agentID }, op.allowedIps, load) }, 'IP allow-list…'),
               op.enabled
                 ? h('button', { class: 'btn btn-sm btn-danger', type: 'button', onclick: () => setEnabled(op, false) }, 'Disable')
                 : h('button', { class: 'btn btn-sm', type: 'button', onclick: () => setEnabled(op, true) }, 'Enable'),
@@ -485,7 +487,7 @@ function renderOperators(root, live) {
           : null,
       ),
     );
-    const headers = ['Agent ID', 'Name', 'Currencies', 'Mode', 'Status'];
+    const headers = ['Agent ID', 'Name', 'Currencies', 'Mode', 'Status', 'Security'];
     if (manage) headers.push('Actions');
     return table(headers, rows, 'No operators yet.');
   }
@@ -548,23 +550,15 @@ function renderOperators(root, live) {
   }
 
   function rotate(op) {
-    openModal({
+    rotateSecret({
+      notices,
+      secrets,
+      reload: load,
+      path: 'operators/rotate-secret',
+      target: { agentID: op.agentID },
       title: `Rotate the secrets of ${op.agentID}`,
-      description: 'New secretKey and saltKey are issued at once; the old ones stop working immediately, so the operator must switch to the new ones.',
-      confirmLabel: 'Rotate secrets',
-      danger: true,
-      onConfirm: async () => {
-        try {
-          const rotated = await api('operators/rotate-secret', { agentID: op.agentID });
-          showSecrets(secrets, `New secrets for ${rotated.agentID}`, [
-            ['secretKey', rotated.secretKey],
-            ['saltKey', rotated.saltKey],
-          ]);
-        } catch (error) {
-          notifyError(notices, error, `rotate the secrets of ${op.agentID}`);
-        }
-        return true;
-      },
+      description: 'New secretKey and saltKey are issued at once, and our callbacks use them at once. The old secretKey is still accepted on the operator\u2019s requests during the overlap (0: it stops at once).',
+      shown: (rotated) => [['secretKey', rotated.secretKey], ['saltKey', rotated.saltKey]],
     });
   }
 
@@ -630,6 +624,67 @@ function operatorCreateCard(notices, secrets, reload) {
     }
   });
   return card;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Security of operators and providers (PROTOCOL §10): allow-list and rotation overlap
+
+function securitySummary(caller) {
+  return [
+    h('span', { class: 'sub', 'data-testid': 'allowed-ips' }, caller.allowedIps.length ? `IPs: ${caller.allowedIps.join(', ')}` : 'any address'),
+    caller.previousSecretExpiresAt
+      ? h('span', { class: 'sub', 'data-testid': 'previous-secret' }, `previous secret accepted until ${caller.previousSecretExpiresAt.replace('T', ' ').slice(0, 19)} UTC`)
+      : null,
+  ];
+}
+
+function rotateSecret({ notices, secrets, reload, path, target, title, description, shown }) {
+  openModal({
+    title,
+    description,
+    fields: [field('Overlap (seconds; 0 for none)', h('input', { name: 'overlapSeconds', type: 'number', min: 0, step: 1, value: 3600, required: true }))],
+    confirmLabel: 'Rotate',
+    danger: true,
+    onConfirm: async (form, showError) => {
+      const overlapSeconds = Number(valueOf(form, 'overlapSeconds'));
+      if (!Number.isInteger(overlapSeconds) || overlapSeconds < 0) {
+        showError('The overlap is a whole number of seconds, 0 or more.');
+        return false;
+      }
+      try {
+        const rotated = await api(path, { ...target, overlapSeconds });
+        const until = rotated.previousSecretExpiresAt ? ` The previous secret works until ${rotated.previousSecretExpiresAt}.` : '';
+        showSecrets(secrets, `New secrets for ${Object.values(target)[0]}.${until}`, shown(rotated));
+      } catch (error) {
+        notifyError(notices, error, 'rotate the secret');
+      }
+      reload();
+      return true;
+    },
+  });
+}
+
+function editAllowList(notices, path, target, current, reload) {
+  openModal({
+    title: `IP allow-list of ${Object.values(target)[0]}`,
+    description: 'IPv4 and IPv6 addresses or CIDRs, one per line or separated by commas. Requests from any other address get code 5. Empty: every address.',
+    fields: [field('Allowed addresses', h('textarea', { name: 'allowedIps', rows: 4, placeholder: '203.0.113.0/24\n2001:db8::/32' }, current.join('\n')))],
+    confirmLabel: 'Save allow-list',
+    onConfirm: async (form, showError) => {
+      const allowedIps = valueOf(form, 'allowedIps').split(/[\s,]+/).filter(Boolean);
+      try {
+        await api(path, { ...target, allowedIps });
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 400) {
+          showError(error.message);
+          return false;
+        }
+        notifyError(notices, error, 'save the allow-list');
+      }
+      reload();
+      return true;
+    },
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -714,16 +769,23 @@ function renderProviders(root, live) {
           cell(p.name, 'wrap'),
           cell(p.launchUrl ? h('span', { class: 'mono small' }, p.launchUrl) : h('span', { class: 'muted' }, 'none'), 'wrap'),
           cell(enabledBadge(p.enabled)),
+          cell(securitySummary(p), 'wrap'),
           manage
             ? cell(
-              p.enabled
-                ? h('button', { class: 'btn btn-sm btn-danger', type: 'button', onclick: () => setEnabled(p, false) }, 'Disable')
-                : h('button', { class: 'btn btn-sm', type: 'button', onclick: () => setEnabled(p, true) }, 'Enable'),
+              h(
+                'div',
+                { class: 'actions' },
+                h('button', { class: 'btn btn-sm', type: 'button', onclick: () => rotate(p) }, 'Rotate secret…'),
+                h('button', { class: 'btn btn-sm', type: 'button', onclick: () => editAllowList(notices, 'providers/update', { providerID: p.providerID }, p.allowedIps, load) }, 'IP allow-list…'),
+                p.enabled
+                  ? h('button', { class: 'btn btn-sm btn-danger', type: 'button', onclick: () => setEnabled(p, false) }, 'Disable')
+                  : h('button', { class: 'btn btn-sm', type: 'button', onclick: () => setEnabled(p, true) }, 'Enable'),
+              ),
             )
             : null,
         ),
       );
-      const headers = ['Provider ID', 'Name', 'Launch URL template', 'Status'];
+      const headers = ['Provider ID', 'Name', 'Launch URL template', 'Status', 'Security'];
       if (manage) headers.push('Actions');
       list.replaceChildren(table(headers, rows, 'No providers yet.'));
     } catch (error) {
@@ -731,6 +793,19 @@ function renderProviders(root, live) {
       list.replaceChildren();
       notifyError(notices, error, 'list providers');
     }
+  }
+
+  function rotate(p) {
+    rotateSecret({
+      notices,
+      secrets,
+      reload: load,
+      path: 'providers/rotate-secret',
+      target: { providerID: p.providerID },
+      title: `Rotate the secret of ${p.providerID}`,
+      description: 'A new secretKey is issued at once. The old one is still accepted on the studio\u2019s requests during the overlap (0: it stops at once).',
+      shown: (rotated) => [['secretKey', rotated.secretKey]],
+    });
   }
 
   async function setEnabled(p, enabled) {
