@@ -6,6 +6,7 @@
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Logger } from 'pino';
+import { sealLegacyAudit } from './app/admin/audit';
 import { ensureBootstrapAdmin } from './app/admin/staff';
 import { Config } from './config';
 import { parseDatabaseUrl } from './db/databaseUrl';
@@ -35,6 +36,8 @@ export async function startServer(config: Config, logger: Logger, options: { wor
   const metrics = new Metrics();
   const runtime = openRuntime(config, target, logger, { workers: options.workers, metrics });
   const { pool, prisma, redis } = runtime;
+  // Entries written before the audit chain existed are hashed once, before anything new is appended.
+  await sealLegacyAudit(prisma);
 
   if (config.admin && (await ensureBootstrapAdmin(prisma, config.admin.username, config.admin.password))) {
     logger.info({ username: config.admin.username }, 'created the first admin from ADMIN_USERNAME');

@@ -30,6 +30,9 @@ import { providerRoutes } from './provider/providerRoutes';
 import { MysqlCatalogueStore } from '../db/catalogueStore';
 import { MysqlCampaignStore } from '../db/campaignStore';
 import { signedEnvelope } from './signedEnvelope';
+import { LoginThrottle } from './admin/loginThrottle';
+import { parseDatabaseUrl } from '../db/databaseUrl';
+import { queuePrefix } from '../runtime';
 
 export interface AppDependencies {
   readonly config: Config;
@@ -51,6 +54,8 @@ export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // The client address (login limits, allow-lists) is the socket's unless proxies are trusted: TRUST_PROXY hops.
+  app.set('trust proxy', config.trustProxyHops);
   const metrics = deps.metrics ?? new Metrics({ pool });
   app.use(requestObservability(logger, metrics));
   app.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true, type: ['application/json', 'application/*+json'] }));
@@ -78,12 +83,24 @@ export function createApp(deps: AppDependencies): Express {
 
   // After the money routes: each router mounted before them is matched against every money call.
   app.use(healthRoutes({ pool, redis: deps.redis }));
-  app.use(metricsRoutes(metrics));
+  app.use(metricsRoutes(metrics, config.metricsToken));
   app.use(docsRoutes({ includeDemo: config.nodeEnv !== 'production' }));
   app.use(backofficeRoutes());
   app.use(demoRoutes({ config, pool, logger }));
 
-  app.use(adminRoutes({ prisma, jwtSecret: config.jwtSecret, deliveryQueue: deps.deliveryQueue, retryAttempts: config.callbackRetryAttempts, history, callers }));
+  const loginThrottle = new LoginThrottle(deps.redis, queuePrefix(parseDatabaseUrl(config.databaseUrl)));
+  app.use(
+    adminRoutes({
+      prisma,
+      jwtSecret: config.jwtSecret,
+      deliveryQueue: deps.deliveryQueue,
+      retryAttempts: config.callbackRetryAttempts,
+      history,
+      callers,
+      loginThrottle,
+      requireTotp: config.adminRequireTotp,
+    }),
+  );
   app.use('/admin', adminErrorHandler);
 
   app.use(unknownPath);

@@ -489,10 +489,6 @@ export type EnumCallbackSchemeFieldUpdateOperationsInput = {
   set?: $Enums.CallbackScheme
 }
 
-export type BoolFieldUpdateOperationsInput = {
-  set?: boolean
-}
-
 
 
 export type OperatorSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
