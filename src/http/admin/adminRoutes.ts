@@ -14,6 +14,7 @@ import { DeliveryQueuePort } from '../../app/seamless/seamlessStore';
 import {
   ROLES,
   StaffIdentity,
+  StaffSession,
   auditLoginEvent,
   changeOwnPassword,
   checkLogin,
@@ -161,6 +162,14 @@ export function adminRoutes(deps: {
   const staff = requireStaff(jwtSecret, prisma, { requireTotp: deps.requireTotp });
   const readers = allowRoles('admin', 'support');
   const admins = allowRoles('admin');
+  /** A token and what the back office needs to know about the user it belongs to. */
+  const sessionAnswer = (session: StaffSession) => ({
+    token: issueStaffToken(jwtSecret, session),
+    role: session.role,
+    expiresIn: STAFF_TOKEN_TTL_S,
+    totp: session.totpEnabled,
+    totpSetupRequired: deps.requireTotp && session.role === 'admin' && !session.totpEnabled,
+  });
 
   router.post('/admin/v1/login', async (req, res) => {
     const { username, password, otp } = input(loginRequest, req);
@@ -169,7 +178,7 @@ export function adminRoutes(deps: {
     const outcome = await checkLogin(prisma, username, password, otp);
     if (outcome.ok) {
       await attempt.succeeded();
-      ok(res, { token: issueStaffToken(jwtSecret, outcome.session), role: outcome.session.role, expiresIn: STAFF_TOKEN_TTL_S });
+      ok(res, sessionAnswer(outcome.session));
       return;
     }
     const locks = await attempt.failed();
@@ -199,7 +208,7 @@ export function adminRoutes(deps: {
       throw error;
     }
     await attempt.succeeded();
-    ok(res, { token: issueStaffToken(jwtSecret, session), role: session.role, expiresIn: STAFF_TOKEN_TTL_S });
+    ok(res, sessionAnswer(session));
   });
 
   router.post('/admin/v1/me/totp/enroll', staff, async (_req, res) => {

@@ -156,6 +156,14 @@ const auditEntry = z.object({
   hash: z.string().nullable().describe('Lowercase hex SHA-256 of the previous entry\'s hash (64 zeros before the first), a newline, and this entry\'s canonical content (§3 rendering of id, actor, action, targetType, targetId, before and after as stored JSON text, createdAt as ISO 8601 UTC with milliseconds).'),
 });
 
+const sessionFields = {
+  token: z.string(),
+  role: z.enum(ROLES),
+  expiresIn: z.number().int().describe('Seconds.'),
+  totp: z.boolean().describe('Whether the user has TOTP on.'),
+  totpSetupRequired: z.boolean().describe('ADMIN_REQUIRE_TOTP is on and this admin has no TOTP yet: only enrol, confirm and logout are allowed.'),
+};
+
 const staffView = z.object({ username: z.string(), role: z.enum(ROLES), enabled: z.boolean(), totp: z.boolean(), createdAt: isoDate });
 
 const probe = z.object({ ok: z.boolean(), error: z.string().optional() });
@@ -564,7 +572,7 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     auth: 'none',
     request: loginRequest,
     resultCodes: ADMIN_CODES.slice(),
-    response: { description: 'The token and the user\'s role.', schema: answer({ token: z.string(), role: z.enum(ROLES), expiresIn: z.number().int().describe('Seconds.') }, 'The token and role.') },
+    response: { description: 'The token and the user\'s role.', schema: answer(sessionFields, 'The token and role.') },
   },
   admin('/admin/v1/users/create', ['post'], 'createStaffUser', 'Create a back-office user', 'Password of 12 or more characters, not a common or easily guessed one, not the username (HTTP 400 code 2 saying why); role admin, support or finance. HTTP 409 when the username exists.', ['admin'], createUserRequest, {
     description: 'The new user.',
@@ -580,7 +588,7 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
   }),
   admin('/admin/v1/me/password', ['post'], 'changeOwnPassword', 'Change your own password', 'The new password follows the users/create rule. Every earlier token of yours is revoked; the answer carries a fresh one. A wrong currentPassword is HTTP 400 code 2 and counts as a failed login.', ['admin', 'support', 'finance'], changePasswordRequest, {
     description: 'A fresh token (earlier ones are revoked).',
-    schema: answer({ token: z.string(), role: z.enum(ROLES), expiresIn: z.number().int() }, 'A fresh token.'),
+    schema: answer(sessionFields, 'A fresh token.'),
   }),
   admin('/admin/v1/logout', ['post'], 'logout', 'Log out', 'Revokes every token of the caller at once, in every process.', ['admin', 'support', 'finance'], noFields, {
     description: 'Done.',
