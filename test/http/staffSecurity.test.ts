@@ -8,6 +8,7 @@
 import { RowDataPacket } from 'mysql2/promise';
 import { generate } from 'otplib';
 import { AdminClient, HttpAnswer, postJson } from '../support/clients';
+import { spawnServer } from '../support/spawnedServer';
 import { TEST_ADMIN, TestServer, startTestServer } from '../support/testServer';
 
 let a: TestServer;
@@ -262,6 +263,27 @@ describe('TOTP second factor', () => {
       await strict.close();
     }
   });
+});
+
+test('a real second process (node dist/main.js) sees the same locks and revocations', async () => {
+  const other = await spawnServer(a.databaseUrl, ENV);
+  const otherServer = { url: other.url } as TestServer;
+  try {
+    const password = await createUser('two.process', 'support');
+    const address = '192.0.2.90';
+    for (let i = 0; i < 5; i++) expectRefusal(await login(i % 2 ? otherServer : a, { username: 'two.process', password: `proc-guess-${i}` }, address), 401, 5);
+    expectRefusal(await login(otherServer, { username: 'two.process', password }, '192.0.2.91'), 429, 5);
+    expectRefusal(await login(a, { username: 'two.process', password }, '192.0.2.92'), 429, 5);
+
+    const user = await createUser('proc.logout', 'support');
+    const session = await clientFor(a, 'proc.logout', user, '192.0.2.93');
+    await new AdminClient(other.url, session.token).ok('/admin/v1/operators/list');
+    await new AdminClient(other.url, session.token).ok('/admin/v1/logout');
+    expectRefusal(await session.post('/admin/v1/operators/list'), 401, 5);
+  } finally {
+    other.child.kill('SIGTERM');
+    await other.exited;
+  }
 });
 
 test('METRICS_TOKEN: /metrics answers 401 without the bearer token, 200 with it', async () => {
