@@ -3,8 +3,9 @@
 // a working token in some process; `123456789012` or the username accepted as a password; unlimited
 // login guesses per username or per address, or limits that each process keeps for itself; a second
 // factor that can be skipped or whose code works twice; failed logins missing from the audit log, or
-// the guessed password written into it. Two API servers share one database and Redis throughout, as
-// two processes behind a load balancer do.
+// the guessed password written into it; /metrics open although METRICS_TOKEN is set. Two API servers
+// share one database and Redis throughout, as two processes behind a load balancer do, and one test
+// adds a real second process (node dist/main.js).
 import { RowDataPacket } from 'mysql2/promise';
 import { generate } from 'otplib';
 import { AdminClient, HttpAnswer, postJson } from '../support/clients';
