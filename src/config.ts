@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { passwordProblem } from './domain/passwordPolicy';
 import { parseDatabaseUrl } from './db/databaseUrl';
 import { RedisTopology, redisTopologyProblems } from './jobs/redisTopology';
 import { SECRETS_KEY_BYTES, SecretKeyring, keyringOf } from './domain/secretEnvelope';
@@ -103,6 +104,20 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
   /** Seed the demo world at start-up (src/demo/seedDemo.ts); default on in development only. */
   DEMO_SEED: z.enum(['true', 'false', '1', '0', ''], { error: (issue) => `DEMO_SEED must be true or false, got "${String(issue.input)}"` }).optional(),
+  // ---- staff security (PROTOCOL §10)
+  ADMIN_REQUIRE_TOTP: z.enum(['true', 'false', '1', '0', ''], { error: (issue) => `ADMIN_REQUIRE_TOTP must be true or false, got "${String(issue.input)}"` }).optional(),
+  METRICS_TOKEN: z.string().optional(),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return 0;
+      if (!/^\d{1,2}$/.test(raw)) {
+        ctx.addIssue({ code: 'custom', message: `TRUST_PROXY must be the number of proxy hops to trust (0 to 99), got "${raw}"` });
+        return z.NEVER;
+      }
+      return Number(raw);
+    }),
   // ---- Security (PROTOCOL §10): secrets at rest, callback URLs ----
   SECRETS_KEY: z.string().optional(),
   /** The key being replaced during `npm run secrets:rekey`: opens values, never seals. */
@@ -140,6 +155,12 @@ export interface Config {
   logLevel: string;
   /** Seed the demo world (demo operators, studio, sandbox wallet players) at start-up. */
   demoSeed: boolean;
+  /** Admin-role staff must turn on TOTP before anything else (ADMIN_REQUIRE_TOTP). */
+  adminRequireTotp: boolean;
+  /** Bearer token `GET /metrics` requires; null: open (outside production only). */
+  metricsToken: string | null;
+  /** Proxy hops whose X-Forwarded-For is believed for the client address (Express `trust proxy`). */
+  trustProxyHops: number;
   // ---- Security (PROTOCOL §10) ----
   /** Seals callers' secrets at rest (SECRETS_KEY; the fixed development key outside production). */
   secretsKeyring: SecretKeyring;
@@ -172,7 +193,6 @@ export class ConfigError extends Error {
   }
 }
 
-export const MIN_ADMIN_PASSWORD_LENGTH = 12;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
@@ -193,9 +213,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.ADMIN_USERNAME && !/^[A-Za-z0-9_.@-]{3,64}$/.test(e.ADMIN_USERNAME)) {
     problems.push('ADMIN_USERNAME must be 3 to 64 characters of [A-Za-z0-9_.@-]');
   }
-  if (e.ADMIN_PASSWORD && e.ADMIN_PASSWORD.length < MIN_ADMIN_PASSWORD_LENGTH) {
-    problems.push(`ADMIN_PASSWORD must be at least ${MIN_ADMIN_PASSWORD_LENGTH} characters`);
-  }
+  // The same rule as users/create, in every environment: a weak first admin is refused, not warned about.
+  const adminPasswordProblem = e.ADMIN_PASSWORD ? passwordProblem(e.ADMIN_PASSWORD, e.ADMIN_USERNAME ?? '') : null;
+  if (adminPasswordProblem) problems.push(`ADMIN_PASSWORD ${adminPasswordProblem}`);
+  if (production && !e.METRICS_TOKEN) problems.push('METRICS_TOKEN is required when NODE_ENV=production');
+  if (e.METRICS_TOKEN && e.METRICS_TOKEN.length < 16) problems.push('METRICS_TOKEN must be at least 16 characters');
+  const flag = (raw: string | undefined) => (raw === undefined || raw === '' ? undefined : raw === 'true' || raw === '1');
   const demoSeedRaw = e.DEMO_SEED === undefined || e.DEMO_SEED === '' ? undefined : e.DEMO_SEED === 'true' || e.DEMO_SEED === '1';
   if (production && demoSeedRaw) problems.push('DEMO_SEED cannot be on when NODE_ENV=production (the demo prints secrets)');
   if (production && !e.SECRETS_KEY) problems.push('SECRETS_KEY is required when NODE_ENV=production (32 bytes, base64: openssl rand -base64 32)');
@@ -231,6 +254,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     demoSeed: demoSeedRaw ?? e.NODE_ENV === 'development',
+    adminRequireTotp: flag(e.ADMIN_REQUIRE_TOTP) ?? production,
+    metricsToken: e.METRICS_TOKEN || null,
+    trustProxyHops: e.TRUST_PROXY,
     secretsKeyring: keyringOf(secretsKey!, previousSecretsKey ? [previousSecretsKey] : []),
     secretsKeyIsDevelopment: !e.SECRETS_KEY,
     callbackAllowedHosts: (e.CALLBACK_ALLOWED_HOSTS ?? '').split(',').map((host) => host.trim().toLowerCase()).filter(Boolean),

@@ -33,6 +33,8 @@ export interface Runtime {
   readonly hosts: DatabaseHosts;
   readonly prisma: Prisma;
   readonly redisHealth: RedisHealthCheck;
+  /** The commands connection (login limits share it); whatever the topology. */
+  readonly redis: RedisClient;
   readonly seamless: SeamlessDeps;
   readonly deliveryQueue: BullDeliveryQueue;
   readonly callers: CallerCache;
@@ -135,6 +137,7 @@ export function openRuntime(config: Config, target: DatabaseTarget, logger: Logg
     pool,
     hosts,
     prisma,
+    redis: queueConnection,
     redisHealth: redisHealth({ connections: { queue: queueConnection, worker: workerConnection }, queue: deliveryQueue, worker: workers }),
     seamless,
     deliveryQueue,

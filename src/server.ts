@@ -6,6 +6,7 @@
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Logger } from 'pino';
+import { sealLegacyAudit } from './app/admin/audit';
 import { ensureBootstrapAdmin } from './app/admin/staff';
 import { Config } from './config';
 import { parseDatabaseUrl } from './db/databaseUrl';
@@ -35,8 +36,10 @@ export async function startServer(config: Config, logger: Logger, options: { wor
 
   const metrics = new Metrics();
   const runtime = openRuntime(config, target, logger, { workers: options.workers, metrics });
-  const { pool, prisma, redisHealth } = runtime;
+  const { pool, prisma, redis, redisHealth } = runtime;
   await applySecurityAtStartup(config, pool, logger);
+  // Entries written before the audit chain existed are hashed once, before anything new is appended.
+  await sealLegacyAudit(prisma);
 
   if (config.admin && (await ensureBootstrapAdmin(prisma, config.admin.username, config.admin.password))) {
     logger.info({ username: config.admin.username }, 'created the first admin from ADMIN_USERNAME');
@@ -45,7 +48,7 @@ export async function startServer(config: Config, logger: Logger, options: { wor
     logger.warn('JWT_SECRET is not set: using a random secret for this process only (tokens die with it)');
   }
 
-  const app = createApp({ config, pool, prisma, redisHealth, logger, seamless: runtime.seamless, deliveryQueue: runtime.deliveryQueue, callers: runtime.callers, metrics });
+  const app = createApp({ config, pool, prisma, redis, redisHealth, logger, seamless: runtime.seamless, deliveryQueue: runtime.deliveryQueue, callers: runtime.callers, metrics });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });

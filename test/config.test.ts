@@ -4,7 +4,7 @@
 import { Config, ConfigError, DEVELOPMENT_SECRETS_KEY, loadConfig } from '../src/config';
 
 const GOOD_SECRET = 'a-production-jwt-secret-of-more-than-32-chars';
-const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: GOOD_SECRET, SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'), ADMIN_USERNAME: 'ops-admin', ADMIN_PASSWORD: 'correct-horse-battery' };
+const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: GOOD_SECRET, SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'), ADMIN_USERNAME: 'ops-admin', ADMIN_PASSWORD: 'correct-horse-battery', METRICS_TOKEN: 'a-metrics-scrape-token' };
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
   try {
@@ -110,6 +110,13 @@ describe('a bad value is refused with a message naming its variable', () => {
     ['ADMIN_PASSWORD', { ADMIN_USERNAME: 'first-admin', ADMIN_PASSWORD: '12345678901' }],
     ['ADMIN_USERNAME', { ADMIN_USERNAME: 'no spaces allowed', ADMIN_PASSWORD: 'a-long-enough-password' }],
     ['JWT_SECRET', { JWT_SECRET: 'too-short' }],
+    ['ADMIN_PASSWORD', { ADMIN_USERNAME: 'first-admin', ADMIN_PASSWORD: '123456789012' }],
+    ['ADMIN_PASSWORD', { ADMIN_USERNAME: 'first-admin', ADMIN_PASSWORD: 'aaaaaaaaaaaa' }],
+    ['ADMIN_PASSWORD', { ADMIN_USERNAME: 'first-admin', ADMIN_PASSWORD: ' '.repeat(12) }],
+    ['ADMIN_PASSWORD', { ADMIN_USERNAME: 'first-admin-x', ADMIN_PASSWORD: 'first-admin-x' }],
+    ['TRUST_PROXY', { TRUST_PROXY: 'yes' }],
+    ['ADMIN_REQUIRE_TOTP', { ADMIN_REQUIRE_TOTP: 'maybe' }],
+    ['METRICS_TOKEN', { METRICS_TOKEN: 'short' }],
   ] as const)('%s in %j', (variable, env) => {
     const problems = problemsOf(env);
     expect(problems.some((p) => p.includes(variable))).toBe(true);
@@ -119,11 +126,12 @@ describe('a bad value is refused with a message naming its variable', () => {
     expect(problemsOf({ PORT: 'abc' }).join('\n')).toContain('"abc"');
   });
 
-  test('an ADMIN_PASSWORD of exactly 12 characters is enough', () => {
-    expect(loadConfig({ ADMIN_USERNAME: 'first-admin', ADMIN_PASSWORD: '123456789012' }).admin).toEqual({
+  test('an ADMIN_PASSWORD of 12 characters that is not easily guessed is enough; the refusal says why', () => {
+    expect(loadConfig({ ADMIN_USERNAME: 'first-admin', ADMIN_PASSWORD: 'vK8#qp2!Lm4z' }).admin).toEqual({
       username: 'first-admin',
-      password: '123456789012',
+      password: 'vK8#qp2!Lm4z',
     });
+    expect(problemsOf({ ADMIN_USERNAME: 'first-admin', ADMIN_PASSWORD: '123456789012' }).join('\n')).toMatch(/ADMIN_PASSWORD is too easy to guess/);
   });
 });
 
@@ -165,6 +173,14 @@ describe('production and development', () => {
     const { JWT_SECRET: _omit, ...env } = PRODUCTION;
     expect(problemsOf(env).some((p) => p.includes('JWT_SECRET'))).toBe(true);
     expect(problemsOf({ ...env, JWT_SECRET: '' }).some((p) => p.includes('JWT_SECRET'))).toBe(true);
+  });
+
+  test('production without METRICS_TOKEN is refused; TOTP for admins is on by default there only', () => {
+    const { METRICS_TOKEN: _m, ...env } = PRODUCTION;
+    expect(problemsOf(env).some((p) => p.includes('METRICS_TOKEN'))).toBe(true);
+    expect(loadConfig(PRODUCTION)).toMatchObject({ adminRequireTotp: true, metricsToken: 'a-metrics-scrape-token', trustProxyHops: 0 });
+    expect(loadConfig({ ...PRODUCTION, ADMIN_REQUIRE_TOTP: 'false', TRUST_PROXY: '2' })).toMatchObject({ adminRequireTotp: false, trustProxyHops: 2 });
+    expect(loadConfig({})).toMatchObject({ adminRequireTotp: false, metricsToken: null });
   });
 
   test('production without admin credentials is refused', () => {

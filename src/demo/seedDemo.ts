@@ -1,6 +1,7 @@
 /**
  * The demo world, seeded at start-up when DEMO_SEED is on (the default in development only):
- * - a demo admin: ADMIN_USERNAME/ADMIN_PASSWORD when set, otherwise `admin` / `demo-admin-pass`;
+ * - a demo admin: ADMIN_USERNAME/ADMIN_PASSWORD when set, otherwise `admin` with a random password made
+ *   when it is first created and printed in that start's banner (there is no known default password);
  * - the demo studio `demo-studio`, whose launch URL opens the game page this process serves, and its games;
  * - `demo-transfer`, a transfer-mode operator (EUR, USD) with a funded player `demo-player-1`;
  * - `demo-seamless`, a seamless operator (hmac) whose wallet is the built-in sandbox wallet.
@@ -10,6 +11,7 @@
  * seeding at once meet at the unique indexes; the loser re-reads what the winner created. The only
  * thing a restart changes is the port in the demo's own URLs, so that they follow PORT.
  */
+import { randomBytes } from 'node:crypto';
 import { Pool } from 'mysql2/promise';
 import { Logger } from 'pino';
 import { AdminRefusal } from '../app/admin/adminErrors';
@@ -34,8 +36,8 @@ import { ResultCode } from '../domain/resultCodes';
 import { DEMO_PROVIDER_ID } from './demoStudio';
 import { SANDBOX_START_BALANCE_MAJOR } from './sandboxWallet';
 
-/** The demo admin when ADMIN_USERNAME/ADMIN_PASSWORD are not set (development only; documented). */
-export const DEMO_ADMIN = { username: 'admin', password: 'demo-admin-pass' } as const;
+/** The demo admin's name when ADMIN_USERNAME/ADMIN_PASSWORD are not set; its password is random (see seedOnce). */
+export const DEMO_ADMIN = { username: 'admin' } as const;
 export const DEMO_TRANSFER_AGENT = 'demo-transfer';
 export const DEMO_SEAMLESS_AGENT = 'demo-seamless';
 export const DEMO_PLAYER = 'demo-player-1';
@@ -70,8 +72,11 @@ export interface DemoOperator {
 
 export interface DemoWorld {
   readonly baseUrl: string;
-  /** password null: it is the ADMIN_PASSWORD the process was started with (not repeated). */
-  readonly admin: { readonly username: string; readonly password: string | null };
+  /**
+   * password null: it is the ADMIN_PASSWORD the process was started with (not repeated), or the
+   * random one printed when the demo admin was first created (only its hash is kept).
+   */
+  readonly admin: { readonly username: string; readonly password: string | null; readonly fromEnvironment: boolean };
   readonly provider: { readonly providerID: string; readonly secretKey: string; readonly launchUrl: string };
   readonly games: readonly number[];
   readonly transfer: DemoOperator;
@@ -108,8 +113,10 @@ async function seedOnce(deps: SeedDependencies, port: number): Promise<DemoWorld
   const launchUrl = `${baseUrl}/demo-studio/play?token={token}&game={gameID}&lang={language}&lobby={lobbyUrl}&currency={currency}&mode={mode}`;
   const sandboxWalletUrl = `${baseUrl}/sandbox/wallet`;
 
-  const admin = config.admin ?? DEMO_ADMIN;
-  if (await ensureBootstrapAdmin(prisma, admin.username, admin.password)) deps.logger.info({ username: admin.username }, 'demo: created the admin');
+  // No fixed demo password: one made now, which only the banner of the start that creates the admin shows.
+  const admin = config.admin ?? { username: DEMO_ADMIN.username, password: randomBytes(12).toString('base64url') };
+  const createdAdmin = await ensureBootstrapAdmin(prisma, admin.username, admin.password);
+  if (createdAdmin) deps.logger.info({ username: admin.username }, 'demo: created the admin');
 
   const provider = await ensureProvider(prisma, launchUrl);
   const games = await ensureGames(prisma, deps.logger);
@@ -132,7 +139,7 @@ async function seedOnce(deps: SeedDependencies, port: number): Promise<DemoWorld
 
   return {
     baseUrl,
-    admin: { username: admin.username, password: config.admin ? null : admin.password },
+    admin: { username: admin.username, password: config.admin || !createdAdmin ? null : admin.password, fromEnvironment: config.admin !== null },
     provider: { providerID: DEMO_PROVIDER_ID, secretKey: openStored(secretContext.providerSecret(DEMO_PROVIDER_ID), provider.secretKey), launchUrl: provider.launchUrlTemplate ?? launchUrl },
     games,
     transfer: { agentID: DEMO_TRANSFER_AGENT, secretKey: transferSecret, mode: transfer.mode, callbackUrl: transfer.callbackUrl, launch: await launch(transfer, false) },
@@ -220,6 +227,12 @@ function isRace(error: unknown): boolean {
   return isAlreadyExists(error) || code === 'P2034' || errno === MysqlErrno.DUPLICATE_ENTRY || errno === MysqlErrno.DEADLOCK || errno === MysqlErrno.LOCK_WAIT_TIMEOUT;
 }
 
+function adminPasswordLine(admin: DemoWorld['admin']): string {
+  if (admin.password) return `${admin.password}  (random, shown only now: note it)`;
+  if (admin.fromEnvironment) return '(the ADMIN_PASSWORD you set)';
+  return '(the one printed when it was created; or start with ADMIN_USERNAME/ADMIN_PASSWORD for another admin)';
+}
+
 /** The friendly "how to use it" block printed at start-up (development: it shows the demo secrets). */
 export function formatDemoBanner(world: DemoWorld): string {
   const line = '─'.repeat(78);
@@ -232,7 +245,7 @@ export function formatDemoBanner(world: DemoWorld): string {
     ' Demo world ready (DEMO_SEED is on; never in production)',
     line,
     ` Back office   ${world.baseUrl}/backoffice`,
-    `               user ${world.admin.username}  password ${world.admin.password ?? '(the ADMIN_PASSWORD you set)'}`,
+    `               user ${world.admin.username}  password ${adminPasswordLine(world.admin)}`,
     ` API docs      ${world.baseUrl}/docs`,
     '',
     ` Play, transfer mode (${world.transfer.agentID}: our wallets, ${world.transfer.launch.userID} funded with ${DEMO_FUNDING_MAJOR} EUR):`,

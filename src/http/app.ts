@@ -4,6 +4,7 @@
  */
 import express, { Express } from 'express';
 import type { RedisHealthCheck } from '../jobs/redisHealth';
+import type { RedisClient } from '../jobs/redisConnection';
 import { Pool } from 'mysql2/promise';
 import { Logger } from 'pino';
 import { Config } from '../config';
@@ -31,6 +32,9 @@ import { providerRoutes } from './provider/providerRoutes';
 import { MysqlCatalogueStore } from '../db/catalogueStore';
 import { MysqlCampaignStore } from '../db/campaignStore';
 import { signedEnvelope } from './signedEnvelope';
+import { LoginThrottle } from './admin/loginThrottle';
+import { parseDatabaseUrl } from '../db/databaseUrl';
+import { queuePrefix } from '../runtime';
 
 export interface AppDependencies {
   readonly config: Config;
@@ -38,6 +42,8 @@ export interface AppDependencies {
   readonly prisma: Prisma;
   /** The Redis half of /health (src/jobs/redisHealth.ts). */
   readonly redisHealth: RedisHealthCheck;
+  /** Commands connection for the login limits. */
+  readonly redis: RedisClient;
   readonly logger: Logger;
   readonly seamless: SeamlessDeps;
   readonly deliveryQueue: DeliveryQueuePort;
@@ -53,6 +59,8 @@ export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // The client address (login limits, allow-lists) is the socket's unless proxies are trusted: TRUST_PROXY hops.
+  app.set('trust proxy', config.trustProxyHops);
   const metrics = deps.metrics ?? new Metrics({ pool });
   metrics.watch({ callers: deps.callers });
   app.use(requestObservability(logger, metrics));
@@ -82,12 +90,24 @@ export function createApp(deps: AppDependencies): Express {
 
   // After the money routes: each router mounted before them is matched against every money call.
   app.use(healthRoutes({ pool, redis: deps.redisHealth }));
-  app.use(metricsRoutes(metrics));
+  app.use(metricsRoutes(metrics, config.metricsToken));
   app.use(docsRoutes({ includeDemo: config.nodeEnv !== 'production' }));
   app.use(backofficeRoutes());
   app.use(demoRoutes({ config, pool, logger }));
 
-  app.use(adminRoutes({ prisma, jwtSecret: config.jwtSecret, deliveryQueue: deps.deliveryQueue, retryAttempts: config.callbackRetryAttempts, history, callers }));
+  const loginThrottle = new LoginThrottle(deps.redis, queuePrefix(parseDatabaseUrl(config.databaseUrl)));
+  app.use(
+    adminRoutes({
+      prisma,
+      jwtSecret: config.jwtSecret,
+      deliveryQueue: deps.deliveryQueue,
+      retryAttempts: config.callbackRetryAttempts,
+      history,
+      callers,
+      loginThrottle,
+      requireTotp: config.adminRequireTotp,
+    }),
+  );
   app.use('/admin', adminErrorHandler);
 
   app.use(unknownPath);

@@ -2,7 +2,9 @@
 // against a real server: staff cannot sign in with a wrong password, the mode-switch guard's refusal
 // reaches the staff member and nothing switches, a switch back and forth works, secrets are shown once
 // and work, values from the API are rendered as text (no HTML injection), roles only see what they may
-// do, and a parked seamless delivery is retried from the page until it is delivered.
+// do, a parked seamless delivery is retried from the page until it is delivered, a second factor is
+// enrolled from a QR code we render and then needed to sign in, and staff changes (disable, role, own
+// password, sign-out) take effect on the server at once.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -11,6 +13,7 @@ import { FakeOperatorWallet } from '../support/fakeOperatorWallet';
 import { TEST_ADMIN, TestServer, startTestServer } from '../support/testServer';
 import { buildWorld } from '../support/world';
 import { until } from '../support/until';
+import { generate } from 'otplib';
 
 const CHROMIUM = '/usr/bin/chromium';
 // The README's picture is refreshed only on request (UPDATE_SCREENSHOTS=1), so test runs leave the tree clean.
@@ -68,7 +71,7 @@ describeBrowser('back office in a real browser', () => {
 
   afterEach(async () => {
     await context?.close();
-    // A 401 on a wrong password, 409 refusals and 400 for a bad entry (shown in its dialog) are answers the page expects; the browser logs them.
+    // A 401 on a wrong password, 400 on a refused new password or a bad entry (shown in its dialog) and 409 refusals are answers the page expects; the browser logs them.
     expect(pageErrors.filter((text) => !/status of (400|401|409)/.test(text))).toEqual([]);
   });
 
@@ -114,14 +117,19 @@ describeBrowser('back office in a real browser', () => {
     expect(await page.textContent('#session-role')).toBe('admin');
     expect(await page.textContent('#session-user')).toBe(TEST_ADMIN.username);
     await expectText(page.locator('h1'), 'Operators');
-    expect(await page.locator('#side-nav a').allTextContents()).toEqual(['Operators', 'Providers', 'Games', 'Transactions', 'Callbacks', 'Audit log']);
+    expect(await page.locator('#side-nav a').allTextContents()).toEqual(['Operators', 'Providers', 'Games', 'Transactions', 'Callbacks', 'Audit log', 'Staff', 'My account']);
 
     // The session survives a reload (sessionStorage), and signing out ends it.
     await page.reload();
     await page.locator('#app-view').waitFor({ state: 'visible' });
+    const pageToken = JSON.parse((await page.evaluate('sessionStorage.getItem("backoffice.session")')) as string).token as string;
     await page.click('#sign-out');
     await page.locator('#login-view').waitFor({ state: 'visible' });
     expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    // Signing out revoked the user's tokens on the server, not only in the tab (the test's own client included).
+    expect((await new AdminClient(server.url, pageToken).post('/admin/v1/operators/list')).status).toBe(401);
+    expect((await admin.post('/admin/v1/operators/list')).status).toBe(401);
+    admin = await AdminClient.login(server.url, TEST_ADMIN.username, TEST_ADMIN.password);
   });
 
   test('mode switch: the guard refuses while a wallet holds money, then seamless, then transfer again', async () => {
@@ -297,9 +305,68 @@ describeBrowser('back office in a real browser', () => {
 
     await signIn('bo-finance', 'finance-password-123', 'operators');
     expect(await page.textContent('#session-role')).toBe('finance');
-    expect(await page.locator('#side-nav a').allTextContents()).toEqual(['Transactions']);
+    expect(await page.locator('#side-nav a').allTextContents()).toEqual(['Transactions', 'My account']);
     await expectText(page.locator('h1'), 'Transactions');
     expect(page.url()).toMatch(/#\/transactions$/);
+  });
+
+  test('second factor: enrol on the page with the QR code shown, then sign in with a code', async () => {
+    const password = 'totp-browser-Pw-81z';
+    await admin.ok('/admin/v1/users/create', { username: 'bo-totp', password, role: 'support' });
+    await signIn('bo-totp', password, 'account');
+    await expectText(page.locator('[data-testid="totp-status"]'), 'Off');
+    await page.click('#totp-enroll');
+    const qr = page.locator('#totp-qr');
+    await qr.waitFor({ state: 'visible' });
+    // The image really rendered (the content policy allows our own data: image, nothing from elsewhere).
+    expect(await qr.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0)).toBe(true);
+    const secret = (await page.textContent('#totp-secret'))!.trim();
+    expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
+    await page.fill('#totp-code', await generate({ secret }));
+    await page.click('#totp-confirm');
+    await expectText(page.locator('[data-testid="totp-status"]'), 'On');
+    await page.click('#sign-out');
+    await page.locator('#login-view').waitFor({ state: 'visible' });
+
+    // Without a code: refused, and the page asks for one.
+    await page.fill('#login-username', 'bo-totp');
+    await page.fill('#login-password', password);
+    await page.click('#login-submit');
+    await expectText(page.locator('#login-error'), 'Enter the 6-digit code');
+    expect(await page.locator('#app-view').isHidden()).toBe(true);
+    // With the next step's code (the one just confirmed cannot be used twice).
+    await page.fill('#login-password', password);
+    await page.fill('#login-otp', await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
+    await page.click('#login-submit');
+    await page.locator('#app-view').waitFor({ state: 'visible' });
+    expect(await page.textContent('#session-user')).toBe('bo-totp');
+  });
+
+  test('staff: an admin disables a user and changes a role on the page; that user is signed out at once; own password change', async () => {
+    await admin.ok('/admin/v1/users/create', { username: 'bo-victim', password: 'victim-browser-Pw-55q', role: 'support' });
+    const victim = await AdminClient.login(server.url, 'bo-victim', 'victim-browser-Pw-55q');
+    await admin.ok('/admin/v1/users/create', { username: 'bo-boss', password: 'boss-browser-Pw-12k', role: 'admin' });
+    await signIn('bo-boss', 'boss-browser-Pw-12k', 'users');
+    const row = page.locator('tr[data-username="bo-victim"]');
+    await row.waitFor();
+    await row.getByRole('button', { name: 'Disable' }).click();
+    await row.getByRole('button', { name: 'Enable' }).waitFor();
+    expect((await victim.post('/admin/v1/operators/list')).status).toBe(401);
+    await row.locator('[data-testid="user-role"]').selectOption('finance');
+    await until('the role change to be saved', async () => (await admin.ok('/admin/v1/users/list')).users.find((u: { username: string }) => u.username === 'bo-victim')?.role === 'finance');
+
+    await page.click('#side-nav a[data-section="account"]');
+    await page.fill('input[name="currentPassword"]', 'boss-browser-Pw-12k');
+    await page.fill('input[name="newPassword"]', '123456789012');
+    await page.click('#password-form button[type="submit"]');
+    await expectText(page.locator('#password-form .alert-error'), 'too easy to guess');
+    await page.fill('input[name="newPassword"]', 'boss-browser-new-Pw-77');
+    await page.click('#password-form button[type="submit"]');
+    await expectText(page.locator('.alert-success'), 'Password changed');
+    // The page carries on with the fresh token.
+    await page.click('#side-nav a[data-section="users"]');
+    await page.locator('tr[data-username="bo-victim"]').waitFor();
+    await AdminClient.login(server.url, 'bo-boss', 'boss-browser-new-Pw-77');
   });
 
   test('retry: a parked delivery is retried from the page and becomes delivered', async () => {

@@ -263,19 +263,28 @@ describe('the sandbox wallet as an operator would answer', () => {
   });
 });
 
-test('without ADMIN_USERNAME/ADMIN_PASSWORD the demo admin is admin / demo-admin-pass, and it can log in', async () => {
+test('without ADMIN_USERNAME/ADMIN_PASSWORD the demo admin gets a random password, printed once; no known default works', async () => {
   const target = parseDatabaseUrl(server.databaseUrl);
   const pool = createMysqlPool(target, 2);
   const prisma = createPrismaClient(target, 2);
+  const seed = () => seedDemo({ config: { ...server.config, admin: null }, pool, prisma, logger: pino({ level: 'silent' }) }, port);
+  let password: string;
   try {
-    const world = await seedDemo({ config: { ...server.config, admin: null }, pool, prisma, logger: pino({ level: 'silent' }) }, port);
-    expect(world.admin).toEqual({ username: DEMO_ADMIN.username, password: 'demo-admin-pass' });
-    expect(formatDemoBanner(world)).toContain('demo-admin-pass');
+    const world = await seed();
+    expect(world.admin.username).toBe(DEMO_ADMIN.username);
+    password = world.admin.password!;
+    expect(password).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(formatDemoBanner(world)).toContain(password);
+    // A restart cannot show it again (only its hash is stored) and does not change it.
+    const again = await seed();
+    expect(again.admin.password).toBeNull();
+    expect(formatDemoBanner(again)).not.toContain(password);
   } finally {
     await pool.end();
     await prisma.$disconnect();
   }
-  const demoAdmin = await AdminClient.login(server.url, 'admin', 'demo-admin-pass');
+  expect((await postJson(`${server.url}/admin/v1/login`, { username: 'admin', password: 'demo-admin-pass' })).status).toBe(401);
+  const demoAdmin = await AdminClient.login(server.url, 'admin', password);
   expect((await demoAdmin.ok('/admin/v1/operators/list')).operators.length).toBeGreaterThanOrEqual(2);
 });
 
@@ -296,12 +305,12 @@ test('production: nothing seeded, no sandbox wallet, no demo studio', async () =
   expect(loadConfig({ NODE_ENV: 'test' }).demoSeed).toBe(false);
   expect(loadConfig({}).demoSeed).toBe(true);
   expect(loadConfig({ DEMO_SEED: 'false' }).demoSeed).toBe(false);
-  const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), ADMIN_USERNAME: 'boss', ADMIN_PASSWORD: 'long-enough-password', SECRETS_KEY: Buffer.alloc(32, 1).toString('base64') };
+  const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), ADMIN_USERNAME: 'boss', ADMIN_PASSWORD: 'long-enough-password', SECRETS_KEY: Buffer.alloc(32, 1).toString('base64'), METRICS_TOKEN: 'a-metrics-scrape-token' };
   expect(loadConfig(production).demoSeed).toBe(false);
   expect(() => loadConfig({ ...production, DEMO_SEED: 'true' })).toThrow(ConfigError);
   expect(() => loadConfig({ DEMO_SEED: 'maybe' })).toThrow(/DEMO_SEED/);
 
-  const prod = await startTestServer('demoprod', { NODE_ENV: 'production', SECRETS_KEY: Buffer.alloc(32, 1).toString('base64') });
+  const prod = await startTestServer('demoprod', { NODE_ENV: 'production', SECRETS_KEY: Buffer.alloc(32, 1).toString('base64'), METRICS_TOKEN: 'a-metrics-scrape-token' });
   try {
     const [rows] = await prod.db.query<RowDataPacket[]>(
       `SELECT (SELECT COUNT(*) FROM operators) AS operators, (SELECT COUNT(*) FROM providers) AS providers,

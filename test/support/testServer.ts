@@ -32,8 +32,13 @@ export function testEnv(databaseUrl: string, extra: Record<string, string> = {})
   };
 }
 
-export async function startTestServer(label: string, env: Record<string, string> = {}): Promise<TestServer> {
-  const databaseUrl = uniqueDatabaseUrl(label);
+/**
+ * `shareDatabaseOf`: a second server on the database (and Redis) of one already running, as a second
+ * API process behind a load balancer would be; its close() leaves the database to the first.
+ */
+export async function startTestServer(label: string, env: Record<string, string> = {}, options: { shareDatabaseOf?: TestServer } = {}): Promise<TestServer> {
+  const owner = options.shareDatabaseOf === undefined;
+  const databaseUrl = options.shareDatabaseOf?.databaseUrl ?? uniqueDatabaseUrl(label);
   const config = loadConfig(testEnv(databaseUrl, env));
   // TEST_LOG_LEVEL=error (say) shows what the server logs while a test runs.
   const server: RunningServer = await startServer(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
@@ -48,7 +53,7 @@ export async function startTestServer(label: string, env: Record<string, string>
     close: async () => {
       await server.close();
       await db.end();
-      await dropDatabase(databaseUrl);
+      if (owner) await dropDatabase(databaseUrl);
     },
   };
 }

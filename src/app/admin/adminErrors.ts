@@ -6,9 +6,11 @@ import { ResultCode } from '../../domain/resultCodes';
 
 export class AdminRefusal extends Error {
   constructor(
-    readonly httpStatus: 400 | 401 | 403 | 404 | 409,
+    readonly httpStatus: 400 | 401 | 403 | 404 | 409 | 429,
     readonly code: Exclude<ResultCode, 0>,
     message: string,
+    /** With 429: the Retry-After header, in seconds. */
+    readonly retryAfterS?: number,
   ) {
     super(message);
     this.name = 'AdminRefusal';

@@ -50,6 +50,11 @@ export type AdminUser = Prisma.AdminUserModel
  */
 export type AuditEntry = Prisma.AuditEntryModel
 /**
+ * Model AuditChainHead
+ * The head of the audit chain: one row (id 1), locked by every append so all processes form one chain.
+ */
+export type AuditChainHead = Prisma.AuditChainHeadModel
+/**
  * Model Operator
  * 
  */

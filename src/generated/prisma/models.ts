@@ -10,6 +10,7 @@
  */
 export type * from './models/AdminUser'
 export type * from './models/AuditEntry'
+export type * from './models/AuditChainHead'
 export type * from './models/Operator'
 export type * from './models/Provider'
 export type * from './models/Player'

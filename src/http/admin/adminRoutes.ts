@@ -4,9 +4,8 @@ import { z } from 'zod';
 import { Prisma } from '../../db/prismaClient';
 import { isKnownCurrency } from '../../domain/currencies';
 import { ResultCode } from '../../domain/resultCodes';
-import { MIN_ADMIN_PASSWORD_LENGTH } from '../../config';
 import { AdminRefusal, badRequest } from '../../app/admin/adminErrors';
-import { listAudit } from '../../app/admin/audit';
+import { listAudit, verifyAudit } from '../../app/admin/audit';
 import { createOperator, listOperators, rotateOperatorSecret, updateOperator } from '../../app/admin/operators';
 import { createProvider, listProviders, rotateProviderSecret, updateProvider } from '../../app/admin/providers';
 import { DEFAULT_OVERLAP_S, MAX_OVERLAP_S } from '../../app/admin/callerSecrets';
@@ -15,10 +14,26 @@ import { judgeCallbackUrl } from '../../callbacks/callbackUrlPolicy';
 import { listGamesForStaff, upsertGames } from '../../app/admin/games';
 import { listCallbacks, retryCallback } from '../../app/admin/callbacks';
 import { DeliveryQueuePort } from '../../app/seamless/seamlessStore';
-import { ROLES, StaffIdentity, authenticateStaff, createStaff } from '../../app/admin/staff';
+import {
+  ROLES,
+  StaffIdentity,
+  StaffSession,
+  auditLoginEvent,
+  changeOwnPassword,
+  checkLogin,
+  confirmTotp,
+  createStaff,
+  enrollTotp,
+  listStaff,
+  loginRefused,
+  logoutStaff,
+  updateStaff,
+  WrongCurrentPassword,
+} from '../../app/admin/staff';
 import { HistoryStore, decodeCursor, encodeCursor, listTransactions } from '../../app/history/transactionHistory';
 import { historyFilterFields, historyFilterFrom, renderHistoryEntry } from '../platform/transactionRoutes';
 import { externalIdField, formatIssues } from '../wireFields';
+import { LOGIN_WINDOW_S, LoginThrottle } from './loginThrottle';
 import { STAFF_TOKEN_TTL_S, allowRoles, issueStaffToken, requireStaff } from './staffAuth';
 
 const usernameField = z.string().regex(/^[A-Za-z0-9_.@-]{3,64}$/, 'must be 3 to 64 characters of [A-Za-z0-9_.@-]');
@@ -33,12 +48,21 @@ const callbackUrlField = z.string().max(512);
 const allowedIpsField = z.array(z.string().max(64)).max(MAX_ALLOWED_IPS, `must list at most ${MAX_ALLOWED_IPS} CIDRs`);
 const overlapSecondsField = z.number().int().min(0).max(MAX_OVERLAP_S, `must be 0 to ${MAX_OVERLAP_S} seconds`).optional();
 
-export const loginRequest = z.object({ username: z.string().max(64), password: z.string().max(1024) });
+/** The password rule itself (12+ characters, not easily guessed, not the username) is the use case's. */
+const newPasswordField = z.string().max(1024).describe('12 or more characters, not a common or easily guessed password, not the username.');
+export const loginRequest = z.object({
+  username: z.string().max(64),
+  password: z.string().max(1024),
+  otp: z.string().max(16).optional().describe('The current 6-digit TOTP code; required once the user has turned TOTP on.'),
+});
 export const createUserRequest = z.object({
   username: usernameField,
-  password: z.string().min(MIN_ADMIN_PASSWORD_LENGTH, `must be at least ${MIN_ADMIN_PASSWORD_LENGTH} characters`).max(1024),
+  password: newPasswordField,
   role: z.enum(ROLES),
 });
+export const updateUserRequest = z.object({ username: usernameField, role: z.enum(ROLES).optional(), enabled: z.boolean().optional() });
+export const changePasswordRequest = z.object({ currentPassword: z.string().max(1024), newPassword: newPasswordField });
+export const totpConfirmRequest = z.object({ code: z.string().max(16).describe('The 6-digit code the authenticator app shows for the enrolled secret.') });
 export const createOperatorRequest = z.object({
   agentID: externalIdField,
   name: z.string().min(1).max(128),
@@ -153,17 +177,79 @@ export function adminRoutes(deps: {
   history: HistoryStore;
   /** Signed-request callers are cached: every change to one is announced so caches drop it. */
   callers: { changed(kind: 'operator' | 'provider', id: string): Promise<void> };
+  loginThrottle: LoginThrottle;
+  /** ADMIN_REQUIRE_TOTP: admin-role staff without a second factor may only set one up. */
+  requireTotp: boolean;
 }): Router {
   const { prisma, jwtSecret } = deps;
   const router = Router();
-  const staff = requireStaff(jwtSecret, prisma);
+  const staff = requireStaff(jwtSecret, prisma, { requireTotp: deps.requireTotp });
   const readers = allowRoles('admin', 'support');
   const admins = allowRoles('admin');
+  /** A token and what the back office needs to know about the user it belongs to. */
+  const sessionAnswer = (session: StaffSession) => ({
+    token: issueStaffToken(jwtSecret, session),
+    role: session.role,
+    expiresIn: STAFF_TOKEN_TTL_S,
+    totp: session.totpEnabled,
+    totpSetupRequired: deps.requireTotp && session.role === 'admin' && !session.totpEnabled,
+  });
 
   router.post('/admin/v1/login', async (req, res) => {
-    const { username, password } = input(loginRequest, req);
-    const identity = await authenticateStaff(prisma, username, password);
-    ok(res, { token: issueStaffToken(jwtSecret, identity), role: identity.role, expiresIn: STAFF_TOKEN_TTL_S });
+    const { username, password, otp } = input(loginRequest, req);
+    const address = req.ip ?? 'unknown';
+    const attempt = await deps.loginThrottle.begin(username, address);
+    const outcome = await checkLogin(prisma, username, password, otp);
+    if (outcome.ok) {
+      await attempt.succeeded();
+      ok(res, sessionAnswer(outcome.session));
+      return;
+    }
+    const locks = await attempt.failed();
+    await auditLoginEvent(prisma, 'login.failed', 'user', username, { address, reason: outcome.failure });
+    for (const lock of locks) {
+      await auditLoginEvent(prisma, 'login.locked', lock.scope, lock.scope === 'user' ? username : lock.key, { address, lockedForS: LOGIN_WINDOW_S });
+    }
+    const otpProblem = outcome.failure === 'missing otp' || outcome.failure === 'wrong otp';
+    throw loginRefused(otpProblem ? 'a valid one-time code (otp) is required' : 'wrong username or password');
+  });
+
+  router.post('/admin/v1/logout', staff, async (_req, res) => {
+    await logoutStaff(prisma, actor(res));
+    ok(res);
+  });
+
+  router.post('/admin/v1/me/password', staff, async (req, res) => {
+    const fields = input(changePasswordRequest, req);
+    // Guessing the current password here is guessing a login: the same counters apply.
+    const attempt = await deps.loginThrottle.begin(actor(res), req.ip ?? 'unknown');
+    let session;
+    try {
+      session = await changeOwnPassword(prisma, actor(res), fields.currentPassword, fields.newPassword);
+    } catch (error) {
+      if (error instanceof WrongCurrentPassword) await attempt.failed();
+      else await attempt.succeeded();
+      throw error;
+    }
+    await attempt.succeeded();
+    ok(res, sessionAnswer(session));
+  });
+
+  router.post('/admin/v1/me/totp/enroll', staff, async (_req, res) => {
+    ok(res, { ...(await enrollTotp(prisma, actor(res))) });
+  });
+
+  router.post('/admin/v1/me/totp/confirm', staff, async (req, res) => {
+    await confirmTotp(prisma, actor(res), input(totpConfirmRequest, req).code);
+    ok(res, { totp: true });
+  });
+
+  readRoute(router, '/admin/v1/users/list', staff, readers, async (_req, res) => {
+    ok(res, { users: await listStaff(prisma) });
+  });
+
+  router.post('/admin/v1/users/update', staff, admins, async (req, res) => {
+    ok(res, { user: await updateStaff(prisma, actor(res), input(updateUserRequest, req)) });
   });
 
   router.post('/admin/v1/users/create', staff, admins, async (req, res) => {
@@ -267,12 +353,17 @@ export function adminRoutes(deps: {
     ok(res, { entries: page.entries, nextCursor: page.more && page.lastId ? encodeCursor(page.lastId) : null });
   });
 
+  readRoute(router, '/admin/v1/audit/verify', staff, admins, async (_req, res) => {
+    ok(res, { ...(await verifyAudit(prisma)) });
+  });
+
   return router;
 }
 
 /** Renders admin refusals as web-convention statuses with the `{code, message}` body. */
 export function adminErrorHandler(error: unknown, _req: Request, res: Response, next: NextFunction): void {
   if (error instanceof AdminRefusal) {
+    if (error.retryAfterS !== undefined) res.set('Retry-After', String(error.retryAfterS));
     res.status(error.httpStatus).json({ code: error.code, message: error.message });
     return;
   }

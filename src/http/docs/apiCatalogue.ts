@@ -14,6 +14,9 @@ import { ResultCode, defaultMessage } from '../../domain/resultCodes';
 import {
   callbackRetryRequest,
   callbacksListRequest,
+  changePasswordRequest,
+  totpConfirmRequest,
+  updateUserRequest,
   createOperatorRequest,
   createProviderRequest,
   createUserRequest,
@@ -163,7 +166,18 @@ const auditEntry = z.object({
   before: z.unknown(),
   after: z.unknown(),
   createdAt: isoDate,
+  hash: z.string().nullable().describe('Lowercase hex SHA-256 of the previous entry\'s hash (64 zeros before the first), a newline, and this entry\'s canonical content (§3 rendering of id, actor, action, targetType, targetId, before and after as stored JSON text, createdAt as ISO 8601 UTC with milliseconds).'),
 });
+
+const sessionFields = {
+  token: z.string(),
+  role: z.enum(ROLES),
+  expiresIn: z.number().int().describe('Seconds.'),
+  totp: z.boolean().describe('Whether the user has TOTP on.'),
+  totpSetupRequired: z.boolean().describe('ADMIN_REQUIRE_TOTP is on and this admin has no TOTP yet: only enrol, confirm and logout are allowed.'),
+};
+
+const staffView = z.object({ username: z.string(), role: z.enum(ROLES), enabled: z.boolean(), totp: z.boolean(), createdAt: isoDate });
 
 const probe = z.object({ ok: z.boolean(), error: z.string().optional() });
 const healthAnswer = z.object({ status: z.enum(['ok', 'unavailable']), database: probe, redis: probe });
@@ -327,7 +341,7 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     tag: 'system',
     operationId: 'metrics',
     summary: 'Prometheus metrics',
-    description: 'This process\'s metrics in the Prometheus text exposition format: requests, result codes, callback deliveries and their queue.',
+    description: 'This process\'s metrics in the Prometheus text exposition format: requests, result codes, callback deliveries and their queue. With METRICS_TOKEN set (production requires it), HTTP 401 without `Authorization: Bearer <METRICS_TOKEN>`.',
     auth: 'none',
     resultCodes: [],
     response: { description: 'Prometheus text format.', contentType: 'text/plain' },
@@ -566,15 +580,40 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     tag: 'admin',
     operationId: 'adminLogin',
     summary: 'Log in and get a bearer token',
-    description: 'Exchanges username and password for a JWT (default 8 hours). A failed login is HTTP 401 with code 5.',
+    description:
+      'Exchanges username and password (and `otp`, the current TOTP code, once the user has turned TOTP on) for a JWT (default 8 hours). A failed login is HTTP 401 with code 5. After 5 failed logins for one username, or 50 from one client address, within 15 minutes, logins for it answer HTTP 429 code 5 with Retry-After until 15 minutes after the last failure, even with the right password.',
     auth: 'none',
     request: loginRequest,
     resultCodes: ADMIN_CODES.slice(),
-    response: { description: 'The token and the user\'s role.', schema: answer({ token: z.string(), role: z.enum(ROLES), expiresIn: z.number().int().describe('Seconds.') }, 'The token and role.') },
+    response: { description: 'The token and the user\'s role.', schema: answer(sessionFields, 'The token and role.') },
   },
-  admin('/admin/v1/users/create', ['post'], 'createStaffUser', 'Create a back-office user', 'Password of 12 or more characters; role admin, support or finance. HTTP 409 when the username exists.', ['admin'], createUserRequest, {
+  admin('/admin/v1/users/create', ['post'], 'createStaffUser', 'Create a back-office user', 'Password of 12 or more characters, not a common or easily guessed one, not the username (HTTP 400 code 2 saying why); role admin, support or finance. HTTP 409 when the username exists.', ['admin'], createUserRequest, {
     description: 'The new user.',
     schema: answer({ username: z.string(), role: z.enum(ROLES) }, 'The new user.'),
+  }),
+  admin('/admin/v1/users/list', ['get', 'post'], 'listStaffUsers', 'List back-office users', 'Every user with its role, whether it is enabled and whether TOTP is on.', ['admin', 'support'], noFields, {
+    description: 'The users.',
+    schema: answer({ users: z.array(staffView) }, 'The users.'),
+  }),
+  admin('/admin/v1/users/update', ['post'], 'updateStaffUser', 'Change a user\'s role or enabled flag', 'Any change revokes every token of that user at once (HTTP 401 from then on). The last enabled admin cannot be disabled or demoted (HTTP 409). HTTP 404 for an unknown username.', ['admin'], updateUserRequest, {
+    description: 'The user after the change.',
+    schema: answer({ user: staffView }, 'The user.'),
+  }),
+  admin('/admin/v1/me/password', ['post'], 'changeOwnPassword', 'Change your own password', 'The new password follows the users/create rule. Every earlier token of yours is revoked; the answer carries a fresh one. A wrong currentPassword is HTTP 400 code 2 and counts as a failed login.', ['admin', 'support', 'finance'], changePasswordRequest, {
+    description: 'A fresh token (earlier ones are revoked).',
+    schema: answer(sessionFields, 'A fresh token.'),
+  }),
+  admin('/admin/v1/logout', ['post'], 'logout', 'Log out', 'Revokes every token of the caller at once, in every process.', ['admin', 'support', 'finance'], noFields, {
+    description: 'Done.',
+    schema: answer({}, 'Done.'),
+  }),
+  admin('/admin/v1/me/totp/enroll', ['post'], 'enrollTotp', 'Start TOTP enrolment', 'A new secret (RFC 6238, 30 s, 6 digits), pending until confirmed; enrolling again replaces a pending one. With ADMIN_REQUIRE_TOTP on, an admin without TOTP can call only this, confirm and logout.', ['admin', 'support', 'finance'], noFields, {
+    description: 'The secret, its otpauth URL and that URL as an SVG QR code.',
+    schema: answer({ secret: z.string().describe('Base32.'), otpauthUrl: z.string(), qrSvg: z.string().describe('SVG markup of the QR code of otpauthUrl, rendered by us.') }, 'The enrolment.'),
+  }),
+  admin('/admin/v1/me/totp/confirm', ['post'], 'confirmTotp', 'Confirm TOTP enrolment', 'A current code of the pending secret turns TOTP on: from then on login needs `otp`. A wrong code is HTTP 400 code 2; no enrolment in progress is HTTP 409.', ['admin', 'support', 'finance'], totpConfirmRequest, {
+    description: 'TOTP is on.',
+    schema: answer({ totp: z.literal(true) }, 'TOTP is on.'),
   }),
   admin(
     '/admin/v1/operators/create',
@@ -669,6 +708,10 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
   admin('/admin/v1/audit/list', ['get', 'post'], 'listAudit', 'Read the audit log', 'Who changed what and when, newest first; secrets are redacted.', ['admin', 'support'], pageRequest, {
     description: 'A page of audit entries.',
     schema: answer({ entries: z.array(auditEntry), nextCursor }, 'A page of audit entries.'),
+  }),
+  admin('/admin/v1/audit/verify', ['get', 'post'], 'verifyAudit', 'Verify the audit chain', 'Recomputes every entry\'s hash (SHA-256 of the previous hash, a newline, and the entry\'s canonical content) oldest first. firstBrokenId is the first entry edited, inserted or following a deleted one, or the newest id the chain head expects when the newest entries were removed.', ['admin'], noFields, {
+    description: 'Whether the chain is intact.',
+    schema: answer({ ok: z.boolean(), entries: z.number().int().describe('How many entries were checked.'), firstBrokenId: z.string().nullable() }, 'The verification.'),
   }),
 ];
 

@@ -399,6 +399,7 @@ type FieldRefInputType<Model, FieldType> = Model extends never ? never : FieldRe
 export const ModelName = {
   AdminUser: 'AdminUser',
   AuditEntry: 'AuditEntry',
+  AuditChainHead: 'AuditChainHead',
   Operator: 'Operator',
   Provider: 'Provider',
   Player: 'Player',
@@ -428,7 +429,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "adminUser" | "auditEntry" | "operator" | "provider" | "player" | "wallet" | "ledgerTransaction" | "game" | "round" | "freeSpinCampaign" | "freeSpinPlayer" | "freeSpinGame" | "callbackDelivery" | "operatorBalance" | "sandboxBalance" | "sandboxTransaction"
+    modelProps: "adminUser" | "auditEntry" | "auditChainHead" | "operator" | "provider" | "player" | "wallet" | "ledgerTransaction" | "game" | "round" | "freeSpinCampaign" | "freeSpinPlayer" | "freeSpinGame" | "callbackDelivery" | "operatorBalance" | "sandboxBalance" | "sandboxTransaction"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -561,6 +562,72 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         count: {
           args: Prisma.AuditEntryCountArgs<ExtArgs>
           result: runtime.Types.Utils.Optional<Prisma.AuditEntryCountAggregateOutputType> | number
+        }
+      }
+    }
+    AuditChainHead: {
+      payload: Prisma.$AuditChainHeadPayload<ExtArgs>
+      fields: Prisma.AuditChainHeadFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.AuditChainHeadFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditChainHeadPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.AuditChainHeadFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditChainHeadPayload>
+        }
+        findFirst: {
+          args: Prisma.AuditChainHeadFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditChainHeadPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.AuditChainHeadFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditChainHeadPayload>
+        }
+        findMany: {
+          args: Prisma.AuditChainHeadFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditChainHeadPayload>[]
+        }
+        create: {
+          args: Prisma.AuditChainHeadCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditChainHeadPayload>
+        }
+        createMany: {
+          args: Prisma.AuditChainHeadCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.AuditChainHeadDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditChainHeadPayload>
+        }
+        update: {
+          args: Prisma.AuditChainHeadUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditChainHeadPayload>
+        }
+        deleteMany: {
+          args: Prisma.AuditChainHeadDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.AuditChainHeadUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.AuditChainHeadUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditChainHeadPayload>
+        }
+        aggregate: {
+          args: Prisma.AuditChainHeadAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateAuditChainHead>
+        }
+        groupBy: {
+          args: Prisma.AuditChainHeadGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AuditChainHeadGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.AuditChainHeadCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AuditChainHeadCountAggregateOutputType> | number
         }
       }
     }
@@ -1532,7 +1599,13 @@ export const AdminUserScalarFieldEnum = {
   username: 'username',
   passwordHash: 'passwordHash',
   role: 'role',
-  createdAt: 'createdAt'
+  createdAt: 'createdAt',
+  enabled: 'enabled',
+  tokenVersion: 'tokenVersion',
+  totpSecret: 'totpSecret',
+  totpPendingSecret: 'totpPendingSecret',
+  totpEnabled: 'totpEnabled',
+  totpLastStep: 'totpLastStep'
 } as const
 
 export type AdminUserScalarFieldEnum = (typeof AdminUserScalarFieldEnum)[keyof typeof AdminUserScalarFieldEnum]
@@ -1546,10 +1619,21 @@ export const AuditEntryScalarFieldEnum = {
   targetId: 'targetId',
   before: 'before',
   after: 'after',
-  createdAt: 'createdAt'
+  createdAt: 'createdAt',
+  hash: 'hash'
 } as const
 
 export type AuditEntryScalarFieldEnum = (typeof AuditEntryScalarFieldEnum)[keyof typeof AuditEntryScalarFieldEnum]
+
+
+export const AuditChainHeadScalarFieldEnum = {
+  id: 'id',
+  lastId: 'lastId',
+  lastHash: 'lastHash',
+  legacyThrough: 'legacyThrough'
+} as const
+
+export type AuditChainHeadScalarFieldEnum = (typeof AuditChainHeadScalarFieldEnum)[keyof typeof AuditChainHeadScalarFieldEnum]
 
 
 export const OperatorScalarFieldEnum = {
@@ -1781,14 +1865,6 @@ export const SortOrder = {
 export type SortOrder = (typeof SortOrder)[keyof typeof SortOrder]
 
 
-export const AdminUserOrderByRelevanceFieldEnum = {
-  username: 'username',
-  passwordHash: 'passwordHash'
-} as const
-
-export type AdminUserOrderByRelevanceFieldEnum = (typeof AdminUserOrderByRelevanceFieldEnum)[keyof typeof AdminUserOrderByRelevanceFieldEnum]
-
-
 export const NullsOrder = {
   first: 'first',
   last: 'last'
@@ -1797,16 +1873,34 @@ export const NullsOrder = {
 export type NullsOrder = (typeof NullsOrder)[keyof typeof NullsOrder]
 
 
+export const AdminUserOrderByRelevanceFieldEnum = {
+  username: 'username',
+  passwordHash: 'passwordHash',
+  totpSecret: 'totpSecret',
+  totpPendingSecret: 'totpPendingSecret'
+} as const
+
+export type AdminUserOrderByRelevanceFieldEnum = (typeof AdminUserOrderByRelevanceFieldEnum)[keyof typeof AdminUserOrderByRelevanceFieldEnum]
+
+
 export const AuditEntryOrderByRelevanceFieldEnum = {
   actor: 'actor',
   action: 'action',
   targetType: 'targetType',
   targetId: 'targetId',
   before: 'before',
-  after: 'after'
+  after: 'after',
+  hash: 'hash'
 } as const
 
 export type AuditEntryOrderByRelevanceFieldEnum = (typeof AuditEntryOrderByRelevanceFieldEnum)[keyof typeof AuditEntryOrderByRelevanceFieldEnum]
+
+
+export const AuditChainHeadOrderByRelevanceFieldEnum = {
+  lastHash: 'lastHash'
+} as const
+
+export type AuditChainHeadOrderByRelevanceFieldEnum = (typeof AuditChainHeadOrderByRelevanceFieldEnum)[keyof typeof AuditChainHeadOrderByRelevanceFieldEnum]
 
 
 export const OperatorOrderByRelevanceFieldEnum = {
@@ -1969,6 +2063,13 @@ export type DateTimeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel
 
 
 /**
+ * Reference to a field of type 'Boolean'
+ */
+export type BooleanFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Boolean'>
+    
+
+
+/**
  * Reference to a field of type 'BigInt'
  */
 export type BigIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'BigInt'>
@@ -1979,13 +2080,6 @@ export type BigIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 
  * Reference to a field of type 'CallbackScheme'
  */
 export type EnumCallbackSchemeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'CallbackScheme'>
-    
-
-
-/**
- * Reference to a field of type 'Boolean'
- */
-export type BooleanFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Boolean'>
     
 
 
@@ -2211,6 +2305,7 @@ export type PrismaClientOptions = PrismaClientOptionsWithAccelerateUrl | PrismaC
 export type GlobalOmitConfig = {
   adminUser?: Prisma.AdminUserOmit
   auditEntry?: Prisma.AuditEntryOmit
+  auditChainHead?: Prisma.AuditChainHeadOmit
   operator?: Prisma.OperatorOmit
   provider?: Prisma.ProviderOmit
   player?: Prisma.PlayerOmit

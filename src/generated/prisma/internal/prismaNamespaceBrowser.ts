@@ -53,6 +53,7 @@ export const AnyNull = runtime.AnyNull
 export const ModelName = {
   AdminUser: 'AdminUser',
   AuditEntry: 'AuditEntry',
+  AuditChainHead: 'AuditChainHead',
   Operator: 'Operator',
   Provider: 'Provider',
   Player: 'Player',
@@ -90,7 +91,13 @@ export const AdminUserScalarFieldEnum = {
   username: 'username',
   passwordHash: 'passwordHash',
   role: 'role',
-  createdAt: 'createdAt'
+  createdAt: 'createdAt',
+  enabled: 'enabled',
+  tokenVersion: 'tokenVersion',
+  totpSecret: 'totpSecret',
+  totpPendingSecret: 'totpPendingSecret',
+  totpEnabled: 'totpEnabled',
+  totpLastStep: 'totpLastStep'
 } as const
 
 export type AdminUserScalarFieldEnum = (typeof AdminUserScalarFieldEnum)[keyof typeof AdminUserScalarFieldEnum]
@@ -104,10 +111,21 @@ export const AuditEntryScalarFieldEnum = {
   targetId: 'targetId',
   before: 'before',
   after: 'after',
-  createdAt: 'createdAt'
+  createdAt: 'createdAt',
+  hash: 'hash'
 } as const
 
 export type AuditEntryScalarFieldEnum = (typeof AuditEntryScalarFieldEnum)[keyof typeof AuditEntryScalarFieldEnum]
+
+
+export const AuditChainHeadScalarFieldEnum = {
+  id: 'id',
+  lastId: 'lastId',
+  lastHash: 'lastHash',
+  legacyThrough: 'legacyThrough'
+} as const
+
+export type AuditChainHeadScalarFieldEnum = (typeof AuditChainHeadScalarFieldEnum)[keyof typeof AuditChainHeadScalarFieldEnum]
 
 
 export const OperatorScalarFieldEnum = {
@@ -339,14 +357,6 @@ export const SortOrder = {
 export type SortOrder = (typeof SortOrder)[keyof typeof SortOrder]
 
 
-export const AdminUserOrderByRelevanceFieldEnum = {
-  username: 'username',
-  passwordHash: 'passwordHash'
-} as const
-
-export type AdminUserOrderByRelevanceFieldEnum = (typeof AdminUserOrderByRelevanceFieldEnum)[keyof typeof AdminUserOrderByRelevanceFieldEnum]
-
-
 export const NullsOrder = {
   first: 'first',
   last: 'last'
@@ -355,16 +365,34 @@ export const NullsOrder = {
 export type NullsOrder = (typeof NullsOrder)[keyof typeof NullsOrder]
 
 
+export const AdminUserOrderByRelevanceFieldEnum = {
+  username: 'username',
+  passwordHash: 'passwordHash',
+  totpSecret: 'totpSecret',
+  totpPendingSecret: 'totpPendingSecret'
+} as const
+
+export type AdminUserOrderByRelevanceFieldEnum = (typeof AdminUserOrderByRelevanceFieldEnum)[keyof typeof AdminUserOrderByRelevanceFieldEnum]
+
+
 export const AuditEntryOrderByRelevanceFieldEnum = {
   actor: 'actor',
   action: 'action',
   targetType: 'targetType',
   targetId: 'targetId',
   before: 'before',
-  after: 'after'
+  after: 'after',
+  hash: 'hash'
 } as const
 
 export type AuditEntryOrderByRelevanceFieldEnum = (typeof AuditEntryOrderByRelevanceFieldEnum)[keyof typeof AuditEntryOrderByRelevanceFieldEnum]
+
+
+export const AuditChainHeadOrderByRelevanceFieldEnum = {
+  lastHash: 'lastHash'
+} as const
+
+export type AuditChainHeadOrderByRelevanceFieldEnum = (typeof AuditChainHeadOrderByRelevanceFieldEnum)[keyof typeof AuditChainHeadOrderByRelevanceFieldEnum]
 
 
 export const OperatorOrderByRelevanceFieldEnum = {

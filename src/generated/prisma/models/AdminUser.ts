@@ -28,10 +28,14 @@ export type AggregateAdminUser = {
 
 export type AdminUserAvgAggregateOutputType = {
   id: number | null
+  tokenVersion: number | null
+  totpLastStep: number | null
 }
 
 export type AdminUserSumAggregateOutputType = {
   id: number | null
+  tokenVersion: number | null
+  totpLastStep: bigint | null
 }
 
 export type AdminUserMinAggregateOutputType = {
@@ -40,6 +44,12 @@ export type AdminUserMinAggregateOutputType = {
   passwordHash: string | null
   role: $Enums.AdminRole | null
   createdAt: Date | null
+  enabled: boolean | null
+  tokenVersion: number | null
+  totpSecret: string | null
+  totpPendingSecret: string | null
+  totpEnabled: boolean | null
+  totpLastStep: bigint | null
 }
 
 export type AdminUserMaxAggregateOutputType = {
@@ -48,6 +58,12 @@ export type AdminUserMaxAggregateOutputType = {
   passwordHash: string | null
   role: $Enums.AdminRole | null
   createdAt: Date | null
+  enabled: boolean | null
+  tokenVersion: number | null
+  totpSecret: string | null
+  totpPendingSecret: string | null
+  totpEnabled: boolean | null
+  totpLastStep: bigint | null
 }
 
 export type AdminUserCountAggregateOutputType = {
@@ -56,16 +72,26 @@ export type AdminUserCountAggregateOutputType = {
   passwordHash: number
   role: number
   createdAt: number
+  enabled: number
+  tokenVersion: number
+  totpSecret: number
+  totpPendingSecret: number
+  totpEnabled: number
+  totpLastStep: number
   _all: number
 }
 
 
 export type AdminUserAvgAggregateInputType = {
   id?: true
+  tokenVersion?: true
+  totpLastStep?: true
 }
 
 export type AdminUserSumAggregateInputType = {
   id?: true
+  tokenVersion?: true
+  totpLastStep?: true
 }
 
 export type AdminUserMinAggregateInputType = {
@@ -74,6 +100,12 @@ export type AdminUserMinAggregateInputType = {
   passwordHash?: true
   role?: true
   createdAt?: true
+  enabled?: true
+  tokenVersion?: true
+  totpSecret?: true
+  totpPendingSecret?: true
+  totpEnabled?: true
+  totpLastStep?: true
 }
 
 export type AdminUserMaxAggregateInputType = {
@@ -82,6 +114,12 @@ export type AdminUserMaxAggregateInputType = {
   passwordHash?: true
   role?: true
   createdAt?: true
+  enabled?: true
+  tokenVersion?: true
+  totpSecret?: true
+  totpPendingSecret?: true
+  totpEnabled?: true
+  totpLastStep?: true
 }
 
 export type AdminUserCountAggregateInputType = {
@@ -90,6 +128,12 @@ export type AdminUserCountAggregateInputType = {
   passwordHash?: true
   role?: true
   createdAt?: true
+  enabled?: true
+  tokenVersion?: true
+  totpSecret?: true
+  totpPendingSecret?: true
+  totpEnabled?: true
+  totpLastStep?: true
   _all?: true
 }
 
@@ -185,6 +229,12 @@ export type AdminUserGroupByOutputType = {
   passwordHash: string
   role: $Enums.AdminRole
   createdAt: Date
+  enabled: boolean
+  tokenVersion: number
+  totpSecret: string | null
+  totpPendingSecret: string | null
+  totpEnabled: boolean
+  totpLastStep: bigint | null
   _count: AdminUserCountAggregateOutputType | null
   _avg: AdminUserAvgAggregateOutputType | null
   _sum: AdminUserSumAggregateOutputType | null
@@ -216,6 +266,12 @@ export type AdminUserWhereInput = {
   passwordHash?: Prisma.StringFilter<"AdminUser"> | string
   role?: Prisma.EnumAdminRoleFilter<"AdminUser"> | $Enums.AdminRole
   createdAt?: Prisma.DateTimeFilter<"AdminUser"> | Date | string
+  enabled?: Prisma.BoolFilter<"AdminUser"> | boolean
+  tokenVersion?: Prisma.IntFilter<"AdminUser"> | number
+  totpSecret?: Prisma.StringNullableFilter<"AdminUser"> | string | null
+  totpPendingSecret?: Prisma.StringNullableFilter<"AdminUser"> | string | null
+  totpEnabled?: Prisma.BoolFilter<"AdminUser"> | boolean
+  totpLastStep?: Prisma.BigIntNullableFilter<"AdminUser"> | bigint | number | null
 }
 
 export type AdminUserOrderByWithRelationInput = {
@@ -224,6 +280,12 @@ export type AdminUserOrderByWithRelationInput = {
   passwordHash?: Prisma.SortOrder
   role?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  enabled?: Prisma.SortOrder
+  tokenVersion?: Prisma.SortOrder
+  totpSecret?: Prisma.SortOrderInput | Prisma.SortOrder
+  totpPendingSecret?: Prisma.SortOrderInput | Prisma.SortOrder
+  totpEnabled?: Prisma.SortOrder
+  totpLastStep?: Prisma.SortOrderInput | Prisma.SortOrder
   _relevance?: Prisma.AdminUserOrderByRelevanceInput
 }
 
@@ -236,6 +298,12 @@ export type AdminUserWhereUniqueInput = Prisma.AtLeast<{
   passwordHash?: Prisma.StringFilter<"AdminUser"> | string
   role?: Prisma.EnumAdminRoleFilter<"AdminUser"> | $Enums.AdminRole
   createdAt?: Prisma.DateTimeFilter<"AdminUser"> | Date | string
+  enabled?: Prisma.BoolFilter<"AdminUser"> | boolean
+  tokenVersion?: Prisma.IntFilter<"AdminUser"> | number
+  totpSecret?: Prisma.StringNullableFilter<"AdminUser"> | string | null
+  totpPendingSecret?: Prisma.StringNullableFilter<"AdminUser"> | string | null
+  totpEnabled?: Prisma.BoolFilter<"AdminUser"> | boolean
+  totpLastStep?: Prisma.BigIntNullableFilter<"AdminUser"> | bigint | number | null
 }, "id" | "username">
 
 export type AdminUserOrderByWithAggregationInput = {
@@ -244,6 +312,12 @@ export type AdminUserOrderByWithAggregationInput = {
   passwordHash?: Prisma.SortOrder
   role?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  enabled?: Prisma.SortOrder
+  tokenVersion?: Prisma.SortOrder
+  totpSecret?: Prisma.SortOrderInput | Prisma.SortOrder
+  totpPendingSecret?: Prisma.SortOrderInput | Prisma.SortOrder
+  totpEnabled?: Prisma.SortOrder
+  totpLastStep?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.AdminUserCountOrderByAggregateInput
   _avg?: Prisma.AdminUserAvgOrderByAggregateInput
   _max?: Prisma.AdminUserMaxOrderByAggregateInput
@@ -260,6 +334,12 @@ export type AdminUserScalarWhereWithAggregatesInput = {
   passwordHash?: Prisma.StringWithAggregatesFilter<"AdminUser"> | string
   role?: Prisma.EnumAdminRoleWithAggregatesFilter<"AdminUser"> | $Enums.AdminRole
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"AdminUser"> | Date | string
+  enabled?: Prisma.BoolWithAggregatesFilter<"AdminUser"> | boolean
+  tokenVersion?: Prisma.IntWithAggregatesFilter<"AdminUser"> | number
+  totpSecret?: Prisma.StringNullableWithAggregatesFilter<"AdminUser"> | string | null
+  totpPendingSecret?: Prisma.StringNullableWithAggregatesFilter<"AdminUser"> | string | null
+  totpEnabled?: Prisma.BoolWithAggregatesFilter<"AdminUser"> | boolean
+  totpLastStep?: Prisma.BigIntNullableWithAggregatesFilter<"AdminUser"> | bigint | number | null
 }
 
 export type AdminUserCreateInput = {
@@ -267,6 +347,12 @@ export type AdminUserCreateInput = {
   passwordHash: string
   role: $Enums.AdminRole
   createdAt?: Date | string
+  enabled?: boolean
+  tokenVersion?: number
+  totpSecret?: string | null
+  totpPendingSecret?: string | null
+  totpEnabled?: boolean
+  totpLastStep?: bigint | number | null
 }
 
 export type AdminUserUncheckedCreateInput = {
@@ -275,6 +361,12 @@ export type AdminUserUncheckedCreateInput = {
   passwordHash: string
   role: $Enums.AdminRole
   createdAt?: Date | string
+  enabled?: boolean
+  tokenVersion?: number
+  totpSecret?: string | null
+  totpPendingSecret?: string | null
+  totpEnabled?: boolean
+  totpLastStep?: bigint | number | null
 }
 
 export type AdminUserUpdateInput = {
@@ -282,6 +374,12 @@ export type AdminUserUpdateInput = {
   passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
   role?: Prisma.EnumAdminRoleFieldUpdateOperationsInput | $Enums.AdminRole
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  tokenVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  totpSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  totpPendingSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  totpEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  totpLastStep?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
 }
 
 export type AdminUserUncheckedUpdateInput = {
@@ -290,6 +388,12 @@ export type AdminUserUncheckedUpdateInput = {
   passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
   role?: Prisma.EnumAdminRoleFieldUpdateOperationsInput | $Enums.AdminRole
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  tokenVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  totpSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  totpPendingSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  totpEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  totpLastStep?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
 }
 
 export type AdminUserCreateManyInput = {
@@ -298,6 +402,12 @@ export type AdminUserCreateManyInput = {
   passwordHash: string
   role: $Enums.AdminRole
   createdAt?: Date | string
+  enabled?: boolean
+  tokenVersion?: number
+  totpSecret?: string | null
+  totpPendingSecret?: string | null
+  totpEnabled?: boolean
+  totpLastStep?: bigint | number | null
 }
 
 export type AdminUserUpdateManyMutationInput = {
@@ -305,6 +415,12 @@ export type AdminUserUpdateManyMutationInput = {
   passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
   role?: Prisma.EnumAdminRoleFieldUpdateOperationsInput | $Enums.AdminRole
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  tokenVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  totpSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  totpPendingSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  totpEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  totpLastStep?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
 }
 
 export type AdminUserUncheckedUpdateManyInput = {
@@ -313,6 +429,12 @@ export type AdminUserUncheckedUpdateManyInput = {
   passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
   role?: Prisma.EnumAdminRoleFieldUpdateOperationsInput | $Enums.AdminRole
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  tokenVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  totpSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  totpPendingSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  totpEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  totpLastStep?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
 }
 
 export type AdminUserOrderByRelevanceInput = {
@@ -327,10 +449,18 @@ export type AdminUserCountOrderByAggregateInput = {
   passwordHash?: Prisma.SortOrder
   role?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  enabled?: Prisma.SortOrder
+  tokenVersion?: Prisma.SortOrder
+  totpSecret?: Prisma.SortOrder
+  totpPendingSecret?: Prisma.SortOrder
+  totpEnabled?: Prisma.SortOrder
+  totpLastStep?: Prisma.SortOrder
 }
 
 export type AdminUserAvgOrderByAggregateInput = {
   id?: Prisma.SortOrder
+  tokenVersion?: Prisma.SortOrder
+  totpLastStep?: Prisma.SortOrder
 }
 
 export type AdminUserMaxOrderByAggregateInput = {
@@ -339,6 +469,12 @@ export type AdminUserMaxOrderByAggregateInput = {
   passwordHash?: Prisma.SortOrder
   role?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  enabled?: Prisma.SortOrder
+  tokenVersion?: Prisma.SortOrder
+  totpSecret?: Prisma.SortOrder
+  totpPendingSecret?: Prisma.SortOrder
+  totpEnabled?: Prisma.SortOrder
+  totpLastStep?: Prisma.SortOrder
 }
 
 export type AdminUserMinOrderByAggregateInput = {
@@ -347,10 +483,18 @@ export type AdminUserMinOrderByAggregateInput = {
   passwordHash?: Prisma.SortOrder
   role?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  enabled?: Prisma.SortOrder
+  tokenVersion?: Prisma.SortOrder
+  totpSecret?: Prisma.SortOrder
+  totpPendingSecret?: Prisma.SortOrder
+  totpEnabled?: Prisma.SortOrder
+  totpLastStep?: Prisma.SortOrder
 }
 
 export type AdminUserSumOrderByAggregateInput = {
   id?: Prisma.SortOrder
+  tokenVersion?: Prisma.SortOrder
+  totpLastStep?: Prisma.SortOrder
 }
 
 export type StringFieldUpdateOperationsInput = {
@@ -365,12 +509,28 @@ export type DateTimeFieldUpdateOperationsInput = {
   set?: Date | string
 }
 
+export type BoolFieldUpdateOperationsInput = {
+  set?: boolean
+}
+
 export type IntFieldUpdateOperationsInput = {
   set?: number
   increment?: number
   decrement?: number
   multiply?: number
   divide?: number
+}
+
+export type NullableStringFieldUpdateOperationsInput = {
+  set?: string | null
+}
+
+export type NullableBigIntFieldUpdateOperationsInput = {
+  set?: bigint | number | null
+  increment?: bigint | number
+  decrement?: bigint | number
+  multiply?: bigint | number
+  divide?: bigint | number
 }
 
 
@@ -381,6 +541,12 @@ export type AdminUserSelect<ExtArgs extends runtime.Types.Extensions.InternalArg
   passwordHash?: boolean
   role?: boolean
   createdAt?: boolean
+  enabled?: boolean
+  tokenVersion?: boolean
+  totpSecret?: boolean
+  totpPendingSecret?: boolean
+  totpEnabled?: boolean
+  totpLastStep?: boolean
 }, ExtArgs["result"]["adminUser"]>
 
 
@@ -391,9 +557,15 @@ export type AdminUserSelectScalar = {
   passwordHash?: boolean
   role?: boolean
   createdAt?: boolean
+  enabled?: boolean
+  tokenVersion?: boolean
+  totpSecret?: boolean
+  totpPendingSecret?: boolean
+  totpEnabled?: boolean
+  totpLastStep?: boolean
 }
 
-export type AdminUserOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "username" | "passwordHash" | "role" | "createdAt", ExtArgs["result"]["adminUser"]>
+export type AdminUserOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "username" | "passwordHash" | "role" | "createdAt" | "enabled" | "tokenVersion" | "totpSecret" | "totpPendingSecret" | "totpEnabled" | "totpLastStep", ExtArgs["result"]["adminUser"]>
 
 export type $AdminUserPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "AdminUser"
@@ -404,6 +576,21 @@ export type $AdminUserPayload<ExtArgs extends runtime.Types.Extensions.InternalA
     passwordHash: string
     role: $Enums.AdminRole
     createdAt: Date
+    enabled: boolean
+    /**
+     * In every staff token; bumping it revokes all of the user's tokens at once.
+     */
+    tokenVersion: number
+    totpSecret: string | null
+    /**
+     * Set by enrolment, moved to totpSecret by a confirmed code.
+     */
+    totpPendingSecret: string | null
+    totpEnabled: boolean
+    /**
+     * The last accepted RFC 6238 time step: no code is accepted twice.
+     */
+    totpLastStep: bigint | null
   }, ExtArgs["result"]["adminUser"]>
   composites: {}
 }
@@ -778,6 +965,12 @@ export interface AdminUserFieldRefs {
   readonly passwordHash: Prisma.FieldRef<"AdminUser", 'String'>
   readonly role: Prisma.FieldRef<"AdminUser", 'AdminRole'>
   readonly createdAt: Prisma.FieldRef<"AdminUser", 'DateTime'>
+  readonly enabled: Prisma.FieldRef<"AdminUser", 'Boolean'>
+  readonly tokenVersion: Prisma.FieldRef<"AdminUser", 'Int'>
+  readonly totpSecret: Prisma.FieldRef<"AdminUser", 'String'>
+  readonly totpPendingSecret: Prisma.FieldRef<"AdminUser", 'String'>
+  readonly totpEnabled: Prisma.FieldRef<"AdminUser", 'Boolean'>
+  readonly totpLastStep: Prisma.FieldRef<"AdminUser", 'BigInt'>
 }
     
 

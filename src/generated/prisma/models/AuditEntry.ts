@@ -43,6 +43,7 @@ export type AuditEntryMinAggregateOutputType = {
   before: string | null
   after: string | null
   createdAt: Date | null
+  hash: string | null
 }
 
 export type AuditEntryMaxAggregateOutputType = {
@@ -54,6 +55,7 @@ export type AuditEntryMaxAggregateOutputType = {
   before: string | null
   after: string | null
   createdAt: Date | null
+  hash: string | null
 }
 
 export type AuditEntryCountAggregateOutputType = {
@@ -65,6 +67,7 @@ export type AuditEntryCountAggregateOutputType = {
   before: number
   after: number
   createdAt: number
+  hash: number
   _all: number
 }
 
@@ -86,6 +89,7 @@ export type AuditEntryMinAggregateInputType = {
   before?: true
   after?: true
   createdAt?: true
+  hash?: true
 }
 
 export type AuditEntryMaxAggregateInputType = {
@@ -97,6 +101,7 @@ export type AuditEntryMaxAggregateInputType = {
   before?: true
   after?: true
   createdAt?: true
+  hash?: true
 }
 
 export type AuditEntryCountAggregateInputType = {
@@ -108,6 +113,7 @@ export type AuditEntryCountAggregateInputType = {
   before?: true
   after?: true
   createdAt?: true
+  hash?: true
   _all?: true
 }
 
@@ -206,6 +212,7 @@ export type AuditEntryGroupByOutputType = {
   before: string | null
   after: string | null
   createdAt: Date
+  hash: string | null
   _count: AuditEntryCountAggregateOutputType | null
   _avg: AuditEntryAvgAggregateOutputType | null
   _sum: AuditEntrySumAggregateOutputType | null
@@ -240,6 +247,7 @@ export type AuditEntryWhereInput = {
   before?: Prisma.StringNullableFilter<"AuditEntry"> | string | null
   after?: Prisma.StringNullableFilter<"AuditEntry"> | string | null
   createdAt?: Prisma.DateTimeFilter<"AuditEntry"> | Date | string
+  hash?: Prisma.StringNullableFilter<"AuditEntry"> | string | null
 }
 
 export type AuditEntryOrderByWithRelationInput = {
@@ -251,6 +259,7 @@ export type AuditEntryOrderByWithRelationInput = {
   before?: Prisma.SortOrderInput | Prisma.SortOrder
   after?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  hash?: Prisma.SortOrderInput | Prisma.SortOrder
   _relevance?: Prisma.AuditEntryOrderByRelevanceInput
 }
 
@@ -266,6 +275,7 @@ export type AuditEntryWhereUniqueInput = Prisma.AtLeast<{
   before?: Prisma.StringNullableFilter<"AuditEntry"> | string | null
   after?: Prisma.StringNullableFilter<"AuditEntry"> | string | null
   createdAt?: Prisma.DateTimeFilter<"AuditEntry"> | Date | string
+  hash?: Prisma.StringNullableFilter<"AuditEntry"> | string | null
 }, "id">
 
 export type AuditEntryOrderByWithAggregationInput = {
@@ -277,6 +287,7 @@ export type AuditEntryOrderByWithAggregationInput = {
   before?: Prisma.SortOrderInput | Prisma.SortOrder
   after?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  hash?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.AuditEntryCountOrderByAggregateInput
   _avg?: Prisma.AuditEntryAvgOrderByAggregateInput
   _max?: Prisma.AuditEntryMaxOrderByAggregateInput
@@ -296,6 +307,7 @@ export type AuditEntryScalarWhereWithAggregatesInput = {
   before?: Prisma.StringNullableWithAggregatesFilter<"AuditEntry"> | string | null
   after?: Prisma.StringNullableWithAggregatesFilter<"AuditEntry"> | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"AuditEntry"> | Date | string
+  hash?: Prisma.StringNullableWithAggregatesFilter<"AuditEntry"> | string | null
 }
 
 export type AuditEntryCreateInput = {
@@ -307,6 +319,7 @@ export type AuditEntryCreateInput = {
   before?: string | null
   after?: string | null
   createdAt?: Date | string
+  hash?: string | null
 }
 
 export type AuditEntryUncheckedCreateInput = {
@@ -318,6 +331,7 @@ export type AuditEntryUncheckedCreateInput = {
   before?: string | null
   after?: string | null
   createdAt?: Date | string
+  hash?: string | null
 }
 
 export type AuditEntryUpdateInput = {
@@ -329,6 +343,7 @@ export type AuditEntryUpdateInput = {
   before?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   after?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  hash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type AuditEntryUncheckedUpdateInput = {
@@ -340,6 +355,7 @@ export type AuditEntryUncheckedUpdateInput = {
   before?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   after?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  hash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type AuditEntryCreateManyInput = {
@@ -351,6 +367,7 @@ export type AuditEntryCreateManyInput = {
   before?: string | null
   after?: string | null
   createdAt?: Date | string
+  hash?: string | null
 }
 
 export type AuditEntryUpdateManyMutationInput = {
@@ -362,6 +379,7 @@ export type AuditEntryUpdateManyMutationInput = {
   before?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   after?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  hash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type AuditEntryUncheckedUpdateManyInput = {
@@ -373,6 +391,7 @@ export type AuditEntryUncheckedUpdateManyInput = {
   before?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   after?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  hash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type AuditEntryOrderByRelevanceInput = {
@@ -390,6 +409,7 @@ export type AuditEntryCountOrderByAggregateInput = {
   before?: Prisma.SortOrder
   after?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  hash?: Prisma.SortOrder
 }
 
 export type AuditEntryAvgOrderByAggregateInput = {
@@ -405,6 +425,7 @@ export type AuditEntryMaxOrderByAggregateInput = {
   before?: Prisma.SortOrder
   after?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  hash?: Prisma.SortOrder
 }
 
 export type AuditEntryMinOrderByAggregateInput = {
@@ -416,6 +437,7 @@ export type AuditEntryMinOrderByAggregateInput = {
   before?: Prisma.SortOrder
   after?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  hash?: Prisma.SortOrder
 }
 
 export type AuditEntrySumOrderByAggregateInput = {
@@ -430,10 +452,6 @@ export type BigIntFieldUpdateOperationsInput = {
   divide?: bigint | number
 }
 
-export type NullableStringFieldUpdateOperationsInput = {
-  set?: string | null
-}
-
 
 
 export type AuditEntrySelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -445,6 +463,7 @@ export type AuditEntrySelect<ExtArgs extends runtime.Types.Extensions.InternalAr
   before?: boolean
   after?: boolean
   createdAt?: boolean
+  hash?: boolean
 }, ExtArgs["result"]["auditEntry"]>
 
 
@@ -458,9 +477,10 @@ export type AuditEntrySelectScalar = {
   before?: boolean
   after?: boolean
   createdAt?: boolean
+  hash?: boolean
 }
 
-export type AuditEntryOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "actor" | "action" | "targetType" | "targetId" | "before" | "after" | "createdAt", ExtArgs["result"]["auditEntry"]>
+export type AuditEntryOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "actor" | "action" | "targetType" | "targetId" | "before" | "after" | "createdAt" | "hash", ExtArgs["result"]["auditEntry"]>
 
 export type $AuditEntryPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "AuditEntry"
@@ -474,6 +494,10 @@ export type $AuditEntryPayload<ExtArgs extends runtime.Types.Extensions.Internal
     before: string | null
     after: string | null
     createdAt: Date
+    /**
+     * SHA-256 chaining this entry to the previous one (PROTOCOL §10); null only before start-up hashed a legacy entry.
+     */
+    hash: string | null
   }, ExtArgs["result"]["auditEntry"]>
   composites: {}
 }
@@ -851,6 +875,7 @@ export interface AuditEntryFieldRefs {
   readonly before: Prisma.FieldRef<"AuditEntry", 'String'>
   readonly after: Prisma.FieldRef<"AuditEntry", 'String'>
   readonly createdAt: Prisma.FieldRef<"AuditEntry", 'DateTime'>
+  readonly hash: Prisma.FieldRef<"AuditEntry", 'String'>
 }
     
 

@@ -555,10 +555,6 @@ export type EnumCallbackSchemeFieldUpdateOperationsInput = {
   set?: $Enums.CallbackScheme
 }
 
-export type BoolFieldUpdateOperationsInput = {
-  set?: boolean
-}
-
 export type NullableDateTimeFieldUpdateOperationsInput = {
   set?: Date | string | null
 }

@@ -6,9 +6,9 @@ const ROLES = ['admin', 'support', 'finance'];
 
 /** What each role may see and do; the server enforces the same rules and answers 403 otherwise. */
 const PERMISSIONS = {
-  admin: { sections: ['operators', 'providers', 'games', 'transactions', 'callbacks', 'audit'], manage: true, retry: true },
-  support: { sections: ['operators', 'providers', 'games', 'transactions', 'callbacks', 'audit'], manage: false, retry: true },
-  finance: { sections: ['transactions'], manage: false, retry: false },
+  admin: { sections: ['operators', 'providers', 'games', 'transactions', 'callbacks', 'audit', 'users', 'account'], manage: true, retry: true },
+  support: { sections: ['operators', 'providers', 'games', 'transactions', 'callbacks', 'audit', 'users', 'account'], manage: false, retry: true },
+  finance: { sections: ['transactions', 'account'], manage: false, retry: false },
 };
 
 const SECTIONS = {
@@ -18,6 +18,8 @@ const SECTIONS = {
   transactions: { title: 'Transactions', render: renderTransactions },
   callbacks: { title: 'Callbacks', render: renderCallbacks },
   audit: { title: 'Audit log', render: renderAudit },
+  users: { title: 'Staff', render: renderUsers },
+  account: { title: 'My account', render: renderAccount },
 };
 
 const state = {
@@ -128,10 +130,12 @@ function utcFromLocalInput(value) {
 // Admin API
 
 class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, retryAfterS = null) {
     super(message);
     this.status = status;
     this.code = code;
+    /** With HTTP 429 (too many failed sign-ins): seconds until the lock ends. */
+    this.retryAfterS = retryAfterS;
   }
 }
 
@@ -155,7 +159,21 @@ async function api(path, body = {}) {
   if (response.status === 401 && path !== 'login') {
     endSession('Your session has expired or was revoked. Sign in again.');
   }
-  throw new ApiError(response.status, data && typeof data.code === 'number' ? data.code : 1, message);
+  const retryAfter = Number(response.headers.get('retry-after'));
+  throw new ApiError(response.status, data && typeof data.code === 'number' ? data.code : 1, message, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
+}
+
+/** Keeps what the server answers on login and password change (a fresh token each time). */
+function saveSession(answer, username) {
+  state.session = {
+    token: answer.token,
+    role: answer.role,
+    username,
+    totp: Boolean(answer.totp),
+    totpSetupRequired: Boolean(answer.totpSetupRequired),
+    expiresAt: Date.now() + (Number(answer.expiresIn) || 8 * 3600) * 1000,
+  };
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify(state.session));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -306,6 +324,8 @@ function can(what) {
 }
 
 function allowedSections() {
+  // An admin who must set up a second factor first (ADMIN_REQUIRE_TOTP) can reach nothing else.
+  if (state.session?.totpSetupRequired) return ['account'];
   return PERMISSIONS[state.session?.role]?.sections ?? [];
 }
 
@@ -378,6 +398,7 @@ async function signIn(event) {
   event.preventDefault();
   const username = $('login-username').value.trim();
   const password = $('login-password').value;
+  const otp = $('login-otp').value.replace(/\s+/g, '');
   const error = $('login-error');
   error.className = 'alert alert-error';
   error.setAttribute('role', 'alert');
@@ -390,25 +411,46 @@ async function signIn(event) {
   button.disabled = true;
   button.textContent = 'Signing in…';
   try {
-    const answer = await api('login', { username, password });
-    state.session = {
-      token: answer.token,
-      role: answer.role,
-      username,
-      expiresAt: Date.now() + (Number(answer.expiresIn) || 8 * 3600) * 1000,
-    };
-    sessionStorage.setItem(SESSION_KEY, JSON.stringify(state.session));
+    const answer = await api('login', otp ? { username, password, otp } : { username, password });
+    saveSession(answer, username);
     $('login-password').value = '';
+    $('login-otp').value = '';
     error.hidden = true;
     showApp();
   } catch (failure) {
-    error.textContent = failure.status === 401 ? 'Wrong username or password.' : `Sign-in failed: ${failure.message}`;
+    error.textContent = signInProblem(failure);
     error.hidden = false;
-    $('login-password').select();
+    if (failure.status === 401 && /one-time code/.test(failure.message)) {
+      $('login-otp').value = '';
+      $('login-otp').focus();
+    } else {
+      $('login-password').select();
+    }
   } finally {
     button.disabled = false;
     button.textContent = 'Sign in';
   }
+}
+
+function signInProblem(failure) {
+  if (failure.status === 429) {
+    const minutes = failure.retryAfterS ? Math.ceil(failure.retryAfterS / 60) : 15;
+    return `Too many failed sign-ins: signing in is locked for about ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+  }
+  if (failure.status === 401 && /one-time code/.test(failure.message)) {
+    return 'Enter the 6-digit code from your authenticator app (or the next one if it was just used).';
+  }
+  return failure.status === 401 ? 'Wrong username or password.' : `Sign-in failed: ${failure.message}`;
+}
+
+async function signOut() {
+  try {
+    // Revokes the token on the server too, not just in this tab.
+    if (state.session) await api('logout');
+  } catch {
+    /* already revoked or unreachable: the page forgets it anyway */
+  }
+  endSession('You have signed out.', 'info');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1237,11 +1279,208 @@ function renderAudit(root, live) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Staff accounts
+
+function renderUsers(root, live) {
+  const notices = h('div');
+  const list = h('div', {}, h('div', { class: 'empty' }, 'Loading staff…'));
+  const manage = can('manage');
+  let createCard = null;
+  if (manage) {
+    const error = h('div');
+    const form = h(
+      'form',
+      { novalidate: true },
+      h('h2', {}, 'New staff member'),
+      error,
+      h(
+        'div',
+        { class: 'form-grid' },
+        field('Username', h('input', { name: 'username', required: true, maxlength: 64, autocomplete: 'off' })),
+        field('Password', h('input', { name: 'password', type: 'password', required: true, maxlength: 1024, autocomplete: 'new-password' })),
+        field('Role', h('select', { name: 'role' }, ROLES.map((role) => h('option', { value: role }, role)))),
+      ),
+      h('p', { class: 'muted small' }, '12 or more characters, not a common or easily guessed password, not the username.'),
+      h('div', { class: 'form-actions' }, h('button', { class: 'btn btn-primary', type: 'submit' }, 'Create user')),
+    );
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      error.replaceChildren();
+      try {
+        await api('users/create', { username: valueOf(form, 'username'), password: form.elements.namedItem('password').value, role: valueOf(form, 'role') });
+        form.reset();
+        createCard.hidden = true;
+        notify(notices, 'success', 'User created', '');
+        load();
+      } catch (failure) {
+        notifyError(failure instanceof ApiError && failure.status === 400 ? error : notices, failure, 'create the user');
+      }
+    });
+    createCard = h('div', { class: 'card', hidden: true }, form);
+  }
+
+  append(root, [
+    sectionHead(
+      'Staff',
+      'Back-office accounts. Disabling a user or changing its role signs it out everywhere at once.',
+      manage ? h('button', { class: 'btn btn-primary', type: 'button', onclick: () => { createCard.hidden = !createCard.hidden; } }, 'New user') : null,
+      h('button', { class: 'btn', type: 'button', onclick: () => load() }, 'Refresh'),
+    ),
+    notices,
+    createCard,
+    list,
+  ]);
+
+  async function update(body, doing) {
+    try {
+      await api('users/update', body);
+      notify(notices, 'success', 'Saved', `${body.username}: ${doing}.`);
+      load();
+    } catch (error) {
+      notifyError(notices, error, doing);
+    }
+  }
+
+  async function load() {
+    try {
+      const { users } = await api('users/list');
+      if (!live()) return;
+      const rows = users.map((user) => {
+        const roleCell = manage
+          ? h(
+            'select',
+            { 'aria-label': `Role of ${user.username}`, 'data-testid': 'user-role', onchange: (event) => update({ username: user.username, role: event.target.value }, `role set to ${event.target.value}`) },
+            ROLES.map((role) => h('option', { value: role, selected: role === user.role }, role)),
+          )
+          : user.role;
+        const toggle = manage
+          ? h(
+            'button',
+            { class: `btn btn-sm ${user.enabled ? 'btn-danger' : ''}`, type: 'button', onclick: () => update({ username: user.username, enabled: !user.enabled }, user.enabled ? 'disabled' : 'enabled') },
+            user.enabled ? 'Disable' : 'Enable',
+          )
+          : null;
+        return h(
+          'tr',
+          { 'data-username': user.username },
+          cell(h('span', { class: 'mono' }, user.username)),
+          cell(roleCell),
+          cell(enabledBadge(user.enabled)),
+          cell(user.totp ? badge('TOTP on', 'on') : badge('no second factor', 'off')),
+          cell(formatTime(user.createdAt), 'nowrap'),
+          cell(toggle),
+        );
+      });
+      list.replaceChildren(table(['Username', 'Role', 'Status', 'Second factor', 'Created', ''], rows, 'No staff.'));
+    } catch (error) {
+      if (!live()) return;
+      list.replaceChildren();
+      notifyError(notices, error, 'list staff');
+    }
+  }
+
+  load();
+}
+
+// ---------------------------------------------------------------------------------------------
+// My account: own password and the TOTP second factor
+
+function renderAccount(root, live) {
+  const notices = h('div');
+  const passwordError = h('div');
+  const passwordForm = h(
+    'form',
+    { novalidate: true, id: 'password-form' },
+    h('h2', {}, 'Change your password'),
+    passwordError,
+    h(
+      'div',
+      { class: 'form-grid' },
+      field('Current password', h('input', { name: 'currentPassword', type: 'password', required: true, maxlength: 1024, autocomplete: 'current-password' })),
+      field('New password', h('input', { name: 'newPassword', type: 'password', required: true, maxlength: 1024, autocomplete: 'new-password' })),
+    ),
+    h('p', { class: 'muted small' }, '12 or more characters, not a common or easily guessed password, not your username. Every other session of yours is signed out.'),
+    h('div', { class: 'form-actions' }, h('button', { class: 'btn btn-primary', type: 'submit' }, 'Change password')),
+  );
+  passwordForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    passwordError.replaceChildren();
+    try {
+      const answer = await api('me/password', {
+        currentPassword: passwordForm.elements.namedItem('currentPassword').value,
+        newPassword: passwordForm.elements.namedItem('newPassword').value,
+      });
+      saveSession(answer, state.session.username);
+      passwordForm.reset();
+      notify(notices, 'success', 'Password changed', 'Your other sessions were signed out.');
+    } catch (failure) {
+      if (failure instanceof ApiError && failure.status === 429) notify(passwordError, 'error', 'Locked', signInProblem(failure));
+      else notifyError(failure instanceof ApiError && failure.status === 400 ? passwordError : notices, failure, 'change the password');
+    }
+  });
+
+  const totpArea = h('div', { id: 'totp-area' });
+  const totpCard = h(
+    'div',
+    { class: 'card' },
+    h('h2', {}, 'Second factor (TOTP)'),
+    h('p', { 'data-testid': 'totp-status' }, state.session.totp ? 'On: signing in asks for a code from your authenticator app.' : 'Off: signing in needs only your password.'),
+    state.session.totpSetupRequired
+      ? h('div', { class: 'alert alert-info' }, h('div', { class: 'alert-body' }, 'Admins must set up a second factor before anything else.'))
+      : null,
+    totpArea,
+    h('div', { class: 'form-actions' }, h('button', { class: 'btn btn-primary', type: 'button', id: 'totp-enroll', onclick: () => enroll() }, state.session.totp ? 'Replace with a new device' : 'Set up')),
+  );
+
+  append(root, [sectionHead('My account', `Signed in as ${state.session.username} (${state.session.role}).`), notices, totpCard, state.session.totpSetupRequired ? null : h('div', { class: 'card' }, passwordForm)]);
+
+  async function enroll() {
+    try {
+      const enrolment = await api('me/totp/enroll');
+      if (!live()) return;
+      const error = h('div');
+      const form = h(
+        'form',
+        { novalidate: true, id: 'totp-confirm-form' },
+        error,
+        field('Code from the app', h('input', { name: 'code', id: 'totp-code', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: 6, required: true })),
+        h('div', { class: 'form-actions' }, h('button', { class: 'btn btn-primary', type: 'submit', id: 'totp-confirm' }, 'Turn on')),
+      );
+      form.addEventListener('submit', async (event) => {
+        event.preventDefault();
+        error.replaceChildren();
+        try {
+          await api('me/totp/confirm', { code: valueOf(form, 'code') });
+          state.session = { ...state.session, totp: true, totpSetupRequired: false };
+          sessionStorage.setItem(SESSION_KEY, JSON.stringify(state.session));
+          // Re-render: the status now says it is on, and the other sections open up.
+          showApp();
+        } catch (failure) {
+          notifyError(error, failure, 'turn on the second factor');
+        }
+      });
+      // The QR code is an SVG rendered by our server, shown as an image (never as markup in the page).
+      const qr = h('img', { id: 'totp-qr', class: 'qr', alt: 'QR code to scan with an authenticator app', width: 200, height: 200, src: `data:image/svg+xml;base64,${btoa(enrolment.qrSvg)}` });
+      fill(
+        totpArea,
+        h('p', {}, 'Scan this with an authenticator app, or type the key in, then enter the code it shows.'),
+        qr,
+        h('div', { class: 'secret-row' }, h('strong', {}, 'Key'), h('code', { id: 'totp-secret', 'data-secret': 'totp' }, enrolment.secret)),
+        form,
+      );
+      form.querySelector('input')?.focus();
+    } catch (error) {
+      notifyError(notices, error, 'start the set-up');
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Start
 
 function start() {
   $('login-form').addEventListener('submit', signIn);
-  $('sign-out').addEventListener('click', () => endSession('You have signed out.', 'info'));
+  $('sign-out').addEventListener('click', signOut);
   window.addEventListener('hashchange', route);
   state.session = loadSession();
   if (state.session) showApp();
