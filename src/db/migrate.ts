@@ -94,7 +94,7 @@ export async function migrate(target: DatabaseTarget, dir: string = MIGRATIONS_D
     // Only when missing: a deployment's user may own its database without the right to create one.
     if (existing.length === 0) {
       await connection.query(
-        `CREATE DATABASE IF NOT EXISTS \`${target.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+        `CREATE DATABASE IF NOT EXISTS \`${target.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin`,
       );
     }
     await connection.query(`USE \`${target.database}\``);

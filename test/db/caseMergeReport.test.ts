@@ -1,4 +1,4 @@
-// Risk covered: the move to byte-for-byte ids (migration 20261202000000) silently orphaning what the
+// Risk covered: the move to byte-for-byte ids (migration 20261201050000) silently orphaning what the
 // case-insensitive collation had merged: a ledger row written as `ALICE01` on the wallet of `Alice01`,
 // a round or a remembered balance under a userID no player has exactly, a bet counted in a round of
 // another case. Each must be listed in the audit log before the tables change, and nothing rewritten.
@@ -10,7 +10,7 @@ import { parseDatabaseUrl } from '../../src/db/databaseUrl';
 import { MIGRATIONS_DIR, migrate } from '../../src/db/migrate';
 import { dropDatabase, uniqueDatabaseUrl } from '../support/testDatabase';
 
-const BYTE_FOR_BYTE = '20261202000000_ids_compare_byte_for_byte';
+const BYTE_FOR_BYTE = '20261201050000_ids_compare_byte_for_byte';
 const url = uniqueDatabaseUrl('casemerge');
 const target = parseDatabaseUrl(url);
 let db: Connection;
@@ -50,7 +50,7 @@ test('references that held only ignoring case are listed in the audit log, then 
   `);
 
   const report = await migrate(target);
-  expect(report.applied).toEqual([BYTE_FOR_BYTE]);
+  expect(report.applied[0]).toBe(BYTE_FOR_BYTE);
 
   const [entries] = await db.query<RowDataPacket[]>(
     "SELECT action, target_type, target_id, `before`, `after` FROM audit_log WHERE actor = 'migration' ORDER BY id",

@@ -22,7 +22,7 @@ CREATE TABLE `audit_chain_head` (
     `legacy_through` BIGINT NOT NULL,
 
     PRIMARY KEY (`id`)
-) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin;
 
 INSERT INTO `audit_chain_head` (`id`, `last_id`, `last_hash`, `legacy_through`)
 SELECT 1, 0, REPEAT('0', 64), COALESCE(MAX(`id`), 0) FROM `audit_log`;
