@@ -21,8 +21,8 @@ export function databaseUrl(database: string): string {
   return `${MYSQL_SERVER_URL.replace(/\/+$/, '')}/${database}`;
 }
 
-function serverTarget(): Omit<DatabaseTarget, 'database'> {
-  const { database: _ignored, ...target } = parseDatabaseUrl(databaseUrl('mysql'));
+function serverTarget(): Omit<DatabaseTarget, 'database' | 'hosts'> {
+  const { database: _ignored, hosts: _first, ...target } = parseDatabaseUrl(databaseUrl('mysql'));
   return target;
 }
 

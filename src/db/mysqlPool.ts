@@ -18,11 +18,15 @@ export interface PoolSettings {
   readonly lockWaitTimeoutS: number;
   /** Tries of one transaction refused by a deadlock, lock-wait timeout or certification conflict. */
   readonly transactionAttempts: number;
+  /** 'auto': COMMIT alone on Galera sessions only; 'alone': always (tests of the Galera path on one server). */
+  readonly commitMode: 'auto' | 'alone';
 }
 
-export const DEFAULT_POOL_SETTINGS: PoolSettings = { acquireTimeoutMs: 5_000, lockWaitTimeoutS: 10, transactionAttempts: 8 };
+export const DEFAULT_POOL_SETTINGS: PoolSettings = { acquireTimeoutMs: 5_000, lockWaitTimeoutS: 10, transactionAttempts: 8, commitMode: 'auto' };
 
 const settingsOfPool = new WeakMap<Pool, PoolSettings>();
+/** Sessions known to be on a server without wsrep (true); missing or false: treated as Galera. */
+const standaloneSessions = new WeakMap<object, boolean>();
 const hostsOfPool = new WeakMap<Pool, DatabaseHosts>();
 
 export interface PoolOptions {
@@ -74,6 +78,11 @@ export function createMysqlPool(target: DatabaseTarget, connectionLimit: number,
   pool.pool.on('connection', (connection) => {
     connection.query(`SET time_zone = '+00:00', SESSION innodb_lock_wait_timeout = ${lockWaitTimeoutS}`);
     connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+    // Whether this session is on a Galera node decides how its transactions commit (TransactionConnection).
+    connection.query('SELECT @@wsrep_on AS wsrepOn', (error, rows) => {
+      const wsrepOn = (rows as { wsrepOn?: unknown }[] | undefined)?.[0]?.wsrepOn;
+      standaloneSessions.set(connection, !error && wsrepOn !== undefined && Number(wsrepOn) === 0);
+    });
   });
   settingsOfPool.set(pool, settings);
   guardAcquire(pool, settings.acquireTimeoutMs, options.hosts);
@@ -223,18 +232,27 @@ export class TransactionAbortedError extends Error {
  * order they were asked for; a read always sees the writes before it. Round trips, not statements,
  * dominated the hot path's CPU.
  *
- * COMMIT always travels alone, and every statement's OK in a batch must say a transaction is open
- * (docs/DECISIONS.md, "COMMIT in its own round trip"): on Galera a write set that aborts this
- * transaction in the middle of a batch does not fail the batch, so a COMMIT riding at its end
- * committed nothing and answered OK. The session runs with autocommit off for the transaction's
- * life, so statements after such an abort land in a new implicit transaction that the ROLLBACK
- * discards, never in autocommitted rows.
+ * Every statement's OK in a batch must say a transaction is open. On a Galera node (or a session not
+ * yet known to be on a standalone server) COMMIT also travels alone, and the session runs with
+ * autocommit off for the transaction's life (docs/DECISIONS.md, "COMMIT in its own round trip"): a
+ * write set that aborts this transaction in the middle of a batch does not fail the batch, so a COMMIT
+ * riding at its end committed nothing and answered OK, and the statements after the abort ran in
+ * autocommit. With autocommit off they land in a new implicit transaction that the ROLLBACK
+ * discards. On a standalone server a transaction only ends mid-batch by a statement's error, which
+ * stops the batch before its COMMIT, so there the COMMIT still rides with the last writes.
  */
 export class TransactionConnection {
   private started = false;
   private pending: DeferredWrite[] = [];
+  private readonly galera: boolean;
 
-  constructor(private readonly connection: PoolConnection) {}
+  constructor(
+    private readonly connection: PoolConnection,
+    commitMode: PoolSettings['commitMode'] = 'auto',
+  ) {
+    const core = (connection as unknown as { connection: object }).connection;
+    this.galera = commitMode === 'alone' || standaloneSessions.get(core) !== true;
+  }
 
   /** Runs a statement now (after any deferred writes) and returns mysql2's `[result, fields]` shape. */
   async query<T = ResultSetHeader>(sql: string, params: unknown[] = []): Promise<[T, unknown]> {
@@ -251,6 +269,12 @@ export class TransactionConnection {
   /** Resolves only when the server answered the COMMIT itself with OK. */
   async commit(): Promise<void> {
     if (!this.started && this.pending.length === 0) return;
+    if (!this.galera) {
+      await this.send([...this.pending.map((write) => write.sql), 'COMMIT'], this.pending);
+      this.pending = [];
+      this.started = false;
+      return;
+    }
     if (this.pending.length > 0) {
       await this.send(this.pending.map((write) => write.sql), this.pending);
       this.pending = [];
@@ -265,12 +289,13 @@ export class TransactionConnection {
   /** Throws when the ROLLBACK failed: the session's state is then unknown and the connection must not be reused. */
   async rollback(): Promise<void> {
     this.pending = [];
-    if (this.started) await this.connection.query('ROLLBACK;\nSET autocommit = 1');
+    if (this.started) await this.connection.query(this.galera ? 'ROLLBACK;\nSET autocommit = 1' : 'ROLLBACK');
     this.started = false;
   }
 
   private async send(statements: string[], writes: readonly DeferredWrite[]): Promise<unknown[]> {
-    const prefix = this.started ? [] : ['SET autocommit = 0', 'START TRANSACTION'];
+    // Autocommit off opens the transaction at the first statement (no START TRANSACTION needed).
+    const prefix = this.started ? [] : [this.galera ? 'SET autocommit = 0' : 'START TRANSACTION'];
     this.started = true;
     const all = [...prefix, ...statements];
     let results: unknown;
@@ -284,8 +309,10 @@ export class TransactionConnection {
       throw error;
     }
     const list = all.length === 1 ? [results] : (results as unknown[]);
-    // SET autocommit answers before any transaction is open; from START TRANSACTION on, every OK must say one is.
-    for (let i = prefix.length === 0 ? 0 : 1; i < list.length; i++) assertInTransaction(list[i]);
+    // SET autocommit answers before any transaction is open, and a COMMIT after it (standalone) closes
+    // it; every OK in between must say one is open.
+    const last = !this.galera && statements[statements.length - 1] === 'COMMIT' ? list.length - 1 : list.length;
+    for (let i = this.galera ? prefix.length : 0; i < last; i++) assertInTransaction(list[i]);
     return list.slice(prefix.length);
   }
 }
@@ -305,10 +332,10 @@ function assertInTransaction(result: unknown): void {
  * ROLLBACK failed is destroyed, never returned to the pool.
  */
 export async function inMysqlTransaction<T>(pool: Pool, work: (connection: TransactionConnection) => Promise<T>): Promise<T> {
-  const { transactionAttempts } = settingsOfPool.get(pool) ?? DEFAULT_POOL_SETTINGS;
+  const { transactionAttempts, commitMode } = settingsOfPool.get(pool) ?? DEFAULT_POOL_SETTINGS;
   for (let attempt = 1; ; attempt++) {
     const pooled = await pool.getConnection();
-    const connection = new TransactionConnection(pooled);
+    const connection = new TransactionConnection(pooled, commitMode);
     let failure: unknown;
     let reusable = true;
     let commitSent = false;

@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 test('a batch in which the transaction ended is not committed, and what ran after it is rolled back', async () => {
-  const p = pool(2, { settings: { transactionAttempts: 1 } });
+  const p = pool(2, { settings: { transactionAttempts: 1, commitMode: 'alone' } });
   // A COMMIT inside the batch stands in for the cluster aborting the transaction mid-batch: the
   // statements after it must not land (autocommit is off), and the unit must not resolve as applied.
   const outcome = inMysqlTransaction(p, async (tx) => {
