@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // test/cluster needs the cluster rig (scripts/cluster); it runs under its own config.
+  testPathIgnorePatterns: ['/node_modules/', '/test/cluster/'],
   transform: {
     // Type-checking is `npm run typecheck`'s job; here ts-jest only transpiles, which keeps runs fast.
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
