@@ -147,7 +147,9 @@ export function openRuntime(config: Config, target: DatabaseTarget, logger: Logg
       await sweeper?.stop();
       await workers?.close(deadlineMs);
       await roundCloser.stop();
-      await Promise.allSettled([deliveryQueue.close(), pool.end(), prisma.$disconnect(), closeTransport()]);
+      // BullMQ's close waits for its connection to be ready: with Redis unreachable it would wait forever.
+      const queueClosed = Promise.race([deliveryQueue.close(), new Promise((resolve) => setTimeout(resolve, Math.min(deadlineMs, 2_000)).unref())]);
+      await Promise.allSettled([queueClosed, pool.end(), prisma.$disconnect(), closeTransport()]);
       for (const connection of [queueConnection, workerConnection, subscriber]) connection?.disconnect();
     },
   };

@@ -87,7 +87,8 @@ export function startDeliveryWorker(deps: SeamlessDeps, connection: RedisClient,
       backoff.stop();
       const graceful = worker.close();
       const timedOut = await Promise.race([graceful.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), deadlineMs).unref())]);
-      if (timedOut) await worker.close(true);
+      // A forced close still waits for BullMQ's connection to be ready: bounded too, for a Redis that is gone.
+      if (timedOut) await Promise.race([worker.close(true), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
     },
   };
 }
