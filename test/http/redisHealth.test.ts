@@ -3,6 +3,7 @@
 // worker that then spins logging an error per failed fetch (48,292 MOVED lines in 12 s were seen), and a
 // Redis Cluster configured with a database index it cannot SELECT (PROTOCOL §2 health, §13 Redis).
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { loadConfig } from '../../src/config';
@@ -59,8 +60,12 @@ describe('a Redis that answers PING but refuses every queue command (a Cluster n
   let redis: OwnRedis;
   let started: Started;
   beforeAll(async () => {
-    redis = await startOwnRedis(['--cluster-enabled', 'yes', '--cluster-config-file', `/tmp/test-redis-${await freePort()}-nodes.conf`]);
-    cleanups.push(() => redis.stop());
+    const nodesFile = `/tmp/test-redis-${await freePort()}-nodes.conf`;
+    redis = await startOwnRedis(['--cluster-enabled', 'yes', '--cluster-config-file', nodesFile]);
+    cleanups.push(async () => {
+      await redis.stop();
+      rmSync(nodesFile, { force: true });
+    });
     started = await startLogged('rhnoslot', { REDIS_URL: redis.url });
   });
 
