@@ -3,6 +3,7 @@
  * first admin, serve (then seed the demo world when DEMO_SEED is on); on SIGTERM stop accepting, let in-flight requests finish (with a deadline), then
  * close the pools. Tests start servers through this same function.
  */
+import { retryOnWriteConflict } from './db/writeConflict';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Logger } from 'pino';
@@ -37,11 +38,12 @@ export async function startServer(config: Config, logger: Logger, options: { wor
   const metrics = new Metrics();
   const runtime = openRuntime(config, target, logger, { workers: options.workers, metrics });
   const { pool, prisma, redis, redisHealth } = runtime;
-  await applySecurityAtStartup(config, pool, logger);
+  // Start-up writes may meet another instance's on another Galera node: each step is retried whole.
+  await retryOnWriteConflict(() => applySecurityAtStartup(config, pool, logger));
   // Entries written before the audit chain existed are hashed once, before anything new is appended.
-  await sealLegacyAudit(prisma);
+  await retryOnWriteConflict(() => sealLegacyAudit(prisma));
 
-  if (config.admin && (await ensureBootstrapAdmin(prisma, config.admin.username, config.admin.password))) {
+  if (config.admin && (await retryOnWriteConflict(() => ensureBootstrapAdmin(prisma, config.admin!.username, config.admin!.password)))) {
     logger.info({ username: config.admin.username }, 'created the first admin from ADMIN_USERNAME');
   }
   if (config.jwtSecretIsEphemeral) {

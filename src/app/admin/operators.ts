@@ -1,4 +1,5 @@
 /** Operator management (PROTOCOL §8): create, update (including the mode switch), list, rotate secrets. */
+import { retryOnWriteConflict } from '../../db/writeConflict';
 import { randomBytes } from 'node:crypto';
 import { Prisma } from '../../db/prismaClient';
 import { FOLD_SETTLED_WITHDRAWS } from '../../db/seamlessStore';
@@ -88,18 +89,9 @@ export interface UpdateOperatorInput {
   allowedIps?: string[];
 }
 
-/** Galera's certification conflict (or a deadlock), as Prisma reports it: the whole switch is run again. */
-const WRITE_CONFLICT = 'P2034';
-const UPDATE_ATTEMPTS = 3;
-
-export async function updateOperator(prisma: Prisma, actor: string, input: UpdateOperatorInput): Promise<OperatorView> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await updateOperatorOnce(prisma, actor, input);
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== WRITE_CONFLICT || attempt >= UPDATE_ATTEMPTS) throw error;
-    }
-  }
+/** Galera's certification conflict (or a deadlock): the whole switch is run again. */
+export function updateOperator(prisma: Prisma, actor: string, input: UpdateOperatorInput): Promise<OperatorView> {
+  return retryOnWriteConflict(() => updateOperatorOnce(prisma, actor, input), 3);
 }
 
 function updateOperatorOnce(prisma: Prisma, actor: string, input: UpdateOperatorInput): Promise<OperatorView> {
