@@ -109,3 +109,24 @@ export type SandboxBalance = Prisma.SandboxBalanceModel
  * A Rollback whose Withdraw never arrived is kept with amount 0, so that Withdraw is refused later.
  */
 export type SandboxTransaction = Prisma.SandboxTransactionModel
+/**
+ * Model GgrDaily
+ * The daily GGR aggregate (PROTOCOL §12), folded by the sequencer in the transaction that assigns
+ * feed_seq, so each transaction is counted exactly once. Local sums in minor units, base sums exact.
+ */
+export type GgrDaily = Prisma.GgrDailyModel
+/**
+ * Model GgrDailyPlayer
+ * Distinct players per aggregate group and day (counts cannot be summed across days).
+ */
+export type GgrDailyPlayer = Prisma.GgrDailyPlayerModel
+/**
+ * Model GgrDailyRound
+ * Distinct rounds per aggregate group and day.
+ */
+export type GgrDailyRound = Prisma.GgrDailyRoundModel
+/**
+ * Model FeedSequencer
+ * One row: the last feed_seq assigned and when the sequencer last ran (how fresh reports are).
+ */
+export type FeedSequencer = Prisma.FeedSequencerModel

@@ -54,6 +54,14 @@ export const TransactionStatus = {
 export type TransactionStatus = (typeof TransactionStatus)[keyof typeof TransactionStatus]
 
 
+export const OperatorStatus = {
+  sandbox: 'sandbox',
+  live: 'live'
+} as const
+
+export type OperatorStatus = (typeof OperatorStatus)[keyof typeof OperatorStatus]
+
+
 export const RoundStatus = {
   open: 'open',
   closed: 'closed'

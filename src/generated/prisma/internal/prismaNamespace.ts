@@ -413,7 +413,11 @@ export const ModelName = {
   CallbackDelivery: 'CallbackDelivery',
   OperatorBalance: 'OperatorBalance',
   SandboxBalance: 'SandboxBalance',
-  SandboxTransaction: 'SandboxTransaction'
+  SandboxTransaction: 'SandboxTransaction',
+  GgrDaily: 'GgrDaily',
+  GgrDailyPlayer: 'GgrDailyPlayer',
+  GgrDailyRound: 'GgrDailyRound',
+  FeedSequencer: 'FeedSequencer'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -429,7 +433,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "adminUser" | "auditEntry" | "auditChainHead" | "operator" | "provider" | "player" | "wallet" | "ledgerTransaction" | "game" | "round" | "freeSpinCampaign" | "freeSpinPlayer" | "freeSpinGame" | "callbackDelivery" | "operatorBalance" | "sandboxBalance" | "sandboxTransaction"
+    modelProps: "adminUser" | "auditEntry" | "auditChainHead" | "operator" | "provider" | "player" | "wallet" | "ledgerTransaction" | "game" | "round" | "freeSpinCampaign" | "freeSpinPlayer" | "freeSpinGame" | "callbackDelivery" | "operatorBalance" | "sandboxBalance" | "sandboxTransaction" | "ggrDaily" | "ggrDailyPlayer" | "ggrDailyRound" | "feedSequencer"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1555,6 +1559,270 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    GgrDaily: {
+      payload: Prisma.$GgrDailyPayload<ExtArgs>
+      fields: Prisma.GgrDailyFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.GgrDailyFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GgrDailyPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.GgrDailyFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GgrDailyPayload>
+        }
+        findFirst: {
+          args: Prisma.GgrDailyFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GgrDailyPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.GgrDailyFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GgrDailyPayload>
+        }
+        findMany: {
+          args: Prisma.GgrDailyFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GgrDailyPayload>[]
+        }
+        create: {
+          args: Prisma.GgrDailyCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GgrDailyPayload>
+        }
+        createMany: {
+          args: Prisma.GgrDailyCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.GgrDailyDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GgrDailyPayload>
+        }
+        update: {
+          args: Prisma.GgrDailyUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GgrDailyPayload>
+        }
+        deleteMany: {
+          args: Prisma.GgrDailyDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.GgrDailyUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.GgrDailyUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GgrDailyPayload>
+        }
+        aggregate: {
+          args: Prisma.GgrDailyAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateGgrDaily>
+        }
+        groupBy: {
+          args: Prisma.GgrDailyGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.GgrDailyGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.GgrDailyCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.GgrDailyCountAggregateOutputType> | number
+        }
+      }
+    }
+    GgrDailyPlayer: {
+      payload: Prisma.$GgrDailyPlayerPayload<ExtArgs>
+      fields: Prisma.GgrDailyPlayerFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.GgrDailyPlayerFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GgrDailyPlayerPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.GgrDailyPlayerFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GgrDailyPlayerPayload>
+        }
+        findFirst: {
+          args: Prisma.GgrDailyPlayerFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GgrDailyPlayerPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.GgrDailyPlayerFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GgrDailyPlayerPayload>
+        }
+        findMany: {
+          args: Prisma.GgrDailyPlayerFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GgrDailyPlayerPayload>[]
+        }
+        create: {
+          args: Prisma.GgrDailyPlayerCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GgrDailyPlayerPayload>
+        }
+        createMany: {
+          args: Prisma.GgrDailyPlayerCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.GgrDailyPlayerDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GgrDailyPlayerPayload>
+        }
+        update: {
+          args: Prisma.GgrDailyPlayerUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GgrDailyPlayerPayload>
+        }
+        deleteMany: {
+          args: Prisma.GgrDailyPlayerDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.GgrDailyPlayerUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.GgrDailyPlayerUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GgrDailyPlayerPayload>
+        }
+        aggregate: {
+          args: Prisma.GgrDailyPlayerAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateGgrDailyPlayer>
+        }
+        groupBy: {
+          args: Prisma.GgrDailyPlayerGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.GgrDailyPlayerGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.GgrDailyPlayerCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.GgrDailyPlayerCountAggregateOutputType> | number
+        }
+      }
+    }
+    GgrDailyRound: {
+      payload: Prisma.$GgrDailyRoundPayload<ExtArgs>
+      fields: Prisma.GgrDailyRoundFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.GgrDailyRoundFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GgrDailyRoundPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.GgrDailyRoundFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GgrDailyRoundPayload>
+        }
+        findFirst: {
+          args: Prisma.GgrDailyRoundFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GgrDailyRoundPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.GgrDailyRoundFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GgrDailyRoundPayload>
+        }
+        findMany: {
+          args: Prisma.GgrDailyRoundFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GgrDailyRoundPayload>[]
+        }
+        create: {
+          args: Prisma.GgrDailyRoundCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GgrDailyRoundPayload>
+        }
+        createMany: {
+          args: Prisma.GgrDailyRoundCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.GgrDailyRoundDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GgrDailyRoundPayload>
+        }
+        update: {
+          args: Prisma.GgrDailyRoundUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GgrDailyRoundPayload>
+        }
+        deleteMany: {
+          args: Prisma.GgrDailyRoundDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.GgrDailyRoundUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.GgrDailyRoundUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GgrDailyRoundPayload>
+        }
+        aggregate: {
+          args: Prisma.GgrDailyRoundAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateGgrDailyRound>
+        }
+        groupBy: {
+          args: Prisma.GgrDailyRoundGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.GgrDailyRoundGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.GgrDailyRoundCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.GgrDailyRoundCountAggregateOutputType> | number
+        }
+      }
+    }
+    FeedSequencer: {
+      payload: Prisma.$FeedSequencerPayload<ExtArgs>
+      fields: Prisma.FeedSequencerFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.FeedSequencerFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FeedSequencerPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.FeedSequencerFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FeedSequencerPayload>
+        }
+        findFirst: {
+          args: Prisma.FeedSequencerFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FeedSequencerPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.FeedSequencerFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FeedSequencerPayload>
+        }
+        findMany: {
+          args: Prisma.FeedSequencerFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FeedSequencerPayload>[]
+        }
+        create: {
+          args: Prisma.FeedSequencerCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FeedSequencerPayload>
+        }
+        createMany: {
+          args: Prisma.FeedSequencerCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.FeedSequencerDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FeedSequencerPayload>
+        }
+        update: {
+          args: Prisma.FeedSequencerUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FeedSequencerPayload>
+        }
+        deleteMany: {
+          args: Prisma.FeedSequencerDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.FeedSequencerUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.FeedSequencerUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FeedSequencerPayload>
+        }
+        aggregate: {
+          args: Prisma.FeedSequencerAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateFeedSequencer>
+        }
+        groupBy: {
+          args: Prisma.FeedSequencerGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.FeedSequencerGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.FeedSequencerCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.FeedSequencerCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -1650,7 +1918,8 @@ export const OperatorScalarFieldEnum = {
   updatedAt: 'updatedAt',
   previousSecretKey: 'previousSecretKey',
   previousSecretExpiresAt: 'previousSecretExpiresAt',
-  allowedIps: 'allowedIps'
+  allowedIps: 'allowedIps',
+  status: 'status'
 } as const
 
 export type OperatorScalarFieldEnum = (typeof OperatorScalarFieldEnum)[keyof typeof OperatorScalarFieldEnum]
@@ -1721,7 +1990,11 @@ export const LedgerTransactionScalarFieldEnum = {
   refTransactionId: 'refTransactionId',
   mirrored: 'mirrored',
   operatorBalanceMinor: 'operatorBalanceMinor',
-  createdAt: 'createdAt'
+  createdAt: 'createdAt',
+  sandbox: 'sandbox',
+  fxRate: 'fxRate',
+  amountBase: 'amountBase',
+  feedSeq: 'feedSeq'
 } as const
 
 export type LedgerTransactionScalarFieldEnum = (typeof LedgerTransactionScalarFieldEnum)[keyof typeof LedgerTransactionScalarFieldEnum]
@@ -1855,6 +2128,62 @@ export const SandboxTransactionScalarFieldEnum = {
 } as const
 
 export type SandboxTransactionScalarFieldEnum = (typeof SandboxTransactionScalarFieldEnum)[keyof typeof SandboxTransactionScalarFieldEnum]
+
+
+export const GgrDailyScalarFieldEnum = {
+  operatorId: 'operatorId',
+  day: 'day',
+  providerId: 'providerId',
+  gameId: 'gameId',
+  currency: 'currency',
+  sandbox: 'sandbox',
+  betCount: 'betCount',
+  betsMinor: 'betsMinor',
+  rollbacksMinor: 'rollbacksMinor',
+  winsMinor: 'winsMinor',
+  betsBase: 'betsBase',
+  rollbacksBase: 'rollbacksBase',
+  winsBase: 'winsBase',
+  missingRates: 'missingRates'
+} as const
+
+export type GgrDailyScalarFieldEnum = (typeof GgrDailyScalarFieldEnum)[keyof typeof GgrDailyScalarFieldEnum]
+
+
+export const GgrDailyPlayerScalarFieldEnum = {
+  operatorId: 'operatorId',
+  day: 'day',
+  providerId: 'providerId',
+  gameId: 'gameId',
+  currency: 'currency',
+  sandbox: 'sandbox',
+  userId: 'userId'
+} as const
+
+export type GgrDailyPlayerScalarFieldEnum = (typeof GgrDailyPlayerScalarFieldEnum)[keyof typeof GgrDailyPlayerScalarFieldEnum]
+
+
+export const GgrDailyRoundScalarFieldEnum = {
+  operatorId: 'operatorId',
+  day: 'day',
+  providerId: 'providerId',
+  gameId: 'gameId',
+  currency: 'currency',
+  sandbox: 'sandbox',
+  userId: 'userId',
+  roundId: 'roundId'
+} as const
+
+export type GgrDailyRoundScalarFieldEnum = (typeof GgrDailyRoundScalarFieldEnum)[keyof typeof GgrDailyRoundScalarFieldEnum]
+
+
+export const FeedSequencerScalarFieldEnum = {
+  id: 'id',
+  lastSeq: 'lastSeq',
+  ranAt: 'ranAt'
+} as const
+
+export type FeedSequencerScalarFieldEnum = (typeof FeedSequencerScalarFieldEnum)[keyof typeof FeedSequencerScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -2028,6 +2357,30 @@ export const SandboxTransactionOrderByRelevanceFieldEnum = {
 export type SandboxTransactionOrderByRelevanceFieldEnum = (typeof SandboxTransactionOrderByRelevanceFieldEnum)[keyof typeof SandboxTransactionOrderByRelevanceFieldEnum]
 
 
+export const GgrDailyOrderByRelevanceFieldEnum = {
+  currency: 'currency'
+} as const
+
+export type GgrDailyOrderByRelevanceFieldEnum = (typeof GgrDailyOrderByRelevanceFieldEnum)[keyof typeof GgrDailyOrderByRelevanceFieldEnum]
+
+
+export const GgrDailyPlayerOrderByRelevanceFieldEnum = {
+  currency: 'currency',
+  userId: 'userId'
+} as const
+
+export type GgrDailyPlayerOrderByRelevanceFieldEnum = (typeof GgrDailyPlayerOrderByRelevanceFieldEnum)[keyof typeof GgrDailyPlayerOrderByRelevanceFieldEnum]
+
+
+export const GgrDailyRoundOrderByRelevanceFieldEnum = {
+  currency: 'currency',
+  userId: 'userId',
+  roundId: 'roundId'
+} as const
+
+export type GgrDailyRoundOrderByRelevanceFieldEnum = (typeof GgrDailyRoundOrderByRelevanceFieldEnum)[keyof typeof GgrDailyRoundOrderByRelevanceFieldEnum]
+
+
 
 /**
  * Field references
@@ -2080,6 +2433,13 @@ export type BigIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 
  * Reference to a field of type 'CallbackScheme'
  */
 export type EnumCallbackSchemeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'CallbackScheme'>
+    
+
+
+/**
+ * Reference to a field of type 'OperatorStatus'
+ */
+export type EnumOperatorStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'OperatorStatus'>
     
 
 
@@ -2320,6 +2680,10 @@ export type GlobalOmitConfig = {
   operatorBalance?: Prisma.OperatorBalanceOmit
   sandboxBalance?: Prisma.SandboxBalanceOmit
   sandboxTransaction?: Prisma.SandboxTransactionOmit
+  ggrDaily?: Prisma.GgrDailyOmit
+  ggrDailyPlayer?: Prisma.GgrDailyPlayerOmit
+  ggrDailyRound?: Prisma.GgrDailyRoundOmit
+  feedSequencer?: Prisma.FeedSequencerOmit
 }
 
 /* Types for Logging */

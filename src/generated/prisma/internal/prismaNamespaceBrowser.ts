@@ -67,7 +67,11 @@ export const ModelName = {
   CallbackDelivery: 'CallbackDelivery',
   OperatorBalance: 'OperatorBalance',
   SandboxBalance: 'SandboxBalance',
-  SandboxTransaction: 'SandboxTransaction'
+  SandboxTransaction: 'SandboxTransaction',
+  GgrDaily: 'GgrDaily',
+  GgrDailyPlayer: 'GgrDailyPlayer',
+  GgrDailyRound: 'GgrDailyRound',
+  FeedSequencer: 'FeedSequencer'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -142,7 +146,8 @@ export const OperatorScalarFieldEnum = {
   updatedAt: 'updatedAt',
   previousSecretKey: 'previousSecretKey',
   previousSecretExpiresAt: 'previousSecretExpiresAt',
-  allowedIps: 'allowedIps'
+  allowedIps: 'allowedIps',
+  status: 'status'
 } as const
 
 export type OperatorScalarFieldEnum = (typeof OperatorScalarFieldEnum)[keyof typeof OperatorScalarFieldEnum]
@@ -213,7 +218,11 @@ export const LedgerTransactionScalarFieldEnum = {
   refTransactionId: 'refTransactionId',
   mirrored: 'mirrored',
   operatorBalanceMinor: 'operatorBalanceMinor',
-  createdAt: 'createdAt'
+  createdAt: 'createdAt',
+  sandbox: 'sandbox',
+  fxRate: 'fxRate',
+  amountBase: 'amountBase',
+  feedSeq: 'feedSeq'
 } as const
 
 export type LedgerTransactionScalarFieldEnum = (typeof LedgerTransactionScalarFieldEnum)[keyof typeof LedgerTransactionScalarFieldEnum]
@@ -347,6 +356,62 @@ export const SandboxTransactionScalarFieldEnum = {
 } as const
 
 export type SandboxTransactionScalarFieldEnum = (typeof SandboxTransactionScalarFieldEnum)[keyof typeof SandboxTransactionScalarFieldEnum]
+
+
+export const GgrDailyScalarFieldEnum = {
+  operatorId: 'operatorId',
+  day: 'day',
+  providerId: 'providerId',
+  gameId: 'gameId',
+  currency: 'currency',
+  sandbox: 'sandbox',
+  betCount: 'betCount',
+  betsMinor: 'betsMinor',
+  rollbacksMinor: 'rollbacksMinor',
+  winsMinor: 'winsMinor',
+  betsBase: 'betsBase',
+  rollbacksBase: 'rollbacksBase',
+  winsBase: 'winsBase',
+  missingRates: 'missingRates'
+} as const
+
+export type GgrDailyScalarFieldEnum = (typeof GgrDailyScalarFieldEnum)[keyof typeof GgrDailyScalarFieldEnum]
+
+
+export const GgrDailyPlayerScalarFieldEnum = {
+  operatorId: 'operatorId',
+  day: 'day',
+  providerId: 'providerId',
+  gameId: 'gameId',
+  currency: 'currency',
+  sandbox: 'sandbox',
+  userId: 'userId'
+} as const
+
+export type GgrDailyPlayerScalarFieldEnum = (typeof GgrDailyPlayerScalarFieldEnum)[keyof typeof GgrDailyPlayerScalarFieldEnum]
+
+
+export const GgrDailyRoundScalarFieldEnum = {
+  operatorId: 'operatorId',
+  day: 'day',
+  providerId: 'providerId',
+  gameId: 'gameId',
+  currency: 'currency',
+  sandbox: 'sandbox',
+  userId: 'userId',
+  roundId: 'roundId'
+} as const
+
+export type GgrDailyRoundScalarFieldEnum = (typeof GgrDailyRoundScalarFieldEnum)[keyof typeof GgrDailyRoundScalarFieldEnum]
+
+
+export const FeedSequencerScalarFieldEnum = {
+  id: 'id',
+  lastSeq: 'lastSeq',
+  ranAt: 'ranAt'
+} as const
+
+export type FeedSequencerScalarFieldEnum = (typeof FeedSequencerScalarFieldEnum)[keyof typeof FeedSequencerScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -518,4 +583,28 @@ export const SandboxTransactionOrderByRelevanceFieldEnum = {
 } as const
 
 export type SandboxTransactionOrderByRelevanceFieldEnum = (typeof SandboxTransactionOrderByRelevanceFieldEnum)[keyof typeof SandboxTransactionOrderByRelevanceFieldEnum]
+
+
+export const GgrDailyOrderByRelevanceFieldEnum = {
+  currency: 'currency'
+} as const
+
+export type GgrDailyOrderByRelevanceFieldEnum = (typeof GgrDailyOrderByRelevanceFieldEnum)[keyof typeof GgrDailyOrderByRelevanceFieldEnum]
+
+
+export const GgrDailyPlayerOrderByRelevanceFieldEnum = {
+  currency: 'currency',
+  userId: 'userId'
+} as const
+
+export type GgrDailyPlayerOrderByRelevanceFieldEnum = (typeof GgrDailyPlayerOrderByRelevanceFieldEnum)[keyof typeof GgrDailyPlayerOrderByRelevanceFieldEnum]
+
+
+export const GgrDailyRoundOrderByRelevanceFieldEnum = {
+  currency: 'currency',
+  userId: 'userId',
+  roundId: 'roundId'
+} as const
+
+export type GgrDailyRoundOrderByRelevanceFieldEnum = (typeof GgrDailyRoundOrderByRelevanceFieldEnum)[keyof typeof GgrDailyRoundOrderByRelevanceFieldEnum]
 

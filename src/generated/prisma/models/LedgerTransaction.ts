@@ -40,6 +40,9 @@ export type LedgerTransactionAvgAggregateOutputType = {
   providerId: number | null
   gameId: number | null
   operatorBalanceMinor: number | null
+  fxRate: runtime.Decimal | null
+  amountBase: runtime.Decimal | null
+  feedSeq: number | null
 }
 
 export type LedgerTransactionSumAggregateOutputType = {
@@ -54,6 +57,9 @@ export type LedgerTransactionSumAggregateOutputType = {
   providerId: number | null
   gameId: number | null
   operatorBalanceMinor: bigint | null
+  fxRate: runtime.Decimal | null
+  amountBase: runtime.Decimal | null
+  feedSeq: bigint | null
 }
 
 export type LedgerTransactionMinAggregateOutputType = {
@@ -81,6 +87,10 @@ export type LedgerTransactionMinAggregateOutputType = {
   mirrored: boolean | null
   operatorBalanceMinor: bigint | null
   createdAt: Date | null
+  sandbox: boolean | null
+  fxRate: runtime.Decimal | null
+  amountBase: runtime.Decimal | null
+  feedSeq: bigint | null
 }
 
 export type LedgerTransactionMaxAggregateOutputType = {
@@ -108,6 +118,10 @@ export type LedgerTransactionMaxAggregateOutputType = {
   mirrored: boolean | null
   operatorBalanceMinor: bigint | null
   createdAt: Date | null
+  sandbox: boolean | null
+  fxRate: runtime.Decimal | null
+  amountBase: runtime.Decimal | null
+  feedSeq: bigint | null
 }
 
 export type LedgerTransactionCountAggregateOutputType = {
@@ -135,6 +149,10 @@ export type LedgerTransactionCountAggregateOutputType = {
   mirrored: number
   operatorBalanceMinor: number
   createdAt: number
+  sandbox: number
+  fxRate: number
+  amountBase: number
+  feedSeq: number
   _all: number
 }
 
@@ -151,6 +169,9 @@ export type LedgerTransactionAvgAggregateInputType = {
   providerId?: true
   gameId?: true
   operatorBalanceMinor?: true
+  fxRate?: true
+  amountBase?: true
+  feedSeq?: true
 }
 
 export type LedgerTransactionSumAggregateInputType = {
@@ -165,6 +186,9 @@ export type LedgerTransactionSumAggregateInputType = {
   providerId?: true
   gameId?: true
   operatorBalanceMinor?: true
+  fxRate?: true
+  amountBase?: true
+  feedSeq?: true
 }
 
 export type LedgerTransactionMinAggregateInputType = {
@@ -192,6 +216,10 @@ export type LedgerTransactionMinAggregateInputType = {
   mirrored?: true
   operatorBalanceMinor?: true
   createdAt?: true
+  sandbox?: true
+  fxRate?: true
+  amountBase?: true
+  feedSeq?: true
 }
 
 export type LedgerTransactionMaxAggregateInputType = {
@@ -219,6 +247,10 @@ export type LedgerTransactionMaxAggregateInputType = {
   mirrored?: true
   operatorBalanceMinor?: true
   createdAt?: true
+  sandbox?: true
+  fxRate?: true
+  amountBase?: true
+  feedSeq?: true
 }
 
 export type LedgerTransactionCountAggregateInputType = {
@@ -246,6 +278,10 @@ export type LedgerTransactionCountAggregateInputType = {
   mirrored?: true
   operatorBalanceMinor?: true
   createdAt?: true
+  sandbox?: true
+  fxRate?: true
+  amountBase?: true
+  feedSeq?: true
   _all?: true
 }
 
@@ -360,6 +396,10 @@ export type LedgerTransactionGroupByOutputType = {
   mirrored: boolean
   operatorBalanceMinor: bigint | null
   createdAt: Date
+  sandbox: boolean
+  fxRate: runtime.Decimal | null
+  amountBase: runtime.Decimal | null
+  feedSeq: bigint | null
   _count: LedgerTransactionCountAggregateOutputType | null
   _avg: LedgerTransactionAvgAggregateOutputType | null
   _sum: LedgerTransactionSumAggregateOutputType | null
@@ -410,6 +450,10 @@ export type LedgerTransactionWhereInput = {
   mirrored?: Prisma.BoolFilter<"LedgerTransaction"> | boolean
   operatorBalanceMinor?: Prisma.BigIntNullableFilter<"LedgerTransaction"> | bigint | number | null
   createdAt?: Prisma.DateTimeFilter<"LedgerTransaction"> | Date | string
+  sandbox?: Prisma.BoolFilter<"LedgerTransaction"> | boolean
+  fxRate?: Prisma.DecimalNullableFilter<"LedgerTransaction"> | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  amountBase?: Prisma.DecimalNullableFilter<"LedgerTransaction"> | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  feedSeq?: Prisma.BigIntNullableFilter<"LedgerTransaction"> | bigint | number | null
 }
 
 export type LedgerTransactionOrderByWithRelationInput = {
@@ -437,12 +481,17 @@ export type LedgerTransactionOrderByWithRelationInput = {
   mirrored?: Prisma.SortOrder
   operatorBalanceMinor?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  sandbox?: Prisma.SortOrder
+  fxRate?: Prisma.SortOrderInput | Prisma.SortOrder
+  amountBase?: Prisma.SortOrderInput | Prisma.SortOrder
+  feedSeq?: Prisma.SortOrderInput | Prisma.SortOrder
   _relevance?: Prisma.LedgerTransactionOrderByRelevanceInput
 }
 
 export type LedgerTransactionWhereUniqueInput = Prisma.AtLeast<{
   id?: bigint | number
   platformTransactionId?: string
+  feedSeq?: bigint | number
   origin_originId_transactionId?: Prisma.LedgerTransactionOriginOriginIdTransactionIdCompoundUniqueInput
   AND?: Prisma.LedgerTransactionWhereInput | Prisma.LedgerTransactionWhereInput[]
   OR?: Prisma.LedgerTransactionWhereInput[]
@@ -469,7 +518,10 @@ export type LedgerTransactionWhereUniqueInput = Prisma.AtLeast<{
   mirrored?: Prisma.BoolFilter<"LedgerTransaction"> | boolean
   operatorBalanceMinor?: Prisma.BigIntNullableFilter<"LedgerTransaction"> | bigint | number | null
   createdAt?: Prisma.DateTimeFilter<"LedgerTransaction"> | Date | string
-}, "id" | "platformTransactionId" | "origin_originId_transactionId">
+  sandbox?: Prisma.BoolFilter<"LedgerTransaction"> | boolean
+  fxRate?: Prisma.DecimalNullableFilter<"LedgerTransaction"> | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  amountBase?: Prisma.DecimalNullableFilter<"LedgerTransaction"> | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+}, "id" | "platformTransactionId" | "feedSeq" | "origin_originId_transactionId">
 
 export type LedgerTransactionOrderByWithAggregationInput = {
   id?: Prisma.SortOrder
@@ -496,6 +548,10 @@ export type LedgerTransactionOrderByWithAggregationInput = {
   mirrored?: Prisma.SortOrder
   operatorBalanceMinor?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  sandbox?: Prisma.SortOrder
+  fxRate?: Prisma.SortOrderInput | Prisma.SortOrder
+  amountBase?: Prisma.SortOrderInput | Prisma.SortOrder
+  feedSeq?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.LedgerTransactionCountOrderByAggregateInput
   _avg?: Prisma.LedgerTransactionAvgOrderByAggregateInput
   _max?: Prisma.LedgerTransactionMaxOrderByAggregateInput
@@ -531,6 +587,10 @@ export type LedgerTransactionScalarWhereWithAggregatesInput = {
   mirrored?: Prisma.BoolWithAggregatesFilter<"LedgerTransaction"> | boolean
   operatorBalanceMinor?: Prisma.BigIntNullableWithAggregatesFilter<"LedgerTransaction"> | bigint | number | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"LedgerTransaction"> | Date | string
+  sandbox?: Prisma.BoolWithAggregatesFilter<"LedgerTransaction"> | boolean
+  fxRate?: Prisma.DecimalNullableWithAggregatesFilter<"LedgerTransaction"> | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  amountBase?: Prisma.DecimalNullableWithAggregatesFilter<"LedgerTransaction"> | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  feedSeq?: Prisma.BigIntNullableWithAggregatesFilter<"LedgerTransaction"> | bigint | number | null
 }
 
 export type LedgerTransactionCreateInput = {
@@ -558,6 +618,10 @@ export type LedgerTransactionCreateInput = {
   mirrored?: boolean
   operatorBalanceMinor?: bigint | number | null
   createdAt?: Date | string
+  sandbox?: boolean
+  fxRate?: runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  amountBase?: runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  feedSeq?: bigint | number | null
 }
 
 export type LedgerTransactionUncheckedCreateInput = {
@@ -585,6 +649,10 @@ export type LedgerTransactionUncheckedCreateInput = {
   mirrored?: boolean
   operatorBalanceMinor?: bigint | number | null
   createdAt?: Date | string
+  sandbox?: boolean
+  fxRate?: runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  amountBase?: runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  feedSeq?: bigint | number | null
 }
 
 export type LedgerTransactionUpdateInput = {
@@ -612,6 +680,10 @@ export type LedgerTransactionUpdateInput = {
   mirrored?: Prisma.BoolFieldUpdateOperationsInput | boolean
   operatorBalanceMinor?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sandbox?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  fxRate?: Prisma.NullableDecimalFieldUpdateOperationsInput | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  amountBase?: Prisma.NullableDecimalFieldUpdateOperationsInput | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  feedSeq?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
 }
 
 export type LedgerTransactionUncheckedUpdateInput = {
@@ -639,6 +711,10 @@ export type LedgerTransactionUncheckedUpdateInput = {
   mirrored?: Prisma.BoolFieldUpdateOperationsInput | boolean
   operatorBalanceMinor?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sandbox?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  fxRate?: Prisma.NullableDecimalFieldUpdateOperationsInput | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  amountBase?: Prisma.NullableDecimalFieldUpdateOperationsInput | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  feedSeq?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
 }
 
 export type LedgerTransactionCreateManyInput = {
@@ -666,6 +742,10 @@ export type LedgerTransactionCreateManyInput = {
   mirrored?: boolean
   operatorBalanceMinor?: bigint | number | null
   createdAt?: Date | string
+  sandbox?: boolean
+  fxRate?: runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  amountBase?: runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  feedSeq?: bigint | number | null
 }
 
 export type LedgerTransactionUpdateManyMutationInput = {
@@ -693,6 +773,10 @@ export type LedgerTransactionUpdateManyMutationInput = {
   mirrored?: Prisma.BoolFieldUpdateOperationsInput | boolean
   operatorBalanceMinor?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sandbox?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  fxRate?: Prisma.NullableDecimalFieldUpdateOperationsInput | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  amountBase?: Prisma.NullableDecimalFieldUpdateOperationsInput | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  feedSeq?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
 }
 
 export type LedgerTransactionUncheckedUpdateManyInput = {
@@ -720,6 +804,10 @@ export type LedgerTransactionUncheckedUpdateManyInput = {
   mirrored?: Prisma.BoolFieldUpdateOperationsInput | boolean
   operatorBalanceMinor?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sandbox?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  fxRate?: Prisma.NullableDecimalFieldUpdateOperationsInput | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  amountBase?: Prisma.NullableDecimalFieldUpdateOperationsInput | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  feedSeq?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
 }
 
 export type LedgerTransactionOrderByRelevanceInput = {
@@ -759,6 +847,10 @@ export type LedgerTransactionCountOrderByAggregateInput = {
   mirrored?: Prisma.SortOrder
   operatorBalanceMinor?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  sandbox?: Prisma.SortOrder
+  fxRate?: Prisma.SortOrder
+  amountBase?: Prisma.SortOrder
+  feedSeq?: Prisma.SortOrder
 }
 
 export type LedgerTransactionAvgOrderByAggregateInput = {
@@ -773,6 +865,9 @@ export type LedgerTransactionAvgOrderByAggregateInput = {
   providerId?: Prisma.SortOrder
   gameId?: Prisma.SortOrder
   operatorBalanceMinor?: Prisma.SortOrder
+  fxRate?: Prisma.SortOrder
+  amountBase?: Prisma.SortOrder
+  feedSeq?: Prisma.SortOrder
 }
 
 export type LedgerTransactionMaxOrderByAggregateInput = {
@@ -800,6 +895,10 @@ export type LedgerTransactionMaxOrderByAggregateInput = {
   mirrored?: Prisma.SortOrder
   operatorBalanceMinor?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  sandbox?: Prisma.SortOrder
+  fxRate?: Prisma.SortOrder
+  amountBase?: Prisma.SortOrder
+  feedSeq?: Prisma.SortOrder
 }
 
 export type LedgerTransactionMinOrderByAggregateInput = {
@@ -827,6 +926,10 @@ export type LedgerTransactionMinOrderByAggregateInput = {
   mirrored?: Prisma.SortOrder
   operatorBalanceMinor?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  sandbox?: Prisma.SortOrder
+  fxRate?: Prisma.SortOrder
+  amountBase?: Prisma.SortOrder
+  feedSeq?: Prisma.SortOrder
 }
 
 export type LedgerTransactionSumOrderByAggregateInput = {
@@ -841,6 +944,9 @@ export type LedgerTransactionSumOrderByAggregateInput = {
   providerId?: Prisma.SortOrder
   gameId?: Prisma.SortOrder
   operatorBalanceMinor?: Prisma.SortOrder
+  fxRate?: Prisma.SortOrder
+  amountBase?: Prisma.SortOrder
+  feedSeq?: Prisma.SortOrder
 }
 
 export type EnumTransactionOriginFieldUpdateOperationsInput = {
@@ -865,6 +971,14 @@ export type NullableIntFieldUpdateOperationsInput = {
   decrement?: number
   multiply?: number
   divide?: number
+}
+
+export type NullableDecimalFieldUpdateOperationsInput = {
+  set?: runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  increment?: runtime.Decimal | runtime.DecimalJsLike | number | string
+  decrement?: runtime.Decimal | runtime.DecimalJsLike | number | string
+  multiply?: runtime.Decimal | runtime.DecimalJsLike | number | string
+  divide?: runtime.Decimal | runtime.DecimalJsLike | number | string
 }
 
 
@@ -894,6 +1008,10 @@ export type LedgerTransactionSelect<ExtArgs extends runtime.Types.Extensions.Int
   mirrored?: boolean
   operatorBalanceMinor?: boolean
   createdAt?: boolean
+  sandbox?: boolean
+  fxRate?: boolean
+  amountBase?: boolean
+  feedSeq?: boolean
 }, ExtArgs["result"]["ledgerTransaction"]>
 
 
@@ -923,9 +1041,13 @@ export type LedgerTransactionSelectScalar = {
   mirrored?: boolean
   operatorBalanceMinor?: boolean
   createdAt?: boolean
+  sandbox?: boolean
+  fxRate?: boolean
+  amountBase?: boolean
+  feedSeq?: boolean
 }
 
-export type LedgerTransactionOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "platformTransactionId" | "origin" | "originId" | "transactionId" | "requestHash" | "operatorId" | "walletId" | "userId" | "currency" | "type" | "status" | "resultCode" | "amountMinor" | "deltaMinor" | "balanceAfterMinor" | "providerId" | "gameId" | "roundId" | "freeSpinId" | "refTransactionId" | "mirrored" | "operatorBalanceMinor" | "createdAt", ExtArgs["result"]["ledgerTransaction"]>
+export type LedgerTransactionOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "platformTransactionId" | "origin" | "originId" | "transactionId" | "requestHash" | "operatorId" | "walletId" | "userId" | "currency" | "type" | "status" | "resultCode" | "amountMinor" | "deltaMinor" | "balanceAfterMinor" | "providerId" | "gameId" | "roundId" | "freeSpinId" | "refTransactionId" | "mirrored" | "operatorBalanceMinor" | "createdAt" | "sandbox" | "fxRate" | "amountBase" | "feedSeq", ExtArgs["result"]["ledgerTransaction"]>
 
 export type $LedgerTransactionPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "LedgerTransaction"
@@ -967,6 +1089,20 @@ export type $LedgerTransactionPayload<ExtArgs extends runtime.Types.Extensions.I
      */
     operatorBalanceMinor: bigint | null
     createdAt: Date
+    /**
+     * Captured at storage and never changed: the operator was in the sandbox (PROTOCOL §11).
+     */
+    sandbox: boolean
+    /**
+     * Captured at storage: base units for one unit of `currency` (null: no rate known), and the exact
+     * amount in base major units (PROTOCOL §12).
+     */
+    fxRate: runtime.Decimal | null
+    amountBase: runtime.Decimal | null
+    /**
+     * Commit order, assigned once by the sequencer after the row became visible (PROTOCOL §4 resumeCursor).
+     */
+    feedSeq: bigint | null
   }, ExtArgs["result"]["ledgerTransaction"]>
   composites: {}
 }
@@ -1360,6 +1496,10 @@ export interface LedgerTransactionFieldRefs {
   readonly mirrored: Prisma.FieldRef<"LedgerTransaction", 'Boolean'>
   readonly operatorBalanceMinor: Prisma.FieldRef<"LedgerTransaction", 'BigInt'>
   readonly createdAt: Prisma.FieldRef<"LedgerTransaction", 'DateTime'>
+  readonly sandbox: Prisma.FieldRef<"LedgerTransaction", 'Boolean'>
+  readonly fxRate: Prisma.FieldRef<"LedgerTransaction", 'Decimal'>
+  readonly amountBase: Prisma.FieldRef<"LedgerTransaction", 'Decimal'>
+  readonly feedSeq: Prisma.FieldRef<"LedgerTransaction", 'BigInt'>
 }
     
 

@@ -49,6 +49,7 @@ export type OperatorMinAggregateOutputType = {
   previousSecretKey: string | null
   previousSecretExpiresAt: Date | null
   allowedIps: string | null
+  status: $Enums.OperatorStatus | null
 }
 
 export type OperatorMaxAggregateOutputType = {
@@ -66,6 +67,7 @@ export type OperatorMaxAggregateOutputType = {
   previousSecretKey: string | null
   previousSecretExpiresAt: Date | null
   allowedIps: string | null
+  status: $Enums.OperatorStatus | null
 }
 
 export type OperatorCountAggregateOutputType = {
@@ -83,6 +85,7 @@ export type OperatorCountAggregateOutputType = {
   previousSecretKey: number
   previousSecretExpiresAt: number
   allowedIps: number
+  status: number
   _all: number
 }
 
@@ -110,6 +113,7 @@ export type OperatorMinAggregateInputType = {
   previousSecretKey?: true
   previousSecretExpiresAt?: true
   allowedIps?: true
+  status?: true
 }
 
 export type OperatorMaxAggregateInputType = {
@@ -127,6 +131,7 @@ export type OperatorMaxAggregateInputType = {
   previousSecretKey?: true
   previousSecretExpiresAt?: true
   allowedIps?: true
+  status?: true
 }
 
 export type OperatorCountAggregateInputType = {
@@ -144,6 +149,7 @@ export type OperatorCountAggregateInputType = {
   previousSecretKey?: true
   previousSecretExpiresAt?: true
   allowedIps?: true
+  status?: true
   _all?: true
 }
 
@@ -248,6 +254,7 @@ export type OperatorGroupByOutputType = {
   previousSecretKey: string | null
   previousSecretExpiresAt: Date | null
   allowedIps: string | null
+  status: $Enums.OperatorStatus
   _count: OperatorCountAggregateOutputType | null
   _avg: OperatorAvgAggregateOutputType | null
   _sum: OperatorSumAggregateOutputType | null
@@ -288,6 +295,7 @@ export type OperatorWhereInput = {
   previousSecretKey?: Prisma.StringNullableFilter<"Operator"> | string | null
   previousSecretExpiresAt?: Prisma.DateTimeNullableFilter<"Operator"> | Date | string | null
   allowedIps?: Prisma.StringNullableFilter<"Operator"> | string | null
+  status?: Prisma.EnumOperatorStatusFilter<"Operator"> | $Enums.OperatorStatus
 }
 
 export type OperatorOrderByWithRelationInput = {
@@ -305,6 +313,7 @@ export type OperatorOrderByWithRelationInput = {
   previousSecretKey?: Prisma.SortOrderInput | Prisma.SortOrder
   previousSecretExpiresAt?: Prisma.SortOrderInput | Prisma.SortOrder
   allowedIps?: Prisma.SortOrderInput | Prisma.SortOrder
+  status?: Prisma.SortOrder
   _relevance?: Prisma.OperatorOrderByRelevanceInput
 }
 
@@ -326,6 +335,7 @@ export type OperatorWhereUniqueInput = Prisma.AtLeast<{
   previousSecretKey?: Prisma.StringNullableFilter<"Operator"> | string | null
   previousSecretExpiresAt?: Prisma.DateTimeNullableFilter<"Operator"> | Date | string | null
   allowedIps?: Prisma.StringNullableFilter<"Operator"> | string | null
+  status?: Prisma.EnumOperatorStatusFilter<"Operator"> | $Enums.OperatorStatus
 }, "id" | "agentId">
 
 export type OperatorOrderByWithAggregationInput = {
@@ -343,6 +353,7 @@ export type OperatorOrderByWithAggregationInput = {
   previousSecretKey?: Prisma.SortOrderInput | Prisma.SortOrder
   previousSecretExpiresAt?: Prisma.SortOrderInput | Prisma.SortOrder
   allowedIps?: Prisma.SortOrderInput | Prisma.SortOrder
+  status?: Prisma.SortOrder
   _count?: Prisma.OperatorCountOrderByAggregateInput
   _avg?: Prisma.OperatorAvgOrderByAggregateInput
   _max?: Prisma.OperatorMaxOrderByAggregateInput
@@ -368,6 +379,7 @@ export type OperatorScalarWhereWithAggregatesInput = {
   previousSecretKey?: Prisma.StringNullableWithAggregatesFilter<"Operator"> | string | null
   previousSecretExpiresAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Operator"> | Date | string | null
   allowedIps?: Prisma.StringNullableWithAggregatesFilter<"Operator"> | string | null
+  status?: Prisma.EnumOperatorStatusWithAggregatesFilter<"Operator"> | $Enums.OperatorStatus
 }
 
 export type OperatorCreateInput = {
@@ -384,6 +396,7 @@ export type OperatorCreateInput = {
   previousSecretKey?: string | null
   previousSecretExpiresAt?: Date | string | null
   allowedIps?: string | null
+  status?: $Enums.OperatorStatus
 }
 
 export type OperatorUncheckedCreateInput = {
@@ -401,6 +414,7 @@ export type OperatorUncheckedCreateInput = {
   previousSecretKey?: string | null
   previousSecretExpiresAt?: Date | string | null
   allowedIps?: string | null
+  status?: $Enums.OperatorStatus
 }
 
 export type OperatorUpdateInput = {
@@ -417,6 +431,7 @@ export type OperatorUpdateInput = {
   previousSecretKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   previousSecretExpiresAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   allowedIps?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  status?: Prisma.EnumOperatorStatusFieldUpdateOperationsInput | $Enums.OperatorStatus
 }
 
 export type OperatorUncheckedUpdateInput = {
@@ -434,6 +449,7 @@ export type OperatorUncheckedUpdateInput = {
   previousSecretKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   previousSecretExpiresAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   allowedIps?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  status?: Prisma.EnumOperatorStatusFieldUpdateOperationsInput | $Enums.OperatorStatus
 }
 
 export type OperatorCreateManyInput = {
@@ -451,6 +467,7 @@ export type OperatorCreateManyInput = {
   previousSecretKey?: string | null
   previousSecretExpiresAt?: Date | string | null
   allowedIps?: string | null
+  status?: $Enums.OperatorStatus
 }
 
 export type OperatorUpdateManyMutationInput = {
@@ -467,6 +484,7 @@ export type OperatorUpdateManyMutationInput = {
   previousSecretKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   previousSecretExpiresAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   allowedIps?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  status?: Prisma.EnumOperatorStatusFieldUpdateOperationsInput | $Enums.OperatorStatus
 }
 
 export type OperatorUncheckedUpdateManyInput = {
@@ -484,6 +502,7 @@ export type OperatorUncheckedUpdateManyInput = {
   previousSecretKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   previousSecretExpiresAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   allowedIps?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  status?: Prisma.EnumOperatorStatusFieldUpdateOperationsInput | $Enums.OperatorStatus
 }
 
 export type OperatorOrderByRelevanceInput = {
@@ -507,6 +526,7 @@ export type OperatorCountOrderByAggregateInput = {
   previousSecretKey?: Prisma.SortOrder
   previousSecretExpiresAt?: Prisma.SortOrder
   allowedIps?: Prisma.SortOrder
+  status?: Prisma.SortOrder
 }
 
 export type OperatorAvgOrderByAggregateInput = {
@@ -528,6 +548,7 @@ export type OperatorMaxOrderByAggregateInput = {
   previousSecretKey?: Prisma.SortOrder
   previousSecretExpiresAt?: Prisma.SortOrder
   allowedIps?: Prisma.SortOrder
+  status?: Prisma.SortOrder
 }
 
 export type OperatorMinOrderByAggregateInput = {
@@ -545,6 +566,7 @@ export type OperatorMinOrderByAggregateInput = {
   previousSecretKey?: Prisma.SortOrder
   previousSecretExpiresAt?: Prisma.SortOrder
   allowedIps?: Prisma.SortOrder
+  status?: Prisma.SortOrder
 }
 
 export type OperatorSumOrderByAggregateInput = {
@@ -557,6 +579,10 @@ export type EnumCallbackSchemeFieldUpdateOperationsInput = {
 
 export type NullableDateTimeFieldUpdateOperationsInput = {
   set?: Date | string | null
+}
+
+export type EnumOperatorStatusFieldUpdateOperationsInput = {
+  set?: $Enums.OperatorStatus
 }
 
 
@@ -576,6 +602,7 @@ export type OperatorSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs
   previousSecretKey?: boolean
   previousSecretExpiresAt?: boolean
   allowedIps?: boolean
+  status?: boolean
 }, ExtArgs["result"]["operator"]>
 
 
@@ -595,9 +622,10 @@ export type OperatorSelectScalar = {
   previousSecretKey?: boolean
   previousSecretExpiresAt?: boolean
   allowedIps?: boolean
+  status?: boolean
 }
 
-export type OperatorOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "agentId" | "name" | "currencies" | "secretKey" | "saltKey" | "callbackUrl" | "callbackScheme" | "enabled" | "createdAt" | "updatedAt" | "previousSecretKey" | "previousSecretExpiresAt" | "allowedIps", ExtArgs["result"]["operator"]>
+export type OperatorOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "agentId" | "name" | "currencies" | "secretKey" | "saltKey" | "callbackUrl" | "callbackScheme" | "enabled" | "createdAt" | "updatedAt" | "previousSecretKey" | "previousSecretExpiresAt" | "allowedIps" | "status", ExtArgs["result"]["operator"]>
 
 export type $OperatorPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "Operator"
@@ -629,6 +657,10 @@ export type $OperatorPayload<ExtArgs extends runtime.Types.Extensions.InternalAr
      * Comma-separated CIDRs; empty or null admits every address.
      */
     allowedIps: string | null
+    /**
+     * sandbox until operators/go-live (PROTOCOL §11).
+     */
+    status: $Enums.OperatorStatus
   }, ExtArgs["result"]["operator"]>
   composites: {}
 }
@@ -1012,6 +1044,7 @@ export interface OperatorFieldRefs {
   readonly previousSecretKey: Prisma.FieldRef<"Operator", 'String'>
   readonly previousSecretExpiresAt: Prisma.FieldRef<"Operator", 'DateTime'>
   readonly allowedIps: Prisma.FieldRef<"Operator", 'String'>
+  readonly status: Prisma.FieldRef<"Operator", 'OperatorStatus'>
 }
     
 

@@ -1,6 +1,8 @@
 // Back office: a single page on top of the admin API (PROTOCOL §8) and nothing else.
 // Every value from the server reaches the page through text nodes (textContent), never as HTML.
 
+import * as extraSections from './sections/index.js';
+
 const SESSION_KEY = 'backoffice.session';
 const ROLES = ['admin', 'support', 'finance'];
 
@@ -22,7 +24,18 @@ const SECTIONS = {
   account: { title: 'My account', render: renderAccount },
 };
 
-const state = {
+// Sections kept in modules of their own (sections/*.js, listed in sections/index.js) join the menu
+// before "My account", for the roles each names.
+for (const section of Object.values(extraSections)) {
+  const { key, title, roles, render } = section;
+  SECTIONS[key] = { title, render };
+  for (const role of roles) {
+    const list = PERMISSIONS[role]?.sections;
+    if (list && !list.includes(key)) list.splice(list.indexOf('account'), 0, key);
+  }
+}
+
+export const state = {
   session: null,
   /** Grows on every section change, so answers that arrive for a section no longer shown are dropped. */
   view: 0,
@@ -33,7 +46,7 @@ const state = {
 // DOM helpers
 
 /** Builds an element; strings and numbers among the children become text nodes. */
-function h(tag, props = {}, ...children) {
+export function h(tag, props = {}, ...children) {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {
     if (value === undefined || value === null || value === false) continue;
@@ -49,7 +62,7 @@ function h(tag, props = {}, ...children) {
   return el;
 }
 
-function append(el, children) {
+export function append(el, children) {
   for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null || child === false) continue;
     el.append(child instanceof Node ? child : document.createTextNode(String(child)));
@@ -58,33 +71,33 @@ function append(el, children) {
 }
 
 /** Replaces the children of `el`; like append, it skips null/false and flattens arrays. */
-function fill(el, ...children) {
+export function fill(el, ...children) {
   el.replaceChildren();
   return append(el, children);
 }
 
-const $ = (id) => document.getElementById(id);
+export const $ = (id) => document.getElementById(id);
 
-function formatTime(iso) {
+export function formatTime(iso) {
   if (!iso) return '—';
   const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})/.exec(String(iso));
   return match ? `${match[1]} ${match[2]} UTC` : String(iso);
 }
 
-function badge(text, kind) {
+export function badge(text, kind) {
   return h('span', { class: `badge badge-${kind}` }, text);
 }
 
-function modeBadge(mode) {
+export function modeBadge(mode) {
   return h('span', { class: `badge badge-${mode === 'seamless' ? 'seamless' : 'transfer'}`, 'data-testid': 'mode' }, mode);
 }
 
-function enabledBadge(enabled) {
+export function enabledBadge(enabled) {
   return enabled ? badge('enabled', 'on') : badge('disabled', 'off');
 }
 
 /** A table with a header row; `rows` are arrays of cells (nodes, strings or {node, class}). */
-function table(headers, rows, emptyText) {
+export function table(headers, rows, emptyText) {
   if (!rows.length) return h('div', { class: 'table-wrap' }, h('div', { class: 'empty' }, emptyText));
   return h(
     'div',
@@ -98,11 +111,11 @@ function table(headers, rows, emptyText) {
   );
 }
 
-function cell(content, cls) {
+export function cell(content, cls) {
   return h('td', { class: cls }, content);
 }
 
-function sectionHead(title, description, ...tools) {
+export function sectionHead(title, description, ...tools) {
   return h(
     'div',
     { class: 'section-head' },
@@ -111,17 +124,17 @@ function sectionHead(title, description, ...tools) {
   );
 }
 
-function field(label, input, cls) {
+export function field(label, input, cls) {
   return h('label', { class: cls }, label, input);
 }
 
-function valueOf(form, name) {
+export function valueOf(form, name) {
   const input = form.elements.namedItem(name);
   return input ? input.value.trim() : '';
 }
 
 /** datetime-local values are read as UTC, like every time the page shows. */
-function utcFromLocalInput(value) {
+export function utcFromLocalInput(value) {
   if (!value) return undefined;
   return `${value.length === 16 ? `${value}:00` : value}Z`;
 }
@@ -139,7 +152,7 @@ class ApiError extends Error {
   }
 }
 
-async function api(path, body = {}) {
+export async function api(path, body = {}) {
   const headers = { 'content-type': 'application/json', accept: 'application/json' };
   if (state.session && path !== 'login') headers.authorization = `Bearer ${state.session.token}`;
   let response;
@@ -164,7 +177,7 @@ async function api(path, body = {}) {
 }
 
 /** Keeps what the server answers on login and password change (a fresh token each time). */
-function saveSession(answer, username) {
+export function saveSession(answer, username) {
   state.session = {
     token: answer.token,
     role: answer.role,
@@ -180,7 +193,7 @@ function saveSession(answer, username) {
 // Notices
 
 /** Shows a notice at the top of the current section; errors stay until dismissed. */
-function notify(slot, kind, title, message, options = {}) {
+export function notify(slot, kind, title, message, options = {}) {
   if (!slot) return null;
   const alert = h(
     'div',
@@ -202,7 +215,7 @@ function notify(slot, kind, title, message, options = {}) {
 }
 
 /** Renders an admin API error with what the staff member needs to know. */
-function notifyError(slot, error, doing) {
+export function notifyError(slot, error, doing) {
   if (!(error instanceof ApiError)) {
     console.error(error);
     return notify(slot, 'error', `Could not ${doing}`, 'Unexpected error in the page; see the browser console.');
@@ -226,7 +239,7 @@ function notifyError(slot, error, doing) {
  * Opens the shared dialog. `onConfirm(form, showError)` returns true to close it; throwing shows the
  * message inside the dialog.
  */
-function openModal({ title, description, fields = [], confirmLabel, danger = false, onConfirm }) {
+export function openModal({ title, description, fields = [], confirmLabel, danger = false, onConfirm }) {
   const dialog = $('modal');
   const errorSlot = h('div');
   const confirm = h('button', { class: `btn ${danger ? 'btn-danger' : 'btn-primary'}`, type: 'submit', 'data-testid': 'modal-confirm' }, confirmLabel);
@@ -267,7 +280,7 @@ function openModal({ title, description, fields = [], confirmLabel, danger = fal
 // ---------------------------------------------------------------------------------------------
 // One-time secrets
 
-function showSecrets(slot, title, entries) {
+export function showSecrets(slot, title, entries) {
   const panel = h(
     'section',
     { class: 'secrets', 'data-testid': 'secrets', 'aria-live': 'polite' },
@@ -307,7 +320,7 @@ function showSecrets(slot, title, entries) {
 // ---------------------------------------------------------------------------------------------
 // Session and navigation
 
-function loadSession() {
+export function loadSession() {
   try {
     const saved = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? 'null');
     if (!saved || typeof saved.token !== 'string' || !ROLES.includes(saved.role)) return null;
@@ -318,18 +331,18 @@ function loadSession() {
   }
 }
 
-function can(what) {
+export function can(what) {
   const permissions = PERMISSIONS[state.session?.role];
   return Boolean(permissions && permissions[what]);
 }
 
-function allowedSections() {
+export function allowedSections() {
   // An admin who must set up a second factor first (ADMIN_REQUIRE_TOTP) can reach nothing else.
   if (state.session?.totpSetupRequired) return ['account'];
   return PERMISSIONS[state.session?.role]?.sections ?? [];
 }
 
-function showLogin(message, kind = 'error') {
+export function showLogin(message, kind = 'error') {
   stopPolling();
   $('app-view').hidden = true;
   $('content').replaceChildren();
@@ -343,7 +356,7 @@ function showLogin(message, kind = 'error') {
   $('login-username').focus();
 }
 
-function endSession(message, kind = 'error') {
+export function endSession(message, kind = 'error') {
   state.session = null;
   state.view++;
   sessionStorage.removeItem(SESSION_KEY);
@@ -351,7 +364,7 @@ function endSession(message, kind = 'error') {
   showLogin(message, kind);
 }
 
-function showApp() {
+export function showApp() {
   $('login-view').hidden = true;
   $('app-view').hidden = false;
   $('session-user').textContent = state.session.username;
@@ -364,13 +377,13 @@ function showApp() {
   route();
 }
 
-function currentSection() {
+export function currentSection() {
   const key = location.hash.replace(/^#\/?/, '');
   const allowed = allowedSections();
   return allowed.includes(key) ? key : allowed[0];
 }
 
-function route() {
+export function route() {
   if (!state.session) return;
   stopPolling();
   const key = currentSection();
@@ -389,12 +402,12 @@ function route() {
   SECTIONS[key].render(content, () => view === state.view);
 }
 
-function stopPolling() {
+export function stopPolling() {
   if (state.pollTimer) clearTimeout(state.pollTimer);
   state.pollTimer = null;
 }
 
-async function signIn(event) {
+export async function signIn(event) {
   event.preventDefault();
   const username = $('login-username').value.trim();
   const password = $('login-password').value;
@@ -432,7 +445,7 @@ async function signIn(event) {
   }
 }
 
-function signInProblem(failure) {
+export function signInProblem(failure) {
   if (failure.status === 429) {
     const minutes = failure.retryAfterS ? Math.ceil(failure.retryAfterS / 60) : 15;
     return `Too many failed sign-ins: signing in is locked for about ${minutes} minute${minutes === 1 ? '' : 's'}.`;
@@ -443,7 +456,7 @@ function signInProblem(failure) {
   return failure.status === 401 ? 'Wrong username or password.' : `Sign-in failed: ${failure.message}`;
 }
 
-async function signOut() {
+export async function signOut() {
   try {
     // Revokes the token on the server too, not just in this tab.
     if (state.session) await api('logout');
@@ -456,7 +469,7 @@ async function signOut() {
 // ---------------------------------------------------------------------------------------------
 // Operators
 
-function renderOperators(root, live) {
+export function renderOperators(root, live) {
   const notices = h('div');
   const secrets = h('div');
   const list = h('div', {}, h('div', { class: 'empty' }, 'Loading operators…'));
@@ -617,7 +630,7 @@ function renderOperators(root, live) {
   load();
 }
 
-function operatorCreateCard(notices, secrets, reload) {
+export function operatorCreateCard(notices, secrets, reload) {
   const error = h('div');
   const form = h(
     'form',
@@ -671,7 +684,7 @@ function operatorCreateCard(notices, secrets, reload) {
 // ---------------------------------------------------------------------------------------------
 // Security of operators and providers (PROTOCOL §10): allow-list and rotation overlap
 
-function securitySummary(caller) {
+export function securitySummary(caller) {
   return [
     h('span', { class: 'sub', 'data-testid': 'allowed-ips' }, caller.allowedIps.length ? `IPs: ${caller.allowedIps.join(', ')}` : 'any address'),
     caller.previousSecretExpiresAt
@@ -680,7 +693,7 @@ function securitySummary(caller) {
   ];
 }
 
-function rotateSecret({ notices, secrets, reload, path, target, title, description, shown }) {
+export function rotateSecret({ notices, secrets, reload, path, target, title, description, shown }) {
   openModal({
     title,
     description,
@@ -706,7 +719,7 @@ function rotateSecret({ notices, secrets, reload, path, target, title, descripti
   });
 }
 
-function editAllowList(notices, path, target, current, reload) {
+export function editAllowList(notices, path, target, current, reload) {
   openModal({
     title: `IP allow-list of ${Object.values(target)[0]}`,
     description: 'IPv4 and IPv6 addresses or CIDRs, one per line or separated by commas. Requests from any other address get code 5. Empty: every address.',
@@ -732,7 +745,7 @@ function editAllowList(notices, path, target, current, reload) {
 // ---------------------------------------------------------------------------------------------
 // Providers
 
-function renderProviders(root, live) {
+export function renderProviders(root, live) {
   const notices = h('div');
   const secrets = h('div');
   const list = h('div', {}, h('div', { class: 'empty' }, 'Loading providers…'));
@@ -866,7 +879,7 @@ function renderProviders(root, live) {
 // ---------------------------------------------------------------------------------------------
 // Games
 
-function renderGames(root, live) {
+export function renderGames(root, live) {
   const notices = h('div');
   const gamesTable = h('table', { class: 'table' }, h('tbody', {}, h('tr', {}, h('td', {}, 'Loading…'))));
   const manage = can('manage');
@@ -974,7 +987,7 @@ function renderGames(root, live) {
 // ---------------------------------------------------------------------------------------------
 // Transactions
 
-function renderTransactions(root, live) {
+export function renderTransactions(root, live) {
   const notices = h('div');
   const results = h('div');
   const pager = h('div', { class: 'pager' });
@@ -1085,7 +1098,7 @@ function renderTransactions(root, live) {
 // ---------------------------------------------------------------------------------------------
 // Callbacks
 
-function renderCallbacks(root, live) {
+export function renderCallbacks(root, live) {
   const notices = h('div');
   const results = h('div');
   const pager = h('div', { class: 'pager' });
@@ -1221,7 +1234,7 @@ function renderCallbacks(root, live) {
 // ---------------------------------------------------------------------------------------------
 // Audit log
 
-function renderAudit(root, live) {
+export function renderAudit(root, live) {
   const notices = h('div');
   const results = h('div');
   const pager = h('div', { class: 'pager' });
@@ -1281,7 +1294,7 @@ function renderAudit(root, live) {
 // ---------------------------------------------------------------------------------------------
 // Staff accounts
 
-function renderUsers(root, live) {
+export function renderUsers(root, live) {
   const notices = h('div');
   const list = h('div', {}, h('div', { class: 'empty' }, 'Loading staff…'));
   const manage = can('manage');
@@ -1385,7 +1398,7 @@ function renderUsers(root, live) {
 // ---------------------------------------------------------------------------------------------
 // My account: own password and the TOTP second factor
 
-function renderAccount(root, live) {
+export function renderAccount(root, live) {
   const notices = h('div');
   const passwordError = h('div');
   const passwordForm = h(
@@ -1478,7 +1491,7 @@ function renderAccount(root, live) {
 // ---------------------------------------------------------------------------------------------
 // Start
 
-function start() {
+export function start() {
   $('login-form').addEventListener('submit', signIn);
   $('sign-out').addEventListener('click', signOut);
   window.addEventListener('hashchange', route);

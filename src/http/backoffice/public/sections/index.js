@@ -1,0 +1,4 @@
+// Back-office sections kept in modules of their own, one line each:
+//   export { default as reports } from './reports.js';
+// A section module imports what it needs from '../app.js' (h, table, api, notify, ...) and its default
+// export is { key, title, roles: ['admin', ...], render(root, live) }; app.js adds it to the menu.
