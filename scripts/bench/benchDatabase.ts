@@ -27,7 +27,11 @@ function serverTarget(): Omit<DatabaseTarget, 'database' | 'hosts'> {
 }
 
 async function withServerConnection<T>(work: (connection: Connection) => Promise<T>): Promise<T> {
-  const connection = await mysql.createConnection({ ...serverTarget(), multipleStatements: true, connectTimeout: 10_000 });
+  const connection = await mysql.createConnection({
+    ...serverTarget(),
+    multipleStatements: true,
+    connectTimeout: 10_000,
+  });
   try {
     return await work(connection);
   } finally {
@@ -45,7 +49,9 @@ export function dropBenchDatabases(): Promise<void> {
 /** R's tables: wallets with a guarded balance, and a ledger unique on (operator, transaction_id). */
 export function createReferenceDatabase(): Promise<void> {
   return withServerConnection(async (connection) => {
-    await connection.query(`CREATE DATABASE \`${REFERENCE_DATABASE}\` DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await connection.query(
+      `CREATE DATABASE \`${REFERENCE_DATABASE}\` DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
     await connection.query(`
       CREATE TABLE \`${REFERENCE_DATABASE}\`.bench_ref_wallets (
         id BIGINT NOT NULL,

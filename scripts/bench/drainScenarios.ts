@@ -24,7 +24,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { cpuPerRequest } from './cpu';
 import type { LoadResult } from './loadRunner';
 import { seamlessPlayers } from './seamlessScenarios';
-import { AMOUNT, BenchContext, DrainScenario, forEachConcurrently, pad } from './scenarioKit';
+import { AMOUNT, DrainScenario, forEachConcurrently, pad } from './scenarioKit';
 
 export const SEAMLESS_DRAIN = 'seamless drain';
 export const MINIMAL_DRAIN = 'minimal BullMQ drain';
@@ -74,8 +74,13 @@ function seamlessDrainScenario(): DrainScenario {
     target: 'app',
     baseline: MINIMAL_DRAIN,
     async setup(ctx) {
-      tokens = await seamlessPlayers(ctx, Array.from({ length: ctx.workers }, (_, p) => `bench_dr_${pad(p)}`));
-      const [rows] = await ctx.appDb.query<RowDataPacket[]>('SELECT id FROM operators WHERE agent_id = ?', [ctx.seamless.agentID]);
+      tokens = await seamlessPlayers(
+        ctx,
+        Array.from({ length: ctx.workers }, (_, p) => `bench_dr_${pad(p)}`),
+      );
+      const [rows] = await ctx.appDb.query<RowDataPacket[]>('SELECT id FROM operators WHERE agent_id = ?', [
+        ctx.seamless.agentID,
+      ]);
       operatorId = Number(rows[0]?.id);
     },
     async run(ctx, round) {
@@ -88,7 +93,13 @@ function seamlessDrainScenario(): DrainScenario {
       // One open round per player, its bet debited while the wallet is up.
       await ctx.seamless.setWalletMode('normal');
       await forEachConcurrently([...tokens.keys()], ctx.workers, async (p) => {
-        await ctx.provider.call('/provider/v1/bet', { token: tokens[p], transactionID: ids(p).bet, roundID: ids(p).roundID, gameID: ctx.provider.gameID, amount: AMOUNT });
+        await ctx.provider.call('/provider/v1/bet', {
+          token: tokens[p],
+          transactionID: ids(p).bet,
+          roundID: ids(p).roundID,
+          gameID: ctx.provider.gameID,
+          amount: AMOUNT,
+        });
       });
 
       // The wallet goes down; every win is stored and queued (its synchronous try is refused).
@@ -99,7 +110,14 @@ function seamlessDrainScenario(): DrainScenario {
         const p = i % players;
         const { roundID, bet } = ids(p);
         try {
-          await ctx.provider.call('/provider/v1/win', { token: tokens[p], transactionID: `${tag}.${p}.w${i}`, refTransactionID: bet, roundID, gameID: ctx.provider.gameID, amount: WIN_AMOUNT });
+          await ctx.provider.call('/provider/v1/win', {
+            token: tokens[p],
+            transactionID: `${tag}.${p}.w${i}`,
+            refTransactionID: bet,
+            roundID,
+            gameID: ctx.provider.gameID,
+            amount: WIN_AMOUNT,
+          });
         } catch (error) {
           count(errors, `win not stored: ${(error instanceof Error ? error.message : String(error)).slice(0, 160)}`);
         }
@@ -137,9 +155,16 @@ function seamlessDrainScenario(): DrainScenario {
         [operatorId, `${tag}.%`],
       );
       const dbSpanMs = Number(spanRows[0]?.us ?? 0) / 1000;
-      const accepted = { count: wallet?.deposits ?? 0, firstAt: wallet?.firstAt ?? null, lastAt: wallet?.lastAt ?? null };
+      const accepted = {
+        count: wallet?.deposits ?? 0,
+        firstAt: wallet?.firstAt ?? null,
+        lastAt: wallet?.lastAt ?? null,
+      };
       const cpu = cpuPerRequest(cpuBefore, cpuAfter, accepted.count);
-      const statements = questionsBefore !== null && questionsAfter !== null && accepted.count ? (questionsAfter - questionsBefore) / accepted.count : null;
+      const statements =
+        questionsBefore !== null && questionsAfter !== null && accepted.count
+          ? (questionsAfter - questionsBefore) / accepted.count
+          : null;
       const detail =
         `${stored} wins stored and queued in ${(queuedMs / 1000).toFixed(1)} s (${refusedWhileDown} calls refused while down); ` +
         `${delivered} delivered in the database, their delivered_at spanning ${(dbSpanMs / 1000).toFixed(2)} s`;
@@ -182,12 +207,30 @@ function minimalDrainScenario(): DrainScenario {
         const failed = Number(done.failed ?? 0);
         for (const [kind, n] of Object.entries((done.errors ?? {}) as Record<string, number>)) count(errors, kind, n);
         const wallet = (await ctx.seamless.walletStats()).agents[MINIMAL_AGENT];
-        const accepted = { count: wallet?.deposits ?? 0, firstAt: wallet?.firstAt ?? null, lastAt: wallet?.lastAt ?? null };
+        const accepted = {
+          count: wallet?.deposits ?? 0,
+          firstAt: wallet?.firstAt ?? null,
+          lastAt: wallet?.lastAt ?? null,
+        };
         if (accepted.count + failed < jobs) count(errors, 'not accepted by the wallet', jobs - accepted.count - failed);
-        const cpu = { ...cpuPerRequest(cpuBefore, cpuAfter, accepted.count), ...(accepted.count ? { server: Number(done.cpuMs) / accepted.count } : {}) };
-        const statements = questionsBefore !== null && questionsAfter !== null && accepted.count ? (questionsAfter - questionsBefore) / accepted.count : null;
-        const ownSpan = done.firstAt !== null && done.lastAt !== null ? (Number(done.lastAt) - Number(done.firstAt)) / 1000 : NaN;
-        return drainResult(MINIMAL_DRAIN, accepted, errors, cpu, statements, `${done.completed} jobs completed, ${failed} failed, worker-side span ${ownSpan.toFixed(2)} s`);
+        const cpu = {
+          ...cpuPerRequest(cpuBefore, cpuAfter, accepted.count),
+          ...(accepted.count ? { server: Number(done.cpuMs) / accepted.count } : {}),
+        };
+        const statements =
+          questionsBefore !== null && questionsAfter !== null && accepted.count
+            ? (questionsAfter - questionsBefore) / accepted.count
+            : null;
+        const ownSpan =
+          done.firstAt !== null && done.lastAt !== null ? (Number(done.lastAt) - Number(done.firstAt)) / 1000 : NaN;
+        return drainResult(
+          MINIMAL_DRAIN,
+          accepted,
+          errors,
+          cpu,
+          statements,
+          `${done.completed} jobs completed, ${failed} failed, worker-side span ${ownSpan.toFixed(2)} s`,
+        );
       } finally {
         await Promise.race([task.exit, sleep(10_000)]);
         task.killNow();

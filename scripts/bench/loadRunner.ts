@@ -94,7 +94,8 @@ export async function runLoad(scenario: LoadScenario, ctx: BenchContext, options
         const answer = await client.post(request.path, request.body);
         const code = (answer.body as { code?: unknown } | null)?.code;
         if (answer.status !== 200) failure = `HTTP ${answer.status}: ${brief(answer.body)}`;
-        else if (code !== scenario.expectedCode) failure = `code ${String(code)}: ${brief((answer.body as { message?: unknown }).message)}`;
+        else if (code !== scenario.expectedCode)
+          failure = `code ${String(code)}: ${brief((answer.body as { message?: unknown }).message)}`;
       } catch (error) {
         failure = `network: ${error instanceof Error ? error.message : String(error)}`;
       }
@@ -130,7 +131,11 @@ export async function runLoad(scenario: LoadScenario, ctx: BenchContext, options
     measuredMs,
     cpuMsPerRequest: cpuPerRequest(cpuBefore, cpuAfter, latencies.length),
     dbStatementsPerRequest: q0 !== null && q1 !== null && latencies.length ? (q1 - q0) / latencies.length : null,
-    ...(stockRanOut ? { detail: `stock ran out: measured ${(measuredMs / 1000).toFixed(1)} s of ${(options.measureMs / 1000).toFixed(1)} s` } : {}),
+    ...(stockRanOut
+      ? {
+          detail: `stock ran out: measured ${(measuredMs / 1000).toFixed(1)} s of ${(options.measureMs / 1000).toFixed(1)} s`,
+        }
+      : {}),
   };
 }
 

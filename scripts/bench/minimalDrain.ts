@@ -31,7 +31,12 @@ const prefix = requiredEnv('MINI_PREFIX');
 const jobs = Number(requiredEnv('MINI_JOBS'));
 const concurrency = Number(requiredEnv('MINI_CONCURRENCY'));
 const walletUrl = requiredEnv('MINI_WALLET_URL').replace(/\/+$/, '');
-const target = { agentId: requiredEnv('MINI_AGENT'), callbackUrl: walletUrl, secretKey: requiredEnv('MINI_SECRET'), saltKey: '' };
+const target = {
+  agentId: requiredEnv('MINI_AGENT'),
+  callbackUrl: walletUrl,
+  secretKey: requiredEnv('MINI_SECRET'),
+  saltKey: '',
+};
 const tag = requiredEnv('MINI_TAG');
 const TIMEOUT_MS = 10_000;
 
@@ -51,12 +56,24 @@ const cpuMs = () => {
 
 async function main(): Promise<void> {
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const queue = new Queue<DepositJob>(QUEUE, { connection, prefix, defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: 1_000 } });
+  const queue = new Queue<DepositJob>(QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: 1_000 },
+  });
   await queue.obliterate({ force: true });
   for (let i = 0; i < jobs; i += 500) {
     const batch = Array.from({ length: Math.min(500, jobs - i) }, (_, k) => {
       const n = i + k;
-      return { name: 'deliver', data: { userId: `bench_mini_${String(n % 50).padStart(3, '0')}`, transactionId: `${tag}.${n}`, roundId: `${tag}.r${n % 50}`, refTransactionId: `${tag}.b${n % 50}` } };
+      return {
+        name: 'deliver',
+        data: {
+          userId: `bench_mini_${String(n % 50).padStart(3, '0')}`,
+          transactionId: `${tag}.${n}`,
+          roundId: `${tag}.r${n % 50}`,
+          refTransactionId: `${tag}.b${n % 50}`,
+        },
+      };
     });
     await queue.addBulk(batch);
   }
@@ -86,7 +103,17 @@ async function main(): Promise<void> {
     async (job) => {
       const body = hmacRequestBody(
         target,
-        { kind: 'deposit', userId: job.data.userId, currency: 'EUR', amount: 250n as Minor, transactionId: job.data.transactionId, refTransactionId: job.data.refTransactionId, roundId: job.data.roundId, gameId: 9001, freeSpinId: null },
+        {
+          kind: 'deposit',
+          userId: job.data.userId,
+          currency: 'EUR',
+          amount: 250n as Minor,
+          transactionId: job.data.transactionId,
+          refTransactionId: job.data.refTransactionId,
+          roundId: job.data.roundId,
+          gameId: 9001,
+          freeSpinId: null,
+        },
         Math.floor(Date.now() / 1000),
       );
       const response = await request(`${walletUrl}/Deposit`, {
@@ -99,7 +126,8 @@ async function main(): Promise<void> {
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
       const answer = (await response.body.json()) as { code?: number };
-      if (response.statusCode !== 200 || (answer.code !== 0 && answer.code !== 11)) throw new Error(`HTTP ${response.statusCode} code ${String(answer.code)}`);
+      if (response.statusCode !== 200 || (answer.code !== 0 && answer.code !== 11))
+        throw new Error(`HTTP ${response.statusCode} code ${String(answer.code)}`);
     },
     { connection: workerConnection, prefix, concurrency, removeOnComplete: { count: 0 }, autorun: false },
   );
@@ -122,7 +150,15 @@ async function main(): Promise<void> {
   void worker.run();
   await finished;
   const cpuAtEnd = cpuMs();
-  say({ event: 'done', completed, failed, firstAt, lastAt, cpuMs: cpuAtEnd - cpuAtGo, errors: Object.fromEntries(errors) });
+  say({
+    event: 'done',
+    completed,
+    failed,
+    firstAt,
+    lastAt,
+    cpuMs: cpuAtEnd - cpuAtGo,
+    errors: Object.fromEntries(errors),
+  });
   await worker.close();
   await queue.obliterate({ force: true }).catch(() => undefined);
   await queue.close();
@@ -134,7 +170,9 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error) => {
-    process.stderr.write(`minimal drain failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(
+      `minimal drain failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -95,12 +95,16 @@ export class ChildServer {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.exited) {
-        throw new Error(`${this.spec.name} exited during start-up (${JSON.stringify(this.exited)}):\n${this.recentOutput()}`);
+        throw new Error(
+          `${this.spec.name} exited during start-up (${JSON.stringify(this.exited)}):\n${this.recentOutput()}`,
+        );
       }
       if ((await healthStatus(this.spec.port)) === 200) return;
       await sleep(150);
     }
-    throw new Error(`${this.spec.name} did not answer GET /health with 200 within ${timeoutMs} ms:\n${this.recentOutput()}`);
+    throw new Error(
+      `${this.spec.name} did not answer GET /health with 200 within ${timeoutMs} ms:\n${this.recentOutput()}`,
+    );
   }
 
   async stop(graceMs = 15_000): Promise<void> {
@@ -184,7 +188,11 @@ export class ChildTask {
     });
     child.stderr?.on('data', (chunk: Buffer) => {
       log.write(chunk);
-      chunk.toString('utf8').split('\n').filter(Boolean).forEach((line) => this.keep(line));
+      chunk
+        .toString('utf8')
+        .split('\n')
+        .filter(Boolean)
+        .forEach((line) => this.keep(line));
     });
     this.exit = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
@@ -223,7 +231,10 @@ export class ChildTask {
     for (;;) {
       const found = this.events.find((e) => e.event === name);
       if (found) return found;
-      if (this.exited) throw new Error(`${this.name} exited (${JSON.stringify(this.exited)}) before "${name}":\n${this.tail.join('\n')}`);
+      if (this.exited)
+        throw new Error(
+          `${this.name} exited (${JSON.stringify(this.exited)}) before "${name}":\n${this.tail.join('\n')}`,
+        );
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`${this.name} sent no "${name}" within ${timeoutMs} ms:\n${this.tail.join('\n')}`);
       await new Promise<void>((resolve) => {

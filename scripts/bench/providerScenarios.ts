@@ -51,7 +51,8 @@ export async function launchTokens(
     8,
     async ({ userID, index }) => {
       const launched = await call('/v1/games/launch', { userID, gameID: ctx.provider.gameID, currency: 'EUR' });
-      if (typeof launched.token !== 'string') throw new Error(`launch of ${userID} gave no token: ${JSON.stringify(launched)}`);
+      if (typeof launched.token !== 'string')
+        throw new Error(`launch of ${userID} gave no token: ${JSON.stringify(launched)}`);
       tokens[index] = launched.token;
     },
   );
@@ -72,7 +73,12 @@ export const providerBody = (ctx: BenchContext, fields: Record<string, unknown>)
 export function freshBetScenario(
   name: string,
   key: string,
-  options: { baseline: string; players: (ctx: BenchContext, key: string) => Promise<string[]>; watch?: LoadScenario['watch']; requires?: readonly string[] },
+  options: {
+    baseline: string;
+    players: (ctx: BenchContext, key: string) => Promise<string[]>;
+    watch?: LoadScenario['watch'];
+    requires?: readonly string[];
+  },
 ): LoadScenario {
   let tokens: string[] = [];
   return {
@@ -118,7 +124,10 @@ function duplicateBetScenario(name: string, key: string, baseline: string): Load
     expectedCode: 11,
     async setup(ctx) {
       tokens = await transferPlayers(ctx, key);
-      const bets = Array.from({ length: ctx.workers * REPLAYED_BETS }, (_, n) => ({ w: n % ctx.workers, i: Math.floor(n / ctx.workers) }));
+      const bets = Array.from({ length: ctx.workers * REPLAYED_BETS }, (_, n) => ({
+        w: n % ctx.workers,
+        i: Math.floor(n / ctx.workers),
+      }));
       await forEachConcurrently(bets, ctx.workers, async ({ w, i }) => {
         await ctx.provider.call('/provider/v1/bet', bet(ctx, w, i));
       });
@@ -155,14 +164,26 @@ function stockedScenario(name: string, key: string, kind: 'win' | 'rollback', ba
       }));
       await forEachConcurrently(bets, ctx.workers, async ({ w, seq }) => {
         const { roundID, bet } = ids(ctx, w, seq);
-        await ctx.provider.call('/provider/v1/bet', { token: tokens[w], transactionID: bet, roundID, gameID: ctx.provider.gameID, amount: AMOUNT });
+        await ctx.provider.call('/provider/v1/bet', {
+          token: tokens[w],
+          transactionID: bet,
+          roundID,
+          gameID: ctx.provider.gameID,
+          amount: AMOUNT,
+        });
       });
       stockEnd = Array.from({ length: ctx.workers }, () => plan.seqBase + plan.requestsPerWorker);
     },
     makeRequest(ctx, w, seq) {
       if (seq >= (stockEnd[w] ?? 0)) return null;
       const { roundID, bet, own } = ids(ctx, w, seq);
-      const fields: Record<string, unknown> = { token: tokens[w], transactionID: own, refTransactionID: bet, roundID, gameID: ctx.provider.gameID };
+      const fields: Record<string, unknown> = {
+        token: tokens[w],
+        transactionID: own,
+        refTransactionID: bet,
+        roundID,
+        gameID: ctx.provider.gameID,
+      };
       if (kind === 'win') Object.assign(fields, { amount: WIN_AMOUNT, roundClosed: true });
       return { path: `/provider/v1/${kind}`, body: providerBody(ctx, fields) };
     },

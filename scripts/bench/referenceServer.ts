@@ -68,7 +68,12 @@ async function main(): Promise<void> {
       return null;
     }
     const { agentID, walletID, transactionID, amount } = fields;
-    if (typeof agentID !== 'string' || typeof transactionID !== 'string' || typeof walletID !== 'number' || typeof amount !== 'number') {
+    if (
+      typeof agentID !== 'string' ||
+      typeof transactionID !== 'string' ||
+      typeof walletID !== 'number' ||
+      typeof amount !== 'number'
+    ) {
       res.json({ code: 2, message: 'invalid parameters' });
       return null;
     }
@@ -122,7 +127,10 @@ async function main(): Promise<void> {
     const { agentID, walletID, transactionID, minor } = request;
     // Stand-ins for our app's caller look-up and idempotency pre-check, each on its own pool acquisition.
     await pool.query('SELECT id, balance_minor FROM bench_ref_wallets WHERE id = ?', [walletID]);
-    const [seen] = await pool.query<RowDataPacket[]>('SELECT id FROM bench_ref_ledger WHERE operator = ? AND transaction_id = ?', [agentID, transactionID]);
+    const [seen] = await pool.query<RowDataPacket[]>(
+      'SELECT id FROM bench_ref_ledger WHERE operator = ? AND transaction_id = ?',
+      [agentID, transactionID],
+    );
     if (seen.length) {
       res.json({ code: 11, message: 'duplicate transaction' });
       return;
@@ -130,14 +138,21 @@ async function main(): Promise<void> {
     const connection = await pool.getConnection();
     try {
       await connection.query('START TRANSACTION');
-      const [locked] = await connection.query<RowDataPacket[]>('SELECT balance_minor FROM bench_ref_wallets WHERE id = ? FOR UPDATE', [walletID]);
+      const [locked] = await connection.query<RowDataPacket[]>(
+        'SELECT balance_minor FROM bench_ref_wallets WHERE id = ? FOR UPDATE',
+        [walletID],
+      );
       const balance = Number(locked[0]?.balance_minor ?? 0);
       if (balance < minor) {
         await connection.query('ROLLBACK');
         res.json({ code: 7, message: 'insufficient funds' });
         return;
       }
-      await connection.query('UPDATE bench_ref_wallets SET balance_minor = ? WHERE id = ? AND balance_minor = ?', [balance - minor, walletID, balance]);
+      await connection.query('UPDATE bench_ref_wallets SET balance_minor = ? WHERE id = ? AND balance_minor = ?', [
+        balance - minor,
+        walletID,
+        balance,
+      ]);
       await connection.query(
         'INSERT INTO bench_ref_ledger (operator, transaction_id, wallet_id, amount_minor, created_at) VALUES (?, ?, ?, ?, ?)',
         [agentID, transactionID, walletID, minor, new Date()],
@@ -171,6 +186,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  process.stderr.write(`reference server failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(
+    `reference server failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

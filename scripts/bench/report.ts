@@ -22,8 +22,12 @@ export interface TargetVerdict extends Target {
   readonly pass: boolean;
 }
 
-export function summarize(selected: readonly Scenario[], results: ReadonlyMap<string, LoadResult[]>): ScenarioSummary[] {
-  const median = (rounds: readonly LoadResult[]) => [...rounds].sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor((rounds.length - 1) / 2)]!;
+export function summarize(
+  selected: readonly Scenario[],
+  results: ReadonlyMap<string, LoadResult[]>,
+): ScenarioSummary[] {
+  const median = (rounds: readonly LoadResult[]) =>
+    [...rounds].sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor((rounds.length - 1) / 2)]!;
   const medians = new Map<string, LoadResult>();
   for (const [name, rounds] of results) if (rounds.length) medians.set(name, median(rounds));
   return selected
@@ -31,9 +35,11 @@ export function summarize(selected: readonly Scenario[], results: ReadonlyMap<st
     .map((scenario) => {
       const rounds = results.get(scenario.name)!;
       const result = medians.get(scenario.name)!;
-      const baseRounds = scenario.baseline ? results.get(scenario.baseline) ?? [] : [];
+      const baseRounds = scenario.baseline ? (results.get(scenario.baseline) ?? []) : [];
       const ratios = rounds
-        .map((round, i) => (baseRounds[i] && baseRounds[i].reqPerSec > 0 ? round.reqPerSec / baseRounds[i].reqPerSec : null))
+        .map((round, i) =>
+          baseRounds[i] && baseRounds[i].reqPerSec > 0 ? round.reqPerSec / baseRounds[i].reqPerSec : null,
+        )
         .filter((ratio): ratio is number => ratio !== null)
         .sort((a, b) => a - b);
       return {
@@ -54,7 +60,12 @@ export function judgeTargets(targets: readonly Target[], summaries: readonly Sce
     const summary = summaries.find((s) => s.scenario === target.scenario);
     const ratio = summary?.ratio ?? null;
     const errors = summary ? summary.errors : null;
-    return { ...target, ratio, errors, pass: ratio !== null && errors !== null && ratio >= target.minRatio && errors <= target.maxErrors };
+    return {
+      ...target,
+      ratio,
+      errors,
+      pass: ratio !== null && errors !== null && ratio >= target.minRatio && errors <= target.maxErrors,
+    };
   });
 }
 
@@ -62,7 +73,11 @@ const CPU_LABELS = ['server', 'db', 'wallet', 'loader'] as const;
 
 function layout(header: string[], rows: string[][], leftAligned: readonly number[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((cell, i) => (leftAligned.includes(i) ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (leftAligned.includes(i) ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -73,12 +88,15 @@ const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toF
  * `wallet cpu` column appears when a row watched the operator wallet.
  */
 export function renderTable(summaries: readonly ScenarioSummary[], style: 'load' | 'drain' = 'load'): string {
-  const labels = CPU_LABELS.filter((label) => label !== 'wallet' || summaries.some((s) => s.result.cpuMsPerRequest.wallet !== undefined));
+  const labels = CPU_LABELS.filter(
+    (label) => label !== 'wallet' || summaries.some((s) => s.result.cpuMsPerRequest.wallet !== undefined),
+  );
   const cpu = (s: ScenarioSummary, label: string) => {
     const value = s.result.cpuMsPerRequest[label];
     return value === undefined ? '-' : value.toFixed(2);
   };
-  const vs = (s: ScenarioSummary) => (s.baseline === null ? '(baseline)' : s.ratio === null ? 'n/a' : `${s.ratio.toFixed(2)}x ${s.baseline}`);
+  const vs = (s: ScenarioSummary) =>
+    s.baseline === null ? '(baseline)' : s.ratio === null ? 'n/a' : `${s.ratio.toFixed(2)}x ${s.baseline}`;
   const tail = (s: ScenarioSummary) => [
     String(s.errors),
     vs(s),
@@ -88,11 +106,23 @@ export function renderTable(summaries: readonly ScenarioSummary[], style: 'load'
   const tailHeader = ['errors', 'vs baseline', ...labels.map((label) => `${label} cpu`), 'db stmts'];
   if (style === 'drain') {
     const header = ['scenario', 'jobs', 'drain s', 'jobs/s', ...tailHeader];
-    const rows = summaries.map((s) => [s.scenario, String(s.result.requests), fixed(s.result.measuredMs / 1000, 2), s.result.reqPerSec.toFixed(0), ...tail(s)]);
+    const rows = summaries.map((s) => [
+      s.scenario,
+      String(s.result.requests),
+      fixed(s.result.measuredMs / 1000, 2),
+      s.result.reqPerSec.toFixed(0),
+      ...tail(s),
+    ]);
     return layout(header, rows, [0, 5]);
   }
   const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', ...tailHeader];
-  const rows = summaries.map((s) => [s.scenario, s.result.reqPerSec.toFixed(0), fixed(s.result.p50Ms), fixed(s.result.p99Ms), ...tail(s)]);
+  const rows = summaries.map((s) => [
+    s.scenario,
+    s.result.reqPerSec.toFixed(0),
+    fixed(s.result.p50Ms),
+    fixed(s.result.p99Ms),
+    ...tail(s),
+  ]);
   return layout(header, rows, [0, 5]);
 }
 
@@ -100,19 +130,29 @@ export function renderTable(summaries: readonly ScenarioSummary[], style: 'load'
  * Latency a scenario adds over another (seamless bet over the wallet's own Withdraw): p50 and p99 of
  * both (their median rounds) and the difference (the median of the per-round differences).
  */
-export function renderLatencyAdded(summaries: readonly ScenarioSummary[], pairs: readonly { scenario: string; over: string }[]): string | null {
+export function renderLatencyAdded(
+  summaries: readonly ScenarioSummary[],
+  pairs: readonly { scenario: string; over: string }[],
+): string | null {
   const rows: string[][] = [];
   for (const pair of pairs) {
     const ours = summaries.find((s) => s.scenario === pair.scenario);
     const theirs = summaries.find((s) => s.scenario === pair.over);
     if (!ours || !theirs) continue;
     const medianDiff = (pick: (r: LoadResult) => number) => {
-      const diffs = ours.rounds.map((r, i) => (theirs.rounds[i] ? pick(r) - pick(theirs.rounds[i]!) : NaN)).filter(Number.isFinite).sort((a, b) => a - b);
+      const diffs = ours.rounds
+        .map((r, i) => (theirs.rounds[i] ? pick(r) - pick(theirs.rounds[i]!) : NaN))
+        .filter(Number.isFinite)
+        .sort((a, b) => a - b);
       return diffs.length ? diffs[Math.floor((diffs.length - 1) / 2)]! : NaN;
     };
     rows.push([ours.scenario, fixed(ours.result.p50Ms), fixed(ours.result.p99Ms)]);
     rows.push([theirs.scenario, fixed(theirs.result.p50Ms), fixed(theirs.result.p99Ms)]);
-    rows.push([`added by us (${pair.scenario} - ${pair.over})`, fixed(medianDiff((r) => r.p50Ms)), fixed(medianDiff((r) => r.p99Ms))]);
+    rows.push([
+      `added by us (${pair.scenario} - ${pair.over})`,
+      fixed(medianDiff((r) => r.p50Ms)),
+      fixed(medianDiff((r) => r.p99Ms)),
+    ]);
   }
   return rows.length ? layout(['latency', 'p50 ms', 'p99 ms'], rows, [0]) : null;
 }
@@ -130,8 +170,10 @@ export function renderErrorKinds(summaries: readonly ScenarioSummary[]): string 
   const lines: string[] = [];
   for (const s of summaries) {
     const kinds = new Map<string, number>();
-    for (const round of s.rounds) for (const [kind, count] of Object.entries(round.errorKinds)) kinds.set(kind, (kinds.get(kind) ?? 0) + count);
-    for (const [kind, count] of [...kinds].sort((a, b) => b[1] - a[1]).slice(0, 5)) lines.push(`  ${s.scenario}: ${count} x ${kind}`);
+    for (const round of s.rounds)
+      for (const [kind, count] of Object.entries(round.errorKinds)) kinds.set(kind, (kinds.get(kind) ?? 0) + count);
+    for (const [kind, count] of [...kinds].sort((a, b) => b[1] - a[1]).slice(0, 5))
+      lines.push(`  ${s.scenario}: ${count} x ${kind}`);
   }
   return lines.join('\n');
 }

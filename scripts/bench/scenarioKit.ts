@@ -38,7 +38,10 @@ export interface WalletStats {
   /** Wallet calls answered 503 while down. */
   readonly refused: number;
   /** Per agentID: first-time Deposits and Rollbacks answered 0, first and last at (ms since the epoch). */
-  readonly agents: Record<string, { deposits: number; rollbacks: number; firstAt: number | null; lastAt: number | null }>;
+  readonly agents: Record<
+    string,
+    { deposits: number; rollbacks: number; firstAt: number | null; lastAt: number | null }
+  >;
 }
 
 /** The seamless operator (hmac scheme) and the bench's operator wallet it calls back (walletServer.ts). */
@@ -174,9 +177,12 @@ export async function createAndFundPlayers(ctx: BenchContext, userIds: readonly 
 
 export const pad = (n: number) => String(n).padStart(3, '0');
 
-
 /** Runs `work` on every item, `concurrency` at a time. */
-export async function forEachConcurrently<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function forEachConcurrently<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lane = async () => {
     while (next < items.length) await work(items[next++]!);

@@ -14,7 +14,6 @@ import { drainScenarios } from './drainScenarios';
 import { providerScenarios } from './providerScenarios';
 import {
   AMOUNT,
-  BenchContext,
   CURRENCY,
   FUNDING_MINOR,
   LoadScenario,
@@ -49,9 +48,10 @@ function referenceScenario(
     expectedCode: 0,
     async setup(ctx) {
       const wallets = [...new Set(Array.from({ length: ctx.workers }, (_, w) => walletOf(w)))];
-      await ctx.referenceDb.query('INSERT INTO bench_ref_wallets (id, balance_minor) VALUES ? ON DUPLICATE KEY UPDATE balance_minor = VALUES(balance_minor)', [
-        wallets.map((id) => [id, FUNDING_MINOR]),
-      ]);
+      await ctx.referenceDb.query(
+        'INSERT INTO bench_ref_wallets (id, balance_minor) VALUES ? ON DUPLICATE KEY UPDATE balance_minor = VALUES(balance_minor)',
+        [wallets.map((id) => [id, FUNDING_MINOR])],
+      );
     },
     makeRequest(ctx, workerIndex, seq) {
       const fields = {
@@ -106,13 +106,21 @@ function appTransferScenario(
 export const scenarios: readonly Scenario[] = [
   referenceScenario('R distinct', 'rd', (w) => w + 1),
   // Diagnostic (BENCH_ONLY='R7'): R doing our app's 7 statements, to split round-trip cost from code cost.
-  referenceScenario('R7 distinct', 'r7d', (w) => 2_000 + w, { path: REFERENCE_APP_SHAPED_PATH, baseline: 'R distinct', optional: true }),
+  referenceScenario('R7 distinct', 'r7d', (w) => 2_000 + w, {
+    path: REFERENCE_APP_SHAPED_PATH,
+    baseline: 'R distinct',
+    optional: true,
+  }),
   appTransferScenario('withdraw distinct', 'wd', 'withdraw', 'R distinct', (w) => `bench_wd_${pad(w)}`),
   appTransferScenario('deposit distinct', 'dd', 'deposit', 'R distinct', (w) => `bench_dd_${pad(w)}`),
   ...providerScenarios('R distinct'),
   ...seamlessScenarios('R distinct'),
   referenceScenario('R hot', 'rh', () => HOT_REFERENCE_WALLET),
-  referenceScenario('R7 hot', 'r7h', () => HOT_REFERENCE_WALLET + 1, { path: REFERENCE_APP_SHAPED_PATH, baseline: 'R hot', optional: true }),
+  referenceScenario('R7 hot', 'r7h', () => HOT_REFERENCE_WALLET + 1, {
+    path: REFERENCE_APP_SHAPED_PATH,
+    baseline: 'R hot',
+    optional: true,
+  }),
   appTransferScenario('withdraw hot', 'wh', 'withdraw', 'R hot', () => 'bench_wd_hot'),
   appTransferScenario('deposit hot', 'dh', 'deposit', 'R hot', () => 'bench_dd_hot'),
   ...drainScenarios(),
@@ -128,4 +136,6 @@ export const targets: readonly Target[] = [
 ];
 
 /** Latency comparisons printed under the table: `scenario` minus `over`, p50 and p99. */
-export const latencyComparisons: readonly { scenario: string; over: string }[] = [{ scenario: 'seamless bet', over: 'seamless wallet direct' }];
+export const latencyComparisons: readonly { scenario: string; over: string }[] = [
+  { scenario: 'seamless bet', over: 'seamless wallet direct' },
+];

@@ -37,7 +37,12 @@ function walletDirectScenario(name: string, key: string): LoadScenario {
       /* the wallet keeps nothing to set up */
     },
     makeRequest(ctx, w, seq) {
-      const target = { agentId: ctx.seamless.agentID, callbackUrl: ctx.seamless.walletUrl, secretKey: ctx.seamless.secretKey, saltKey: '' };
+      const target = {
+        agentId: ctx.seamless.agentID,
+        callbackUrl: ctx.seamless.walletUrl,
+        secretKey: ctx.seamless.secretKey,
+        saltKey: '',
+      };
       const body = hmacRequestBody(
         target,
         {
@@ -63,7 +68,11 @@ export const seamlessScenarios = (baseline: string): LoadScenario[] => [
     baseline,
     watch: ['wallet'],
     requires: [WALLET_DIRECT],
-    players: (ctx) => seamlessPlayers(ctx, Array.from({ length: ctx.workers }, (_, w) => seamlessUser(w))),
+    players: (ctx) =>
+      seamlessPlayers(
+        ctx,
+        Array.from({ length: ctx.workers }, (_, w) => seamlessUser(w)),
+      ),
   }),
   walletDirectScenario(WALLET_DIRECT, 'swd'),
 ];

@@ -68,7 +68,13 @@ function handle(req: IncomingMessage, res: ServerResponse, raw: string): void {
     refused++;
     return send(res, 503, { error: 'down' });
   }
-  const body = JSON.parse(raw) as { agentID: string; userID: string; currency: string; amount?: number; transactionID?: string };
+  const body = JSON.parse(raw) as {
+    agentID: string;
+    userID: string;
+    currency: string;
+    amount?: number;
+    transactionID?: string;
+  };
   const key = `${body.userID}:${body.currency}`;
   let balance = balances.get(key) ?? START_MINOR;
   if (kind === '/Balance') return send(res, 200, { code: 0, message: 'OK', balance: balance / 100 });

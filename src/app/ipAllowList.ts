@@ -20,26 +20,40 @@ export function canonicalCidr(entry: string): { ok: true; cidr: string } | { ok:
   const text = entry.trim();
   // Only the usual spellings: ipaddr.js would also read 1.2.3 or 0x0a.1 as IPv4 addresses.
   const addressPart = text.split('/')[0] ?? '';
-  if (!ipaddr.IPv4.isValidFourPartDecimal(addressPart) && !(addressPart.includes(':') && ipaddr.IPv6.isValid(addressPart))) {
-    return { ok: false, message: `"${entry.slice(0, 64)}" is not an IPv4 or IPv6 address or CIDR (such as 203.0.113.0/24 or 2001:db8::/32)` };
+  if (
+    !ipaddr.IPv4.isValidFourPartDecimal(addressPart) &&
+    !(addressPart.includes(':') && ipaddr.IPv6.isValid(addressPart))
+  ) {
+    return {
+      ok: false,
+      message: `"${entry.slice(0, 64)}" is not an IPv4 or IPv6 address or CIDR (such as 203.0.113.0/24 or 2001:db8::/32)`,
+    };
   }
   try {
-    const [address, bits] = text.includes('/') ? ipaddr.parseCIDR(text) : (() => {
-      const parsed = ipaddr.parse(text);
-      return [parsed, parsed.kind() === 'ipv4' ? 32 : 128] as Range;
-    })();
+    const [address, bits] = text.includes('/')
+      ? ipaddr.parseCIDR(text)
+      : (() => {
+          const parsed = ipaddr.parse(text);
+          return [parsed, parsed.kind() === 'ipv4' ? 32 : 128] as Range;
+        })();
     // The network address: 10.1.2.3/8 is written 10.0.0.0/8, so what is shown is what is matched.
-    const network = address.kind() === 'ipv4'
-      ? ipaddr.IPv4.networkAddressFromCIDR(`${address.toString()}/${bits}`)
-      : ipaddr.IPv6.networkAddressFromCIDR(`${address.toString()}/${bits}`);
+    const network =
+      address.kind() === 'ipv4'
+        ? ipaddr.IPv4.networkAddressFromCIDR(`${address.toString()}/${bits}`)
+        : ipaddr.IPv6.networkAddressFromCIDR(`${address.toString()}/${bits}`);
     return { ok: true, cidr: `${network.toString()}/${bits}` };
   } catch {
-    return { ok: false, message: `"${entry.slice(0, 64)}" is not an IPv4 or IPv6 address or CIDR (such as 203.0.113.0/24 or 2001:db8::/32)` };
+    return {
+      ok: false,
+      message: `"${entry.slice(0, 64)}" is not an IPv4 or IPv6 address or CIDR (such as 203.0.113.0/24 or 2001:db8::/32)`,
+    };
   }
 }
 
 /** Validated canonical CIDRs for storing, or the first problem (code 2). */
-export function parseAllowedIps(entries: readonly string[]): { ok: true; cidrs: string[] } | { ok: false; message: string } {
+export function parseAllowedIps(
+  entries: readonly string[],
+): { ok: true; cidrs: string[] } | { ok: false; message: string } {
   if (entries.length > MAX_ALLOWED_IPS) return { ok: false, message: `allowedIps: at most ${MAX_ALLOWED_IPS} entries` };
   const cidrs: string[] = [];
   for (const entry of entries) {
@@ -58,11 +72,14 @@ export function allowListOf(stored: string | null | undefined): AllowList | null
 }
 
 export const storedAllowedIps = (cidrs: readonly string[]): string | null => (cidrs.length ? cidrs.join(',') : null);
-export const allowedIpsView = (stored: string | null | undefined): string[] => (stored ?? '').split(',').filter(Boolean);
+export const allowedIpsView = (stored: string | null | undefined): string[] =>
+  (stored ?? '').split(',').filter(Boolean);
 
 /** A client address as people write it (`::ffff:127.0.0.1` is 127.0.0.1). */
 export function displayAddress(clientAddress: string | undefined): string {
-  return clientAddress && ipaddr.isValid(clientAddress) ? ipaddr.process(clientAddress).toString() : 'an unknown address';
+  return clientAddress && ipaddr.isValid(clientAddress)
+    ? ipaddr.process(clientAddress).toString()
+    : 'an unknown address';
 }
 
 /** Whether a client address (as Express gives it: `::ffff:127.0.0.1` is 127.0.0.1) is in the list. */

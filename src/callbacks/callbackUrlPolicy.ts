@@ -21,13 +21,18 @@ export interface CallbackUrlPolicy {
 
 export type UrlRule = 'url' | 'scheme' | 'https-only' | 'credentials' | 'metadata-host' | 'private-address';
 
-export type UrlVerdict = { readonly ok: true } | { readonly ok: false; readonly rule: UrlRule; readonly message: string };
+export type UrlVerdict =
+  { readonly ok: true } | { readonly ok: false; readonly rule: UrlRule; readonly message: string };
 
 /** Every address a host name resolves to. */
 export type Resolver = (hostname: string) => Promise<string[]>;
 
 const systemResolver: Resolver = (hostname) =>
-  new Promise((resolve, reject) => dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses.map((a) => a.address)))));
+  new Promise((resolve, reject) =>
+    dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) =>
+      error ? reject(error) : resolve(addresses.map((a) => a.address)),
+    ),
+  );
 
 let resolver: Resolver = systemResolver;
 let processPolicy: CallbackUrlPolicy = { production: false, allowedHosts: [] };
@@ -44,10 +49,24 @@ export function useCallbackResolver(next: Resolver | null): void {
 }
 
 /** Cloud metadata services by name (their addresses are link-local and refused by the address rule). */
-const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata.goog', 'metadata', 'instance-data', 'instance-data.ec2.internal']);
+const METADATA_HOSTS = new Set([
+  'metadata.google.internal',
+  'metadata.goog',
+  'metadata',
+  'instance-data',
+  'instance-data.ec2.internal',
+]);
 
-const refusal = (rule: UrlRule, message: string): UrlVerdict => ({ ok: false, rule, message: `${message} (rule: ${rule})` });
-const bare = (hostname: string) => hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+const refusal = (rule: UrlRule, message: string): UrlVerdict => ({
+  ok: false,
+  rule,
+  message: `${message} (rule: ${rule})`,
+});
+const bare = (hostname: string) =>
+  hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
 
 /** The address rule alone: null when the address may be called, else why not (`169.254.169.254 is a linkLocal address`). */
 export function addressRefusal(address: string, policy: CallbackUrlPolicy): string | null {
@@ -66,9 +85,12 @@ export function judgeCallbackUrlSyntax(url: string, policy: CallbackUrlPolicy): 
   } catch {
     return refusal('url', 'not a URL');
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return refusal('scheme', `${parsed.protocol} is not http: or https:`);
-  if (policy.production && parsed.protocol !== 'https:') return refusal('https-only', 'only https: callback URLs are accepted in production');
-  if (parsed.username || parsed.password) return refusal('credentials', 'a callback URL must not carry a user name or password');
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    return refusal('scheme', `${parsed.protocol} is not http: or https:`);
+  if (policy.production && parsed.protocol !== 'https:')
+    return refusal('https-only', 'only https: callback URLs are accepted in production');
+  if (parsed.username || parsed.password)
+    return refusal('credentials', 'a callback URL must not carry a user name or password');
   const host = bare(parsed.hostname);
   if (METADATA_HOSTS.has(host)) return refusal('metadata-host', `${host} is a cloud metadata service`);
   if (policy.allowedHosts.includes(host)) return { ok: true };
@@ -118,7 +140,13 @@ export function guardedLookup(hostname: string, options: { all?: boolean }, call
         for (const address of addresses) {
           const refused = addressRefusal(address, policy);
           if (refused) {
-            callback(new CallbackAddressRefused(`callback address refused: ${host} resolves to ${refused} (rule: private-address)`), '', 4);
+            callback(
+              new CallbackAddressRefused(
+                `callback address refused: ${host} resolves to ${refused} (rule: private-address)`,
+              ),
+              '',
+              4,
+            );
             return;
           }
         }

@@ -3,7 +3,13 @@
  * and every way a request can go wrong turned into a value.
  */
 import { Dispatcher, Pool, buildConnector } from 'undici';
-import { CallbackAddressRefused, callbackUrlPolicy, guardedLookup, judgeCallbackUrlSyntax, literalHostRefusal } from './callbackUrlPolicy';
+import {
+  CallbackAddressRefused,
+  callbackUrlPolicy,
+  guardedLookup,
+  judgeCallbackUrlSyntax,
+  literalHostRefusal,
+} from './callbackUrlPolicy';
 
 /**
  * One keep-alive pool per operator origin, reached without URL parsing or agent dispatch on each call
@@ -19,7 +25,11 @@ function targetOf(url: string): { readonly origin: string; readonly path: string
     const parsed = new URL(url);
     // A stored URL that breaks the rules (set before they existed) is not called; the delivery stays owed.
     const verdict = judgeCallbackUrlSyntax(url, callbackUrlPolicy());
-    target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}`, refused: verdict.ok ? null : `callback URL refused: ${verdict.message}` };
+    target = {
+      origin: parsed.origin,
+      path: `${parsed.pathname}${parsed.search}`,
+      refused: verdict.ok ? null : `callback URL refused: ${verdict.message}`,
+    };
     if (targets.size > 10_000) targets.clear();
     targets.set(url, target);
   }
@@ -46,7 +56,12 @@ function guardedConnector(): buildConnector.connector {
 function poolFor(origin: string): Pool {
   let pool = pools.get(origin);
   if (!pool) {
-    pool = new Pool(origin, { keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, connections: 128, connect: guardedConnector() });
+    pool = new Pool(origin, {
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 60_000,
+      connections: 128,
+      connect: guardedConnector(),
+    });
     pools.set(origin, pool);
   }
   return pool;
@@ -63,7 +78,11 @@ const MAX_ANSWER_BYTES = 64 * 1024;
  * there). The stream is destroyed at that point, which closes the connection, so an operator that
  * answers without end costs us at most `maxBytes` plus one chunk, never the whole body.
  */
-async function readCapped(body: Dispatcher.ResponseData['body'], contentLength: string | string[] | undefined, maxBytes: number): Promise<string | null> {
+async function readCapped(
+  body: Dispatcher.ResponseData['body'],
+  contentLength: string | string[] | undefined,
+  maxBytes: number,
+): Promise<string | null> {
   if (typeof contentLength === 'string' && Number(contentLength) > maxBytes) {
     body.destroy();
     return null;

@@ -4,7 +4,9 @@ import { callbackScheme } from './schemes';
 import { OperatorTarget, WalletCall, WalletReply } from './walletCallback';
 
 /** An operator's callback settings (cached by the caller: see db/callerCache.ts). */
-export type CallbackTargetLookup = (operatorId: number) => Promise<(OperatorTarget & { scheme: 'hmac' | 'md5' }) | null>;
+export type CallbackTargetLookup = (
+  operatorId: number,
+) => Promise<(OperatorTarget & { scheme: 'hmac' | 'md5' }) | null>;
 
 export type CallObserver = (scheme: 'hmac' | 'md5', call: WalletCall, reply: WalletReply, elapsedMs: number) => void;
 
@@ -20,7 +22,8 @@ export class OperatorWalletClient implements OperatorWalletPort {
 
   async call(operatorId: number, call: WalletCall, timeoutMs: number): Promise<WalletReply> {
     const target = await this.lookup(operatorId);
-    if (!target || !target.callbackUrl) return { outcome: 'failed', error: 'the operator has no callback URL (not in seamless mode)' };
+    if (!target || !target.callbackUrl)
+      return { outcome: 'failed', error: 'the operator has no callback URL (not in seamless mode)' };
     const scheme = callbackScheme(target.scheme);
     const started = performance.now();
     const reply = await scheme.call(target, call, timeoutMs);

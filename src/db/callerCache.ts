@@ -47,7 +47,10 @@ export class CallerCache {
   constructor(
     private readonly store: MysqlCallerStore,
     private readonly ttlMs: number = CALLER_CACHE_TTL_MS,
-    limits: { readonly maxKnown: number; readonly maxUnknown: number } = { maxKnown: CALLER_CACHE_MAX_KNOWN, maxUnknown: CALLER_CACHE_MAX_UNKNOWN },
+    limits: { readonly maxKnown: number; readonly maxUnknown: number } = {
+      maxKnown: CALLER_CACHE_MAX_KNOWN,
+      maxUnknown: CALLER_CACHE_MAX_UNKNOWN,
+    },
   ) {
     this.entries = new LruMap(limits.maxKnown);
     this.misses = new LruMap(limits.maxUnknown);
@@ -114,14 +117,17 @@ export class CallerCache {
     this.misses.delete(`${kind}:${id}`);
     // Entries by numeric id do not know their agentID: drop them all, they are cheap to reload.
     if (kind === 'operator') {
-      for (const map of [this.entries, this.misses]) for (const key of [...map.keys()]) if (key.startsWith('operator#')) map.delete(key);
+      for (const map of [this.entries, this.misses])
+        for (const key of [...map.keys()]) if (key.startsWith('operator#')) map.delete(key);
     }
   }
 
   /** Listens for changes made by other processes (a dedicated subscriber connection). */
   listen(publisher: RedisClient, subscriber: RedisClient, logger: Logger): void {
     this.publisher = publisher;
-    subscriber.subscribe(CHANNEL).catch((error) => logger.warn({ err: (error as Error).message }, 'caller cache: no change notifications'));
+    subscriber
+      .subscribe(CHANNEL)
+      .catch((error) => logger.warn({ err: (error as Error).message }, 'caller cache: no change notifications'));
     subscriber.on('message', (_channel, message: string) => {
       try {
         const { kind, id } = JSON.parse(message) as { kind: CallerKind; id: string };

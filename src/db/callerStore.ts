@@ -27,7 +27,13 @@ export class MysqlCallerStore {
   constructor(private readonly pool: Pool) {}
 
   /** Where and how to call an operator's wallet (seamless mode). */
-  async callbackTarget(id: number): Promise<{ agentId: string; callbackUrl: string; secretKey: string; saltKey: string; scheme: 'hmac' | 'md5' } | null> {
+  async callbackTarget(id: number): Promise<{
+    agentId: string;
+    callbackUrl: string;
+    secretKey: string;
+    saltKey: string;
+    scheme: 'hmac' | 'md5';
+  } | null> {
     const [rows] = await this.pool.query<RowDataPacket[]>(
       'SELECT agent_id, callback_url, callback_scheme, secret_key, salt_key FROM operators WHERE id = ?',
       [id],
@@ -46,7 +52,9 @@ export class MysqlCallerStore {
 
   /** The operator behind a launch session: its current mode and whether it is enabled. */
   async operatorById(id: number): Promise<{ mode: WalletMode; enabled: boolean } | null> {
-    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT callback_url, enabled FROM operators WHERE id = ?', [id]);
+    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT callback_url, enabled FROM operators WHERE id = ?', [
+      id,
+    ]);
     const row = rows[0];
     return row ? { mode: walletModeOf(row.callback_url as string | null), enabled: Boolean(row.enabled) } : null;
   }

@@ -29,7 +29,11 @@ export class MysqlCampaignStore implements CampaignStore {
       expiresAt: row.expires_at as Date,
       cancelledAt: (row.cancelled_at as Date | null) ?? null,
       allSpinsUsed: players.length > 0 && players.every((p) => (p.spins_used as number) >= spins),
-      players: players.map((p) => ({ userId: p.user_id as string, spinsUsed: p.spins_used as number, totalWin: minor(p.total_win_minor as string) })),
+      players: players.map((p) => ({
+        userId: p.user_id as string,
+        spinsUsed: p.spins_used as number,
+        totalWin: minor(p.total_win_minor as string),
+      })),
     };
   }
 
@@ -54,10 +58,13 @@ export class MysqlCampaignStore implements CampaignStore {
         const campaignId = result.insertId;
         const users = [...new Set(d.userIds)];
         const games = [...new Set(d.gameIds)];
-        await connection.query('INSERT INTO free_spin_players (campaign_id, user_id, spins_used, total_win_minor) VALUES ?', [
-          users.map((u) => [campaignId, u, 0, 0]),
+        await connection.query(
+          'INSERT INTO free_spin_players (campaign_id, user_id, spins_used, total_win_minor) VALUES ?',
+          [users.map((u) => [campaignId, u, 0, 0])],
+        );
+        await connection.query('INSERT INTO free_spin_games (campaign_id, game_id) VALUES ?', [
+          games.map((g) => [campaignId, g]),
         ]);
-        await connection.query('INSERT INTO free_spin_games (campaign_id, game_id) VALUES ?', [games.map((g) => [campaignId, g])]);
       });
       return true;
     } catch (error) {
@@ -67,6 +74,9 @@ export class MysqlCampaignStore implements CampaignStore {
   }
 
   async cancelCampaign(campaignId: number, at: Date): Promise<void> {
-    await this.pool.query('UPDATE free_spin_campaigns SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL', [at, campaignId]);
+    await this.pool.query('UPDATE free_spin_campaigns SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL', [
+      at,
+      campaignId,
+    ]);
   }
 }

@@ -56,7 +56,11 @@ export class MysqlCatalogueStore implements CatalogueStore {
   }
 
   async rememberPlayer(operatorId: number, userId: string): Promise<void> {
-    await this.pool.query('INSERT IGNORE INTO players (operator_id, user_id, created_at) VALUES (?, ?, ?)', [operatorId, userId, new Date()]);
+    await this.pool.query('INSERT IGNORE INTO players (operator_id, user_id, created_at) VALUES (?, ?, ?)', [
+      operatorId,
+      userId,
+      new Date(),
+    ]);
   }
 
   async hasWallet(operatorId: number, userId: string, currency: string): Promise<boolean> {

@@ -28,7 +28,8 @@ export function readinessOf(results: unknown): NodeReadiness {
   if (value(variables, 'wsrep_on') !== 'ON') return { ready: true, detail: null };
   const wsrepReady = value(status, 'wsrep_ready');
   const state = value(status, 'wsrep_local_state_comment') ?? 'unknown';
-  if (wsrepReady !== 'ON') return { ready: false, detail: `wsrep_ready is ${wsrepReady ?? 'missing'} (state ${state})` };
+  if (wsrepReady !== 'ON')
+    return { ready: false, detail: `wsrep_ready is ${wsrepReady ?? 'missing'} (state ${state})` };
   if (state !== 'Synced') return { ready: false, detail: `the node is ${state}, not Synced` };
   return { ready: true, detail: state };
 }

@@ -30,7 +30,13 @@ export function parseDatabaseUrl(databaseUrl: string): DatabaseTarget {
   const [user, password = ''] = splitOnce(credentials, ':');
   const hosts = hostList.split(',').map(parseHost);
   const [first = parseHost('')] = hosts;
-  return { ...first, hosts, user: decodeURIComponent(user || 'root'), password: decodeURIComponent(password), database };
+  return {
+    ...first,
+    hosts,
+    user: decodeURIComponent(user || 'root'),
+    password: decodeURIComponent(password),
+    database,
+  };
 }
 
 function parseHost(raw: string): DatabaseHost {

@@ -7,7 +7,8 @@ export class LruMap<K, V> {
   private readonly entries = new Map<K, V>();
 
   constructor(readonly maxEntries: number) {
-    if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new Error(`LruMap: maxEntries must be a positive integer, not ${maxEntries}`);
+    if (!Number.isInteger(maxEntries) || maxEntries < 1)
+      throw new Error(`LruMap: maxEntries must be a positive integer, not ${maxEntries}`);
   }
 
   get size(): number {

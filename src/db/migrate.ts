@@ -36,7 +36,10 @@ export class MigrationError extends Error {
 
 export async function readMigrations(dir: string = MIGRATIONS_DIR): Promise<MigrationFile[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(path.join(dir, name, 'migration.sql'), 'utf8');
@@ -127,9 +130,15 @@ async function takeMigrationLock(connection: Connection): Promise<string> {
   const owner = randomUUID();
   const deadline = Date.now() + LOCK_TIMEOUT_S * 1000;
   for (;;) {
-    await connection.query('DELETE FROM `_migration_lock` WHERE name = ? AND taken_at < NOW(3) - INTERVAL ? SECOND', [LOCK_NAME, LOCK_LEASE_S]);
+    await connection.query('DELETE FROM `_migration_lock` WHERE name = ? AND taken_at < NOW(3) - INTERVAL ? SECOND', [
+      LOCK_NAME,
+      LOCK_LEASE_S,
+    ]);
     try {
-      await connection.query('INSERT INTO `_migration_lock` (name, owner, taken_at) VALUES (?, ?, NOW(3))', [LOCK_NAME, owner]);
+      await connection.query('INSERT INTO `_migration_lock` (name, owner, taken_at) VALUES (?, ?, NOW(3))', [
+        LOCK_NAME,
+        owner,
+      ]);
       return owner;
     } catch (error) {
       const errno = (error as { errno?: number }).errno;

@@ -9,7 +9,6 @@ import { DatabaseHosts } from './databaseHosts';
 import { DatabaseTarget } from './databaseUrl';
 import { SQL_TIMEZONE, formatSql } from './sqlTemplate';
 
-
 /** How the hot-path pool waits and retries (DB_* in the README's table). */
 export interface PoolSettings {
   /** A caller waits at most this long for a free connection, then gets DatabaseBusyError. */
@@ -22,7 +21,12 @@ export interface PoolSettings {
   readonly commitMode: 'auto' | 'alone';
 }
 
-export const DEFAULT_POOL_SETTINGS: PoolSettings = { acquireTimeoutMs: 5_000, lockWaitTimeoutS: 10, transactionAttempts: 8, commitMode: 'auto' };
+export const DEFAULT_POOL_SETTINGS: PoolSettings = {
+  acquireTimeoutMs: 5_000,
+  lockWaitTimeoutS: 10,
+  transactionAttempts: 8,
+  commitMode: 'auto',
+};
 
 const settingsOfPool = new WeakMap<Pool, PoolSettings>();
 /** Sessions known to be on a server without wsrep (true); missing or false: treated as Galera. */
@@ -65,7 +69,9 @@ export function createMysqlPool(target: DatabaseTarget, connectionLimit: number,
     queryFormat: (sql: string, values: unknown) =>
       values === undefined || values === null || (Array.isArray(values) && values.length === 0)
         ? sql
-        : formatSql(sql, Array.isArray(values) ? values : [values], (text, params) => format(text, params as never, false, SQL_TIMEZONE)),
+        : formatSql(sql, Array.isArray(values) ? values : [values], (text, params) =>
+            format(text, params as never, false, SQL_TIMEZONE),
+          ),
     // No stack capture at every query (mysql2's `trace`): profiled at 4-7% of a money call's CPU; a
     // database error still says what failed, and our errors carry their own stacks.
     trace: false,
@@ -176,7 +182,14 @@ export function mysqlErrno(error: unknown): number | undefined {
 const CONFLICTS = new Set<number>([MysqlErrno.DEADLOCK, MysqlErrno.LOCK_WAIT_TIMEOUT]);
 /** The node failed or left the cluster: retried (on the next host) only when COMMIT was not sent yet. */
 const NODE_FAILURES = new Set<number>([MysqlErrno.WSREP_NOT_READY, MysqlErrno.SERVER_SHUTDOWN]);
-const CONNECTION_FAILURES = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ER_CON_COUNT_ERROR']);
+const CONNECTION_FAILURES = new Set([
+  'PROTOCOL_CONNECTION_LOST',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ER_CON_COUNT_ERROR',
+]);
 
 export function isNodeFailure(error: unknown): boolean {
   const errno = mysqlErrno(error);
@@ -197,7 +210,9 @@ export type Queryable = { query<T>(sql: string, params?: unknown[]): Promise<[T,
 
 /** The pool as a Queryable (its own query() is overloaded beyond what callers here need). */
 export function poolQueryable(pool: Pool): Queryable {
-  return { query: <T>(sql: string, params: unknown[] = []) => pool.query(sql, params) as unknown as Promise<[T, unknown]> };
+  return {
+    query: <T>(sql: string, params: unknown[] = []) => pool.query(sql, params) as unknown as Promise<[T, unknown]>,
+  };
 }
 
 /** A write whose result the caller does not need now: sent with the next statement or the COMMIT. */
@@ -220,7 +235,9 @@ const SERVER_STATUS_IN_TRANS = 0x0001;
 export class TransactionAbortedError extends Error {
   readonly errno = MysqlErrno.DEADLOCK;
   constructor() {
-    super('the transaction was aborted by the cluster (a statement answered outside any transaction); try restarting transaction');
+    super(
+      'the transaction was aborted by the cluster (a statement answered outside any transaction); try restarting transaction',
+    );
     this.name = 'TransactionAbortedError';
   }
 }
@@ -276,7 +293,10 @@ export class TransactionConnection {
       return;
     }
     if (this.pending.length > 0) {
-      await this.send(this.pending.map((write) => write.sql), this.pending);
+      await this.send(
+        this.pending.map((write) => write.sql),
+        this.pending,
+      );
       this.pending = [];
     }
     // A COMMIT at the head of its own query: Galera checks for an abort at the start of every query,
@@ -331,7 +351,10 @@ function assertInTransaction(result: unknown): void {
  * When the tries run out the caller gets DatabaseBusyError: nothing was applied. A connection whose
  * ROLLBACK failed is destroyed, never returned to the pool.
  */
-export async function inMysqlTransaction<T>(pool: Pool, work: (connection: TransactionConnection) => Promise<T>): Promise<T> {
+export async function inMysqlTransaction<T>(
+  pool: Pool,
+  work: (connection: TransactionConnection) => Promise<T>,
+): Promise<T> {
   const { transactionAttempts, commitMode } = settingsOfPool.get(pool) ?? DEFAULT_POOL_SETTINGS;
   for (let attempt = 1; ; attempt++) {
     const pooled = await pool.getConnection();
@@ -347,13 +370,19 @@ export async function inMysqlTransaction<T>(pool: Pool, work: (connection: Trans
       return result;
     } catch (error) {
       failure = error;
-      reusable = await connection.rollback().then(() => true, () => false);
+      reusable = await connection.rollback().then(
+        () => true,
+        () => false,
+      );
     }
     if (reusable) pooled.release();
     else pooled.destroy();
     if (!isRetryable(failure, commitSent, pool)) throw failure;
     if (attempt >= transactionAttempts) {
-      throw new DatabaseBusyError(`the database refused the transaction ${attempt} times (${describe(failure)}); nothing was applied`, { cause: failure });
+      throw new DatabaseBusyError(
+        `the database refused the transaction ${attempt} times (${describe(failure)}); nothing was applied`,
+        { cause: failure },
+      );
     }
     await sleep(backoffMs(attempt));
   }

@@ -26,7 +26,11 @@ export function createPrismaClient(target: DatabaseTarget, connectionLimit: numb
  * is bound to one host, so a move opens a client on the new host and closes the old one once the calls
  * already running on it had time to finish.
  */
-export function createFollowingPrismaClient(target: DatabaseTarget, connectionLimit: number, hosts: DatabaseHosts): PrismaClient {
+export function createFollowingPrismaClient(
+  target: DatabaseTarget,
+  connectionLimit: number,
+  hosts: DatabaseHosts,
+): PrismaClient {
   if (!hosts.several) return createPrismaClient(target, connectionLimit);
   let current = createPrismaClient(onHost(target, hosts.current), connectionLimit);
   hosts.onSwitch((host) => {

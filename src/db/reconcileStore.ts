@@ -29,7 +29,8 @@ function result(invariant: InvariantName, checked: number, found: readonly Omit<
   return { invariant, checked, breaches: found.map((breach) => ({ invariant, ...breach })) };
 }
 
-const walletName = (row: RowDataPacket) => `wallet ${row.id} (${row.agent_id ?? `operator#${row.operator_id}`}/${row.user_id}/${row.currency})`;
+const walletName = (row: RowDataPacket) =>
+  `wallet ${row.id} (${row.agent_id ?? `operator#${row.operator_id}`}/${row.user_id}/${row.currency})`;
 
 /** Balances against the ledger, and negative balances, in one pass over the wallets. */
 async function walletChecks(connection: PoolConnection): Promise<CheckResult[]> {
@@ -48,16 +49,27 @@ async function walletChecks(connection: PoolConnection): Promise<CheckResult[]> 
   const mismatched = found.filter((row) => BigInt(row.balance) !== BigInt(row.ledger_sum));
   const negative = found.filter((row) => BigInt(row.balance) < 0n);
   return [
-    result('balance-equals-ledger', wallets, mismatched.slice(0, BREACH_LIMIT).map((row) => ({
-      subject: walletName(row),
-      detail: `balance ${row.balance} but its applied entries sum to ${row.ledger_sum} (off by ${BigInt(row.balance) - BigInt(row.ledger_sum)} minor units)`,
-    }))),
-    result('no-negative-balance', wallets, negative.slice(0, BREACH_LIMIT).map((row) => ({ subject: walletName(row), detail: `balance ${row.balance}` }))),
+    result(
+      'balance-equals-ledger',
+      wallets,
+      mismatched.slice(0, BREACH_LIMIT).map((row) => ({
+        subject: walletName(row),
+        detail: `balance ${row.balance} but its applied entries sum to ${row.ledger_sum} (off by ${BigInt(row.balance) - BigInt(row.ledger_sum)} minor units)`,
+      })),
+    ),
+    result(
+      'no-negative-balance',
+      wallets,
+      negative.slice(0, BREACH_LIMIT).map((row) => ({ subject: walletName(row), detail: `balance ${row.balance}` })),
+    ),
   ];
 }
 
 const replayMatchesBalanceAfter: Check = async (connection) => {
-  const entries = await count(connection, "SELECT COUNT(*) AS n FROM transactions WHERE status = 'applied' AND wallet_id IS NOT NULL");
+  const entries = await count(
+    connection,
+    "SELECT COUNT(*) AS n FROM transactions WHERE status = 'applied' AND wallet_id IS NOT NULL",
+  );
   const found = await rows(
     connection,
     `SELECT id, wallet_id, balance_after_minor, running FROM (
@@ -67,22 +79,41 @@ const replayMatchesBalanceAfter: Check = async (connection) => {
       ORDER BY id LIMIT ?`,
     [BREACH_LIMIT],
   );
-  return result('replay-matches-balance-after', entries, found.map((row) => ({
-    subject: `entry ${row.id} (wallet ${row.wallet_id})`,
-    detail: BigInt(row.running) < 0n ? `the replay reaches ${row.running}` : `balance_after ${row.balance_after_minor} but the replay gives ${row.running}`,
-  })));
+  return result(
+    'replay-matches-balance-after',
+    entries,
+    found.map((row) => ({
+      subject: `entry ${row.id} (wallet ${row.wallet_id})`,
+      detail:
+        BigInt(row.running) < 0n
+          ? `the replay reaches ${row.running}`
+          : `balance_after ${row.balance_after_minor} but the replay gives ${row.running}`,
+    })),
+  );
 };
 
 const refusedMovedNothing: Check = async (connection) => {
   const refused = await count(connection, "SELECT COUNT(*) AS n FROM transactions WHERE status = 'refused'");
-  const found = await rows(connection, "SELECT id, type, delta_minor FROM transactions WHERE status = 'refused' AND delta_minor <> 0 ORDER BY id LIMIT ?", [BREACH_LIMIT]);
-  return result('refused-moved-nothing', refused, found.map((row) => ({ subject: `entry ${row.id} (${row.type})`, detail: `refused but moved ${row.delta_minor}` })));
+  const found = await rows(
+    connection,
+    "SELECT id, type, delta_minor FROM transactions WHERE status = 'refused' AND delta_minor <> 0 ORDER BY id LIMIT ?",
+    [BREACH_LIMIT],
+  );
+  return result(
+    'refused-moved-nothing',
+    refused,
+    found.map((row) => ({ subject: `entry ${row.id} (${row.type})`, detail: `refused but moved ${row.delta_minor}` })),
+  );
 };
 
 /** The unique indexes that make "one per key" hold under any concurrency; a missing one is a breach in itself. */
 const KEY_INDEXES = [
   { table: 'transactions', index: 'transactions_idempotency_key', columns: ['origin', 'origin_id', 'transaction_id'] },
-  { table: 'callback_deliveries', index: 'callback_deliveries_kind_transaction_key', columns: ['kind', 'platform_transaction_id'] },
+  {
+    table: 'callback_deliveries',
+    index: 'callback_deliveries_kind_transaction_key',
+    columns: ['kind', 'platform_transaction_id'],
+  },
 ] as const;
 
 const onePerKey: Check = async (connection) => {
@@ -96,7 +127,10 @@ const onePerKey: Check = async (connection) => {
     );
     const unique = columns.length > 0 && columns.every((column) => Number(column.non_unique) === 0);
     if (!unique || columns.map((column) => String(column.name)).join(',') !== key.columns.join(',')) {
-      found.push({ subject: `index ${key.table}.${key.index}`, detail: `missing or not UNIQUE (${key.columns.join(', ')}): nothing stops a second entry under one key` });
+      found.push({
+        subject: `index ${key.table}.${key.index}`,
+        detail: `missing or not UNIQUE (${key.columns.join(', ')}): nothing stops a second entry under one key`,
+      });
     }
   }
   const entries = await count(connection, 'SELECT COUNT(*) AS n FROM transactions');
@@ -108,7 +142,10 @@ const onePerKey: Check = async (connection) => {
     [BREACH_LIMIT],
   );
   for (const row of duplicates) {
-    found.push({ subject: `key ${row.origin}#${row.origin_id}/${row.transaction_id}`, detail: `${row.n} entries (ids ${row.first_id}..${row.last_id})` });
+    found.push({
+      subject: `key ${row.origin}#${row.origin_id}/${row.transaction_id}`,
+      detail: `${row.n} entries (ids ${row.first_id}..${row.last_id})`,
+    });
   }
   const deliveries = await rows(
     connection,
@@ -116,13 +153,17 @@ const onePerKey: Check = async (connection) => {
       GROUP BY kind, CAST(platform_transaction_id AS BINARY) HAVING COUNT(*) > 1 LIMIT ?`,
     [BREACH_LIMIT],
   );
-  for (const row of deliveries) found.push({ subject: `delivery ${row.kind} of ${row.platform_transaction_id}`, detail: `${row.n} delivery rows` });
+  for (const row of deliveries)
+    found.push({ subject: `delivery ${row.kind} of ${row.platform_transaction_id}`, detail: `${row.n} delivery rows` });
   return result('one-entry-per-key', entries, found.slice(0, BREACH_LIMIT));
 };
 
 /** No index says this one: a second rollback of a bet must be answered 11, never stored (§5). */
 const oneRollbackPerBet: Check = async (connection) => {
-  const rollbacks = await count(connection, "SELECT COUNT(*) AS n FROM transactions WHERE type = 'rollback' AND status = 'applied'");
+  const rollbacks = await count(
+    connection,
+    "SELECT COUNT(*) AS n FROM transactions WHERE type = 'rollback' AND status = 'applied'",
+  );
   const found = await rows(
     connection,
     `SELECT origin_id, MIN(ref_transaction_id) AS ref_transaction_id, COUNT(*) AS n, SUM(delta_minor) AS refunded FROM transactions
@@ -130,10 +171,14 @@ const oneRollbackPerBet: Check = async (connection) => {
       GROUP BY origin, origin_id, CAST(ref_transaction_id AS BINARY) HAVING COUNT(*) > 1 LIMIT ?`,
     [BREACH_LIMIT],
   );
-  return result('one-rollback-per-bet', rollbacks, found.map((row) => ({
-    subject: `bet provider#${row.origin_id}/${row.ref_transaction_id}`,
-    detail: `${row.n} applied rollbacks, refunding ${row.refunded} in all`,
-  })));
+  return result(
+    'one-rollback-per-bet',
+    rollbacks,
+    found.map((row) => ({
+      subject: `bet provider#${row.origin_id}/${row.ref_transaction_id}`,
+      detail: `${row.n} applied rollbacks, refunding ${row.refunded} in all`,
+    })),
+  );
 };
 
 /** Seamless credits that must reach the operator: a win or jackpot (Deposit), a rollback that refunds (Rollback). */
@@ -149,10 +194,14 @@ const mirroredCreditHasDelivery: Check = async (connection) => {
       WHERE ${OWED_CREDIT} AND d.id IS NULL ORDER BY t.id LIMIT ?`,
     [BREACH_LIMIT],
   );
-  return result('mirrored-credit-has-delivery', credits, found.map((row) => ({
-    subject: `entry ${row.id} (${row.type} ${row.transaction_id} of ${row.agent_id}/${row.user_id})`,
-    detail: `no ${row.type === 'rollback' ? 'Rollback' : 'Deposit'} delivery for ${row.platform_transaction_id}: the operator would never be paid`,
-  })));
+  return result(
+    'mirrored-credit-has-delivery',
+    credits,
+    found.map((row) => ({
+      subject: `entry ${row.id} (${row.type} ${row.transaction_id} of ${row.agent_id}/${row.user_id})`,
+      detail: `no ${row.type === 'rollback' ? 'Rollback' : 'Deposit'} delivery for ${row.platform_transaction_id}: the operator would never be paid`,
+    })),
+  );
 };
 
 /**
@@ -160,7 +209,10 @@ const mirroredCreditHasDelivery: Check = async (connection) => {
  * only an attempt without a ledger row is unresolved, and it is stuck once older than `stuckBefore`.
  */
 const noWithdrawStuckSending: Check = async (connection, options) => {
-  const sending = await count(connection, "SELECT COUNT(*) AS n FROM callback_deliveries WHERE kind = 'withdraw' AND status = 'sending'");
+  const sending = await count(
+    connection,
+    "SELECT COUNT(*) AS n FROM callback_deliveries WHERE kind = 'withdraw' AND status = 'sending'",
+  );
   const found = await rows(
     connection,
     `SELECT d.id, d.platform_transaction_id, d.transaction_id, d.created_at, o.agent_id FROM callback_deliveries d
@@ -170,10 +222,14 @@ const noWithdrawStuckSending: Check = async (connection, options) => {
       ORDER BY d.id LIMIT ?`,
     [options.stuckBefore, BREACH_LIMIT],
   );
-  return result('no-withdraw-stuck-sending', sending, found.map((row) => ({
-    subject: `delivery ${row.id} (Withdraw ${row.platform_transaction_id} of ${row.agent_id}, bet ${row.transaction_id})`,
-    detail: `sending since ${(row.created_at as Date).toISOString()} with no outcome recorded`,
-  })));
+  return result(
+    'no-withdraw-stuck-sending',
+    sending,
+    found.map((row) => ({
+      subject: `delivery ${row.id} (Withdraw ${row.platform_transaction_id} of ${row.agent_id}, bet ${row.transaction_id})`,
+      detail: `sending since ${(row.created_at as Date).toISOString()} with no outcome recorded`,
+    })),
+  );
 };
 
 /** Every invariant, read from one consistent snapshot. */
@@ -184,7 +240,14 @@ export async function readInvariants(pool: Pool, options: ReconcileOptions): Pro
     await connection.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
     try {
       const results = [...(await walletChecks(connection))];
-      for (const check of [replayMatchesBalanceAfter, refusedMovedNothing, onePerKey, oneRollbackPerBet, mirroredCreditHasDelivery, noWithdrawStuckSending]) {
+      for (const check of [
+        replayMatchesBalanceAfter,
+        refusedMovedNothing,
+        onePerKey,
+        oneRollbackPerBet,
+        mirroredCreditHasDelivery,
+        noWithdrawStuckSending,
+      ]) {
         results.push(await check(connection, options));
       }
       return results;

@@ -15,7 +15,10 @@ export class MysqlRoundStore implements StaleRoundStore {
   }
 
   async countOpenRounds(operatorId: number): Promise<number> {
-    const [[row]] = await this.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM rounds WHERE operator_id = ? AND status = 'open'", [operatorId]);
+    const [[row]] = await this.pool.query<RowDataPacket[]>(
+      "SELECT COUNT(*) AS n FROM rounds WHERE operator_id = ? AND status = 'open'",
+      [operatorId],
+    );
     return Number(row?.n ?? 0);
   }
 }

@@ -12,7 +12,17 @@ import {
 } from '../app/seamless/seamlessStore';
 import { MysqlErrno, Queryable, inMysqlTransaction, mysqlErrno, poolQueryable } from './mysqlPool';
 import { DuplicateTransactionIdError } from '../app/wallet/walletStore';
-import { MysqlLedgerScope, MysqlWalletStore, OPERATOR_CALLBACK_URL, ROUND_COLUMNS, roundFromRow, roundKeyText, tombstoneJoin, tombstoneParams, tombstoneSelect } from './walletStore';
+import {
+  MysqlLedgerScope,
+  MysqlWalletStore,
+  OPERATOR_CALLBACK_URL,
+  ROUND_COLUMNS,
+  roundFromRow,
+  roundKeyText,
+  tombstoneJoin,
+  tombstoneParams,
+  tombstoneSelect,
+} from './walletStore';
 import { RoundKey } from '../app/provider/providerLedgerStore';
 
 const DELIVERY_COLUMNS = `id, operator_id, kind, platform_transaction_id, provider_id, transaction_id, payload, status, attempts,
@@ -38,11 +48,17 @@ export function deliveryFromRow(row: RowDataPacket): Delivery {
 }
 
 async function loadDelivery(sql: Queryable, id: string): Promise<Delivery | null> {
-  const [rows] = await sql.query<RowDataPacket[]>(`SELECT ${DELIVERY_COLUMNS} FROM callback_deliveries WHERE id = ?`, [id]);
+  const [rows] = await sql.query<RowDataPacket[]>(`SELECT ${DELIVERY_COLUMNS} FROM callback_deliveries WHERE id = ?`, [
+    id,
+  ]);
   return rows[0] ? deliveryFromRow(rows[0]) : null;
 }
 
-async function findWithdrawAttempt(sql: Queryable, providerId: number, transactionId: string): Promise<Delivery | null> {
+async function findWithdrawAttempt(
+  sql: Queryable,
+  providerId: number,
+  transactionId: string,
+): Promise<Delivery | null> {
   const [rows] = await sql.query<RowDataPacket[]>(
     `SELECT ${DELIVERY_COLUMNS} FROM callback_deliveries WHERE provider_id = ? AND transaction_id = ? AND kind = 'withdraw' ORDER BY id LIMIT 1`,
     [providerId, transactionId],
@@ -54,7 +70,12 @@ async function findWithdrawAttempt(sql: Queryable, providerId: number, transacti
  * The newest balance the operator reported: from a Balance call or a delivery (operator_balances), or
  * from a Withdraw (the bet's ledger row carries it, so a bet writes no extra row to remember it).
  */
-async function lastKnownBalance(sql: Queryable, operatorId: number, userId: string, currency: string): Promise<Minor | null> {
+async function lastKnownBalance(
+  sql: Queryable,
+  operatorId: number,
+  userId: string,
+  currency: string,
+): Promise<Minor | null> {
   const [rows] = await sql.query<RowDataPacket[]>(
     `(SELECT balance_minor AS balance, updated_at AS at FROM operator_balances WHERE operator_id = ? AND user_id = ? AND currency = ?)
      UNION ALL
@@ -68,7 +89,11 @@ async function lastKnownBalance(sql: Queryable, operatorId: number, userId: stri
 }
 
 /** `target`: the row id, or the Withdraw attempt reporting a platformTransactionID (unique key). */
-function transitionStatement(target: string | { withdrawOf: string }, from: DeliveryStatus, update: DeliveryUpdate): [string, unknown[]] {
+function transitionStatement(
+  target: string | { withdrawOf: string },
+  from: DeliveryStatus,
+  update: DeliveryUpdate,
+): [string, unknown[]] {
   const sets = ['status = ?', 'updated_at = ?'];
   const params: unknown[] = [update.status, new Date()];
   const set = (column: string, value: unknown) => {
@@ -81,7 +106,10 @@ function transitionStatement(target: string | { withdrawOf: string }, from: Deli
   if (update.operatorBalance !== undefined) set('operator_balance_minor', update.operatorBalance);
   if (update.maxAttempts !== undefined) set('max_attempts', update.maxAttempts);
   if (update.status === 'delivered') set('delivered_at', new Date());
-  const where = typeof target === 'string' ? ['id = ?', 'status = ?'] : ["kind = 'withdraw'", 'platform_transaction_id = ?', 'status = ?'];
+  const where =
+    typeof target === 'string'
+      ? ['id = ?', 'status = ?']
+      : ["kind = 'withdraw'", 'platform_transaction_id = ?', 'status = ?'];
   params.push(typeof target === 'string' ? target : target.withdrawOf, from);
   if (update.expectAttempts !== undefined) {
     where.push('attempts = ?');
@@ -90,7 +118,12 @@ function transitionStatement(target: string | { withdrawOf: string }, from: Deli
   return [`UPDATE callback_deliveries SET ${sets.join(', ')} WHERE ${where.join(' AND ')}`, params];
 }
 
-async function transitionDelivery(sql: Queryable, id: string, from: DeliveryStatus, update: DeliveryUpdate): Promise<boolean> {
+async function transitionDelivery(
+  sql: Queryable,
+  id: string,
+  from: DeliveryStatus,
+  update: DeliveryUpdate,
+): Promise<boolean> {
   const [result] = await sql.query<ResultSetHeader>(...transitionStatement(id, from, update));
   return result.affectedRows === 1;
 }
@@ -110,7 +143,11 @@ class MysqlSeamlessScope extends MysqlLedgerScope implements SeamlessScope {
     const [rows] = await lock();
     const mode = walletModeOf(rows[0]!.callback_url as string | null);
     if (rows[0]!.id !== null || mode !== 'seamless') return mode;
-    await this.connection.query('INSERT IGNORE INTO players (operator_id, user_id, created_at) VALUES (?, ?, ?)', [operatorId, userId, new Date()]);
+    await this.connection.query('INSERT IGNORE INTO players (operator_id, user_id, created_at) VALUES (?, ?, ?)', [
+      operatorId,
+      userId,
+      new Date(),
+    ]);
     await lock();
     return mode;
   }
@@ -129,18 +166,36 @@ class MysqlSeamlessScope extends MysqlLedgerScope implements SeamlessScope {
            ${tombstoneJoin(betTransactionId)}
            LEFT JOIN transactions stored ON stored.origin = 'provider' AND stored.origin_id = ? AND stored.transaction_id = ?
             FOR UPDATE`,
-        [key.operatorId, key.operatorId, key.userId, key.providerId, key.roundId, ...tombstoneParams(key, betTransactionId), key.providerId, betTransactionId],
+        [
+          key.operatorId,
+          key.operatorId,
+          key.userId,
+          key.providerId,
+          key.roundId,
+          ...tombstoneParams(key, betTransactionId),
+          key.providerId,
+          betTransactionId,
+        ],
       );
     let [rows] = await read();
     const mode = walletModeOf(rows[0]!.callback_url as string | null);
     if (mode !== 'seamless') return { stored: false, mode };
     if (rows[0]!.player_id === null) {
       // A player new to us: create the row, then lock it (see lockPlayer).
-      await this.connection.query('INSERT IGNORE INTO players (operator_id, user_id, created_at) VALUES (?, ?, ?)', [key.operatorId, key.userId, new Date()]);
+      await this.connection.query('INSERT IGNORE INTO players (operator_id, user_id, created_at) VALUES (?, ?, ?)', [
+        key.operatorId,
+        key.userId,
+        new Date(),
+      ]);
       [rows] = await read();
     }
     const row = rows[0]!;
-    this.prefetched = { key: roundKeyText(key), betTransactionId, round: roundFromRow(row), tombstone: rows.some((r) => r.tombstone !== null) };
+    this.prefetched = {
+      key: roundKeyText(key),
+      betTransactionId,
+      round: roundFromRow(row),
+      tombstone: rows.some((r) => r.tombstone !== null),
+    };
     return { stored: rows.some((r) => r.stored !== null), mode };
   }
 
@@ -172,7 +227,8 @@ class MysqlSeamlessScope extends MysqlLedgerScope implements SeamlessScope {
 
 /** A second callback of one kind for one provider transaction: a twin got here first. */
 function twinAttemptError(error: unknown): Error | null {
-  return mysqlErrno(error) === MysqlErrno.DUPLICATE_ENTRY && /callback_deliveries_provider_transaction_key/.test(String((error as Error).message))
+  return mysqlErrno(error) === MysqlErrno.DUPLICATE_ENTRY &&
+    /callback_deliveries_provider_transaction_key/.test(String((error as Error).message))
     ? new DuplicateTransactionIdError()
     : null;
 }
@@ -182,8 +238,20 @@ const INSERT_DELIVERY = `INSERT INTO callback_deliveries (operator_id, kind, pla
 
 function deliveryValues(d: NewDelivery): unknown[] {
   const now = new Date();
-  return [d.operatorId, d.kind, d.platformTransactionId, d.providerId, d.transactionId, JSON.stringify(d.payload), d.status,
-    d.attempts, d.maxAttempts, d.nextAttemptAt, now, now];
+  return [
+    d.operatorId,
+    d.kind,
+    d.platformTransactionId,
+    d.providerId,
+    d.transactionId,
+    JSON.stringify(d.payload),
+    d.status,
+    d.attempts,
+    d.maxAttempts,
+    d.nextAttemptAt,
+    now,
+    now,
+  ];
 }
 
 /**

@@ -14,7 +14,11 @@ const MAX_TEMPLATES = 2_000;
 /** Statement text -> the text around its `?` placeholders (null: leave this text to format()). */
 const templates = new Map<string, readonly string[] | null>();
 
-export function formatSql(sql: string, params: readonly unknown[], fallback: (sql: string, params: unknown[]) => string): string {
+export function formatSql(
+  sql: string,
+  params: readonly unknown[],
+  fallback: (sql: string, params: unknown[]) => string,
+): string {
   let parts = templates.get(sql);
   if (parts === undefined) {
     parts = splitAtPlaceholders(sql);
@@ -22,7 +26,8 @@ export function formatSql(sql: string, params: readonly unknown[], fallback: (sq
     // builds values into the text.
     if (templates.size < MAX_TEMPLATES) templates.set(sql, parts);
   }
-  if (parts === null || parts.length !== params.length + 1 || !params.every(isScalar)) return fallback(sql, params as unknown[]);
+  if (parts === null || parts.length !== params.length + 1 || !params.every(isScalar))
+    return fallback(sql, params as unknown[]);
   let text = parts[0]!;
   for (let i = 0; i < params.length; i++) text += escape(params[i] as SqlValue, false, SQL_TIMEZONE) + parts[i + 1]!;
   return text;

@@ -33,9 +33,19 @@ interface SecretColumn {
 export const SECRET_COLUMNS: readonly SecretColumn[] = [
   { table: 'operators', idColumn: 'agent_id', column: 'secret_key', context: secretContext.operatorSecret },
   { table: 'operators', idColumn: 'agent_id', column: 'salt_key', context: secretContext.operatorSalt },
-  { table: 'operators', idColumn: 'agent_id', column: 'previous_secret_key', context: secretContext.operatorPreviousSecret },
+  {
+    table: 'operators',
+    idColumn: 'agent_id',
+    column: 'previous_secret_key',
+    context: secretContext.operatorPreviousSecret,
+  },
   { table: 'providers', idColumn: 'provider_id', column: 'secret_key', context: secretContext.providerSecret },
-  { table: 'providers', idColumn: 'provider_id', column: 'previous_secret_key', context: secretContext.providerPreviousSecret },
+  {
+    table: 'providers',
+    idColumn: 'provider_id',
+    column: 'previous_secret_key',
+    context: secretContext.providerPreviousSecret,
+  },
 ];
 
 export interface SealReport {
@@ -49,11 +59,17 @@ export interface SealReport {
  * `plaintext`: seal only values stored before encryption (every start-up). `all`: also re-seal values
  * sealed under a decrypt-only key (`npm run secrets:rekey`).
  */
-export async function sealStoredSecrets(pool: Pool, ring: SecretKeyring, scope: 'plaintext' | 'all'): Promise<SealReport> {
+export async function sealStoredSecrets(
+  pool: Pool,
+  ring: SecretKeyring,
+  scope: 'plaintext' | 'all',
+): Promise<SealReport> {
   let sealed = 0;
   const unreadable: string[] = [];
   for (const { table, idColumn, column, context } of SECRET_COLUMNS) {
-    const [rows] = await pool.query<RowDataPacket[]>(`SELECT id, ${idColumn} AS caller, ${column} AS value FROM ${table} WHERE ${column} IS NOT NULL AND ${column} <> ''`);
+    const [rows] = await pool.query<RowDataPacket[]>(
+      `SELECT id, ${idColumn} AS caller, ${column} AS value FROM ${table} WHERE ${column} IS NOT NULL AND ${column} <> ''`,
+    );
     for (const row of rows) {
       const stored = row.value as string;
       const keyId = sealedKeyId(stored);
@@ -66,11 +82,10 @@ export async function sealStoredSecrets(pool: Pool, ring: SecretKeyring, scope: 
         unreadable.push(label);
         continue;
       }
-      const [result] = await pool.query<ResultSetHeader>(`UPDATE ${table} SET ${column} = ? WHERE id = ? AND ${column} = ?`, [
-        sealSecret(ring, label, plaintext),
-        row.id,
-        stored,
-      ]);
+      const [result] = await pool.query<ResultSetHeader>(
+        `UPDATE ${table} SET ${column} = ? WHERE id = ? AND ${column} = ?`,
+        [sealSecret(ring, label, plaintext), row.id, stored],
+      );
       sealed += result.affectedRows;
     }
   }

@@ -114,7 +114,11 @@ export function storedTransaction(row: TransactionRow): StoredTransaction {
 export class MysqlWalletStore implements WalletStore, ProviderLedgerStore {
   constructor(private readonly pool: Pool) {}
 
-  async findTransaction(origin: TransactionOrigin, originId: number, transactionId: string): Promise<StoredTransaction | null> {
+  async findTransaction(
+    origin: TransactionOrigin,
+    originId: number,
+    transactionId: string,
+  ): Promise<StoredTransaction | null> {
     const [rows] = await this.pool.query<TransactionRow[]>(
       `SELECT ${TRANSACTION_COLUMNS} FROM transactions WHERE origin = ? AND origin_id = ? AND transaction_id = ?`,
       [origin, originId, transactionId],
@@ -138,7 +142,12 @@ export class MysqlWalletStore implements WalletStore, ProviderLedgerStore {
     return rows.length > 0;
   }
 
-  async ensurePlayerWallet(operatorId: number, userId: string, currency: string, nickname: string | null): Promise<Minor> {
+  async ensurePlayerWallet(
+    operatorId: number,
+    userId: string,
+    currency: string,
+    nickname: string | null,
+  ): Promise<Minor> {
     const now = new Date();
     // INSERT IGNORE on the unique keys makes concurrent creations of one player converge on one row.
     await this.pool.query(
@@ -223,7 +232,10 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
   }
 
   async playerExists(operatorId: number, userId: string): Promise<boolean> {
-    const [rows] = await this.connection.query<RowDataPacket[]>('SELECT 1 FROM players WHERE operator_id = ? AND user_id = ?', [operatorId, userId]);
+    const [rows] = await this.connection.query<RowDataPacket[]>(
+      'SELECT 1 FROM players WHERE operator_id = ? AND user_id = ?',
+      [operatorId, userId],
+    );
     return rows.length > 0;
   }
 
@@ -247,7 +259,11 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
   async setWalletBalance(walletId: string, expected: Minor, next: Minor): Promise<void> {
     // A relative update of a row this transaction holds locked: it lands exactly on `next`, and the
     // CHECK (balance_minor >= 0) constraint still refuses anything below zero before the COMMIT runs.
-    this.connection.defer('UPDATE wallets SET balance_minor = balance_minor + ?, updated_at = ? WHERE id = ?', [next - expected, new Date(), walletId]);
+    this.connection.defer('UPDATE wallets SET balance_minor = balance_minor + ?, updated_at = ? WHERE id = ?', [
+      next - expected,
+      new Date(),
+      walletId,
+    ]);
   }
 
   async insertTransaction(row: NewTransaction): Promise<string> {
@@ -259,15 +275,35 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
        VALUES (?, ?, ?, ?, ?, ?, ${row.walletId === 'by-owner' ? '(SELECT id FROM wallets WHERE operator_id = ? AND user_id = ? AND currency = ?)' : '?'},
          ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
-        platformTransactionId, row.origin, row.originId, row.transactionId, row.requestHash, row.operatorId,
-        ...(row.walletId === 'by-owner' ? [row.operatorId, row.userId, row.currency] : [row.walletId]), row.userId, row.currency, row.type, row.status, row.resultCode, row.amount, row.delta,
-        row.balanceAfter, row.providerId ?? null, row.gameId ?? null, row.roundId ?? null, row.freeSpinId ?? null,
-        row.refTransactionId ?? null, row.mirrored ?? false, row.operatorBalance ?? null, new Date(),
+        platformTransactionId,
+        row.origin,
+        row.originId,
+        row.transactionId,
+        row.requestHash,
+        row.operatorId,
+        ...(row.walletId === 'by-owner' ? [row.operatorId, row.userId, row.currency] : [row.walletId]),
+        row.userId,
+        row.currency,
+        row.type,
+        row.status,
+        row.resultCode,
+        row.amount,
+        row.delta,
+        row.balanceAfter,
+        row.providerId ?? null,
+        row.gameId ?? null,
+        row.roundId ?? null,
+        row.freeSpinId ?? null,
+        row.refTransactionId ?? null,
+        row.mirrored ?? false,
+        row.operatorBalance ?? null,
+        new Date(),
       ],
       {
         // Only the idempotency key means "a twin got here first"; any other duplicate is a bug.
         mapError: (error) =>
-          mysqlErrno(error) === MysqlErrno.DUPLICATE_ENTRY && /transactions_idempotency_key/.test(String((error as Error).message))
+          mysqlErrno(error) === MysqlErrno.DUPLICATE_ENTRY &&
+          /transactions_idempotency_key/.test(String((error as Error).message))
             ? new DuplicateTransactionIdError()
             : null,
       },
@@ -277,14 +313,22 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
 
   // Provider-side reads and writes: rounds, references between transactions, free-spin slots.
   /** The round (and tombstone) read under lock by lockWalletAndRound in this transaction. */
-  protected prefetched: { key: string; betTransactionId: string | null; round: StoredRound | null; tombstone: boolean } | null = null;
+  protected prefetched: {
+    key: string;
+    betTransactionId: string | null;
+    round: StoredRound | null;
+    tombstone: boolean;
+  } | null = null;
 
   async lockRound(key: RoundKey): Promise<StoredRound | null> {
     if (this.prefetched?.key === roundKeyText(key)) return this.prefetched.round;
     return (await this.lockRoundForBet(key, null)).round;
   }
 
-  async lockRoundForBet(key: RoundKey, betTransactionId: string | null): Promise<{ round: StoredRound | null; tombstone: boolean }> {
+  async lockRoundForBet(
+    key: RoundKey,
+    betTransactionId: string | null,
+  ): Promise<{ round: StoredRound | null; tombstone: boolean }> {
     const memo = this.prefetched;
     if (memo?.key === roundKeyText(key) && memo.betTransactionId === betTransactionId) return memo;
     // One row whether or not the round exists (the derived table), so the tombstone answer always comes back.
@@ -299,7 +343,13 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
     return { round: roundFromRow(rows[0]!), tombstone: rows.some((row) => row.tombstone !== null) };
   }
 
-  async lockWalletAndRound(operatorId: number, userId: string, currency: string, key: RoundKey, betTransactionId: string | null): Promise<WalletLock> {
+  async lockWalletAndRound(
+    operatorId: number,
+    userId: string,
+    currency: string,
+    key: RoundKey,
+    betTransactionId: string | null,
+  ): Promise<WalletLock> {
     this.holdOperatorMode(operatorId);
     const [rows] = await this.connection.query<RowDataPacket[]>(
       `SELECT w.id AS wallet_id, w.balance_minor, ${OPERATOR_CALLBACK_URL}, ${ROUND_COLUMNS}, ${tombstoneSelect(betTransactionId)}
@@ -308,12 +358,25 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
          LEFT JOIN rounds r ON r.provider_id = ? AND r.operator_id = w.operator_id AND r.user_id = w.user_id AND r.round_id = ?
          ${tombstoneJoin(betTransactionId)}
           FOR UPDATE`,
-      [operatorId, operatorId, userId, currency, key.providerId, key.roundId, ...tombstoneParams(key, betTransactionId)],
+      [
+        operatorId,
+        operatorId,
+        userId,
+        currency,
+        key.providerId,
+        key.roundId,
+        ...tombstoneParams(key, betTransactionId),
+      ],
     );
     const row = rows[0]!;
     const mode = walletModeOf(row.callback_url as string | null);
     if (row.wallet_id === null) return { mode, wallet: null };
-    this.prefetched = { key: roundKeyText(key), betTransactionId, round: roundFromRow(row), tombstone: rows.some((r) => r.tombstone !== null) };
+    this.prefetched = {
+      key: roundKeyText(key),
+      betTransactionId,
+      round: roundFromRow(row),
+      tombstone: rows.some((r) => r.tombstone !== null),
+    };
     return { mode, wallet: { id: String(row.wallet_id), balance: minor(row.balance_minor as string) } };
   }
 
@@ -326,8 +389,13 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
       [providerId, transactionId, transactionId],
     );
     const transaction = rows.find((row) => row.transaction_id === transactionId);
-    const rollback = rows.find((row) => row.type === 'rollback' && row.ref_transaction_id === transactionId && row.status === 'applied');
-    return { transaction: transaction ? providerFacts(transaction) : null, rollback: rollback ? providerFacts(rollback) : null };
+    const rollback = rows.find(
+      (row) => row.type === 'rollback' && row.ref_transaction_id === transactionId && row.status === 'applied',
+    );
+    return {
+      transaction: transaction ? providerFacts(transaction) : null,
+      rollback: rollback ? providerFacts(rollback) : null,
+    };
   }
 
   async openRound(key: RoundKey, gameId: number, change: RoundChange): Promise<void> {
@@ -337,8 +405,17 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
          win_count, close_reason, opened_at, closed_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
-        key.providerId, key.operatorId, key.userId, key.roundId, gameId, change.closeReason ? 'closed' : 'open',
-        change.bets ?? 0, change.rolledBack ?? 0, change.wins ?? 0, change.closeReason ?? null, now,
+        key.providerId,
+        key.operatorId,
+        key.userId,
+        key.roundId,
+        gameId,
+        change.closeReason ? 'closed' : 'open',
+        change.bets ?? 0,
+        change.rolledBack ?? 0,
+        change.wins ?? 0,
+        change.closeReason ?? null,
+        now,
         change.closeReason ? now : null,
       ],
     );
@@ -359,11 +436,22 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
       `UPDATE rounds SET bet_count = bet_count + ?, rolled_back_count = rolled_back_count + ?, win_count = win_count + ?
          ${closing ? ", status = 'closed', close_reason = ?, closed_at = ?" : ''}
        WHERE id = ?`,
-      [change.bets ?? 0, change.rolledBack ?? 0, change.wins ?? 0, ...(closing ? [change.closeReason, new Date()] : []), id],
+      [
+        change.bets ?? 0,
+        change.rolledBack ?? 0,
+        change.wins ?? 0,
+        ...(closing ? [change.closeReason, new Date()] : []),
+        id,
+      ],
     );
   }
 
-  async lockFreeSpinSlot(operatorId: number, freeSpinId: string, userId: string, gameId: number): Promise<FreeSpinSlot | null> {
+  async lockFreeSpinSlot(
+    operatorId: number,
+    freeSpinId: string,
+    userId: string,
+    gameId: number,
+  ): Promise<FreeSpinSlot | null> {
     const [campaigns] = await this.connection.query<RowDataPacket[]>(
       `SELECT c.id, c.spins, c.bet_amount_minor, c.currency, c.expires_at, c.cancelled_at,
               NOT EXISTS (SELECT 1 FROM free_spin_players q WHERE q.campaign_id = c.id AND q.spins_used < c.spins) AS all_used,
@@ -393,7 +481,11 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
     };
   }
 
-  async changeFreeSpinPlayer(campaignId: number, userId: string, change: { spinsUsed?: 1 | -1; win?: Minor }): Promise<void> {
+  async changeFreeSpinPlayer(
+    campaignId: number,
+    userId: string,
+    change: { spinsUsed?: 1 | -1; win?: Minor },
+  ): Promise<void> {
     // The player's row was read FOR UPDATE by lockFreeSpinSlot in this transaction, so it exists.
     this.connection.defer(
       `UPDATE free_spin_players SET spins_used = spins_used + ?, total_win_minor = total_win_minor + ?

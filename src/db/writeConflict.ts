@@ -9,7 +9,11 @@ const PRISMA_WRITE_CONFLICT = 'P2034';
 
 export function isWriteConflict(error: unknown): boolean {
   const errno = mysqlErrno(error);
-  return (error as { code?: unknown } | null)?.code === PRISMA_WRITE_CONFLICT || errno === MysqlErrno.DEADLOCK || errno === MysqlErrno.LOCK_WAIT_TIMEOUT;
+  return (
+    (error as { code?: unknown } | null)?.code === PRISMA_WRITE_CONFLICT ||
+    errno === MysqlErrno.DEADLOCK ||
+    errno === MysqlErrno.LOCK_WAIT_TIMEOUT
+  );
 }
 
 export async function retryOnWriteConflict<T>(work: () => Promise<T>, attempts = 5): Promise<T> {

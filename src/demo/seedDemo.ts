@@ -49,7 +49,15 @@ const ACTOR = 'demo-seed';
 export const DEMO_GAMES: readonly Omit<GameInput, 'providerID'>[] = [
   { gameID: 900001, name: 'Demo Fruits', type: 'slot', rtp: 96, freeSpins: true, demo: true, enabled: true },
   { gameID: 900002, name: 'Demo Sevens', type: 'slot', rtp: 95.5, freeSpins: false, demo: true, enabled: true },
-  { gameID: 900003, name: 'Demo Gems (real money only)', type: 'slot', rtp: 97, freeSpins: true, demo: false, enabled: true },
+  {
+    gameID: 900003,
+    name: 'Demo Gems (real money only)',
+    type: 'slot',
+    rtp: 97,
+    freeSpins: true,
+    demo: false,
+    enabled: true,
+  },
 ];
 
 export interface DemoLaunch {
@@ -121,7 +129,12 @@ async function seedOnce(deps: SeedDependencies, port: number): Promise<DemoWorld
   const provider = await ensureProvider(prisma, launchUrl);
   const games = await ensureGames(prisma, deps.logger);
   const transferSecret = await ensureOperator(prisma, DEMO_TRANSFER_AGENT, 'Demo casino (transfer mode)', null);
-  const seamlessSecret = await ensureOperator(prisma, DEMO_SEAMLESS_AGENT, 'Demo casino (seamless mode)', sandboxWalletUrl);
+  const seamlessSecret = await ensureOperator(
+    prisma,
+    DEMO_SEAMLESS_AGENT,
+    'Demo casino (seamless mode)',
+    sandboxWalletUrl,
+  );
 
   const callers = new MysqlCallerStore(pool);
   const walletStore = new MysqlWalletStore(pool);
@@ -131,19 +144,52 @@ async function seedOnce(deps: SeedDependencies, port: number): Promise<DemoWorld
   if (transfer.mode === 'transfer') await fundDemoPlayer(walletStore, transfer);
 
   const launch = async (operator: OperatorCaller, demo: boolean): Promise<DemoLaunch> => {
-    const request = { userId: demo ? null : DEMO_PLAYER, gameId: DEMO_GAMES[0]!.gameID, currency: 'EUR', language: 'en', demo, lobbyUrl: null, device: 'desktop' as const };
-    const launched = await launchGame(catalogue, operator, request, { secret: config.jwtSecret, ttlS: config.sessionTtlS });
+    const request = {
+      userId: demo ? null : DEMO_PLAYER,
+      gameId: DEMO_GAMES[0]!.gameID,
+      currency: 'EUR',
+      language: 'en',
+      demo,
+      lobbyUrl: null,
+      device: 'desktop' as const,
+    };
+    const launched = await launchGame(catalogue, operator, request, {
+      secret: config.jwtSecret,
+      ttlS: config.sessionTtlS,
+    });
     const base = { userID: request.userId, gameID: request.gameId, currency: request.currency };
-    return launched.ok ? { ...base, url: launched.url, token: launched.token } : { ...base, url: null, token: null, problem: `code ${launched.refusal.code}: ${launched.refusal.message}` };
+    return launched.ok
+      ? { ...base, url: launched.url, token: launched.token }
+      : { ...base, url: null, token: null, problem: `code ${launched.refusal.code}: ${launched.refusal.message}` };
   };
 
   return {
     baseUrl,
-    admin: { username: admin.username, password: config.admin || !createdAdmin ? null : admin.password, fromEnvironment: config.admin !== null },
-    provider: { providerID: DEMO_PROVIDER_ID, secretKey: openStored(secretContext.providerSecret(DEMO_PROVIDER_ID), provider.secretKey), launchUrl: provider.launchUrlTemplate ?? launchUrl },
+    admin: {
+      username: admin.username,
+      password: config.admin || !createdAdmin ? null : admin.password,
+      fromEnvironment: config.admin !== null,
+    },
+    provider: {
+      providerID: DEMO_PROVIDER_ID,
+      secretKey: openStored(secretContext.providerSecret(DEMO_PROVIDER_ID), provider.secretKey),
+      launchUrl: provider.launchUrlTemplate ?? launchUrl,
+    },
     games,
-    transfer: { agentID: DEMO_TRANSFER_AGENT, secretKey: transferSecret, mode: transfer.mode, callbackUrl: transfer.callbackUrl, launch: await launch(transfer, false) },
-    seamless: { agentID: DEMO_SEAMLESS_AGENT, secretKey: seamlessSecret, mode: seamless.mode, callbackUrl: seamless.callbackUrl, launch: await launch(seamless, false) },
+    transfer: {
+      agentID: DEMO_TRANSFER_AGENT,
+      secretKey: transferSecret,
+      mode: transfer.mode,
+      callbackUrl: transfer.callbackUrl,
+      launch: await launch(transfer, false),
+    },
+    seamless: {
+      agentID: DEMO_SEAMLESS_AGENT,
+      secretKey: seamlessSecret,
+      mode: seamless.mode,
+      callbackUrl: seamless.callbackUrl,
+      launch: await launch(seamless, false),
+    },
     funLaunch: await launch(transfer, true),
     sandboxWalletUrl,
     sessionTtlS: config.sessionTtlS,
@@ -154,7 +200,9 @@ async function seedOnce(deps: SeedDependencies, port: number): Promise<DemoWorld
 async function ensureProvider(prisma: Prisma, launchUrl: string) {
   let row = await prisma.provider.findUnique({ where: { providerId: DEMO_PROVIDER_ID } });
   if (!row) {
-    await ignoreAlreadyExists(createProvider(prisma, ACTOR, { providerID: DEMO_PROVIDER_ID, name: 'Demo Studio', launchUrl }));
+    await ignoreAlreadyExists(
+      createProvider(prisma, ACTOR, { providerID: DEMO_PROVIDER_ID, name: 'Demo Studio', launchUrl }),
+    );
     row = await prisma.provider.findUniqueOrThrow({ where: { providerId: DEMO_PROVIDER_ID } });
   }
   if (row.launchUrlTemplate !== launchUrl && isDemoUrl(row.launchUrlTemplate, '/demo-studio/play?')) {
@@ -167,20 +215,42 @@ async function ensureProvider(prisma: Prisma, launchUrl: string) {
 /** Creates the demo games that are missing; what staff changed since (disabled, renamed) stays changed. */
 async function ensureGames(prisma: Prisma, logger: Logger): Promise<number[]> {
   const ids = DEMO_GAMES.map((g) => g.gameID);
-  const existing = await prisma.game.findMany({ where: { gameId: { in: ids } }, select: { gameId: true, providerId: true } });
-  const studio = await prisma.provider.findUniqueOrThrow({ where: { providerId: DEMO_PROVIDER_ID }, select: { id: true } });
+  const existing = await prisma.game.findMany({
+    where: { gameId: { in: ids } },
+    select: { gameId: true, providerId: true },
+  });
+  const studio = await prisma.provider.findUniqueOrThrow({
+    where: { providerId: DEMO_PROVIDER_ID },
+    select: { id: true },
+  });
   const taken = existing.filter((g) => g.providerId !== studio.id).map((g) => g.gameId);
   if (taken.length) logger.warn({ gameIDs: taken }, 'demo: these game ids belong to another provider; left alone');
-  const missing = DEMO_GAMES.filter((g) => !existing.some((e) => e.gameId === g.gameID)).map((g) => ({ ...g, providerID: DEMO_PROVIDER_ID }));
+  const missing = DEMO_GAMES.filter((g) => !existing.some((e) => e.gameId === g.gameID)).map((g) => ({
+    ...g,
+    providerID: DEMO_PROVIDER_ID,
+  }));
   if (missing.length) await upsertGames(prisma, ACTOR, missing);
   return ids.filter((id) => !taken.includes(id));
 }
 
 /** The operator's secretKey, created once. A seamless demo operator's sandbox URL follows the port. */
-async function ensureOperator(prisma: Prisma, agentID: string, name: string, callbackUrl: string | null): Promise<string> {
+async function ensureOperator(
+  prisma: Prisma,
+  agentID: string,
+  name: string,
+  callbackUrl: string | null,
+): Promise<string> {
   let row = await prisma.operator.findUnique({ where: { agentId: agentID } });
   if (!row) {
-    await ignoreAlreadyExists(createOperator(prisma, ACTOR, { agentID, name, currencies: [...DEMO_CURRENCIES], callbackUrl, callbackScheme: 'hmac' }));
+    await ignoreAlreadyExists(
+      createOperator(prisma, ACTOR, {
+        agentID,
+        name,
+        currencies: [...DEMO_CURRENCIES],
+        callbackUrl,
+        callbackScheme: 'hmac',
+      }),
+    );
     row = await prisma.operator.findUniqueOrThrow({ where: { agentId: agentID } });
   }
   if (callbackUrl && row.callbackUrl !== callbackUrl && isDemoUrl(row.callbackUrl, '/sandbox/wallet')) {
@@ -197,7 +267,13 @@ async function fundDemoPlayer(store: MysqlWalletStore, operator: OperatorCaller)
     if (created.code !== ResultCode.OK) throw new Error(`demo: creating ${DEMO_PLAYER} failed: ${created.message}`);
     const amount = parseMajorAmount(DEMO_FUNDING_MAJOR, currency);
     if (!amount.ok) throw new Error(amount.reason);
-    const funded = await depositToWallet(store, { operator, userId: DEMO_PLAYER, currency, amount: amount.minor, transactionId: `demo-seed-funding-${DEMO_PLAYER}-${currency}` });
+    const funded = await depositToWallet(store, {
+      operator,
+      userId: DEMO_PLAYER,
+      currency,
+      amount: amount.minor,
+      transactionId: `demo-seed-funding-${DEMO_PLAYER}-${currency}`,
+    });
     if (funded.code !== ResultCode.OK && funded.code !== ResultCode.DUPLICATE_TRANSACTION) {
       throw new Error(`demo: funding ${DEMO_PLAYER} in ${currency} failed: code ${funded.code} ${funded.message}`);
     }
@@ -218,13 +294,22 @@ async function ignoreAlreadyExists(work: Promise<unknown>): Promise<void> {
 }
 
 function isAlreadyExists(error: unknown): boolean {
-  return (error instanceof AdminRefusal && error.httpStatus === 409) || (error as { code?: unknown } | null)?.code === 'P2002';
+  return (
+    (error instanceof AdminRefusal && error.httpStatus === 409) ||
+    (error as { code?: unknown } | null)?.code === 'P2002'
+  );
 }
 
 function isRace(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   const errno = mysqlErrno(error);
-  return isAlreadyExists(error) || code === 'P2034' || errno === MysqlErrno.DUPLICATE_ENTRY || errno === MysqlErrno.DEADLOCK || errno === MysqlErrno.LOCK_WAIT_TIMEOUT;
+  return (
+    isAlreadyExists(error) ||
+    code === 'P2034' ||
+    errno === MysqlErrno.DUPLICATE_ENTRY ||
+    errno === MysqlErrno.DEADLOCK ||
+    errno === MysqlErrno.LOCK_WAIT_TIMEOUT
+  );
 }
 
 function adminPasswordLine(admin: DemoWorld['admin']): string {

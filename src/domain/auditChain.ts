@@ -29,5 +29,7 @@ export function auditContent(entry: ChainedContent): string {
 }
 
 export function auditEntryHash(previousHash: string, entry: ChainedContent): string {
-  return createHash('sha256').update(`${previousHash}\n${auditContent(entry)}`, 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(`${previousHash}\n${auditContent(entry)}`, 'utf8')
+    .digest('hex');
 }

@@ -39,8 +39,10 @@ export function judgeFreeSpinBet(facts: {
   if (status !== 'active') return refuse(ResultCode.FREE_SPINS_UNAVAILABLE, `the campaign is ${status}`);
   if (facts.spinsUsed === null) return refuse(ResultCode.FREE_SPINS_UNAVAILABLE, 'the player is not in this campaign');
   if (!facts.gameIncluded) return refuse(ResultCode.FREE_SPINS_UNAVAILABLE, 'the game is not in this campaign');
-  if (facts.currency !== campaign.currency) return refuse(ResultCode.FREE_SPINS_UNAVAILABLE, `the campaign pays in ${campaign.currency}`);
-  if (facts.amount !== campaign.betAmount) return refuse(ResultCode.FREE_SPINS_UNAVAILABLE, "the amount is not the campaign's bet amount");
+  if (facts.currency !== campaign.currency)
+    return refuse(ResultCode.FREE_SPINS_UNAVAILABLE, `the campaign pays in ${campaign.currency}`);
+  if (facts.amount !== campaign.betAmount)
+    return refuse(ResultCode.FREE_SPINS_UNAVAILABLE, "the amount is not the campaign's bet amount");
   if (facts.spinsUsed >= campaign.spins) return refuse(ResultCode.FREE_SPINS_UNAVAILABLE, 'no spins left');
   return null;
 }

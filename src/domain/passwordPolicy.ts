@@ -20,7 +20,11 @@ export const MAX_PASSWORD_LENGTH = 256;
 let estimator: ZxcvbnFactory | undefined;
 function zxcvbn(): ZxcvbnFactory {
   // Built on first use: loading the dictionaries takes a moment and most processes never need them.
-  estimator ??= new ZxcvbnFactory({ translations, graphs: adjacencyGraphs, dictionary: { ...commonDictionary, ...englishDictionary } });
+  estimator ??= new ZxcvbnFactory({
+    translations,
+    graphs: adjacencyGraphs,
+    dictionary: { ...commonDictionary, ...englishDictionary },
+  });
   return estimator;
 }
 

@@ -31,7 +31,8 @@ export interface ProviderTransactionFacts {
 
 /** Bets: refused by a rollback tombstone (10), on a closed round (15), or on another game's round. */
 export function judgeBet(facts: { round: RoundFacts | null; tombstone: boolean; gameId: number }): Refusal | null {
-  if (facts.tombstone) return refuse(ResultCode.REFERENCE_NOT_FOUND, 'this bet was rolled back before it arrived (rollback tombstone)');
+  if (facts.tombstone)
+    return refuse(ResultCode.REFERENCE_NOT_FOUND, 'this bet was rolled back before it arrived (rollback tombstone)');
   if (facts.round?.status === 'closed') return refuse(ResultCode.ROUND_CLOSED, 'the round is closed');
   if (facts.round && facts.round.gameId !== facts.gameId) {
     return refuse(ResultCode.INVALID_PARAMETERS, `the round belongs to game ${facts.round.gameId}`);
@@ -66,7 +67,8 @@ export interface FreeSpinWinFacts {
  */
 export function judgeFreeSpinWin(freeSpin: FreeSpinWinFacts | null): Refusal | null {
   if (!freeSpin) return refuse(ResultCode.FREE_SPINS_UNAVAILABLE, 'unknown freeSpinID');
-  if (!freeSpin.playerInCampaign) return refuse(ResultCode.FREE_SPINS_UNAVAILABLE, 'the player is not in this campaign');
+  if (!freeSpin.playerInCampaign)
+    return refuse(ResultCode.FREE_SPINS_UNAVAILABLE, 'the player is not in this campaign');
   if (!freeSpin.gameIncluded) return refuse(ResultCode.FREE_SPINS_UNAVAILABLE, 'the game is not in this campaign');
   return null;
 }
@@ -87,11 +89,18 @@ export function judgeWin(facts: WinFacts): Refusal | null {
   const freeSpinWin = facts.freeSpin !== undefined;
   if (!freeSpinWin) {
     if (!round || round.betCount === 0) return refuse(ResultCode.REFERENCE_NOT_FOUND, 'no bet stored for this round');
-    if (round.gameId !== facts.gameId) return refuse(ResultCode.REFERENCE_NOT_FOUND, 'no bet stored for this round and game');
+    if (round.gameId !== facts.gameId)
+      return refuse(ResultCode.REFERENCE_NOT_FOUND, 'no bet stored for this round and game');
   }
   if (facts.ref !== undefined) {
     const ref = facts.ref;
-    if (!ref || ref.type !== 'bet' || ref.status !== 'applied' || ref.roundId !== facts.roundId || ref.userId !== facts.userId) {
+    if (
+      !ref ||
+      ref.type !== 'bet' ||
+      ref.status !== 'applied' ||
+      ref.roundId !== facts.roundId ||
+      ref.userId !== facts.userId
+    ) {
       return refuse(ResultCode.REFERENCE_NOT_FOUND, 'refTransactionID is not a bet of this round');
     }
     if (facts.refRolledBack) return refuse(ResultCode.ROUND_CLOSED, 'the bet this win pays was rolled back');
@@ -123,14 +132,26 @@ export function judgeRollback(facts: {
     // The same player rolling back the same bet again is a duplicate (11); another player naming it is
     // naming a bet that is not theirs (10), and must not learn that player's balance.
     if (previous.userId === facts.userId) return { kind: 'already-rolled-back', original: previous };
-    return { kind: 'refused', refusal: refuse(ResultCode.REFERENCE_NOT_FOUND, 'refTransactionID is a bet of another player') };
+    return {
+      kind: 'refused',
+      refusal: refuse(ResultCode.REFERENCE_NOT_FOUND, 'refTransactionID is a bet of another player'),
+    };
   }
   if (!bet) return { kind: 'tombstone' };
   if (bet.type !== 'bet') {
-    return { kind: 'refused', refusal: refuse(ResultCode.REFERENCE_NOT_FOUND, `refTransactionID names a ${bet.type}, and only bets are rolled back`) };
+    return {
+      kind: 'refused',
+      refusal: refuse(
+        ResultCode.REFERENCE_NOT_FOUND,
+        `refTransactionID names a ${bet.type}, and only bets are rolled back`,
+      ),
+    };
   }
   if (bet.roundId !== facts.roundId || bet.userId !== facts.userId) {
-    return { kind: 'refused', refusal: refuse(ResultCode.REFERENCE_NOT_FOUND, 'refTransactionID is a bet of another round or player') };
+    return {
+      kind: 'refused',
+      refusal: refuse(ResultCode.REFERENCE_NOT_FOUND, 'refTransactionID is a bet of another round or player'),
+    };
   }
   if (facts.round && facts.round.winCount > 0) {
     return { kind: 'refused', refusal: refuse(ResultCode.ROUND_CLOSED, 'the round already has a win') };

@@ -28,7 +28,8 @@ export class UnreadableSecretError extends Error {
 }
 
 export function secretKeyOf(key: Buffer): SecretKey {
-  if (key.length !== SECRETS_KEY_BYTES) throw new Error(`a secrets key is ${SECRETS_KEY_BYTES} bytes, got ${key.length}`);
+  if (key.length !== SECRETS_KEY_BYTES)
+    throw new Error(`a secrets key is ${SECRETS_KEY_BYTES} bytes, got ${key.length}`);
   return { id: createHash('sha256').update('casino secrets key id\0').update(key).digest('hex').slice(0, 12), key };
 }
 
@@ -41,7 +42,13 @@ export function sealSecret(ring: SecretKeyring, context: string, plaintext: stri
   const cipher = createCipheriv('aes-256-gcm', ring.current.key, iv);
   cipher.setAAD(Buffer.from(context, 'utf8'));
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return [VERSION, ring.current.id, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join(':');
+  return [
+    VERSION,
+    ring.current.id,
+    iv.toString('base64url'),
+    cipher.getAuthTag().toString('base64url'),
+    ciphertext.toString('base64url'),
+  ].join(':');
 }
 
 /** The id of the key a stored value is sealed under; null for a value stored before encryption (plaintext). */
@@ -58,7 +65,10 @@ export function openSecret(ring: SecretKeyring, context: string, stored: string)
   const keyId = sealedKeyId(stored);
   if (keyId === null) return stored;
   const key = [ring.current, ...ring.decryptOnly].find((k) => k.id === keyId);
-  if (!key) throw new UnreadableSecretError(`${context}: sealed under key ${keyId}, which is neither SECRETS_KEY nor SECRETS_KEY_PREVIOUS`);
+  if (!key)
+    throw new UnreadableSecretError(
+      `${context}: sealed under key ${keyId}, which is neither SECRETS_KEY nor SECRETS_KEY_PREVIOUS`,
+    );
   const [, , iv, tag, ciphertext] = stored.split(':') as [string, string, string, string, string];
   try {
     const decipher = createDecipheriv('aes-256-gcm', key.key, Buffer.from(iv, 'base64url'));
@@ -66,7 +76,9 @@ export function openSecret(ring: SecretKeyring, context: string, stored: string)
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
   } catch {
-    throw new UnreadableSecretError(`${context}: the sealed value does not authenticate (altered, or moved from another row)`);
+    throw new UnreadableSecretError(
+      `${context}: the sealed value does not authenticate (altered, or moved from another row)`,
+    );
   }
 }
 

@@ -23,7 +23,10 @@ export function applyMovement(balance: Minor, direction: Direction, amount: Mino
   if (balanceAfter > MAX_MINOR) {
     return {
       applied: false,
-      refusal: refuse(ResultCode.INVALID_PARAMETERS, 'the credit would take the balance past the largest supported amount'),
+      refusal: refuse(
+        ResultCode.INVALID_PARAMETERS,
+        'the credit would take the balance past the largest supported amount',
+      ),
     };
   }
   return { applied: true, balanceAfter, delta: amount };

@@ -14,7 +14,10 @@ export function walletModeOf(callbackUrl: string | null | undefined): WalletMode
 export function requireTransferMode(mode: WalletMode, operation: string): Refusal | null {
   return mode === 'transfer'
     ? null
-    : refuse(ResultCode.WRONG_WALLET_MODE, `${operation} is available in transfer mode only; this operator is in seamless mode`);
+    : refuse(
+        ResultCode.WRONG_WALLET_MODE,
+        `${operation} is available in transfer mode only; this operator is in seamless mode`,
+      );
 }
 
 /**
@@ -24,7 +27,10 @@ export function requireTransferMode(mode: WalletMode, operation: string): Refusa
 export function requireSeamlessMode(mode: WalletMode, operation: string): Refusal | null {
   return mode === 'seamless'
     ? null
-    : refuse(ResultCode.WRONG_WALLET_MODE, `${operation} is available in seamless mode only; this operator is in transfer mode`);
+    : refuse(
+        ResultCode.WRONG_WALLET_MODE,
+        `${operation} is available in seamless mode only; this operator is in transfer mode`,
+      );
 }
 
 /** What stands in the way of a mode switch, counted by the caller under the operator's lock. */
@@ -46,7 +52,8 @@ export function judgeModeSwitch(from: WalletMode, to: WalletMode, blockers: Mode
   if (from === to) return null;
   const reasons: string[] = [];
   if (to === 'seamless') {
-    if (blockers.nonZeroWallets > 0) reasons.push(`${blockers.nonZeroWallets} transfer wallet(s) hold a non-zero balance`);
+    if (blockers.nonZeroWallets > 0)
+      reasons.push(`${blockers.nonZeroWallets} transfer wallet(s) hold a non-zero balance`);
     if (blockers.openRounds > 0) reasons.push(`${blockers.openRounds} round(s) are still open`);
   } else if (blockers.pendingDeliveries > 0) {
     reasons.push(`${blockers.pendingDeliveries} seamless deliveries are still pending`);

@@ -75,7 +75,15 @@ export function createApp(deps: AppDependencies): Express {
     lookup: (providerId) => callers.findProvider(providerId),
     signWindowS: config.signWindowS,
   });
-  app.use(providerRoutes({ ledger, seamless: deps.seamless, operators: callers, jwtSecret: config.jwtSecret, envelope: providerEnvelope }));
+  app.use(
+    providerRoutes({
+      ledger,
+      seamless: deps.seamless,
+      operators: callers,
+      jwtSecret: config.jwtSecret,
+      envelope: providerEnvelope,
+    }),
+  );
 
   const platformEnvelope = signedEnvelope({
     callerField: 'agentID',
@@ -85,7 +93,14 @@ export function createApp(deps: AppDependencies): Express {
   app.use(walletRoutes(ledger, deps.seamless, platformEnvelope));
   const history = new MysqlHistoryStore(pool);
   app.use(transactionRoutes(history, platformEnvelope));
-  app.use(gameRoutes({ store: new MysqlCatalogueStore(pool), envelope: platformEnvelope, jwtSecret: config.jwtSecret, sessionTtlS: config.sessionTtlS }));
+  app.use(
+    gameRoutes({
+      store: new MysqlCatalogueStore(pool),
+      envelope: platformEnvelope,
+      jwtSecret: config.jwtSecret,
+      sessionTtlS: config.sessionTtlS,
+    }),
+  );
   app.use(freeSpinRoutes({ store: new MysqlCampaignStore(pool), envelope: platformEnvelope }));
 
   // After the money routes: each router mounted before them is matched against every money call.

@@ -29,7 +29,10 @@ export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
 
 export const refuseDeepBodies: RequestHandler = (req, res, next) => {
   if (nestsDeeperThan(req.body, MAX_BODY_DEPTH)) {
-    res.status(400).json({ code: ResultCode.INVALID_PARAMETERS, message: `the body is nested deeper than ${MAX_BODY_DEPTH} levels` });
+    res.status(400).json({
+      code: ResultCode.INVALID_PARAMETERS,
+      message: `the body is nested deeper than ${MAX_BODY_DEPTH} levels`,
+    });
     return;
   }
   next();

@@ -23,13 +23,18 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (type === 'entity.parse.failed' || type === 'charset.unsupported') {
-      res.status(400).json({ code: ResultCode.INVALID_PARAMETERS, message: 'the body must be a JSON object sent as application/json' });
+      res.status(400).json({
+        code: ResultCode.INVALID_PARAMETERS,
+        message: 'the body must be a JSON object sent as application/json',
+      });
       return;
     }
     if (type === 'encoding.unsupported' || isClientFault(error)) {
       // An unknown Content-Encoding (body-parser says 415) or a body that does not decode (a truncated
       // gzip stream: zlib's error with status 400 and no type). §2 makes both HTTP 400.
-      res.status(400).json({ code: ResultCode.INVALID_PARAMETERS, message: 'the body could not be decoded (Content-Encoding)' });
+      res
+        .status(400)
+        .json({ code: ResultCode.INVALID_PARAMETERS, message: 'the body could not be decoded (Content-Encoding)' });
       return;
     }
     if (error instanceof RefusalError) {
@@ -42,7 +47,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       // Contention or a failing node, not a bug: nothing was applied and a retry may well pass.
       log.warn({ err: error.message, method: req.method, path: req.path }, 'database busy');
       if (res.headersSent) return;
-      res.status(503).set('Retry-After', '1').json({ code: ResultCode.INTERNAL_ERROR, message: `database busy, nothing was applied; retry with the same ids` });
+      res.status(503).set('Retry-After', '1').json({
+        code: ResultCode.INTERNAL_ERROR,
+        message: `database busy, nothing was applied; retry with the same ids`,
+      });
       return;
     }
     log.error({ err: error, method: req.method, path: req.path }, 'request failed');

@@ -19,7 +19,10 @@ export function metricsRoutes(metrics: Metrics, token: string | null): Router {
     if (token !== null) {
       const given = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? '';
       if (!sameToken(given, token)) {
-        res.status(401).set('WWW-Authenticate', 'Bearer').json({ code: ResultCode.CALLER_NOT_ALLOWED, message: 'metrics need Authorization: Bearer <METRICS_TOKEN>' });
+        res
+          .status(401)
+          .set('WWW-Authenticate', 'Bearer')
+          .json({ code: ResultCode.CALLER_NOT_ALLOWED, message: 'metrics need Authorization: Bearer <METRICS_TOKEN>' });
         return;
       }
     }

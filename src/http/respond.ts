@@ -14,7 +14,12 @@ export function sendRefusal(res: Response, refusal: Refusal, extra: Record<strin
 }
 
 /** A money answer: balance (when known) in the currency's major units, platformTransactionID when stored. */
-export function sendMoneyAnswer(res: Response, answer: MoneyAnswer, currency: string, extra: Record<string, unknown> = {}): void {
+export function sendMoneyAnswer(
+  res: Response,
+  answer: MoneyAnswer,
+  currency: string,
+  extra: Record<string, unknown> = {},
+): void {
   const body: Record<string, unknown> = { code: answer.code, message: answer.message, ...extra };
   if (answer.balance !== undefined && answer.balance !== null) body.balance = toMajorNumber(answer.balance, currency);
   if (answer.platformTransactionId !== undefined) body.platformTransactionID = answer.platformTransactionId;

@@ -37,7 +37,10 @@ export function signedEnvelope<C>(options: EnvelopeOptions<C>): RequestHandler {
     const body: unknown = req.body;
     // body-parser turns an empty body (Content-Length: 0) into {}; an empty body is not a JSON object.
     if (!isJsonObject(body) || req.get('content-length') === '0') {
-      res.status(400).json({ code: ResultCode.INVALID_PARAMETERS, message: 'the body must be a JSON object sent as application/json' });
+      res.status(400).json({
+        code: ResultCode.INVALID_PARAMETERS,
+        message: 'the body must be a JSON object sent as application/json',
+      });
       return;
     }
     const callerId = body[options.callerField];
@@ -52,7 +55,10 @@ export function signedEnvelope<C>(options: EnvelopeOptions<C>): RequestHandler {
     }
     // The client address as Express resolves it: behind a proxy, TRUST_PROXY decides which hop counts.
     if (found.allowedIps && !isAllowedAddress(found.allowedIps, req.ip)) {
-      sendAnswer(res, { code: ResultCode.CALLER_NOT_ALLOWED, message: `${options.callerField} ${callerId} does not accept requests from ${displayAddress(req.ip)} (IP allow-list)` });
+      sendAnswer(res, {
+        code: ResultCode.CALLER_NOT_ALLOWED,
+        message: `${options.callerField} ${callerId} does not accept requests from ${displayAddress(req.ip)} (IP allow-list)`,
+      });
       return;
     }
     if (!verifiesWithSecret(found, body, now())) {
@@ -60,7 +66,11 @@ export function signedEnvelope<C>(options: EnvelopeOptions<C>): RequestHandler {
       return;
     }
     const timestamp = body.timestamp;
-    if (typeof timestamp !== 'number' || !Number.isInteger(timestamp) || !isWithinWindow(timestamp, now(), options.signWindowS)) {
+    if (
+      typeof timestamp !== 'number' ||
+      !Number.isInteger(timestamp) ||
+      !isWithinWindow(timestamp, now(), options.signWindowS)
+    ) {
       sendAnswer(res, {
         code: ResultCode.TIMESTAMP_OUTSIDE_WINDOW,
         message: `timestamp must be Unix seconds within ${options.signWindowS}s of our clock (${Math.floor(now() / 1000)})`,

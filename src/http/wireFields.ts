@@ -13,16 +13,24 @@ export const externalIdField = z
   .string({ error: 'must be a string' })
   .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1 to 64 characters of [A-Za-z0-9_.:-]');
 
-export const currencyField = z.string({ error: 'must be a string' }).regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
+export const currencyField = z
+  .string({ error: 'must be a string' })
+  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
 
 /** Major units as a JSON number; digits against the currency's exponent are checked with the currency. */
 export const amountField = z
   .number({ error: 'must be a number in major units' })
   .refine((value) => Number.isFinite(value) && value >= 0, 'must be a non-negative finite number');
 
-export const gameIdField = z.number({ error: 'must be a positive integer' }).int('must be a positive integer').positive('must be a positive integer');
+export const gameIdField = z
+  .number({ error: 'must be a positive integer' })
+  .int('must be a positive integer')
+  .positive('must be a positive integer');
 
-export const isoDateField = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-11-21T10:00:00Z' });
+export const isoDateField = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO 8601 date-time such as 2026-11-21T10:00:00Z',
+});
 
 /** What every signed platform request carries besides its own fields. */
 export const platformEnvelope = {

@@ -60,7 +60,11 @@ export class BullDeliveryQueue implements DeliveryQueuePort {
   async enqueue(delivery: { id: string; attempts: number; operatorId?: number }, delayMs: number): Promise<boolean> {
     if (!this.outage.mayTry()) return false;
     try {
-      await this.queue.add('deliver', { deliveryId: delivery.id, operatorId: delivery.operatorId }, { jobId: deliveryJobId(delivery.id, delivery.attempts), delay: Math.max(0, delayMs) });
+      await this.queue.add(
+        'deliver',
+        { deliveryId: delivery.id, operatorId: delivery.operatorId },
+        { jobId: deliveryJobId(delivery.id, delivery.attempts), delay: Math.max(0, delayMs) },
+      );
       this.outage.succeeded();
       return true;
     } catch (error) {

@@ -29,11 +29,21 @@ export interface DeliveryWorkerOptions {
 /** A resumed worker that runs this long without an error has recovered (one log line, not one per resume). */
 const STABLE_AFTER_MS = 3_000;
 
-export function startDeliveryWorker(deps: SeamlessDeps, connection: RedisClient, logger: Logger, options: DeliveryWorkerOptions) {
+export function startDeliveryWorker(
+  deps: SeamlessDeps,
+  connection: RedisClient,
+  logger: Logger,
+  options: DeliveryWorkerOptions,
+) {
   // Slots are per deployment (the queue prefix names the database), like the queue itself; each lease
   // is one key under the queue's hash tag.
   const prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
-  const slots = new OperatorSlots(connection, options.perOperatorConcurrency, deps.settings.retryTimeoutMs + 5_000, `${prefix}:slots`);
+  const slots = new OperatorSlots(
+    connection,
+    options.perOperatorConcurrency,
+    deps.settings.retryTimeoutMs + 5_000,
+    `${prefix}:slots`,
+  );
   const worker = new Worker<DeliveryJob>(
     DELIVERY_QUEUE,
     async (job: Job<DeliveryJob>, token?: string) => {
@@ -53,8 +63,10 @@ export function startDeliveryWorker(deps: SeamlessDeps, connection: RedisClient,
       try {
         const result = await deliverCallback(deps, delivery ?? job.data.deliveryId, deps.settings.retryTimeoutMs);
         options.onAttempt?.(result.kind ?? 'unknown', result.state);
-        if (result.state === 'retry') await deps.queue.enqueue({ id: job.data.deliveryId, attempts: result.attempts, operatorId }, result.delayMs);
-        if (result.state === 'parked') logger.warn({ deliveryId: job.data.deliveryId, operatorId }, 'delivery parked after its last attempt');
+        if (result.state === 'retry')
+          await deps.queue.enqueue({ id: job.data.deliveryId, attempts: result.attempts, operatorId }, result.delayMs);
+        if (result.state === 'parked')
+          logger.warn({ deliveryId: job.data.deliveryId, operatorId }, 'delivery parked after its last attempt');
         return result.state;
       } finally {
         await slots.release(operatorId, holder);
@@ -75,7 +87,8 @@ export function startDeliveryWorker(deps: SeamlessDeps, connection: RedisClient,
   );
   const backoff = workerBackoff(worker, logger, options);
   worker.on('failed', (job, error) => {
-    if (!(error instanceof DelayedError)) logger.warn({ err: error.message, jobId: job?.id }, 'delivery attempt crashed');
+    if (!(error instanceof DelayedError))
+      logger.warn({ err: error.message, jobId: job?.id }, 'delivery attempt crashed');
   });
   return {
     worker,
@@ -86,9 +99,13 @@ export function startDeliveryWorker(deps: SeamlessDeps, connection: RedisClient,
     async close(deadlineMs: number): Promise<void> {
       backoff.stop();
       const graceful = worker.close();
-      const timedOut = await Promise.race([graceful.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), deadlineMs).unref())]);
+      const timedOut = await Promise.race([
+        graceful.then(() => false),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), deadlineMs).unref()),
+      ]);
       // A forced close still waits for BullMQ's connection to be ready: bounded too, for a Redis that is gone.
-      if (timedOut) await Promise.race([worker.close(true), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+      if (timedOut)
+        await Promise.race([worker.close(true), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
     },
   };
 }

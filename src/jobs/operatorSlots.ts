@@ -25,7 +25,15 @@ export class OperatorSlots {
   }
 
   async acquire(operatorId: number, holder: string): Promise<boolean> {
-    const result = await this.redis.eval(ACQUIRE, 1, this.key(operatorId), this.limit, holder, Date.now(), this.leaseMs);
+    const result = await this.redis.eval(
+      ACQUIRE,
+      1,
+      this.key(operatorId),
+      this.limit,
+      holder,
+      Date.now(),
+      this.leaseMs,
+    );
     return result === 1;
   }
 

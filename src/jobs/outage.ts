@@ -64,7 +64,10 @@ export class Outage {
   failed(error: unknown, now = Date.now()): number {
     if (this.failures === 0) {
       this.since = now;
-      this.logger.warn({ component: this.component, err: error instanceof Error ? error.message : String(error) }, `${this.component} failing: backing off (logged once until it recovers)`);
+      this.logger.warn(
+        { component: this.component, err: error instanceof Error ? error.message : String(error) },
+        `${this.component} failing: backing off (logged once until it recovers)`,
+      );
       this.listener?.(this.component, true);
     }
     this.failures++;
@@ -75,7 +78,10 @@ export class Outage {
 
   succeeded(now = Date.now()): void {
     if (this.failures > 0) {
-      this.logger.info({ component: this.component, failures: this.failures, outageMs: now - this.since }, `${this.component} recovered`);
+      this.logger.info(
+        { component: this.component, failures: this.failures, outageMs: now - this.since },
+        `${this.component} recovered`,
+      );
       this.listener?.(this.component, false);
     }
     this.failures = 0;

@@ -20,8 +20,13 @@ export function redisHealth(parts: {
 }): RedisHealthCheck {
   return {
     async check() {
-      const notReady = Object.entries(parts.connections).filter((entry): entry is [string, RedisClient] => entry[1] !== null && !isRedisReady(entry[1]));
-      if (notReady.length) throw new Error(`redis connection not ready: ${notReady.map(([name, client]) => `${name} (${client.status})`).join(', ')}`);
+      const notReady = Object.entries(parts.connections).filter(
+        (entry): entry is [string, RedisClient] => entry[1] !== null && !isRedisReady(entry[1]),
+      );
+      if (notReady.length)
+        throw new Error(
+          `redis connection not ready: ${notReady.map(([name, client]) => `${name} (${client.status})`).join(', ')}`,
+        );
       if (parts.worker?.backingOff) throw new Error('the delivery worker is backing off after redis failures');
       await parts.queue.probe();
     },

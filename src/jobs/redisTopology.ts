@@ -22,7 +22,13 @@ export interface RedisAccess {
 
 export type RedisTopology =
   | { readonly kind: 'single'; readonly url: string }
-  | { readonly kind: 'sentinel'; readonly sentinels: readonly RedisNodeAddress[]; readonly name: string; readonly db: number; readonly access: RedisAccess }
+  | {
+      readonly kind: 'sentinel';
+      readonly sentinels: readonly RedisNodeAddress[];
+      readonly name: string;
+      readonly db: number;
+      readonly access: RedisAccess;
+    }
   | { readonly kind: 'cluster'; readonly nodes: readonly RedisNodeAddress[]; readonly access: RedisAccess };
 
 interface ParsedEntry {
@@ -45,7 +51,8 @@ function parseEntry(variable: string, raw: string, defaultPort: number): ParsedE
   } catch {
     return `${variable}: "${text}" is not host:port or a redis:// URL`;
   }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') return `${variable}: "${text}" must be host:port or a redis:// or rediss:// URL`;
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+    return `${variable}: "${text}" must be host:port or a redis:// or rediss:// URL`;
   if (!url.hostname) return `${variable}: "${text}" names no host`;
   const dbPath = url.pathname === '/' ? '' : url.pathname;
   return {
@@ -61,26 +68,39 @@ function parseEntry(variable: string, raw: string, defaultPort: number): ParsedE
 
 /** Entries of one list variable, or the problems found in it. */
 function parseList(variable: string, raw: string, defaultPort: number): { entries: ParsedEntry[]; problems: string[] } {
-  const parsed = raw.split(',').filter((part) => part.trim() !== '').map((part) => parseEntry(variable, part, defaultPort));
+  const parsed = raw
+    .split(',')
+    .filter((part) => part.trim() !== '')
+    .map((part) => parseEntry(variable, part, defaultPort));
   const problems = parsed.filter((p): p is string => typeof p === 'string');
   const entries = parsed.filter((p): p is ParsedEntry => typeof p !== 'string');
   if (!parsed.length) problems.push(`${variable} must list at least one host:port, got "${raw}"`);
   const shapes = new Set(entries.map((e) => JSON.stringify([e.access, e.dbPath])));
-  if (shapes.size > 1) problems.push(`${variable}: every entry must carry the same credentials, database index and scheme`);
+  if (shapes.size > 1)
+    problems.push(`${variable}: every entry must carry the same credentials, database index and scheme`);
   return { entries, problems };
 }
 
 function sentinelTopology(env: Env): { topology?: RedisTopology; problems: string[] } {
   const problems: string[] = [];
-  if (!isSet(env.REDIS_SENTINEL_NAME)) problems.push('REDIS_SENTINELS needs REDIS_SENTINEL_NAME (the master name the Sentinels monitor)');
-  else if (!/^[A-Za-z0-9._-]{1,64}$/.test(env.REDIS_SENTINEL_NAME)) problems.push(`REDIS_SENTINEL_NAME must be 1 to 64 characters of [A-Za-z0-9._-], got "${env.REDIS_SENTINEL_NAME}"`);
+  if (!isSet(env.REDIS_SENTINEL_NAME))
+    problems.push('REDIS_SENTINELS needs REDIS_SENTINEL_NAME (the master name the Sentinels monitor)');
+  else if (!/^[A-Za-z0-9._-]{1,64}$/.test(env.REDIS_SENTINEL_NAME))
+    problems.push(`REDIS_SENTINEL_NAME must be 1 to 64 characters of [A-Za-z0-9._-], got "${env.REDIS_SENTINEL_NAME}"`);
   const { entries, problems: listProblems } = parseList('REDIS_SENTINELS', env.REDIS_SENTINELS!, 26379);
   problems.push(...listProblems);
   const dbPath = entries[0]?.dbPath ?? '';
-  if (dbPath && !/^\/\d{1,2}$/.test(dbPath)) problems.push(`REDIS_SENTINELS: the database index must be /0 to /99, got "${dbPath}"`);
+  if (dbPath && !/^\/\d{1,2}$/.test(dbPath))
+    problems.push(`REDIS_SENTINELS: the database index must be /0 to /99, got "${dbPath}"`);
   if (problems.length) return { problems };
   return {
-    topology: { kind: 'sentinel', sentinels: entries.map((e) => e.address), name: env.REDIS_SENTINEL_NAME!, db: dbPath ? Number(dbPath.slice(1)) : 0, access: entries[0]!.access },
+    topology: {
+      kind: 'sentinel',
+      sentinels: entries.map((e) => e.address),
+      name: env.REDIS_SENTINEL_NAME!,
+      db: dbPath ? Number(dbPath.slice(1)) : 0,
+      access: entries[0]!.access,
+    },
     problems,
   };
 }
@@ -108,10 +128,15 @@ export function redisTopologyProblems(env: Env): { topology?: RedisTopology; pro
     isSet(env.REDIS_CLUSTER_NODES) && 'REDIS_CLUSTER_NODES',
   ].filter((name): name is string => Boolean(name));
   if (chosen.length > 1) {
-    return { problems: [`set only one of REDIS_URL, REDIS_SENTINELS (with REDIS_SENTINEL_NAME) and REDIS_CLUSTER_NODES; got ${chosen.join(' and ')}`] };
+    return {
+      problems: [
+        `set only one of REDIS_URL, REDIS_SENTINELS (with REDIS_SENTINEL_NAME) and REDIS_CLUSTER_NODES; got ${chosen.join(' and ')}`,
+      ],
+    };
   }
   if (chosen[0] === 'REDIS_SENTINELS') return sentinelTopology(env);
-  if (isSet(env.REDIS_SENTINEL_NAME)) return { problems: ['REDIS_SENTINEL_NAME is set without REDIS_SENTINELS (the Sentinels to ask)'] };
+  if (isSet(env.REDIS_SENTINEL_NAME))
+    return { problems: ['REDIS_SENTINEL_NAME is set without REDIS_SENTINELS (the Sentinels to ask)'] };
   if (chosen[0] === 'REDIS_CLUSTER_NODES') return clusterTopology(env);
   return { topology: { kind: 'single', url: isSet(env.REDIS_URL) ? env.REDIS_URL : DEFAULT_REDIS_URL }, problems: [] };
 }

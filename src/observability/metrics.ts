@@ -52,7 +52,10 @@ interface Readings {
 function withTimeout<T>(work: Promise<T>, label: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${label} did not answer within ${COLLECT_TIMEOUT_MS} ms`)), COLLECT_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new Error(`${label} did not answer within ${COLLECT_TIMEOUT_MS} ms`)),
+      COLLECT_TIMEOUT_MS,
+    );
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
@@ -103,6 +106,7 @@ export class Metrics {
 
   constructor(sources: MetricsSources = {}) {
     this.watch(sources);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- prom-client calls collect() with its own `this`
     const metrics = this;
 
     new Gauge({
@@ -165,7 +169,7 @@ export class Metrics {
 
     new Gauge({
       name: 'caller_cache_entries',
-      help: 'Callers held by this process\'s caller cache: known (found, or being read) and unknown (ids that named nobody); each kind has a cap',
+      help: "Callers held by this process's caller cache: known (found, or being read) and unknown (ids that named nobody); each kind has a cap",
       labelNames: ['kind'] as const,
       registers: [this.registry],
       collect() {
@@ -196,14 +200,15 @@ export class Metrics {
     };
     const [parked, depth] = await Promise.all([
       pool
-        ? withTimeout(pool.query<RowDataPacket[]>("SELECT COUNT(*) AS parked FROM callback_deliveries WHERE status = 'failed'"), 'database').then(
+        ? withTimeout(
+            pool.query<RowDataPacket[]>("SELECT COUNT(*) AS parked FROM callback_deliveries WHERE status = 'failed'"),
+            'database',
+          ).then(
             ([rows]) => Number(rows[0]?.parked ?? 0),
             () => failed('database'),
           )
         : undefined,
-      deliveryQueue
-        ? withTimeout(deliveryQueue.depth(), 'redis').catch(() => failed('redis'))
-        : null,
+      deliveryQueue ? withTimeout(deliveryQueue.depth(), 'redis').catch(() => failed('redis')) : null,
     ]);
     return { parked, depth };
   }
@@ -214,7 +219,13 @@ export class Metrics {
   }
 
   /** One finished HTTP request; a money route's answer code also counts as a money operation. */
-  observeRequest(request: { method: string; route: string; status: number | string; code: string; seconds: number }): void {
+  observeRequest(request: {
+    method: string;
+    route: string;
+    status: number | string;
+    code: string;
+    seconds: number;
+  }): void {
     this.httpRequestDuration.observe(
       { method: request.method, route: request.route, status: String(request.status), code: request.code },
       request.seconds,
@@ -237,7 +248,8 @@ export class Metrics {
 
   /** The observer for an OperatorWalletClient whose calls are all of one kind of attempt. */
   callbackObserver(attempt: CallAttempt): CallObserver {
-    return (scheme, call, reply) => this.callbackDeliveries.inc({ scheme, kind: call.kind, result: reply.outcome, attempt });
+    return (scheme, call, reply) =>
+      this.callbackDeliveries.inc({ scheme, kind: call.kind, result: reply.outcome, attempt });
   }
 
   get contentType(): string {

@@ -71,7 +71,17 @@ export function requestObservability(logger: Logger, metrics?: Metrics): Request
       const codeLabel = code === undefined ? 'none' : String(code);
       metrics?.observeRequest({ method: req.method, route, status, code: codeLabel, seconds });
       if (log.isLevelEnabled('info')) {
-        log.info({ method: req.method, route, path: req.originalUrl.split('?')[0], status, code, ms: Math.round(seconds * 1e5) / 100 }, 'request');
+        log.info(
+          {
+            method: req.method,
+            route,
+            path: req.originalUrl.split('?')[0],
+            status,
+            code,
+            ms: Math.round(seconds * 1e5) / 100,
+          },
+          'request',
+        );
       }
     });
     next();

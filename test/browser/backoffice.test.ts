@@ -22,7 +22,9 @@ const SCREENSHOT = process.env.UPDATE_SCREENSHOTS
   : path.join(require('node:os').tmpdir(), 'casino-backoffice.png');
 const runBrowser = existsSync(CHROMIUM) || Boolean(process.env.CI);
 if (!runBrowser) {
-  console.warn(`SKIPPED test/browser/backoffice.test.ts: ${CHROMIUM} is missing (apt-get install -y chromium). CI installs it and never skips.`);
+  console.warn(
+    `SKIPPED test/browser/backoffice.test.ts: ${CHROMIUM} is missing (apt-get install -y chromium). CI installs it and never skips.`,
+  );
 }
 const describeBrowser = runBrowser ? describe : describe.skip;
 
@@ -47,7 +49,15 @@ describeBrowser('back office in a real browser', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
 
@@ -85,7 +95,11 @@ describeBrowser('back office in a real browser', () => {
 
   const operatorRow = (agentID: string) => page.locator(`tr[data-agent-id="${agentID}"]`);
 
-  async function expectText(locator: ReturnType<Page['locator']>, text: string | RegExp, timeout = 15_000): Promise<void> {
+  async function expectText(
+    locator: ReturnType<Page['locator']>,
+    text: string | RegExp,
+    timeout = 15_000,
+  ): Promise<void> {
     await locator.filter({ hasText: text }).first().waitFor({ state: 'visible', timeout });
   }
 
@@ -117,12 +131,22 @@ describeBrowser('back office in a real browser', () => {
     expect(await page.textContent('#session-role')).toBe('admin');
     expect(await page.textContent('#session-user')).toBe(TEST_ADMIN.username);
     await expectText(page.locator('h1'), 'Operators');
-    expect(await page.locator('#side-nav a').allTextContents()).toEqual(['Operators', 'Providers', 'Games', 'Transactions', 'Callbacks', 'Audit log', 'Staff', 'My account']);
+    expect(await page.locator('#side-nav a').allTextContents()).toEqual([
+      'Operators',
+      'Providers',
+      'Games',
+      'Transactions',
+      'Callbacks',
+      'Audit log',
+      'Staff',
+      'My account',
+    ]);
 
     // The session survives a reload (sessionStorage), and signing out ends it.
     await page.reload();
     await page.locator('#app-view').waitFor({ state: 'visible' });
-    const pageToken = JSON.parse((await page.evaluate('sessionStorage.getItem("backoffice.session")')) as string).token as string;
+    const pageToken = JSON.parse((await page.evaluate('sessionStorage.getItem("backoffice.session")')) as string)
+      .token as string;
     await page.click('#sign-out');
     await page.locator('#login-view').waitFor({ state: 'visible' });
     expect(await page.evaluate('sessionStorage.length')).toBe(0);
@@ -135,7 +159,16 @@ describeBrowser('back office in a real browser', () => {
   test('mode switch: the guard refuses while a wallet holds money, then seamless, then transfer again', async () => {
     const operator = await admin.createOperator('bo-mode', ['EUR']);
     expect((await operator.call('/v1/player/create', { userID: 'bomode01', currency: 'EUR' })).code).toBe(0);
-    expect((await operator.call('/v1/player/wallet/deposit', { userID: 'bomode01', currency: 'EUR', amount: 25, transactionID: 'bo-dep-1' })).code).toBe(0);
+    expect(
+      (
+        await operator.call('/v1/player/wallet/deposit', {
+          userID: 'bomode01',
+          currency: 'EUR',
+          amount: 25,
+          transactionID: 'bo-dep-1',
+        })
+      ).code,
+    ).toBe(0);
 
     await signIn();
     const row = operatorRow('bo-mode');
@@ -147,12 +180,25 @@ describeBrowser('back office in a real browser', () => {
     const refusal = page.getByTestId('refusal');
     await refusal.waitFor({ state: 'visible' });
     expect(await refusal.textContent()).toContain('Mode switch refused');
-    expect(await refusal.textContent()).toContain('cannot switch to seamless mode: 1 transfer wallet(s) hold a non-zero balance');
+    expect(await refusal.textContent()).toContain(
+      'cannot switch to seamless mode: 1 transfer wallet(s) hold a non-zero balance',
+    );
     expect(await page.locator('#modal').isVisible()).toBe(false);
     await expectText(row.getByTestId('mode'), 'transfer');
-    expect((await admin.ok('/admin/v1/operators/list')).operators.find((o: any) => o.agentID === 'bo-mode').mode).toBe('transfer');
+    expect((await admin.ok('/admin/v1/operators/list')).operators.find((o: any) => o.agentID === 'bo-mode').mode).toBe(
+      'transfer',
+    );
 
-    expect((await operator.call('/v1/player/wallet/withdraw', { userID: 'bomode01', currency: 'EUR', amount: 25, transactionID: 'bo-wd-1' })).code).toBe(0);
+    expect(
+      (
+        await operator.call('/v1/player/wallet/withdraw', {
+          userID: 'bomode01',
+          currency: 'EUR',
+          amount: 25,
+          transactionID: 'bo-wd-1',
+        })
+      ).code,
+    ).toBe(0);
     await row.getByRole('button', { name: 'Switch to seamless…' }).click();
     await page.fill('#modal input[name="callbackUrl"]', 'https://wallet.bo-mode.example/callbacks');
     await page.selectOption('#modal select[name="callbackScheme"]', 'md5');
@@ -161,7 +207,9 @@ describeBrowser('back office in a real browser', () => {
     await expectText(row, 'https://wallet.bo-mode.example/callbacks');
     await expectText(row, 'scheme md5');
     await expectText(page.getByTestId('notice-success'), 'bo-mode is now in seamless mode');
-    expect((await admin.ok('/admin/v1/operators/list')).operators.find((o: any) => o.agentID === 'bo-mode')).toMatchObject({
+    expect(
+      (await admin.ok('/admin/v1/operators/list')).operators.find((o: any) => o.agentID === 'bo-mode'),
+    ).toMatchObject({
       mode: 'seamless',
       callbackUrl: 'https://wallet.bo-mode.example/callbacks',
       callbackScheme: 'md5',
@@ -170,7 +218,9 @@ describeBrowser('back office in a real browser', () => {
     await row.getByRole('button', { name: 'Switch to transfer…' }).click();
     await page.getByTestId('modal-confirm').click();
     await expectText(row.getByTestId('mode'), 'transfer');
-    expect((await admin.ok('/admin/v1/operators/list')).operators.find((o: any) => o.agentID === 'bo-mode')).toMatchObject({ mode: 'transfer', callbackUrl: null });
+    expect(
+      (await admin.ok('/admin/v1/operators/list')).operators.find((o: any) => o.agentID === 'bo-mode'),
+    ).toMatchObject({ mode: 'transfer', callbackUrl: null });
 
     // The audit log shows both switches, newest first.
     await page.click('#side-nav a[data-section="audit"]');
@@ -182,10 +232,11 @@ describeBrowser('back office in a real browser', () => {
     await page.fill('[data-testid="transaction-search"] input[name="agentID"]', 'bo-mode');
     await page.click('[data-testid="transaction-search"] button[type="submit"]');
     await expectText(page.locator('p.muted'), 'Page 1 · 2 transactions');
-    expect(await page.locator('tr[data-transaction-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-transaction-id')))).toEqual([
-      'bo-dep-1',
-      'bo-wd-1',
-    ]);
+    expect(
+      await page
+        .locator('tr[data-transaction-id]')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-transaction-id'))),
+    ).toEqual(['bo-dep-1', 'bo-wd-1']);
   });
 
   test('create an operator on the page: secrets shown once and working; rotate; names are shown as text', async () => {
@@ -222,7 +273,10 @@ describeBrowser('back office in a real browser', () => {
     expect(overlapped).toMatch(/^[0-9a-f]{64}$/);
     expect((await created.call('/v1/player/create', { userID: 'bonew003', currency: 'EUR' })).code).toBe(0);
     await expectText(operatorRow('bo-new'), 'previous secret accepted until');
-    await page.getByTestId('secrets').getByRole('button', { name: /dismiss/ }).click();
+    await page
+      .getByTestId('secrets')
+      .getByRole('button', { name: /dismiss/ })
+      .click();
 
     // Rotating with overlap 0: the old one stops working at once.
     await operatorRow('bo-new').getByRole('button', { name: 'Rotate secret…' }).click();
@@ -235,7 +289,10 @@ describeBrowser('back office in a real browser', () => {
     expect((await created.call('/v1/player/create', { userID: 'bonew002', currency: 'EUR' })).code).not.toBe(0);
     created.secretKey = rotated;
     expect((await created.call('/v1/player/create', { userID: 'bonew002', currency: 'EUR' })).code).toBe(0);
-    await page.getByTestId('secrets').getByRole('button', { name: /dismiss/ }).click();
+    await page
+      .getByTestId('secrets')
+      .getByRole('button', { name: /dismiss/ })
+      .click();
 
     // The IP allow-list: a bad entry is refused in the dialog; a good one is shown in the row.
     await operatorRow('bo-new').getByRole('button', { name: 'IP allow-list…' }).click();
@@ -270,7 +327,10 @@ describeBrowser('back office in a real browser', () => {
     await page.getByRole('button', { name: 'Create provider' }).click();
     await page.getByTestId('secrets').waitFor({ state: 'visible' });
     expect(await page.locator('[data-secret="secretKey"]').textContent()).toMatch(/^[0-9a-f]{64}$/);
-    await expectText(page.locator('tr[data-provider-id="bo-studio"]'), 'https://studio.example/play?token={token}&game={gameID}');
+    await expectText(
+      page.locator('tr[data-provider-id="bo-studio"]'),
+      'https://studio.example/play?token={token}&game={gameID}',
+    );
 
     await page.click('#side-nav a[data-section="games"]');
     await page.locator('select[name="providerID"] option[value="bo-studio"]').waitFor({ state: 'attached' });
@@ -283,13 +343,23 @@ describeBrowser('back office in a real browser', () => {
     await expectText(page.getByTestId('notice-success'), 'Game 4242 (Back Office Slots) was created or updated');
     // The catalogue (admin games/list) shows it too.
     await expectText(page.locator('tr[data-game-id="4242"]'), 'Back Office Slots');
-    const [rows] = await server.db.query('SELECT g.name, g.rtp, g.demo, g.free_spins AS freeSpins, p.provider_id AS providerId FROM games g JOIN providers p ON p.id = g.provider_id WHERE g.game_id = 4242');
+    const [rows] = await server.db.query(
+      'SELECT g.name, g.rtp, g.demo, g.free_spins AS freeSpins, p.provider_id AS providerId FROM games g JOIN providers p ON p.id = g.provider_id WHERE g.game_id = 4242',
+    );
     expect((rows as any[])[0]).toMatchObject({ name: 'Back Office Slots', providerId: 'bo-studio' });
   });
 
   test('roles: support reads and retries but changes nothing; finance sees transactions only', async () => {
-    await admin.ok('/admin/v1/users/create', { username: 'bo-support', password: 'support-password-123', role: 'support' });
-    await admin.ok('/admin/v1/users/create', { username: 'bo-finance', password: 'finance-password-123', role: 'finance' });
+    await admin.ok('/admin/v1/users/create', {
+      username: 'bo-support',
+      password: 'support-password-123',
+      role: 'support',
+    });
+    await admin.ok('/admin/v1/users/create', {
+      username: 'bo-finance',
+      password: 'finance-password-123',
+      role: 'finance',
+    });
 
     await signIn('bo-support', 'support-password-123');
     expect(await page.textContent('#session-role')).toBe('support');
@@ -319,7 +389,13 @@ describeBrowser('back office in a real browser', () => {
     const qr = page.locator('#totp-qr');
     await qr.waitFor({ state: 'visible' });
     // The image really rendered (the content policy allows our own data: image, nothing from elsewhere).
-    expect(await qr.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0)).toBe(true);
+    expect(
+      await qr.evaluate(
+        (img) =>
+          (img as unknown as { complete: boolean; naturalWidth: number }).complete &&
+          (img as unknown as { naturalWidth: number }).naturalWidth > 0,
+      ),
+    ).toBe(true);
     const secret = (await page.textContent('#totp-secret'))!.trim();
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
     await page.fill('#totp-code', await generate({ secret }));
@@ -343,7 +419,11 @@ describeBrowser('back office in a real browser', () => {
   });
 
   test('staff: an admin disables a user and changes a role on the page; that user is signed out at once; own password change', async () => {
-    await admin.ok('/admin/v1/users/create', { username: 'bo-victim', password: 'victim-browser-Pw-55q', role: 'support' });
+    await admin.ok('/admin/v1/users/create', {
+      username: 'bo-victim',
+      password: 'victim-browser-Pw-55q',
+      role: 'support',
+    });
     const victim = await AdminClient.login(server.url, 'bo-victim', 'victim-browser-Pw-55q');
     await admin.ok('/admin/v1/users/create', { username: 'bo-boss', password: 'boss-browser-Pw-12k', role: 'admin' });
     await signIn('bo-boss', 'boss-browser-Pw-12k', 'users');
@@ -353,7 +433,12 @@ describeBrowser('back office in a real browser', () => {
     await row.getByRole('button', { name: 'Enable' }).waitFor();
     expect((await victim.post('/admin/v1/operators/list')).status).toBe(401);
     await row.locator('[data-testid="user-role"]').selectOption('finance');
-    await until('the role change to be saved', async () => (await admin.ok('/admin/v1/users/list')).users.find((u: { username: string }) => u.username === 'bo-victim')?.role === 'finance');
+    await until(
+      'the role change to be saved',
+      async () =>
+        (await admin.ok('/admin/v1/users/list')).users.find((u: { username: string }) => u.username === 'bo-victim')
+          ?.role === 'finance',
+    );
 
     await page.click('#side-nav a[data-section="account"]');
     await page.fill('input[name="currentPassword"]', 'boss-browser-Pw-12k');
@@ -372,7 +457,10 @@ describeBrowser('back office in a real browser', () => {
   test('retry: a parked delivery is retried from the page and becomes delivered', async () => {
     let secret = '';
     let salt = '';
-    const wallet = await new FakeOperatorWallet(() => secret, () => salt).start();
+    const wallet = await new FakeOperatorWallet(
+      () => secret,
+      () => salt,
+    ).start();
     try {
       const world = await buildWorld(admin);
       const created = await admin.ok('/admin/v1/operators/create', {
@@ -386,9 +474,19 @@ describeBrowser('back office in a real browser', () => {
       salt = created.saltKey;
       const operator = new SignedClient(server.url, 'agentID', 'bo-seam', secret);
       wallet.fund('boseam01', 'EUR', 10_000n);
-      const launch = await operator.call('/v1/games/launch', { userID: 'boseam01', gameID: world.gameId, currency: 'EUR' });
+      const launch = await operator.call('/v1/games/launch', {
+        userID: 'boseam01',
+        gameID: world.gameId,
+        currency: 'EUR',
+      });
       expect(launch.code).toBe(0);
-      const bet = await world.studio.call('/provider/v1/bet', { token: launch.token, transactionID: 'bo-b1', roundID: 'bo-r1', gameID: world.gameId, amount: 2.5 });
+      const bet = await world.studio.call('/provider/v1/bet', {
+        token: launch.token,
+        transactionID: 'bo-b1',
+        roundID: 'bo-r1',
+        gameID: world.gameId,
+        amount: 2.5,
+      });
       expect(bet.code).toBe(0);
 
       wallet.setBehaviour({ mode: 'down' });
@@ -402,10 +500,15 @@ describeBrowser('back office in a real browser', () => {
         roundClosed: true,
       });
       expect(win.code).toBe(0);
-      const parked = await until('the delivery parked', async () => {
-        const list = await admin.ok('/admin/v1/callbacks/list', { agentID: 'bo-seam', status: 'failed' });
-        return list.callbacks[0] as { id: string; kind: string; attempts: number; lastError: string } | undefined;
-      }, 20_000, 100);
+      const parked = await until(
+        'the delivery parked',
+        async () => {
+          const list = await admin.ok('/admin/v1/callbacks/list', { agentID: 'bo-seam', status: 'failed' });
+          return list.callbacks[0] as { id: string; kind: string; attempts: number; lastError: string } | undefined;
+        },
+        20_000,
+        100,
+      );
       expect(parked).toMatchObject({ kind: 'deposit', transactionID: win.platformTransactionID });
 
       await signIn(undefined, undefined, 'callbacks');
@@ -423,7 +526,10 @@ describeBrowser('back office in a real browser', () => {
       await page.click('#side-nav a[data-section="operators"]');
       await operatorRow('bo-seam').getByRole('button', { name: 'Switch to transfer…' }).click();
       await page.getByTestId('modal-confirm').click();
-      await expectText(page.getByTestId('refusal'), 'cannot switch to transfer mode: 1 seamless deliveries are still pending');
+      await expectText(
+        page.getByTestId('refusal'),
+        'cannot switch to transfer mode: 1 seamless deliveries are still pending',
+      );
       await expectText(operatorRow('bo-seam').getByTestId('mode'), 'seamless');
 
       wallet.setBehaviour({ mode: 'normal' });
@@ -438,7 +544,11 @@ describeBrowser('back office in a real browser', () => {
       expect(wallet.balanceOf('boseam01', 'EUR')).toBe(10_000n - 250n + 1_000n);
       expect(wallet.callsOf('deposit').filter((c) => c.answeredStatus === 200)).toHaveLength(1);
       const audit = await admin.ok('/admin/v1/audit/list');
-      expect(audit.entries[0]).toMatchObject({ actor: TEST_ADMIN.username, action: 'callbacks.retry', targetId: parked.id });
+      expect(audit.entries[0]).toMatchObject({
+        actor: TEST_ADMIN.username,
+        action: 'callbacks.retry',
+        targetId: parked.id,
+      });
     } finally {
       await wallet.stop();
     }
@@ -451,4 +561,3 @@ describeBrowser('back office in a real browser', () => {
     await page.screenshot({ path: SCREENSHOT, fullPage: false });
   });
 });
-

@@ -3,7 +3,12 @@
 // IPv4-mapped spellings of those addresses, names resolving to them, credentials in the URL, http: in
 // production. The pure rule, both policies; the HTTP tests (test/http/callbackUrls.test.ts) cover the
 // routes, the connect-time check and what happens to stored URLs.
-import { CallbackUrlPolicy, judgeCallbackUrl, judgeCallbackUrlSyntax, useCallbackResolver } from '../../src/callbacks/callbackUrlPolicy';
+import {
+  CallbackUrlPolicy,
+  judgeCallbackUrl,
+  judgeCallbackUrlSyntax,
+  useCallbackResolver,
+} from '../../src/callbacks/callbackUrlPolicy';
 
 const production: CallbackUrlPolicy = { production: true, allowedHosts: [] };
 const development: CallbackUrlPolicy = { production: false, allowedHosts: [] };
@@ -50,10 +55,22 @@ test('production: every URL of the review is refused, naming the rule', async ()
 });
 
 test('outside production loopback is allowed (tests, the sandbox wallet); the other private ranges are not', async () => {
-  for (const url of ['http://127.0.0.1:3306', 'http://localhost:6379', 'http://[::1]:3306', 'http://0x7f000001/', 'http://2130706433/']) {
+  for (const url of [
+    'http://127.0.0.1:3306',
+    'http://localhost:6379',
+    'http://[::1]:3306',
+    'http://0x7f000001/',
+    'http://2130706433/',
+  ]) {
     expect({ url, rule: await ruleOf(url, development) }).toEqual({ url, rule: 'accepted' });
   }
-  for (const url of ['http://169.254.169.254/', 'http://10.0.0.1', 'http://[::ffff:10.0.0.1]/', 'http://metadata.google.internal/', 'http://u:p@127.0.0.1/']) {
+  for (const url of [
+    'http://169.254.169.254/',
+    'http://10.0.0.1',
+    'http://[::ffff:10.0.0.1]/',
+    'http://metadata.google.internal/',
+    'http://u:p@127.0.0.1/',
+  ]) {
     expect({ url, accepted: (await ruleOf(url, development)) === 'accepted' }).toEqual({ url, accepted: false });
   }
 });
@@ -67,7 +84,11 @@ test('a name is judged by every address it resolves to; CALLBACK_ALLOWED_HOSTS e
   useCallbackResolver(async (host) => hosts[host] ?? Promise.reject(new Error('ENOTFOUND')));
   expect(await ruleOf('https://wallet.partner.test/cb', production)).toBe('accepted');
   const sneaky = await judgeCallbackUrl('https://sneaky.partner.test/cb', production);
-  expect(sneaky).toEqual({ ok: false, rule: 'private-address', message: expect.stringContaining('sneaky.partner.test resolves to 10.1.2.3 is a private address') });
+  expect(sneaky).toEqual({
+    ok: false,
+    rule: 'private-address',
+    message: expect.stringContaining('sneaky.partner.test resolves to 10.1.2.3 is a private address'),
+  });
   expect(await ruleOf('https://internal-wallet.corp/cb', production)).toBe('private-address');
   const exempt: CallbackUrlPolicy = { production: true, allowedHosts: ['internal-wallet.corp'] };
   expect(await ruleOf('https://internal-wallet.corp/cb', exempt)).toBe('accepted');
@@ -79,5 +100,9 @@ test('a name is judged by every address it resolves to; CALLBACK_ALLOWED_HOSTS e
 
 test('the message names the rule', () => {
   const verdict = judgeCallbackUrlSyntax('https://169.254.169.254/', production);
-  expect(verdict).toEqual({ ok: false, rule: 'private-address', message: '169.254.169.254 is a linkLocal address, not a public one (rule: private-address)' });
+  expect(verdict).toEqual({
+    ok: false,
+    rule: 'private-address',
+    message: '169.254.169.254 is a linkLocal address, not a public one (rule: private-address)',
+  });
 });

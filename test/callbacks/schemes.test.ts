@@ -8,21 +8,47 @@ import { OperatorTarget, WalletCall } from '../../src/callbacks/walletCallback';
 import { Minor } from '../../src/domain/money';
 import { verifySign } from '../../src/domain/signing';
 
-const target: OperatorTarget = { agentId: 'agent01', callbackUrl: 'http://127.0.0.1:1/cb', secretKey: 's3cr3t-key', saltKey: 'salt-abc' };
+const target: OperatorTarget = {
+  agentId: 'agent01',
+  callbackUrl: 'http://127.0.0.1:1/cb',
+  secretKey: 's3cr3t-key',
+  saltKey: 'salt-abc',
+};
 const NOW = 1763700000;
 
 const balanceCall: WalletCall = { kind: 'balance', userId: 'player01', currency: 'EUR' };
 const withdrawCall: WalletCall = {
-  kind: 'withdraw', userId: 'player01', currency: 'EUR', amount: 1234n as Minor, transactionId: 'PTX-BET-1',
-  refTransactionId: null, roundId: 'round-1', gameId: 1566, freeSpinId: null,
+  kind: 'withdraw',
+  userId: 'player01',
+  currency: 'EUR',
+  amount: 1234n as Minor,
+  transactionId: 'PTX-BET-1',
+  refTransactionId: null,
+  roundId: 'round-1',
+  gameId: 1566,
+  freeSpinId: null,
 };
 const depositCall: WalletCall = {
-  kind: 'deposit', userId: 'player01', currency: 'EUR', amount: 100000n as Minor, transactionId: 'PTX-WIN-1',
-  refTransactionId: 'PTX-BET-1', roundId: 'round-1', gameId: 1566, freeSpinId: 'fs-1',
+  kind: 'deposit',
+  userId: 'player01',
+  currency: 'EUR',
+  amount: 100000n as Minor,
+  transactionId: 'PTX-WIN-1',
+  refTransactionId: 'PTX-BET-1',
+  roundId: 'round-1',
+  gameId: 1566,
+  freeSpinId: 'fs-1',
 };
 const rollbackCall: WalletCall = {
-  kind: 'rollback', userId: 'player01', currency: 'EUR', amount: 1n as Minor, transactionId: 'PTX-RB-1',
-  refTransactionId: 'PTX-BET-1', roundId: 'round-1', gameId: 1566, freeSpinId: null,
+  kind: 'rollback',
+  userId: 'player01',
+  currency: 'EUR',
+  amount: 1n as Minor,
+  transactionId: 'PTX-RB-1',
+  refTransactionId: 'PTX-BET-1',
+  roundId: 'round-1',
+  gameId: 1566,
+  freeSpinId: null,
 };
 
 describe('md5 key (PROTOCOL §6.2)', () => {
@@ -47,15 +73,39 @@ describe('hmacRequestBody (PROTOCOL §6.1)', () => {
   });
 
   test('Withdraw, Deposit and Rollback carry the §6.1 fields, amount in major units', () => {
-    const expectedKeys = ['agentID', 'amount', 'currency', 'freeSpinID', 'gameID', 'refTransactionID', 'roundID', 'sign', 'timestamp', 'transactionID', 'userID'];
+    const expectedKeys = [
+      'agentID',
+      'amount',
+      'currency',
+      'freeSpinID',
+      'gameID',
+      'refTransactionID',
+      'roundID',
+      'sign',
+      'timestamp',
+      'transactionID',
+      'userID',
+    ];
     const withdraw = hmacRequestBody(target, withdrawCall, NOW);
     expect(Object.keys(withdraw).sort()).toEqual(expectedKeys);
-    expect(withdraw).toMatchObject({ amount: 12.34, transactionID: 'PTX-BET-1', refTransactionID: null, roundID: 'round-1', gameID: 1566, freeSpinID: null });
+    expect(withdraw).toMatchObject({
+      amount: 12.34,
+      transactionID: 'PTX-BET-1',
+      refTransactionID: null,
+      roundID: 'round-1',
+      gameID: 1566,
+      freeSpinID: null,
+    });
     expect(verifySign('s3cr3t-key', withdraw)).toBe(true);
 
     const deposit = hmacRequestBody(target, depositCall, NOW);
     expect(Object.keys(deposit).sort()).toEqual(expectedKeys);
-    expect(deposit).toMatchObject({ amount: 1000, transactionID: 'PTX-WIN-1', refTransactionID: 'PTX-BET-1', freeSpinID: 'fs-1' });
+    expect(deposit).toMatchObject({
+      amount: 1000,
+      transactionID: 'PTX-WIN-1',
+      refTransactionID: 'PTX-BET-1',
+      freeSpinID: 'fs-1',
+    });
     expect(verifySign('s3cr3t-key', deposit)).toBe(true);
 
     const rollback = hmacRequestBody(target, rollbackCall, NOW);
@@ -64,9 +114,15 @@ describe('hmacRequestBody (PROTOCOL §6.1)', () => {
   });
 
   test('amounts follow the currency exponent exactly (JPY 0, KWD 3)', () => {
-    expect(hmacRequestBody(target, { ...withdrawCall, currency: 'JPY', amount: 1500n as Minor }, NOW).amount).toBe(1500);
-    expect(hmacRequestBody(target, { ...withdrawCall, currency: 'KWD', amount: 1234n as Minor }, NOW).amount).toBe(1.234);
-    expect(hmacRequestBody(target, { ...withdrawCall, amount: 999_999_999_999_999n as Minor }, NOW).amount).toBe(9999999999999.99);
+    expect(hmacRequestBody(target, { ...withdrawCall, currency: 'JPY', amount: 1500n as Minor }, NOW).amount).toBe(
+      1500,
+    );
+    expect(hmacRequestBody(target, { ...withdrawCall, currency: 'KWD', amount: 1234n as Minor }, NOW).amount).toBe(
+      1.234,
+    );
+    expect(hmacRequestBody(target, { ...withdrawCall, amount: 999_999_999_999_999n as Minor }, NOW).amount).toBe(
+      9999999999999.99,
+    );
   });
 
   test('a retry of the same call keeps the transactionID; timestamp and sign are fresh', () => {
@@ -88,15 +144,45 @@ describe('md5RequestBody (PROTOCOL §6.2)', () => {
 
   test('a bet is a debit in integer minor units with rb 0 and no ref_call_id', () => {
     const body = md5RequestBody(target, withdrawCall, NOW);
-    expect(body).toEqual({ action: 'debit', user_id: 'player01', currency: 'EUR', call_id: 'PTX-BET-1', round_id: 'round-1', game_id: 1566, amount: 1234, rb: 0, timestamp: NOW, key });
+    expect(body).toEqual({
+      action: 'debit',
+      user_id: 'player01',
+      currency: 'EUR',
+      call_id: 'PTX-BET-1',
+      round_id: 'round-1',
+      game_id: 1566,
+      amount: 1234,
+      rb: 0,
+      timestamp: NOW,
+      key,
+    });
   });
 
   test('a win is a credit with rb 0; a rollback is a credit with rb 1 and ref_call_id', () => {
     expect(md5RequestBody(target, depositCall, NOW)).toEqual({
-      action: 'credit', user_id: 'player01', currency: 'EUR', call_id: 'PTX-WIN-1', round_id: 'round-1', game_id: 1566, amount: 100000, rb: 0, timestamp: NOW, key,
+      action: 'credit',
+      user_id: 'player01',
+      currency: 'EUR',
+      call_id: 'PTX-WIN-1',
+      round_id: 'round-1',
+      game_id: 1566,
+      amount: 100000,
+      rb: 0,
+      timestamp: NOW,
+      key,
     });
     expect(md5RequestBody(target, rollbackCall, NOW)).toEqual({
-      action: 'credit', user_id: 'player01', currency: 'EUR', call_id: 'PTX-RB-1', round_id: 'round-1', game_id: 1566, amount: 1, rb: 1, timestamp: NOW, key, ref_call_id: 'PTX-BET-1',
+      action: 'credit',
+      user_id: 'player01',
+      currency: 'EUR',
+      call_id: 'PTX-RB-1',
+      round_id: 'round-1',
+      game_id: 1566,
+      amount: 1,
+      rb: 1,
+      timestamp: NOW,
+      key,
+      ref_call_id: 'PTX-BET-1',
     });
   });
 
@@ -109,9 +195,14 @@ describe('md5RequestBody (PROTOCOL §6.2)', () => {
 
 describe('readHmacAnswer', () => {
   test('code 0 with a valid balance is ok, in minor units', () => {
-    expect(readHmacAnswer(withdrawCall, 200, { code: 0, message: 'OK', balance: 87.66, platformTransactionID: 'x' })).toEqual({ outcome: 'ok', balance: 8766n });
+    expect(
+      readHmacAnswer(withdrawCall, 200, { code: 0, message: 'OK', balance: 87.66, platformTransactionID: 'x' }),
+    ).toEqual({ outcome: 'ok', balance: 8766n });
     expect(readHmacAnswer(balanceCall, 200, { code: 0, balance: 0 })).toEqual({ outcome: 'ok', balance: 0n });
-    expect(readHmacAnswer({ ...balanceCall, currency: 'KWD' }, 200, { code: 0, balance: 1.234 })).toEqual({ outcome: 'ok', balance: 1234n });
+    expect(readHmacAnswer({ ...balanceCall, currency: 'KWD' }, 200, { code: 0, balance: 1.234 })).toEqual({
+      outcome: 'ok',
+      balance: 1234n,
+    });
   });
 
   test('code 0 without a balance is a failure', () => {
@@ -120,26 +211,37 @@ describe('readHmacAnswer', () => {
   });
 
   test('7 on a Withdraw is insufficient funds (with the balance); 7 elsewhere is a failure', () => {
-    expect(readHmacAnswer(withdrawCall, 200, { code: 7, balance: 3.5 })).toEqual({ outcome: 'insufficient', balance: 350n });
+    expect(readHmacAnswer(withdrawCall, 200, { code: 7, balance: 3.5 })).toEqual({
+      outcome: 'insufficient',
+      balance: 350n,
+    });
     expect(readHmacAnswer(depositCall, 200, { code: 7, balance: 3.5 }).outcome).toBe('failed');
     expect(readHmacAnswer(balanceCall, 200, { code: 7, balance: 3.5 }).outcome).toBe('failed');
   });
 
   test('11 is a duplicate (delivered) for money calls', () => {
-    expect(readHmacAnswer(depositCall, 200, { code: 11, balance: 10 })).toEqual({ outcome: 'duplicate', balance: 1000n });
+    expect(readHmacAnswer(depositCall, 200, { code: 11, balance: 10 })).toEqual({
+      outcome: 'duplicate',
+      balance: 1000n,
+    });
     expect(readHmacAnswer(rollbackCall, 200, { code: 11 })).toEqual({ outcome: 'duplicate', balance: null });
-    expect(readHmacAnswer(withdrawCall, 200, { code: 11, balance: 10 })).toEqual({ outcome: 'duplicate', balance: 1000n });
+    expect(readHmacAnswer(withdrawCall, 200, { code: 11, balance: 10 })).toEqual({
+      outcome: 'duplicate',
+      balance: 1000n,
+    });
   });
 
   test('any other code is a failure', () => {
-    for (const code of [1, 2, 3, 5, 6, 13, 17, 99, -1]) expect(readHmacAnswer(depositCall, 200, { code, balance: 10 }).outcome).toBe('failed');
+    for (const code of [1, 2, 3, 5, 6, 13, 17, 99, -1])
+      expect(readHmacAnswer(depositCall, 200, { code, balance: 10 }).outcome).toBe('failed');
     expect(readHmacAnswer(depositCall, 200, { code: '0', balance: 10 }).outcome).toBe('failed');
     expect(readHmacAnswer(depositCall, 200, { code: 0.5, balance: 10 }).outcome).toBe('failed');
     expect(readHmacAnswer(depositCall, 200, { balance: 10 }).outcome).toBe('failed');
   });
 
   test('a non-object answer is a failure', () => {
-    for (const answer of [null, 'OK', 0, true, [], [{ code: 0, balance: 1 }]]) expect(readHmacAnswer(depositCall, 200, answer).outcome).toBe('failed');
+    for (const answer of [null, 'OK', 0, true, [], [{ code: 0, balance: 1 }]])
+      expect(readHmacAnswer(depositCall, 200, answer).outcome).toBe('failed');
   });
 
   test('a balance with too many digits, negative, or not a number is a failure', () => {
@@ -151,7 +253,8 @@ describe('readHmacAnswer', () => {
   });
 
   test('non-200 is a failure whatever the body says', () => {
-    for (const status of [201, 204, 301, 400, 500, 503]) expect(readHmacAnswer(depositCall, status, { code: 0, balance: 10 }).outcome).toBe('failed');
+    for (const status of [201, 204, 301, 400, 500, 503])
+      expect(readHmacAnswer(depositCall, status, { code: 0, balance: 10 }).outcome).toBe('failed');
   });
 });
 
@@ -167,14 +270,22 @@ describe('readMd5Answer', () => {
   });
 
   test('7 on a debit is insufficient funds; 11 is a duplicate; other codes fail', () => {
-    expect(readMd5Answer(withdrawCall, 200, { code: 7, balance: 350 })).toEqual({ outcome: 'insufficient', balance: 350n });
+    expect(readMd5Answer(withdrawCall, 200, { code: 7, balance: 350 })).toEqual({
+      outcome: 'insufficient',
+      balance: 350n,
+    });
     expect(readMd5Answer(depositCall, 200, { code: 7, balance: 350 }).outcome).toBe('failed');
-    expect(readMd5Answer(depositCall, 200, { code: 11, balance: 1000 })).toEqual({ outcome: 'duplicate', balance: 1000n });
-    for (const code of [1, 3, 13, 17, 500]) expect(readMd5Answer(depositCall, 200, { code, balance: 10 }).outcome).toBe('failed');
+    expect(readMd5Answer(depositCall, 200, { code: 11, balance: 1000 })).toEqual({
+      outcome: 'duplicate',
+      balance: 1000n,
+    });
+    for (const code of [1, 3, 13, 17, 500])
+      expect(readMd5Answer(depositCall, 200, { code, balance: 10 }).outcome).toBe('failed');
   });
 
   test('a non-object answer is a failure', () => {
-    for (const answer of [null, 'OK', 0, [], [{ code: 0, balance: 1 }]]) expect(readMd5Answer(depositCall, 200, answer).outcome).toBe('failed');
+    for (const answer of [null, 'OK', 0, [], [{ code: 0, balance: 1 }]])
+      expect(readMd5Answer(depositCall, 200, answer).outcome).toBe('failed');
   });
 
   test('a balance that is not integer minor units (fractional, negative, string, too large) is a failure', () => {
@@ -186,14 +297,18 @@ describe('readMd5Answer', () => {
   });
 
   test('non-200 is a failure whatever the body says', () => {
-    for (const status of [201, 400, 500, 503]) expect(readMd5Answer(depositCall, status, { code: 0, balance: 10 }).outcome).toBe('failed');
+    for (const status of [201, 400, 500, 503])
+      expect(readMd5Answer(depositCall, status, { code: 0, balance: 10 }).outcome).toBe('failed');
   });
 });
 
 describe('the schemes over HTTP (transport failures become failures, never successes)', () => {
   let server: Server;
   let url = '';
-  let next: (req: { path: string; body: any }) => { status: number; body: string } | 'hang' = () => ({ status: 200, body: '{}' });
+  let next: (req: { path: string; body: any }) => { status: number; body: string } | 'hang' = () => ({
+    status: 200,
+    body: '{}',
+  });
   const seen: { path: string; body: any }[] = [];
 
   beforeAll(async () => {
@@ -216,7 +331,10 @@ describe('the schemes over HTTP (transport failures become failures, never succe
   });
 
   test('hmac posts to {callbackUrl}/Withdraw a signed body and reads the answer', async () => {
-    next = () => ({ status: 200, body: JSON.stringify({ code: 0, message: 'OK', balance: 87.66, platformTransactionID: 'op-1' }) });
+    next = () => ({
+      status: 200,
+      body: JSON.stringify({ code: 0, message: 'OK', balance: 87.66, platformTransactionID: 'op-1' }),
+    });
     const reply = await hmacScheme.call({ ...target, callbackUrl: `${url}/wallet/` }, withdrawCall, 2_000);
     expect(reply).toEqual({ outcome: 'ok', balance: 8766n });
     const request = seen[seen.length - 1]!;
@@ -246,6 +364,8 @@ describe('the schemes over HTTP (transport failures become failures, never succe
     const reply = await hmacScheme.call({ ...target, callbackUrl: url }, withdrawCall, 300);
     expect(reply.outcome).toBe('failed');
     expect(Date.now() - started).toBeLessThan(1_500);
-    expect((await md5Scheme.call({ ...target, callbackUrl: 'http://127.0.0.1:1/' }, withdrawCall, 500)).outcome).toBe('failed');
+    expect((await md5Scheme.call({ ...target, callbackUrl: 'http://127.0.0.1:1/' }, withdrawCall, 500)).outcome).toBe(
+      'failed',
+    );
   });
 });

@@ -5,9 +5,16 @@
 import { RowDataPacket } from 'mysql2/promise';
 import { AdminClient, SignedClient, postJson } from '../support/clients';
 import { SpawnedServer, spawnServer } from '../support/spawnedServer';
-import { sleep, until } from '../support/until';
+import { until } from '../support/until';
 import { World, buildWorld, fundedSession } from '../support/world';
-import { clusterUrl, conflictCounters, dropClusterDatabase, galera, nodeConnection, uniqueClusterDatabase } from './galeraRig';
+import {
+  clusterUrl,
+  conflictCounters,
+  dropClusterDatabase,
+  galera,
+  nodeConnection,
+  uniqueClusterDatabase,
+} from './galeraRig';
 import { TEST_ADMIN } from '../support/testServer';
 
 const database = uniqueClusterDatabase('money');
@@ -50,16 +57,24 @@ function on(server: SpawnedServer, client: SignedClient): SignedClient {
 async function boundedAll<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
   const results: T[] = new Array(tasks.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await tasks[i]!();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, tasks.length) }, async () => {
+      while (next < tasks.length) {
+        const i = next++;
+        results[i] = await tasks[i]!();
+      }
+    }),
+  );
   return results;
 }
 
-interface BetOutcome { userID: string; transactionID: string; status: number; code: number | undefined; balance?: number }
+interface BetOutcome {
+  userID: string;
+  transactionID: string;
+  status: number;
+  code: number | undefined;
+  balance?: number;
+}
 
 async function checkLedgerOnEveryNode(nodes: number[], label: string): Promise<void> {
   for (const node of nodes) {
@@ -71,10 +86,17 @@ async function checkLedgerOnEveryNode(nodes: number[], label: string): Promise<v
            FROM wallets w`,
       );
       for (const wallet of wallets) {
-        expect({ label, node, wallet: wallet.id, balance: String(wallet.balance) }).toEqual({ label, node, wallet: wallet.id, balance: String(wallet.ledger) });
+        expect({ label, node, wallet: wallet.id, balance: String(wallet.balance) }).toEqual({
+          label,
+          node,
+          wallet: wallet.id,
+          balance: String(wallet.ledger),
+        });
         expect(BigInt(wallet.balance)).toBeGreaterThanOrEqual(0n);
       }
-      const [low] = await connection.query<RowDataPacket[]>('SELECT COALESCE(MIN(balance_after_minor), 0) AS low FROM transactions');
+      const [low] = await connection.query<RowDataPacket[]>(
+        'SELECT COALESCE(MIN(balance_after_minor), 0) AS low FROM transactions',
+      );
       expect(BigInt(low[0]!.low)).toBeGreaterThanOrEqual(0n);
     } finally {
       await connection.end();
@@ -95,7 +117,16 @@ async function betStorm(label: string, players: number, bets: number, fundEach: 
       const userID = users[i % players]!;
       const transactionID = `${label}-bet-${i}`;
       const studio = studios[i % 2]!;
-      const answer = await postJson(`${studio.baseUrl}/provider/v1/bet`, studio.body({ token: tokens.get(userID), transactionID, roundID: `${label}-r-${i}`, gameID: world.gameId, amount: 1 }));
+      const answer = await postJson(
+        `${studio.baseUrl}/provider/v1/bet`,
+        studio.body({
+          token: tokens.get(userID),
+          transactionID,
+          roundID: `${label}-r-${i}`,
+          gameID: world.gameId,
+          amount: 1,
+        }),
+      );
       return { userID, transactionID, status: answer.status, code: answer.body?.code, balance: answer.body?.balance };
     }),
     64,
@@ -133,7 +164,9 @@ async function betStorm(label: string, players: number, bets: number, fundEach: 
     repeatedBalances,
     insufficientFunds: outcomes.filter((o) => o.code === 7).length,
     busy503: outcomes.filter((o) => o.status === 503).length,
-    otherAnswers: outcomes.filter((o) => !(o.status === 200 && (o.code === 0 || o.code === 7)) && o.status !== 503).map((o) => `${o.status}/${o.code}`),
+    otherAnswers: outcomes
+      .filter((o) => !(o.status === 200 && (o.code === 0 || o.code === 7)) && o.status !== 503)
+      .map((o) => `${o.status}/${o.code}`),
     certFailures: after.certFailures - before.certFailures,
     bfAborts: after.bfAborts - before.bfAborts,
     elapsedMs,
@@ -155,10 +188,17 @@ async function betStorm(label: string, players: number, bets: number, fundEach: 
 describe('two instances writing through two nodes', () => {
   test('both started at once on different nodes and migrated once', async () => {
     const connection = await nodeConnection(3, database);
-    const [rows] = await connection.query<RowDataPacket[]>('SELECT migration_name, COUNT(*) AS n, SUM(finished_at IS NULL) AS unfinished FROM _prisma_migrations GROUP BY migration_name');
+    const [rows] = await connection.query<RowDataPacket[]>(
+      'SELECT migration_name, COUNT(*) AS n, SUM(finished_at IS NULL) AS unfinished FROM _prisma_migrations GROUP BY migration_name',
+    );
     await connection.end();
     expect(rows.length).toBeGreaterThan(0);
-    for (const row of rows) expect({ name: row.migration_name, n: Number(row.n), unfinished: Number(row.unfinished) }).toEqual({ name: row.migration_name, n: 1, unfinished: 0 });
+    for (const row of rows)
+      expect({ name: row.migration_name, n: Number(row.n), unfinished: Number(row.unfinished) }).toEqual({
+        name: row.migration_name,
+        n: 1,
+        unfinished: 0,
+      });
   });
 
   test('200 bets on one player (100.00): every acknowledged bet stored once, none beyond the funds', async () => {
@@ -191,7 +231,10 @@ describe('a node killed under a deposit burst', () => {
         const transactionID = `burst-${seq++}`;
         let answer;
         try {
-          answer = await postJson(`${operator.baseUrl}/v1/player/wallet/deposit`, operator.body({ userID: 'burst0001', currency: 'EUR', amount: 1, transactionID }));
+          answer = await postJson(
+            `${operator.baseUrl}/v1/player/wallet/deposit`,
+            operator.body({ userID: 'burst0001', currency: 'EUR', amount: 1, transactionID }),
+          );
         } catch {
           answer = { status: 0, body: {} };
         }
@@ -203,7 +246,12 @@ describe('a node killed under a deposit burst', () => {
     killedAt = Date.now();
     await galera('kill', '1');
     // Flowing again: 100 acknowledged deposits after the kill.
-    await until('deposits acknowledged after the kill', () => outcomes.filter((o) => o.code === 0 && o.at > killedAt).length >= 100, 60_000, 100);
+    await until(
+      'deposits acknowledged after the kill',
+      () => outcomes.filter((o) => o.code === 0 && o.at > killedAt).length >= 100,
+      60_000,
+      100,
+    );
     stop = true;
     await burst;
 
@@ -211,7 +259,9 @@ describe('a node killed under a deposit burst', () => {
     const firstAfter = acknowledged.find((o) => o.at > killedAt)!;
     const failedDuring = outcomes.filter((o) => !(o.status === 200 && o.code === 0));
     const connection = await nodeConnection(2, database);
-    const [rows] = await connection.query<RowDataPacket[]>("SELECT transaction_id FROM transactions WHERE user_id = 'burst0001' AND status = 'applied'");
+    const [rows] = await connection.query<RowDataPacket[]>(
+      "SELECT transaction_id FROM transactions WHERE user_id = 'burst0001' AND status = 'applied'",
+    );
     await connection.end();
     const stored = new Set(rows.map((row) => row.transaction_id as string));
     const missing = acknowledged.filter((o) => !stored.has(o.transactionID));
@@ -222,7 +272,10 @@ describe('a node killed under a deposit burst', () => {
       stored: stored.size,
       acknowledgedAndMissing: missing.length,
       notAcknowledged: failedDuring.length,
-      notAcknowledgedByAnswer: failedDuring.reduce<Record<string, number>>((m, o) => ({ ...m, [`${o.status}/${o.code}`]: (m[`${o.status}/${o.code}`] ?? 0) + 1 }), {}),
+      notAcknowledgedByAnswer: failedDuring.reduce<Record<string, number>>(
+        (m, o) => ({ ...m, [`${o.status}/${o.code}`]: (m[`${o.status}/${o.code}`] ?? 0) + 1 }),
+        {},
+      ),
       failoverMs: firstAfter.at - killedAt,
     };
     figures.push(summary);

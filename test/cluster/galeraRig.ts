@@ -20,7 +20,14 @@ export function uniqueClusterDatabase(label: string): string {
 
 /** A connection to one node whose reads wait until the node has applied everything committed before them. */
 export async function nodeConnection(node: number, database?: string): Promise<Connection> {
-  const connection = await mysql.createConnection({ host: '127.0.0.1', port: NODE_PORTS[node - 1], user: 'root', database, supportBigNumbers: true, bigNumberStrings: true });
+  const connection = await mysql.createConnection({
+    host: '127.0.0.1',
+    port: NODE_PORTS[node - 1],
+    user: 'root',
+    database,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+  });
   await connection.query('SET SESSION wsrep_sync_wait = 1');
   return connection;
 }

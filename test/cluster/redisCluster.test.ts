@@ -22,27 +22,56 @@ test(`${WINS} queued wins on Redis Cluster: each delivered exactly once, the que
   const databaseUrl = uniqueDatabaseUrl('rcluster');
   const lines: string[] = [];
   const sink = new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) });
-  const env = { REDIS_CLUSTER_NODES: NODES, CALLBACK_TIMEOUT_MS: '400', CALLBACK_RETRY_DELAY_MS: '500', CALLBACK_RETRY_TIMEOUT_MS: '400', SHUTDOWN_TIMEOUT_MS: '2000' };
+  const env = {
+    REDIS_CLUSTER_NODES: NODES,
+    CALLBACK_TIMEOUT_MS: '400',
+    CALLBACK_RETRY_DELAY_MS: '500',
+    CALLBACK_RETRY_TIMEOUT_MS: '400',
+    SHUTDOWN_TIMEOUT_MS: '2000',
+  };
   const server = await startServer(loadConfig(testEnv(databaseUrl, env)), pino({ level: 'warn' }, sink));
-  const wallet = await new FakeOperatorWallet(() => keys.secret, () => keys.salt).start();
+  const wallet = await new FakeOperatorWallet(
+    () => keys.secret,
+    () => keys.salt,
+  ).start();
   const keys = { secret: '', salt: '' };
   try {
     await until('/health 200 on the cluster', async () => (await fetch(`${server.url}/health`)).status === 200, 15_000);
     const admin = await AdminClient.login(server.url, TEST_ADMIN.username, TEST_ADMIN.password);
     const world = await buildWorld(admin, { currencies: ['EUR'] });
-    const created = await admin.ok('/admin/v1/operators/create', { agentID: 'rc-op', name: 'rc-op', currencies: ['EUR'], callbackUrl: wallet.url, callbackScheme: 'hmac' });
+    const created = await admin.ok('/admin/v1/operators/create', {
+      agentID: 'rc-op',
+      name: 'rc-op',
+      currencies: ['EUR'],
+      callbackUrl: wallet.url,
+      callbackScheme: 'hmac',
+    });
     keys.secret = created.secretKey;
     keys.salt = created.saltKey;
     const op = new SignedClient(server.url, 'agentID', 'rc-op', created.secretKey);
     wallet.fund('rc-p1', 'EUR', 100_000n);
     const launch = await op.call('/v1/games/launch', { userID: 'rc-p1', gameID: world.gameId, currency: 'EUR' });
     expect(launch.code).toBe(0);
-    expect(await world.studio.call('/provider/v1/bet', { token: launch.token, transactionID: 'rc-b1', roundID: 'rc-r1', gameID: world.gameId, amount: 1 })).toMatchObject({ code: 0 });
+    expect(
+      await world.studio.call('/provider/v1/bet', {
+        token: launch.token,
+        transactionID: 'rc-b1',
+        roundID: 'rc-r1',
+        gameID: world.gameId,
+        amount: 1,
+      }),
+    ).toMatchObject({ code: 0 });
 
     wallet.setBehaviour({ mode: 'down' }); // the inline Deposit fails: every win goes to the queue
     const wins: string[] = [];
     for (let i = 1; i <= WINS; i++) {
-      const answer = await world.studio.call('/provider/v1/win', { token: launch.token, transactionID: `rc-w${i}`, roundID: 'rc-r1', gameID: world.gameId, amount: 0.01 });
+      const answer = await world.studio.call('/provider/v1/win', {
+        token: launch.token,
+        transactionID: `rc-w${i}`,
+        roundID: 'rc-r1',
+        gameID: world.gameId,
+        amount: 0.01,
+      });
       expect({ i, code: answer.code }).toEqual({ i, code: 0 });
       wins.push(answer.platformTransactionID);
     }
@@ -57,7 +86,9 @@ test(`${WINS} queued wins on Redis Cluster: each delivered exactly once, the que
     const duplicates = okDeposits.length - new Set(okDeposits.map((c) => c.body.transactionID)).size;
 
     // The queue lives in the cluster, in one slot.
-    const cluster = new Cluster(NODES.split(',').map((n) => ({ host: n.split(':')[0]!, port: Number(n.split(':')[1]) })));
+    const cluster = new Cluster(
+      NODES.split(',').map((n) => ({ host: n.split(':')[0]!, port: Number(n.split(':')[1]) })),
+    );
     const prefix = `{casino-${parseDatabaseUrl(databaseUrl).database}}`;
     expect(await cluster.exists(`${prefix}:callback-deliveries:meta`)).toBe(1);
     const keysFound = (await Promise.all(cluster.nodes('master').map((n) => n.keys(`${prefix}:*`)))).flat();
@@ -65,7 +96,9 @@ test(`${WINS} queued wins on Redis Cluster: each delivered exactly once, the que
     cluster.disconnect();
     const moved = lines.filter((l) => /MOVED|CROSSSLOT/.test(l)).length;
     expect({ moved, duplicates, applied }).toEqual({ moved: 0, duplicates: 0, applied: WINS });
-    process.stdout.write(`${JSON.stringify({ suite: 'redis-cluster', wins: WINS, delivered: applied, duplicates, deliveredMs, movedLogLines: moved, warnLines: lines.length })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ suite: 'redis-cluster', wins: WINS, delivered: applied, duplicates, deliveredMs, movedLogLines: moved, warnLines: lines.length })}\n`,
+    );
   } finally {
     await server.close();
     await wallet.stop();

@@ -23,7 +23,14 @@ beforeAll(async () => {
     await cp(path.join(MIGRATIONS_DIR, name), path.join(before, name), { recursive: true });
   }
   await migrate(target, before);
-  db = await mysql.createConnection({ host: target.host, port: target.port, user: target.user, password: target.password, database: target.database, multipleStatements: true });
+  db = await mysql.createConnection({
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    password: target.password,
+    database: target.database,
+    multipleStatements: true,
+  });
 });
 afterAll(async () => {
   await db?.end();
@@ -55,13 +62,25 @@ test('references that held only ignoring case are listed in the audit log, then 
   const [entries] = await db.query<RowDataPacket[]>(
     "SELECT action, target_type, target_id, `before`, `after` FROM audit_log WHERE actor = 'migration' ORDER BY id",
   );
-  const merged = entries.filter((e) => e.action === 'ids.case-merged').map((e) => ({ target: `${e.target_type} ${e.target_id}`, ...JSON.parse(e.before), ...JSON.parse(e.after) }));
+  const merged = entries
+    .filter((e) => e.action === 'ids.case-merged')
+    .map((e) => ({ target: `${e.target_type} ${e.target_id}`, ...JSON.parse(e.before), ...JSON.parse(e.after) }));
   expect(merged).toEqual(
     expect.arrayContaining([
-      expect.objectContaining({ target: 'transaction P-UPPER', column: 'user_id', value: 'ALICE01', mergedWith: 'Alice01' }),
+      expect.objectContaining({
+        target: 'transaction P-UPPER',
+        column: 'user_id',
+        value: 'ALICE01',
+        mergedWith: 'Alice01',
+      }),
       expect.objectContaining({ target: 'round 2', column: 'user_id', value: 'ALICE01', mergedWith: 'Alice01' }),
       expect.objectContaining({ target: 'operator-balance 1/alice01/EUR', value: 'alice01', mergedWith: 'Alice01' }),
-      expect.objectContaining({ target: 'transaction P-BET2', column: 'round_id', value: 'RCASE', mergedWith: 'rCase' }),
+      expect.objectContaining({
+        target: 'transaction P-BET2',
+        column: 'round_id',
+        value: 'RCASE',
+        mergedWith: 'rCase',
+      }),
     ]),
   );
   expect(merged).toHaveLength(4);
@@ -69,8 +88,15 @@ test('references that held only ignoring case are listed in the audit log, then 
   expect(JSON.parse(summary!.after)).toMatchObject({ collation: 'utf8mb4_nopad_bin', caseMergedReferences: 4 });
 
   // Nothing rewritten: the ledger is as it was.
-  const [ledger] = await db.query<RowDataPacket[]>('SELECT platform_transaction_id AS pid, user_id, round_id FROM transactions ORDER BY transactions.id');
-  expect(ledger.map((r) => `${r.pid} ${r.user_id} ${r.round_id}`)).toEqual(['P-FUND Alice01 null', 'P-UPPER ALICE01 null', 'P-BET1 Alice01 rCase', 'P-BET2 Alice01 RCASE']);
+  const [ledger] = await db.query<RowDataPacket[]>(
+    'SELECT platform_transaction_id AS pid, user_id, round_id FROM transactions ORDER BY transactions.id',
+  );
+  expect(ledger.map((r) => `${r.pid} ${r.user_id} ${r.round_id}`)).toEqual([
+    'P-FUND Alice01 null',
+    'P-UPPER ALICE01 null',
+    'P-BET1 Alice01 rCase',
+    'P-BET2 Alice01 RCASE',
+  ]);
   // And now the ids are apart.
   const [exact] = await db.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM players WHERE user_id = 'alice01'");
   expect(Number(exact[0]!.n)).toBe(0);

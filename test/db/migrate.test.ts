@@ -30,15 +30,22 @@ function freshTarget(label: string): DatabaseTarget {
 }
 
 async function migrationFolders(dir: string = MIGRATIONS_DIR): Promise<string[]> {
-  return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }
 
 async function fileChecksum(dir: string, name: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path.join(dir, name, 'migration.sql'))).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(path.join(dir, name, 'migration.sql')))
+    .digest('hex');
 }
 
 async function databaseExists(database: string): Promise<boolean> {
-  const [rows] = await admin.query<RowDataPacket[]>('SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [database]);
+  const [rows] = await admin.query<RowDataPacket[]>('SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [
+    database,
+  ]);
   return rows.length === 1;
 }
 
@@ -86,7 +93,16 @@ describe('a database that does not exist yet', () => {
     expect(firstReport).toEqual({ createdDatabase: true, applied: folders, unknownInDatabase: [] });
     expect(await databaseExists(target.database)).toBe(true);
     expect(await tableNames(target.database)).toEqual(
-      expect.arrayContaining(['_prisma_migrations', 'admin_users', 'operators', 'providers', 'players', 'wallets', 'transactions', 'audit_log']),
+      expect.arrayContaining([
+        '_prisma_migrations',
+        'admin_users',
+        'operators',
+        'providers',
+        'players',
+        'wallets',
+        'transactions',
+        'audit_log',
+      ]),
     );
 
     const rows = await migrationRows(target.database);
@@ -114,7 +130,13 @@ describe('a database that does not exist yet', () => {
          FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = '_prisma_migrations' ORDER BY ORDINAL_POSITION`,
       [target.database],
     );
-    expect(columns.map((c) => ({ ...c, type: String(c.type).replace(/^int\(\d+\)/, 'int'), dflt: c.dflt === 'NULL' ? null : c.dflt }))).toEqual([
+    expect(
+      columns.map((c) => ({
+        ...c,
+        type: String(c.type).replace(/^int\(\d+\)/, 'int'),
+        dflt: c.dflt === 'NULL' ? null : c.dflt,
+      })),
+    ).toEqual([
       { name: 'id', type: 'varchar(36)', nullable: 'NO', colKey: 'PRI', dflt: null },
       { name: 'checksum', type: 'varchar(64)', nullable: 'NO', colKey: '', dflt: null },
       { name: 'finished_at', type: 'datetime(3)', nullable: 'YES', colKey: '', dflt: null },
@@ -140,7 +162,8 @@ test('processes migrating the same fresh database at once: all succeed, each mig
 
   // Between them they applied every migration exactly once; the others found nothing left to do.
   expect(reports.flatMap((r) => r.applied).sort()).toEqual(folders);
-  for (const report of reports) expect(report.applied.length === 0 || report.applied.length === folders.length).toBe(true);
+  for (const report of reports)
+    expect(report.applied.length === 0 || report.applied.length === folders.length).toBe(true);
   const rows = await migrationRows(target.database);
   expect(rows.map((r) => r.migration_name)).toEqual(folders);
   expect(rows.every((r) => r.finished_at !== null && r.applied_steps_count === 1)).toBe(true);
@@ -154,12 +177,16 @@ test('a migration edited after it was applied is refused, and nothing else runs'
     'f'.repeat(64),
     first,
   ]);
-  const dir = await migrationsDirWith({ '99990101000000_after_edit': 'CREATE TABLE `after_edit` (`id` INTEGER NOT NULL PRIMARY KEY);' });
+  const dir = await migrationsDirWith({
+    '99990101000000_after_edit': 'CREATE TABLE `after_edit` (`id` INTEGER NOT NULL PRIMARY KEY);',
+  });
 
   await expect(migrate(target, dir)).rejects.toThrow(/modified/);
   await expect(migrate(target, dir)).rejects.toThrow(new RegExp(`${first}.*modified`));
   expect(await tableNames(target.database)).not.toContain('after_edit');
-  expect((await migrationRows(target.database)).map((r) => r.migration_name)).not.toContain('99990101000000_after_edit');
+  expect((await migrationRows(target.database)).map((r) => r.migration_name)).not.toContain(
+    '99990101000000_after_edit',
+  );
 });
 
 test('a migration that started but did not finish stops every later start-up until repaired', async () => {
@@ -170,7 +197,9 @@ test('a migration that started but did not finish stops every later start-up unt
      VALUES (UUID(), ?, '99990101000000_half_done', 'ERROR 1146: crashed halfway', NOW(3), 0)`,
     ['0'.repeat(64)],
   );
-  const dir = await migrationsDirWith({ '99990102000000_later': 'CREATE TABLE `later` (`id` INTEGER NOT NULL PRIMARY KEY);' });
+  const dir = await migrationsDirWith({
+    '99990102000000_later': 'CREATE TABLE `later` (`id` INTEGER NOT NULL PRIMARY KEY);',
+  });
 
   await expect(migrate(target)).rejects.toThrow(/99990101000000_half_done.*did not finish/s);
   const failure = migrate(target, dir);
@@ -191,12 +220,18 @@ test('on a migrated database only new migrations run, in name order, and older b
   const before = await migrationRows(target.database);
   // Written in the opposite order of their names: the name decides, and the second uses the first's table.
   const dir = await migrationsDirWith({
-    '99990102000000_add_probe_note': 'ALTER TABLE `probe` ADD COLUMN `note` VARCHAR(16) NULL;\nINSERT INTO `probe` (`id`, `note`) VALUES (1, \'ok\');',
-    '99990101000000_add_probe': 'CREATE TABLE `probe` (\n  `id` INTEGER NOT NULL,\n  PRIMARY KEY (`id`)\n) DEFAULT CHARACTER SET utf8mb4;',
+    '99990102000000_add_probe_note':
+      "ALTER TABLE `probe` ADD COLUMN `note` VARCHAR(16) NULL;\nINSERT INTO `probe` (`id`, `note`) VALUES (1, 'ok');",
+    '99990101000000_add_probe':
+      'CREATE TABLE `probe` (\n  `id` INTEGER NOT NULL,\n  PRIMARY KEY (`id`)\n) DEFAULT CHARACTER SET utf8mb4;',
   });
 
   const report = await migrate(target, dir);
-  expect(report).toEqual({ createdDatabase: false, applied: ['99990101000000_add_probe', '99990102000000_add_probe_note'], unknownInDatabase: [] });
+  expect(report).toEqual({
+    createdDatabase: false,
+    applied: ['99990101000000_add_probe', '99990102000000_add_probe_note'],
+    unknownInDatabase: [],
+  });
   const [probe] = await admin.query<RowDataPacket[]>(`SELECT id, note FROM \`${target.database}\`.probe`);
   expect(probe).toEqual([{ id: 1, note: 'ok' }]);
 

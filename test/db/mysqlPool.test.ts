@@ -19,7 +19,9 @@ function pool(connectionLimit: number, settings: Parameters<typeof createMysqlPo
 
 beforeAll(async () => {
   admin = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', multipleStatements: true });
-  await admin.query(`CREATE DATABASE \`${target.database}\`; CREATE TABLE \`${target.database}\`.t (id INT PRIMARY KEY)`);
+  await admin.query(
+    `CREATE DATABASE \`${target.database}\`; CREATE TABLE \`${target.database}\`.t (id INT PRIMARY KEY)`,
+  );
 });
 afterAll(async () => {
   for (const p of pools) await p.end();
@@ -66,7 +68,12 @@ test('every session has the configured lock-wait timeout', async () => {
 test('a transaction that keeps losing its lock wait is tried a bounded number of times, then refused as retryable', async () => {
   const p = pool(2, { settings: { lockWaitTimeoutS: 1, transactionAttempts: 2 } });
   await admin.query(`INSERT INTO \`${target.database}\`.t VALUES (10)`);
-  const holder = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', database: target.database });
+  const holder = await mysql.createConnection({
+    host: '127.0.0.1',
+    port: 3306,
+    user: 'root',
+    database: target.database,
+  });
   await holder.query('START TRANSACTION');
   await holder.query('SELECT id FROM t WHERE id = 10 FOR UPDATE');
   let attempts = 0;

@@ -133,7 +133,8 @@ function expectedDefault(field: DmmfField): string | null | undefined {
   if (typeof value === 'boolean') return value ? '1' : '0';
   if (typeof value === 'number') return String(value);
   if (typeof value === 'string') {
-    if (field.type === 'Int' || field.type === 'BigInt' || field.type === 'Float' || field.type === 'Decimal') return value;
+    if (field.type === 'Int' || field.type === 'BigInt' || field.type === 'Float' || field.type === 'Decimal')
+      return value;
     return `'${value.replace(/'/g, "''")}'`;
   }
   return undefined;
@@ -252,7 +253,9 @@ async function shapeFromDatabase(connection: Connection, database: string): Prom
     fkGroups.set(key, group);
   }
   for (const group of fkGroups.values()) {
-    shape.get(group.table)?.foreignKeys.add(`(${group.cols.join(', ')}) -> ${group.refTable}(${group.refCols.join(', ')})`);
+    shape
+      .get(group.table)
+      ?.foreignKeys.add(`(${group.cols.join(', ')}) -> ${group.refTable}(${group.refCols.join(', ')})`);
   }
   const [statistics] = await connection.query<RowDataPacket[]>(
     `SELECT TABLE_NAME AS tableName, INDEX_NAME AS name, NON_UNIQUE AS nonUnique, INDEX_TYPE AS indexType, COLUMN_NAME AS col
@@ -263,7 +266,13 @@ async function shapeFromDatabase(connection: Connection, database: string): Prom
     const table = shape.get(s.tableName);
     if (!table) continue;
     const kind: IndexShape['kind'] =
-      s.name === 'PRIMARY' ? 'primary' : s.indexType === 'FULLTEXT' ? 'fulltext' : Number(s.nonUnique) === 0 ? 'unique' : 'normal';
+      s.name === 'PRIMARY'
+        ? 'primary'
+        : s.indexType === 'FULLTEXT'
+          ? 'fulltext'
+          : Number(s.nonUnique) === 0
+            ? 'unique'
+            : 'normal';
     const index = table.indexes.get(s.name) ?? { kind, columns: [] };
     index.columns.push(s.col);
     table.indexes.set(s.name, index);
@@ -287,15 +296,22 @@ function compareShapes(expected: SchemaShape, actual: SchemaShape): string[] {
         problems.push(`column ${name}.${col} is in schema.prisma but not in the migrated database`);
         continue;
       }
-      if (want.type !== got.type) problems.push(`column ${name}.${col}: schema.prisma says ${want.type}, database has ${got.type}`);
+      if (want.type !== got.type)
+        problems.push(`column ${name}.${col}: schema.prisma says ${want.type}, database has ${got.type}`);
       if (want.nullable !== got.nullable) {
-        problems.push(`column ${name}.${col}: schema.prisma says ${want.nullable ? 'NULL' : 'NOT NULL'}, database has ${got.nullable ? 'NULL' : 'NOT NULL'}`);
+        problems.push(
+          `column ${name}.${col}: schema.prisma says ${want.nullable ? 'NULL' : 'NOT NULL'}, database has ${got.nullable ? 'NULL' : 'NOT NULL'}`,
+        );
       }
       if (want.autoIncrement !== got.autoIncrement) {
-        problems.push(`column ${name}.${col}: autoincrement is ${want.autoIncrement} in schema.prisma, ${got.autoIncrement} in the database`);
+        problems.push(
+          `column ${name}.${col}: autoincrement is ${want.autoIncrement} in schema.prisma, ${got.autoIncrement} in the database`,
+        );
       }
       if (want.default !== undefined && want.default !== got.default) {
-        problems.push(`column ${name}.${col}: default ${describe(want.default)} in schema.prisma, ${describe(got.default)} in the database`);
+        problems.push(
+          `column ${name}.${col}: default ${describe(want.default)} in schema.prisma, ${describe(got.default)} in the database`,
+        );
       }
     }
     for (const col of dbTable.columns.keys()) {
@@ -304,7 +320,9 @@ function compareShapes(expected: SchemaShape, actual: SchemaShape): string[] {
     for (const [indexName, want] of table.indexes) {
       const got = dbTable.indexes.get(indexName);
       if (!got) {
-        problems.push(`${want.kind} index ${name}.${indexName} (${want.columns.join(', ')}) is in schema.prisma but not in the database`);
+        problems.push(
+          `${want.kind} index ${name}.${indexName} (${want.columns.join(', ')}) is in schema.prisma but not in the database`,
+        );
         continue;
       }
       if (want.kind !== got.kind || describe(want.columns) !== describe(got.columns)) {
@@ -317,16 +335,21 @@ function compareShapes(expected: SchemaShape, actual: SchemaShape): string[] {
     // InnoDB adds an index of its own under a foreign key's name when none covers it; Prisma does the same.
     for (const [indexName, got] of dbTable.indexes) {
       if (table.indexes.has(indexName)) continue;
-      const coveringFk = [...dbTable.foreignKeys].some((fk) => fk.startsWith(`(${got.columns.join(', ')})`)) && got.kind === 'normal';
+      const coveringFk =
+        [...dbTable.foreignKeys].some((fk) => fk.startsWith(`(${got.columns.join(', ')})`)) && got.kind === 'normal';
       if (!coveringFk) {
-        problems.push(`${got.kind} index ${name}.${indexName} (${got.columns.join(', ')}) is in the database but not in schema.prisma`);
+        problems.push(
+          `${got.kind} index ${name}.${indexName} (${got.columns.join(', ')}) is in the database but not in schema.prisma`,
+        );
       }
     }
     for (const fk of table.foreignKeys) {
-      if (!dbTable.foreignKeys.has(fk)) problems.push(`foreign key ${name} ${fk} is in schema.prisma but not in the database`);
+      if (!dbTable.foreignKeys.has(fk))
+        problems.push(`foreign key ${name} ${fk} is in schema.prisma but not in the database`);
     }
     for (const fk of dbTable.foreignKeys) {
-      if (!table.foreignKeys.has(fk)) problems.push(`foreign key ${name} ${fk} is in the database but not in schema.prisma`);
+      if (!table.foreignKeys.has(fk))
+        problems.push(`foreign key ${name} ${fk} is in the database but not in schema.prisma`);
     }
   }
   for (const name of actual.keys()) {
@@ -348,7 +371,12 @@ beforeAll(async () => {
   schemaText = await readFile(SCHEMA_PATH, 'utf8');
   datamodel = parseSchema(schemaText);
   await migrate(target);
-  connection = await mysql.createConnection({ host: target.host, port: target.port, user: target.user, password: target.password });
+  connection = await mysql.createConnection({
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    password: target.password,
+  });
   databaseShape = await shapeFromDatabase(connection, target.database);
 });
 
@@ -372,7 +400,8 @@ test('the database built by our migrator is exactly what schema.prisma describes
 
 test('every enum of schema.prisma is used by a column, with exactly its values', () => {
   const used = new Set(datamodel.models.flatMap((m) => m.fields.filter((f) => f.kind === 'enum').map((f) => f.type)));
-  for (const e of datamodel.enums) expect({ enum: e.name, used: used.has(e.name) }).toEqual({ enum: e.name, used: true });
+  for (const e of datamodel.enums)
+    expect({ enum: e.name, used: used.has(e.name) }).toEqual({ enum: e.name, used: true });
   expect(databaseShape.get('transactions')?.columns.get('type')?.type).toBe(
     "enum('deposit','withdraw','bet','win','rollback','jackpot')",
   );
@@ -419,9 +448,9 @@ describe('the comparison catches drift (self-checks on altered copies of the sch
   });
 
   test('a column the migrations create but schema.prisma lost', () => {
-    expect(mismatches((d) => (model(d, 'Player').fields = model(d, 'Player').fields.filter((f) => f.name !== 'nickname')))).toEqual([
-      'column players.nickname is in the database but not in schema.prisma',
-    ]);
+    expect(
+      mismatches((d) => (model(d, 'Player').fields = model(d, 'Player').fields.filter((f) => f.name !== 'nickname'))),
+    ).toEqual(['column players.nickname is in the database but not in schema.prisma']);
   });
 
   test('a model without a table, and a table without a model', () => {
@@ -456,14 +485,18 @@ describe('the comparison catches drift (self-checks on altered copies of the sch
   });
 
   test('an enum value added on one side only', () => {
-    expect(mismatches((d) => d.enums.find((e) => e.name === 'CallbackScheme')!.values.push({ name: 'sha512' }))).toEqual([
+    expect(
+      mismatches((d) => d.enums.find((e) => e.name === 'CallbackScheme')!.values.push({ name: 'sha512' })),
+    ).toEqual([
       "column operators.callback_scheme: schema.prisma says enum('hmac','md5','sha512'), database has enum('hmac','md5')",
     ]);
   });
 
   test('an index added, renamed, reordered or made unique on one side only', () => {
     expect(
-      mismatches((d) => d.indexes.push({ model: 'Player', type: 'normal', dbName: 'players_user_idx', fields: [{ name: 'userId' }] })),
+      mismatches((d) =>
+        d.indexes.push({ model: 'Player', type: 'normal', dbName: 'players_user_idx', fields: [{ name: 'userId' }] }),
+      ),
     ).toEqual(['normal index players.players_user_idx (user_id) is in schema.prisma but not in the database']);
     expect(
       mismatches((d) => {
@@ -479,15 +512,23 @@ describe('the comparison catches drift (self-checks on altered copies of the sch
     expect(mismatches((d) => (d.indexes = d.indexes.filter((i) => i.dbName !== 'transactions_wallet_idx')))).toEqual([
       'normal index transactions.transactions_wallet_idx (wallet_id) is in the database but not in schema.prisma',
     ]);
-    expect(mismatches((d) => (d.indexes.find((i) => i.dbName === 'players_operator_user_key')!.dbName = null))).toEqual([
-      'unique index players.players_operator_id_user_id_key (operator_id, user_id) is in schema.prisma but not in the database',
-      'unique index players.players_operator_user_key (operator_id, user_id) is in the database but not in schema.prisma',
-    ]);
+    expect(mismatches((d) => (d.indexes.find((i) => i.dbName === 'players_operator_user_key')!.dbName = null))).toEqual(
+      [
+        'unique index players.players_operator_id_user_id_key (operator_id, user_id) is in schema.prisma but not in the database',
+        'unique index players.players_operator_user_key (operator_id, user_id) is in the database but not in schema.prisma',
+      ],
+    );
   });
 
   test('a primary key on other columns', () => {
     expect(
-      mismatches((d) => (d.indexes.find((i) => i.model === 'Wallet' && i.type === 'id')!.fields = [{ name: 'id' }, { name: 'currency' }])),
+      mismatches(
+        (d) =>
+          (d.indexes.find((i) => i.model === 'Wallet' && i.type === 'id')!.fields = [
+            { name: 'id' },
+            { name: 'currency' },
+          ]),
+      ),
     ).toEqual(['index wallets.PRIMARY: schema.prisma says primary (id, currency), database has primary (id)']);
   });
 
@@ -519,7 +560,15 @@ test('src/generated/prisma is what `prisma generate` makes of the current schema
       path.join(ROOT, 'node_modules/.bin/prisma'),
       ['generate', '--schema', path.join(scratch, 'prisma/schema.prisma')],
       // As `npm run generate`: generating needs no schema engine, so none is downloaded.
-      { cwd: ROOT, env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: path.join(ROOT, 'package.json'), PRISMA_HIDE_UPDATE_MESSAGE: '1' }, timeout: 60_000 },
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          PRISMA_SCHEMA_ENGINE_BINARY: path.join(ROOT, 'package.json'),
+          PRISMA_HIDE_UPDATE_MESSAGE: '1',
+        },
+        timeout: 60_000,
+      },
     );
     const fresh = path.join(scratch, 'src/generated/prisma');
     const list = async (dir: string): Promise<string[]> =>

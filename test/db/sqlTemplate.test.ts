@@ -24,7 +24,10 @@ describe('formatSql', () => {
   test('the statements of the money path come out exactly as format() makes them', () => {
     const statements: [string, unknown[]][] = [
       ["SELECT id FROM players WHERE operator_id = ? AND user_id = ? AND kind = 'withdraw' FOR UPDATE", [7, "o'brien"]],
-      ['UPDATE wallets SET balance_minor = LAST_INSERT_ID(balance_minor + ?), updated_at = ? WHERE id = ?', [-250n, new Date('2026-11-21T07:00:00.123Z'), '42']],
+      [
+        'UPDATE wallets SET balance_minor = LAST_INSERT_ID(balance_minor + ?), updated_at = ? WHERE id = ?',
+        [-250n, new Date('2026-11-21T07:00:00.123Z'), '42'],
+      ],
       ['INSERT INTO t (a, b, c, d) VALUES (?, ?, ?, ?)', [Buffer.from('00ff10', 'hex'), null, undefined, true]],
       ["SELECT '?' AS q, `a?b` AS `x``?`, ? AS v -- a comment?\n, ? /* and ? here */ FROM dual", ['one', 'two']],
       ['SELECT ? --not a comment ?', [1, 2]],
@@ -33,7 +36,10 @@ describe('formatSql', () => {
   });
 
   test('any text made of quotes, comments and placeholders, with any scalar values, matches format()', () => {
-    const text = fc.string({ unit: fc.constantFrom("'", '`', '"', '?', '-', '/', '*', '!', '+', '\\', ' ', '\n', 'a', '1'), maxLength: 60 });
+    const text = fc.string({
+      unit: fc.constantFrom("'", '`', '"', '?', '-', '/', '*', '!', '+', '\\', ' ', '\n', 'a', '1'),
+      maxLength: 60,
+    });
     fc.assert(
       fc.property(text, fc.array(scalar, { maxLength: 12 }), (sql, pool) => {
         const parts = splitAtPlaceholders(sql);

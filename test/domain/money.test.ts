@@ -23,8 +23,18 @@ describe('money at the wire edge', () => {
 
   test('more digits than the currency has, negatives and non-numbers are refused', () => {
     for (const [value, currency] of [
-      [1.234, 'EUR'], [1.5, 'JPY'], [1.2345, 'KWD'], [-1, 'EUR'], [-0, 'EUR'], [Number.NaN, 'EUR'],
-      [Number.POSITIVE_INFINITY, 'EUR'], ['1.5', 'EUR'], [null, 'EUR'], [1e21, 'EUR'], [1e-7, 'EUR'], [1e16, 'EUR'],
+      [1.234, 'EUR'],
+      [1.5, 'JPY'],
+      [1.2345, 'KWD'],
+      [-1, 'EUR'],
+      [-0, 'EUR'],
+      [Number.NaN, 'EUR'],
+      [Number.POSITIVE_INFINITY, 'EUR'],
+      ['1.5', 'EUR'],
+      [null, 'EUR'],
+      [1e21, 'EUR'],
+      [1e-7, 'EUR'],
+      [1e16, 'EUR'],
     ] as const) {
       expect(parseMajorAmount(value, currency).ok).toBe(false);
     }
@@ -52,7 +62,11 @@ describe('money at the wire edge', () => {
 
 describe('wallet movement rule', () => {
   test('a debit never takes the balance below zero', () => {
-    expect(applyMovement(minor(100), 'debit', minor(100))).toMatchObject({ applied: true, balanceAfter: 0n, delta: -100n });
+    expect(applyMovement(minor(100), 'debit', minor(100))).toMatchObject({
+      applied: true,
+      balanceAfter: 0n,
+      delta: -100n,
+    });
     expect(applyMovement(minor(100), 'debit', minor(101))).toMatchObject({ applied: false, refusal: { code: 7 } });
   });
 

@@ -13,8 +13,12 @@ describe('signing (PROTOCOL §3)', () => {
   });
 
   test('test vector 2: arrays as compact JSON', () => {
-    const body = JSON.parse('{"agentID":"agent01","userIDs":["player01","player02"],"gameIDs":[1566],"timestamp":1763700000,"spins":10}');
-    expect(canonicalString(body)).toBe('agentID=agent01&gameIDs=[1566]&spins=10&timestamp=1763700000&userIDs=["player01","player02"]');
+    const body = JSON.parse(
+      '{"agentID":"agent01","userIDs":["player01","player02"],"gameIDs":[1566],"timestamp":1763700000,"spins":10}',
+    );
+    expect(canonicalString(body)).toBe(
+      'agentID=agent01&gameIDs=[1566]&spins=10&timestamp=1763700000&userIDs=["player01","player02"]',
+    );
     expect(computeSign('s3cr3t-key', body)).toBe('95BC415FEB9379F04544CA3C7FBA37CDFD3D5D678E0C56381ADD44E074B1A90A');
   });
 

@@ -25,7 +25,11 @@ beforeAll(async () => {
     [FINANCE, 'finance'],
   ] as const) {
     secrets.push(user.password);
-    expect(await admin.ok('/admin/v1/users/create', { ...user, role })).toMatchObject({ code: 0, username: user.username, role });
+    expect(await admin.ok('/admin/v1/users/create', { ...user, role })).toMatchObject({
+      code: 0,
+      username: user.username,
+      role,
+    });
   }
   support = await AdminClient.login(server.url, SUPPORT.username, SUPPORT.password);
   finance = await AdminClient.login(server.url, FINANCE.username, FINANCE.password);
@@ -37,7 +41,8 @@ afterAll(async () => {
   await server.close();
 });
 
-const post = (path: string, body: unknown, headers: Record<string, string> = {}) => postJson(server.url + path, body, headers);
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  postJson(server.url + path, body, headers);
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 async function get(path: string, token?: string): Promise<HttpAnswer> {
@@ -58,7 +63,9 @@ function expectRefusal(answer: HttpAnswer, status: number, code: number): void {
 }
 
 /** A token built like the server's own, with whatever we change. */
-function staffToken(overrides: { secret?: string; payload?: Record<string, unknown>; options?: jwt.SignOptions } = {}): string {
+function staffToken(
+  overrides: { secret?: string; payload?: Record<string, unknown>; options?: jwt.SignOptions } = {},
+): string {
   // ver: the user's token version (0 until its first logout or change).
   return jwt.sign({ role: 'admin', ver: 0, ...overrides.payload }, overrides.secret ?? TEST_JWT_SECRET, {
     algorithm: 'HS256',
@@ -78,7 +85,10 @@ async function allAudit(client: AdminClient = admin, limit?: number): Promise<an
   const entries: any[] = [];
   let cursor: string | null = null;
   for (let pages = 0; pages < 1000; pages++) {
-    const page = await client.ok('/admin/v1/audit/list', { ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}) });
+    const page = await client.ok('/admin/v1/audit/list', {
+      ...(limit ? { limit } : {}),
+      ...(cursor ? { cursor } : {}),
+    });
     entries.push(...page.entries);
     cursor = page.nextCursor;
     if (cursor === null) return entries;
@@ -94,7 +104,10 @@ describe('login', () => {
     const answer = await post('/admin/v1/login', TEST_ADMIN);
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ code: 0, role: 'admin', token: expect.any(String) });
-    const claims = jwt.verify(answer.body.token, TEST_JWT_SECRET, { audience: 'admin', issuer: 'casino-aggregator' }) as jwt.JwtPayload;
+    const claims = jwt.verify(answer.body.token, TEST_JWT_SECRET, {
+      audience: 'admin',
+      issuer: 'casino-aggregator',
+    }) as jwt.JwtPayload;
     expect(claims.sub).toBe(TEST_ADMIN.username);
     // Default lifetime 8 hours.
     expect(claims.exp! - claims.iat!).toBe(8 * 60 * 60);
@@ -122,7 +135,7 @@ describe('login', () => {
 describe('tokens', () => {
   const protectedRead = '/admin/v1/operators/list';
 
-  test('a token built like the server\'s own works (control for the refusals below)', async () => {
+  test("a token built like the server's own works (control for the refusals below)", async () => {
     expect((await post(protectedRead, {}, bearer(staffToken()))).status).toBe(200);
   });
 
@@ -130,19 +143,38 @@ describe('tokens', () => {
     expectRefusal(await post(protectedRead, {}), 401, 5);
     expectRefusal(await post(protectedRead, {}, { authorization: staffToken() }), 401, 5);
     expectRefusal(await post(protectedRead, {}, { authorization: 'Bearer' }), 401, 5);
-    expectRefusal(await post(protectedRead, {}, { authorization: `Basic ${Buffer.from('root-admin:root-admin-password').toString('base64')}` }), 401, 5);
+    expectRefusal(
+      await post(
+        protectedRead,
+        {},
+        { authorization: `Basic ${Buffer.from('root-admin:root-admin-password').toString('base64')}` },
+      ),
+      401,
+      5,
+    );
     expectRefusal(await post(protectedRead, {}, bearer('not.a.jwt')), 401, 5);
     expectRefusal(await get(protectedRead), 401, 5);
   });
 
   test('a token signed with another secret is HTTP 401 code 5', async () => {
-    expectRefusal(await post(protectedRead, {}, bearer(staffToken({ secret: 'another-secret-that-is-long-enough-9876543210' }))), 401, 5);
+    expectRefusal(
+      await post(protectedRead, {}, bearer(staffToken({ secret: 'another-secret-that-is-long-enough-9876543210' }))),
+      401,
+      5,
+    );
   });
 
   test('an alg "none" token is HTTP 401 code 5', async () => {
     const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
     const now = Math.floor(Date.now() / 1000);
-    const claims = { role: 'admin', sub: TEST_ADMIN.username, aud: 'admin', iss: 'casino-aggregator', iat: now, exp: now + 600 };
+    const claims = {
+      role: 'admin',
+      sub: TEST_ADMIN.username,
+      aud: 'admin',
+      iss: 'casino-aggregator',
+      iat: now,
+      exp: now + 600,
+    };
     for (const alg of ['none', 'None', 'NONE']) {
       const token = `${part({ alg, typ: 'JWT' })}.${part(claims)}.`;
       expectRefusal(await post(protectedRead, {}, bearer(token)), 401, 5);
@@ -156,7 +188,14 @@ describe('tokens', () => {
     expectRefusal(await post(protectedRead, {}, bearer(staffToken({ options: { expiresIn: -10 } }))), 401, 5);
     const now = Math.floor(Date.now() / 1000);
     const expired = jwt.sign(
-      { role: 'admin', sub: TEST_ADMIN.username, aud: 'admin', iss: 'casino-aggregator', iat: now - 7200, exp: now - 3600 },
+      {
+        role: 'admin',
+        sub: TEST_ADMIN.username,
+        aud: 'admin',
+        iss: 'casino-aggregator',
+        iat: now - 7200,
+        exp: now - 3600,
+      },
       TEST_JWT_SECRET,
       { algorithm: 'HS256' },
     );
@@ -171,11 +210,22 @@ describe('tokens', () => {
 
   test('the role comes from the user, not from a claim in the token', async () => {
     const forged = staffToken({ options: { subject: SUPPORT.username } });
-    expectRefusal(await post('/admin/v1/providers/create', { providerID: 'prov-forged', name: 'Forged' }, bearer(forged)), 403, 5);
+    expectRefusal(
+      await post('/admin/v1/providers/create', { providerID: 'prov-forged', name: 'Forged' }, bearer(forged)),
+      403,
+      5,
+    );
   });
 
   test('a refused token is refused on every admin write too, before the body is looked at', async () => {
-    for (const path of ['/admin/v1/users/create', '/admin/v1/operators/create', '/admin/v1/operators/update', '/admin/v1/operators/rotate-secret', '/admin/v1/providers/create', '/admin/v1/audit/list']) {
+    for (const path of [
+      '/admin/v1/users/create',
+      '/admin/v1/operators/create',
+      '/admin/v1/operators/update',
+      '/admin/v1/operators/rotate-secret',
+      '/admin/v1/providers/create',
+      '/admin/v1/audit/list',
+    ]) {
       expectRefusal(await post(path, { nonsense: true }), 401, 5);
       expectRefusal(await post(path, { nonsense: true }, bearer(staffToken({ options: { expiresIn: -10 } }))), 401, 5);
     }
@@ -184,29 +234,64 @@ describe('tokens', () => {
 
 describe('users and roles', () => {
   test('a password under 12 characters is HTTP 400 code 2; 12 not easily guessed is enough; a duplicate is 409', async () => {
-    expectRefusal(await admin.post('/admin/v1/users/create', { username: 'short.pw', password: '12345678901', role: 'support' }), 400, 2);
-    expectRefusal(await admin.post('/admin/v1/users/create', { username: 'short.pw', password: '123456789012', role: 'support' }), 400, 2);
-    expect(await admin.ok('/admin/v1/users/create', { username: 'exact.pw', password: 'vK8#qp2!Lm4z', role: 'finance' })).toMatchObject({
+    expectRefusal(
+      await admin.post('/admin/v1/users/create', { username: 'short.pw', password: '12345678901', role: 'support' }),
+      400,
+      2,
+    );
+    expectRefusal(
+      await admin.post('/admin/v1/users/create', { username: 'short.pw', password: '123456789012', role: 'support' }),
+      400,
+      2,
+    );
+    expect(
+      await admin.ok('/admin/v1/users/create', { username: 'exact.pw', password: 'vK8#qp2!Lm4z', role: 'finance' }),
+    ).toMatchObject({
       username: 'exact.pw',
       role: 'finance',
     });
     secrets.push('vK8#qp2!Lm4z');
-    expect((await post('/admin/v1/login', { username: 'exact.pw', password: 'vK8#qp2!Lm4z' })).body).toMatchObject({ code: 0, role: 'finance' });
+    expect((await post('/admin/v1/login', { username: 'exact.pw', password: 'vK8#qp2!Lm4z' })).body).toMatchObject({
+      code: 0,
+      role: 'finance',
+    });
     expectRefusal(await post('/admin/v1/login', { username: 'short.pw', password: '12345678901' }), 401, 5);
-    const duplicate = await admin.post('/admin/v1/users/create', { username: 'exact.pw', password: 'another-password-1', role: 'admin' });
+    const duplicate = await admin.post('/admin/v1/users/create', {
+      username: 'exact.pw',
+      password: 'another-password-1',
+      role: 'admin',
+    });
     expect(duplicate.status).toBe(409);
     // The duplicate did not change the existing user.
     expect((await post('/admin/v1/login', { username: 'exact.pw', password: 'another-password-1' })).status).toBe(401);
   });
 
   test('an unknown role or a bad username is HTTP 400 code 2', async () => {
-    expectRefusal(await admin.post('/admin/v1/users/create', { username: 'role.less', password: 'long-enough-password', role: 'root' }), 400, 2);
-    expectRefusal(await admin.post('/admin/v1/users/create', { username: 'has space', password: 'long-enough-password', role: 'support' }), 400, 2);
+    expectRefusal(
+      await admin.post('/admin/v1/users/create', {
+        username: 'role.less',
+        password: 'long-enough-password',
+        role: 'root',
+      }),
+      400,
+      2,
+    );
+    expectRefusal(
+      await admin.post('/admin/v1/users/create', {
+        username: 'has space',
+        password: 'long-enough-password',
+        role: 'support',
+      }),
+      400,
+      2,
+    );
   });
 
   test('support reads operators and the audit log (POST and GET) but may change nothing (403 code 5)', async () => {
     await admin.createOperator('op-roles', ['EUR']);
-    expect((await support.ok('/admin/v1/operators/list')).operators).toEqual(expect.arrayContaining([expect.objectContaining({ agentID: 'op-roles' })]));
+    expect((await support.ok('/admin/v1/operators/list')).operators).toEqual(
+      expect.arrayContaining([expect.objectContaining({ agentID: 'op-roles' })]),
+    );
     expect((await support.ok('/admin/v1/audit/list')).entries.length).toBeGreaterThan(0);
     expect(await get('/admin/v1/operators/list', support.token)).toMatchObject({ status: 200, body: { code: 0 } });
     expect(await get('/admin/v1/audit/list', support.token)).toMatchObject({ status: 200, body: { code: 0 } });
@@ -226,7 +311,11 @@ describe('users and roles', () => {
     expect(operators.find((o) => o.agentID === 'op-by-support')).toBeUndefined();
     expect(operators.find((o) => o.agentID === 'op-roles')).toMatchObject({ name: 'Operator op-roles' });
     expect(await allAudit()).toEqual(auditBefore);
-    expectRefusal(await post('/admin/v1/login', { username: 'made.by.support', password: 'long-enough-password' }), 401, 5);
+    expectRefusal(
+      await post('/admin/v1/login', { username: 'made.by.support', password: 'long-enough-password' }),
+      401,
+      5,
+    );
   });
 
   test('finance gets 403 code 5 on operators/list, audit/list and every write', async () => {
@@ -249,7 +338,12 @@ describe('users and roles', () => {
   });
 
   test('writes are POST only: GET on a write path is not served', async () => {
-    for (const path of ['/admin/v1/operators/create', '/admin/v1/users/create', '/admin/v1/providers/create', '/admin/v1/operators/rotate-secret']) {
+    for (const path of [
+      '/admin/v1/operators/create',
+      '/admin/v1/users/create',
+      '/admin/v1/providers/create',
+      '/admin/v1/operators/rotate-secret',
+    ]) {
       const answer = await get(path, admin.token);
       expect([404, 405]).toContain(answer.status);
     }
@@ -258,18 +352,34 @@ describe('users and roles', () => {
 
 describe('operators', () => {
   test('create returns agentID, secretKey and saltKey; creating it again is 409', async () => {
-    const created = await admin.ok('/admin/v1/operators/create', { agentID: 'op-adm-1', name: 'First', currencies: ['EUR', 'USD'] });
-    expect(created).toMatchObject({ code: 0, agentID: 'op-adm-1', secretKey: expect.any(String), saltKey: expect.any(String) });
+    const created = await admin.ok('/admin/v1/operators/create', {
+      agentID: 'op-adm-1',
+      name: 'First',
+      currencies: ['EUR', 'USD'],
+    });
+    expect(created).toMatchObject({
+      code: 0,
+      agentID: 'op-adm-1',
+      secretKey: expect.any(String),
+      saltKey: expect.any(String),
+    });
     expect(created.secretKey.length).toBeGreaterThanOrEqual(32);
     expect(created.saltKey.length).toBeGreaterThanOrEqual(16);
     secrets.push(created.secretKey, created.saltKey);
 
-    const again = await admin.post('/admin/v1/operators/create', { agentID: 'op-adm-1', name: 'Again', currencies: ['EUR'] });
+    const again = await admin.post('/admin/v1/operators/create', {
+      agentID: 'op-adm-1',
+      name: 'Again',
+      currencies: ['EUR'],
+    });
     expect(again.status).toBe(409);
     expect(again.body).toEqual({ code: expect.any(Number), message: expect.any(String) });
     expect(again.body.code).not.toBe(0);
     // The first one is untouched: same name, and its secret still signs.
-    expect((await operatorsList()).find((o) => o.agentID === 'op-adm-1')).toMatchObject({ name: 'First', currencies: ['EUR', 'USD'] });
+    expect((await operatorsList()).find((o) => o.agentID === 'op-adm-1')).toMatchObject({
+      name: 'First',
+      currencies: ['EUR', 'USD'],
+    });
     const client = new SignedClient(server.url, 'agentID', 'op-adm-1', created.secretKey);
     expect(await client.call('/v1/player/create', { userID: 'adm00001', currency: 'EUR' })).toMatchObject({ code: 0 });
   });
@@ -326,7 +436,12 @@ describe('operators', () => {
   });
 
   test('update changes name, currencies and enabled, and answers the operator', async () => {
-    const answer = await admin.ok('/admin/v1/operators/update', { agentID: 'op-adm-1', name: 'First Renamed', currencies: ['EUR', 'JPY'], enabled: false });
+    const answer = await admin.ok('/admin/v1/operators/update', {
+      agentID: 'op-adm-1',
+      name: 'First Renamed',
+      currencies: ['EUR', 'JPY'],
+      enabled: false,
+    });
     expect(answer.operator).toEqual({
       agentID: 'op-adm-1',
       name: 'First Renamed',
@@ -348,17 +463,32 @@ describe('operators', () => {
     const missing = await admin.post('/admin/v1/operators/update', { agentID: 'op-nobody', name: 'X' });
     expect(missing.status).toBe(404);
     expectRefusal(await admin.post('/admin/v1/operators/update', { agentID: 'op-adm-1', currencies: ['XXX'] }), 400, 2);
-    expectRefusal(await admin.post('/admin/v1/operators/update', { agentID: 'op-adm-1', callbackUrl: 'javascript:alert(1)' }), 400, 2);
+    expectRefusal(
+      await admin.post('/admin/v1/operators/update', { agentID: 'op-adm-1', callbackUrl: 'javascript:alert(1)' }),
+      400,
+      2,
+    );
     expectRefusal(await admin.post('/admin/v1/operators/update', { agentID: 'op-adm-1', enabled: 'no' }), 400, 2);
-    expect((await operatorsList()).find((o) => o.agentID === 'op-adm-1')).toMatchObject({ name: 'First Renamed', currencies: ['EUR', 'JPY'], enabled: true });
+    expect((await operatorsList()).find((o) => o.agentID === 'op-adm-1')).toMatchObject({
+      name: 'First Renamed',
+      currencies: ['EUR', 'JPY'],
+      enabled: true,
+    });
   });
 
   test('setting callbackUrl switches to seamless; "" and null switch back to transfer', async () => {
-    const toSeamless = await admin.ok('/admin/v1/operators/update', { agentID: 'op-adm-1', callbackUrl: 'http://127.0.0.1:9/wallet' });
+    const toSeamless = await admin.ok('/admin/v1/operators/update', {
+      agentID: 'op-adm-1',
+      callbackUrl: 'http://127.0.0.1:9/wallet',
+    });
     expect(toSeamless.operator).toMatchObject({ callbackUrl: 'http://127.0.0.1:9/wallet', mode: 'seamless' });
     const back = await admin.ok('/admin/v1/operators/update', { agentID: 'op-adm-1', callbackUrl: '' });
     expect(back.operator).toMatchObject({ callbackUrl: null, mode: 'transfer' });
-    await admin.ok('/admin/v1/operators/update', { agentID: 'op-adm-1', callbackUrl: 'http://127.0.0.1:9/wallet', callbackScheme: 'md5' });
+    await admin.ok('/admin/v1/operators/update', {
+      agentID: 'op-adm-1',
+      callbackUrl: 'http://127.0.0.1:9/wallet',
+      callbackScheme: 'md5',
+    });
     const backNull = await admin.ok('/admin/v1/operators/update', { agentID: 'op-adm-1', callbackUrl: null });
     expect(backNull.operator).toMatchObject({ callbackUrl: null, callbackScheme: 'md5', mode: 'transfer' });
     expect((await operatorsList()).find((o) => o.agentID === 'op-adm-1')).toMatchObject({ mode: 'transfer' });
@@ -369,44 +499,102 @@ describe('operators', () => {
     secrets.push(op.secretKey);
     await op.call('/v1/player/create', { userID: 'swi00001', currency: 'EUR' });
     await op.call('/v1/player/create', { userID: 'swi00002', currency: 'JPY' });
-    expect(await op.call('/v1/player/wallet/deposit', { userID: 'swi00001', currency: 'EUR', amount: 5, transactionID: txId() })).toMatchObject({ code: 0, balance: 5 });
+    expect(
+      await op.call('/v1/player/wallet/deposit', {
+        userID: 'swi00001',
+        currency: 'EUR',
+        amount: 5,
+        transactionID: txId(),
+      }),
+    ).toMatchObject({ code: 0, balance: 5 });
     const auditBefore = await allAudit();
 
-    const refused = await admin.post('/admin/v1/operators/update', { agentID: 'op-adm-switch', callbackUrl: 'http://127.0.0.1:9/wallet', name: 'Should not stick' });
+    const refused = await admin.post('/admin/v1/operators/update', {
+      agentID: 'op-adm-switch',
+      callbackUrl: 'http://127.0.0.1:9/wallet',
+      name: 'Should not stick',
+    });
     expectRefusal(refused, 409, 12);
     expect(refused.body.message).toMatch(/wallet/i);
     expect(refused.body.message).toMatch(/non-zero/i);
     expect(refused.body.message).toMatch(/\b1\b/);
 
     // Nothing changed: still transfer, same name, the money is where it was, and no audit entry.
-    expect((await operatorsList()).find((o) => o.agentID === 'op-adm-switch')).toMatchObject({ name: 'Operator op-adm-switch', callbackUrl: null, mode: 'transfer' });
-    expect(await op.call('/v1/player/balance', { userID: 'swi00001', currency: 'EUR' })).toMatchObject({ code: 0, balance: 5 });
+    expect((await operatorsList()).find((o) => o.agentID === 'op-adm-switch')).toMatchObject({
+      name: 'Operator op-adm-switch',
+      callbackUrl: null,
+      mode: 'transfer',
+    });
+    expect(await op.call('/v1/player/balance', { userID: 'swi00001', currency: 'EUR' })).toMatchObject({
+      code: 0,
+      balance: 5,
+    });
     expect(await allAudit()).toEqual(auditBefore);
 
     // A second non-zero wallet is counted too.
-    await op.call('/v1/player/wallet/deposit', { userID: 'swi00002', currency: 'JPY', amount: 100, transactionID: txId() });
-    const refusedTwice = await admin.post('/admin/v1/operators/update', { agentID: 'op-adm-switch', callbackUrl: 'http://127.0.0.1:9/wallet' });
+    await op.call('/v1/player/wallet/deposit', {
+      userID: 'swi00002',
+      currency: 'JPY',
+      amount: 100,
+      transactionID: txId(),
+    });
+    const refusedTwice = await admin.post('/admin/v1/operators/update', {
+      agentID: 'op-adm-switch',
+      callbackUrl: 'http://127.0.0.1:9/wallet',
+    });
     expectRefusal(refusedTwice, 409, 12);
     expect(refusedTwice.body.message).toMatch(/\b2\b/);
 
     // Withdrawn to zero: the switch goes through.
-    expect(await op.call('/v1/player/wallet/withdraw', { userID: 'swi00001', currency: 'EUR', amount: 5, transactionID: txId() })).toMatchObject({ code: 0, balance: 0 });
-    expect(await op.call('/v1/player/wallet/withdraw', { userID: 'swi00002', currency: 'JPY', amount: 100, transactionID: txId() })).toMatchObject({ code: 0, balance: 0 });
-    const switched = await admin.ok('/admin/v1/operators/update', { agentID: 'op-adm-switch', callbackUrl: 'http://127.0.0.1:9/wallet' });
+    expect(
+      await op.call('/v1/player/wallet/withdraw', {
+        userID: 'swi00001',
+        currency: 'EUR',
+        amount: 5,
+        transactionID: txId(),
+      }),
+    ).toMatchObject({ code: 0, balance: 0 });
+    expect(
+      await op.call('/v1/player/wallet/withdraw', {
+        userID: 'swi00002',
+        currency: 'JPY',
+        amount: 100,
+        transactionID: txId(),
+      }),
+    ).toMatchObject({ code: 0, balance: 0 });
+    const switched = await admin.ok('/admin/v1/operators/update', {
+      agentID: 'op-adm-switch',
+      callbackUrl: 'http://127.0.0.1:9/wallet',
+    });
     expect(switched.operator).toMatchObject({ mode: 'seamless', callbackUrl: 'http://127.0.0.1:9/wallet' });
     // Seamless now: transfer-only calls are refused with 12.
-    expect(await op.call('/v1/player/wallet/deposit', { userID: 'swi00001', currency: 'EUR', amount: 1, transactionID: txId() })).toMatchObject({ code: 12 });
+    expect(
+      await op.call('/v1/player/wallet/deposit', {
+        userID: 'swi00001',
+        currency: 'EUR',
+        amount: 1,
+        transactionID: txId(),
+      }),
+    ).toMatchObject({ code: 12 });
 
     // And back to transfer: the wallets are still there, at zero.
-    expect((await admin.ok('/admin/v1/operators/update', { agentID: 'op-adm-switch', callbackUrl: '' })).operator).toMatchObject({ mode: 'transfer' });
-    expect(await op.call('/v1/player/balance', { userID: 'swi00001', currency: 'EUR' })).toMatchObject({ code: 0, balance: 0 });
+    expect(
+      (await admin.ok('/admin/v1/operators/update', { agentID: 'op-adm-switch', callbackUrl: '' })).operator,
+    ).toMatchObject({ mode: 'transfer' });
+    expect(await op.call('/v1/player/balance', { userID: 'swi00001', currency: 'EUR' })).toMatchObject({
+      code: 0,
+      balance: 0,
+    });
     await assertLedgerConsistent(server.db);
   });
 
   test('rotate-secret with overlapSeconds 0 returns new keys; the old secret stops working; unknown operator is 404', async () => {
     const op = await admin.createOperator('op-adm-rotate', ['EUR']);
     secrets.push(op.secretKey);
-    const rotated = await admin.ok('/admin/v1/operators/rotate-secret', { agentID: 'op-adm-rotate', overlapSeconds: 0 });
+    const rotated = await admin.ok('/admin/v1/operators/rotate-secret', {
+      agentID: 'op-adm-rotate',
+      overlapSeconds: 0,
+    });
     expect(rotated).toMatchObject({ code: 0, secretKey: expect.any(String), saltKey: expect.any(String) });
     expect(rotated.secretKey).not.toBe(op.secretKey);
     secrets.push(rotated.secretKey, rotated.saltKey);
@@ -434,9 +622,17 @@ describe('providers', () => {
 describe('audit log', () => {
   test('every change lands with actor, action, target, before/after and createdAt, newest first', async () => {
     const started = Date.now();
-    await admin.ok('/admin/v1/users/create', { username: 'audit.user', password: 'audit-user-password', role: 'support' });
+    await admin.ok('/admin/v1/users/create', {
+      username: 'audit.user',
+      password: 'audit-user-password',
+      role: 'support',
+    });
     secrets.push('audit-user-password');
-    const created = await admin.ok('/admin/v1/operators/create', { agentID: 'op-audit', name: 'Audited', currencies: ['EUR'] });
+    const created = await admin.ok('/admin/v1/operators/create', {
+      agentID: 'op-audit',
+      name: 'Audited',
+      currencies: ['EUR'],
+    });
     secrets.push(created.secretKey, created.saltKey);
     await admin.ok('/admin/v1/operators/update', { agentID: 'op-audit', name: 'Audited Renamed', enabled: false });
     await admin.ok('/admin/v1/operators/update', { agentID: 'op-audit', callbackUrl: 'https://wallet.example.com/cb' });
@@ -463,8 +659,14 @@ describe('audit log', () => {
       ['user', 'audit.user'],
     ]);
     const [prov, rotate, switched, update, create, user] = latest;
-    expect(user).toMatchObject({ action: expect.stringMatching(/user/), after: { username: 'audit.user', role: 'support' } });
-    expect(create).toMatchObject({ action: expect.stringMatching(/create/), after: { agentID: 'op-audit', name: 'Audited', enabled: true, mode: 'transfer' } });
+    expect(user).toMatchObject({
+      action: expect.stringMatching(/user/),
+      after: { username: 'audit.user', role: 'support' },
+    });
+    expect(create).toMatchObject({
+      action: expect.stringMatching(/create/),
+      after: { agentID: 'op-audit', name: 'Audited', enabled: true, mode: 'transfer' },
+    });
     expect(update).toMatchObject({
       before: { name: 'Audited', enabled: true },
       after: { name: 'Audited Renamed', enabled: false },
@@ -475,16 +677,22 @@ describe('audit log', () => {
       after: { mode: 'seamless', callbackUrl: 'https://wallet.example.com/cb' },
     });
     expect(rotate.action).toMatch(/rotate/);
-    expect(prov).toMatchObject({ action: expect.stringMatching(/create/), after: { providerID: 'prov-audit', name: 'Audited Studio' } });
+    expect(prov).toMatchObject({
+      action: expect.stringMatching(/create/),
+      after: { providerID: 'prov-audit', name: 'Audited Studio' },
+    });
     expect(new Set(latest.map((e) => e.action)).size).toBeGreaterThanOrEqual(5);
     for (let i = 1; i < latest.length; i++) {
-      expect(new Date(latest[i - 1].createdAt).getTime()).toBeGreaterThanOrEqual(new Date(latest[i].createdAt).getTime());
+      expect(new Date(latest[i - 1].createdAt).getTime()).toBeGreaterThanOrEqual(
+        new Date(latest[i].createdAt).getTime(),
+      );
     }
   });
 
   test('the changes made by other tests in this file are all in the log too', async () => {
     const entries = await allAudit();
-    const has = (targetType: string, targetId: string) => entries.some((e) => e.targetType === targetType && e.targetId === targetId);
+    const has = (targetType: string, targetId: string) =>
+      entries.some((e) => e.targetType === targetType && e.targetId === targetId);
     for (const [type, id] of [
       ['user', TEST_ADMIN.username],
       ['user', SUPPORT.username],
@@ -502,7 +710,15 @@ describe('audit log', () => {
     expect(entries.filter((e) => e.targetId === 'op-adm-1')).toHaveLength(7);
     // Refused attempts (403, 400, 404, 409) are not changes and left nothing.
     // (A login as a user that does not exist is a failed login, audited as one.)
-    for (const id of ['op-by-support', 'op-by-finance', 'prov-by-support', 'made.by.support', 'short.pw', 'op-bad-1', 'op-nobody']) {
+    for (const id of [
+      'op-by-support',
+      'op-by-finance',
+      'prov-by-support',
+      'made.by.support',
+      'short.pw',
+      'op-bad-1',
+      'op-nobody',
+    ]) {
       expect(entries.filter((e) => e.targetId === id && e.action !== 'login.failed')).toEqual([]);
     }
   });
@@ -523,7 +739,10 @@ describe('audit log', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const answer = await get(`/admin/v1/audit/list?limit=4${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, support.token);
+      const answer = await get(
+        `/admin/v1/audit/list?limit=4${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        support.token,
+      );
       expect(answer.status).toBe(200);
       expect(answer.body.entries.length).toBeLessThanOrEqual(4);
       viaGet.push(...answer.body.entries);

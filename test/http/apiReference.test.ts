@@ -78,7 +78,8 @@ function walk(stack: RouterLayer[], prefix: string, served: Served): void {
     if (layer.route) {
       const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
       for (const path of paths) {
-        if (typeof path !== 'string') throw new Error(`route path ${String(path)} is not a string: the reference cannot list it`);
+        if (typeof path !== 'string')
+          throw new Error(`route path ${String(path)} is not a string: the reference cannot list it`);
         for (const [method, on] of Object.entries(layer.route.methods)) {
           if (on) served.routes.add(`${method === '_all' ? 'ALL' : method.toUpperCase()} ${joinPath(prefix, path)}`);
         }
@@ -95,7 +96,8 @@ function walk(stack: RouterLayer[], prefix: string, served: Served): void {
 
 function servedBy(target: express.Express): Served {
   const router = (target as unknown as { router?: { stack?: RouterLayer[] } }).router;
-  if (!Array.isArray(router?.stack)) throw new Error('app.router.stack is missing: has Express changed how it exposes its router?');
+  if (!Array.isArray(router?.stack))
+    throw new Error('app.router.stack is missing: has Express changed how it exposes its router?');
   const served: Served = { routes: new Set(), mounts: new Set() };
   walk(router.stack, '/', served);
   return served;
@@ -122,7 +124,13 @@ const sorted = (set: Iterable<string>) => [...set].sort();
 type OpenApi = {
   openapi: string;
   info: { title: string; version: string; description: string };
-  paths: Record<string, Record<string, { operationId: string; requestBody?: { content: Record<string, { schema: Record<string, unknown> }> } }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      { operationId: string; requestBody?: { content: Record<string, { schema: Record<string, unknown> }> } }
+    >
+  >;
   webhooks: Record<string, unknown>;
   components: { securitySchemes: Record<string, { scheme?: string }> };
 };
@@ -163,7 +171,13 @@ describe('GET /docs', () => {
     expect(document.info.description).toContain('AEDFA926112F5643C3947F6C49505D34E71A91BE1BA68304A802681D49273BA0');
     expect(document.info.description).toMatch(/authenticates the timestamp, \*\*not the body\*\*/);
     expect(document.components.securitySchemes.staffBearer?.scheme).toBe('bearer');
-    expect(Object.keys(document.webhooks).sort()).toEqual(['hmacBalance', 'hmacDeposit', 'hmacRollback', 'hmacWithdraw', 'md5Callback']);
+    expect(Object.keys(document.webhooks).sort()).toEqual([
+      'hmacBalance',
+      'hmacDeposit',
+      'hmacRollback',
+      'hmacWithdraw',
+      'md5Callback',
+    ]);
 
     const operationIds = new Set<string>();
     for (const [path, item] of Object.entries(document.paths)) {
@@ -172,7 +186,10 @@ describe('GET /docs', () => {
         operationIds.add(operation.operationId);
         if (method === 'post') {
           const schema = operation.requestBody?.content['application/json']?.schema;
-          expect({ path, type: schema?.type ?? (schema?.anyOf ? 'anyOf' : undefined) }).toEqual({ path, type: expect.stringMatching(/^(object|anyOf)$/) });
+          expect({ path, type: schema?.type ?? (schema?.anyOf ? 'anyOf' : undefined) }).toEqual({
+            path,
+            type: expect.stringMatching(/^(object|anyOf)$/),
+          });
         }
       }
     }
@@ -192,7 +209,11 @@ describe('GET /docs', () => {
 
   it('has, in the document, exactly the catalogue', async () => {
     const document = await fetchDocument();
-    const inDocument = new Set(Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`)));
+    const inDocument = new Set(
+      Object.entries(document.paths).flatMap(([path, item]) =>
+        Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+      ),
+    );
     expect(sorted(inDocument)).toEqual(sorted([...documentedRoutes()].map((key) => openApiPath(key))));
   });
 
@@ -200,9 +221,15 @@ describe('GET /docs', () => {
     for (const key of documentedRoutes()) {
       const [method, path] = key.split(' ') as [string, string];
       const url = server.url + path.replace(/:call\b/, 'Balance');
-      const response = await fetch(url, method === 'POST' ? { method, headers: { 'content-type': 'application/json' }, body: '{}' } : { method });
+      const response = await fetch(
+        url,
+        method === 'POST' ? { method, headers: { 'content-type': 'application/json' }, body: '{}' } : { method },
+      );
       const text = await response.text();
-      expect({ key, unknown: response.status === 404 && text.includes('no such endpoint') }).toEqual({ key, unknown: false });
+      expect({ key, unknown: response.status === 404 && text.includes('no such endpoint') }).toEqual({
+        key,
+        unknown: false,
+      });
     }
   });
 
@@ -212,16 +239,21 @@ describe('GET /docs', () => {
     const paths = Object.keys((answer.body as OpenApi).paths);
     expect(paths.filter((path) => /^\/(sandbox|demo-studio)\//.test(path))).toEqual([]);
     expect(paths).toContain('/v1/player/wallet/deposit');
-    expect(API_CATALOGUE.filter((e) => e.tag === 'demo').map((e) => e.path)).toEqual(expect.arrayContaining(['/sandbox/wallet/:call', '/demo-studio/play']));
+    expect(API_CATALOGUE.filter((e) => e.tag === 'demo').map((e) => e.path)).toEqual(
+      expect.arrayContaining(['/sandbox/wallet/:call', '/demo-studio/play']),
+    );
   });
 
   it('derives request schemas from the schemas that validate (deposit requires userID, currency, amount, transactionID)', async () => {
     const document = await fetchDocument();
-    const schema = document.paths['/v1/player/wallet/deposit']?.post?.requestBody?.content['application/json']?.schema as {
+    const schema = document.paths['/v1/player/wallet/deposit']?.post?.requestBody?.content['application/json']
+      ?.schema as {
       required: string[];
       properties: Record<string, { type?: string; pattern?: string }>;
     };
-    expect(schema.required).toEqual(expect.arrayContaining(['agentID', 'timestamp', 'sign', 'userID', 'currency', 'amount', 'transactionID']));
+    expect(schema.required).toEqual(
+      expect.arrayContaining(['agentID', 'timestamp', 'sign', 'userID', 'currency', 'amount', 'transactionID']),
+    );
     expect(schema.properties.amount?.type).toBe('number');
     expect(schema.properties.userID?.pattern).toBe('^[A-Za-z0-9_-]{4,48}$');
     // The very object the route validates with, not a copy.
@@ -231,7 +263,12 @@ describe('GET /docs', () => {
   });
 
   it('documents the callbacks exactly as the schemes build them', () => {
-    const target = { agentId: 'agent01', callbackUrl: 'http://wallet.invalid', secretKey: 's3cr3t-key', saltKey: 'salt-abc' };
+    const target = {
+      agentId: 'agent01',
+      callbackUrl: 'http://wallet.invalid',
+      secretKey: 's3cr3t-key',
+      saltKey: 'salt-abc',
+    };
     const money = (kind: WalletCall['kind'], extra: Partial<WalletCall> = {}): WalletCall => ({
       kind,
       userId: 'player01',
@@ -243,9 +280,21 @@ describe('GET /docs', () => {
       ...extra,
     });
     const now = 1763700000;
-    expect(hmacBalanceCallback.safeParse(hmacRequestBody(target, { kind: 'balance', userId: 'player01', currency: 'EUR' }, now)).success).toBe(true);
-    expect(md5BalanceCallback.safeParse(md5RequestBody(target, { kind: 'balance', userId: 'player01', currency: 'EUR' }, now)).success).toBe(true);
-    for (const call of [money('withdraw'), money('deposit', { refTransactionId: '41', freeSpinId: 'fs-1' }), money('rollback', { refTransactionId: '41' })]) {
+    expect(
+      hmacBalanceCallback.safeParse(
+        hmacRequestBody(target, { kind: 'balance', userId: 'player01', currency: 'EUR' }, now),
+      ).success,
+    ).toBe(true);
+    expect(
+      md5BalanceCallback.safeParse(
+        md5RequestBody(target, { kind: 'balance', userId: 'player01', currency: 'EUR' }, now),
+      ).success,
+    ).toBe(true);
+    for (const call of [
+      money('withdraw'),
+      money('deposit', { refTransactionId: '41', freeSpinId: 'fs-1' }),
+      money('rollback', { refTransactionId: '41' }),
+    ]) {
       const hmac = hmacMoneyCallback.safeParse(hmacRequestBody(target, call, now));
       expect({ kind: call.kind, issues: hmac.error?.issues ?? [] }).toEqual({ kind: call.kind, issues: [] });
       const md5 = md5MoneyCallback.safeParse(md5RequestBody(target, call, now));

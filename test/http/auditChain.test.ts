@@ -25,7 +25,8 @@ afterAll(async () => {
   await a?.close();
 });
 
-const verify = async () => (await adminA.ok('/admin/v1/audit/verify')) as { ok: boolean; entries: number; firstBrokenId: string | null };
+const verify = async () =>
+  (await adminA.ok('/admin/v1/audit/verify')) as { ok: boolean; entries: number; firstBrokenId: string | null };
 
 async function rows(): Promise<RowDataPacket[]> {
   const [result] = await a.db.query<RowDataPacket[]>('SELECT * FROM audit_log ORDER BY id');
@@ -34,7 +35,12 @@ async function rows(): Promise<RowDataPacket[]> {
 
 async function providers(prefix: string, count: number): Promise<void> {
   await Promise.all(
-    Array.from({ length: count }, (_, i) => (i % 2 ? adminA : adminB).ok('/admin/v1/providers/create', { providerID: `${prefix}-${i}`, name: `Studio ${prefix} ${i}` })),
+    Array.from({ length: count }, (_, i) =>
+      (i % 2 ? adminA : adminB).ok('/admin/v1/providers/create', {
+        providerID: `${prefix}-${i}`,
+        name: `Studio ${prefix} ${i}`,
+      }),
+    ),
   );
 }
 
@@ -77,7 +83,11 @@ test('an entry edited with SQL is named by audit/verify; put back, the chain ver
 
   // Editing the content and recomputing that entry's own hash moves the break to the next entry.
   const next = all[all.indexOf(target) + 1]!;
-  await a.db.query('UPDATE audit_log SET `after` = ?, hash = ? WHERE id = ?', ['{"forged":true}', 'f'.repeat(64), target.id]);
+  await a.db.query('UPDATE audit_log SET `after` = ?, hash = ? WHERE id = ?', [
+    '{"forged":true}',
+    'f'.repeat(64),
+    target.id,
+  ]);
   const broken = await verify();
   expect(broken.ok).toBe(false);
   expect([String(target.id), String(next.id)]).toContain(broken.firstBrokenId);
@@ -90,17 +100,39 @@ test('a deleted entry breaks the next one; removing the newest entries breaks th
   const middle = all[1]!;
   await a.db.query('DELETE FROM audit_log WHERE id = ?', [middle.id]);
   expect(await verify()).toMatchObject({ ok: false, firstBrokenId: String(all[2]!.id) });
-  await a.db.query('INSERT INTO audit_log SELECT * FROM (SELECT ? AS id, ? AS actor, ? AS action, ? AS target_type, ? AS target_id, ? AS `before`, ? AS `after`, ? AS created_at, ? AS hash) AS r', [
-    middle.id, middle.actor, middle.action, middle.target_type, middle.target_id, middle.before, middle.after, middle.created_at, middle.hash,
-  ]);
+  await a.db.query(
+    'INSERT INTO audit_log SELECT * FROM (SELECT ? AS id, ? AS actor, ? AS action, ? AS target_type, ? AS target_id, ? AS `before`, ? AS `after`, ? AS created_at, ? AS hash) AS r',
+    [
+      middle.id,
+      middle.actor,
+      middle.action,
+      middle.target_type,
+      middle.target_id,
+      middle.before,
+      middle.after,
+      middle.created_at,
+      middle.hash,
+    ],
+  );
   expect((await verify()).ok).toBe(true);
 
   const newest = all[all.length - 1]!;
   await a.db.query('DELETE FROM audit_log WHERE id = ?', [newest.id]);
   expect(await verify()).toMatchObject({ ok: false, entries: all.length - 1, firstBrokenId: String(newest.id) });
-  await a.db.query('INSERT INTO audit_log SELECT * FROM (SELECT ? AS id, ? AS actor, ? AS action, ? AS target_type, ? AS target_id, ? AS `before`, ? AS `after`, ? AS created_at, ? AS hash) AS r', [
-    newest.id, newest.actor, newest.action, newest.target_type, newest.target_id, newest.before, newest.after, newest.created_at, newest.hash,
-  ]);
+  await a.db.query(
+    'INSERT INTO audit_log SELECT * FROM (SELECT ? AS id, ? AS actor, ? AS action, ? AS target_type, ? AS target_id, ? AS `before`, ? AS `after`, ? AS created_at, ? AS hash) AS r',
+    [
+      newest.id,
+      newest.actor,
+      newest.action,
+      newest.target_type,
+      newest.target_id,
+      newest.before,
+      newest.after,
+      newest.created_at,
+      newest.hash,
+    ],
+  );
   expect((await verify()).ok).toBe(true);
 });
 
@@ -118,7 +150,10 @@ test('entries older than the chain are hashed once at start-up; an entry added l
   const all = await rows();
   const newestId = all[all.length - 1]!.id;
   await a.db.query('UPDATE audit_log SET hash = NULL');
-  await a.db.query("UPDATE audit_chain_head SET last_id = 0, last_hash = REPEAT('0', 64), legacy_through = ? WHERE id = 1", [newestId]);
+  await a.db.query(
+    "UPDATE audit_chain_head SET last_id = 0, last_hash = REPEAT('0', 64), legacy_through = ? WHERE id = 1",
+    [newestId],
+  );
   expect((await verify()).ok).toBe(false);
   const restarted = await startTestServer('auditchain', {}, { shareDatabaseOf: a });
   try {
@@ -127,7 +162,9 @@ test('entries older than the chain are hashed once at start-up; an entry added l
   } finally {
     await restarted.close();
   }
-  await a.db.query("INSERT INTO audit_log (actor, action, target_type, target_id, created_at) VALUES ('intruder', 'operators.create', 'operator', 'x', NOW(3))");
+  await a.db.query(
+    "INSERT INTO audit_log (actor, action, target_type, target_id, created_at) VALUES ('intruder', 'operators.create', 'operator', 'x', NOW(3))",
+  );
   const [[slipped]] = await a.db.query<RowDataPacket[]>('SELECT MAX(id) AS id FROM audit_log');
   const again = await startTestServer('auditchain', {}, { shareDatabaseOf: a });
   await again.close();
@@ -137,7 +174,11 @@ test('entries older than the chain are hashed once at start-up; an entry added l
 });
 
 test('audit/verify is for admins only', async () => {
-  await adminA.ok('/admin/v1/users/create', { username: 'audit.reader', password: 'audit-reader-Pw-42x', role: 'support' });
+  await adminA.ok('/admin/v1/users/create', {
+    username: 'audit.reader',
+    password: 'audit-reader-Pw-42x',
+    role: 'support',
+  });
   const support = await AdminClient.login(a.url, 'audit.reader', 'audit-reader-Pw-42x');
   expect((await support.post('/admin/v1/audit/verify')).status).toBe(403);
   expect((await support.post('/admin/v1/audit/list')).status).toBe(200);

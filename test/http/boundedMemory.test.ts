@@ -16,7 +16,10 @@ let world: World;
 const wallets: FakeOperatorWallet[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer('bounded-memory', { CALLBACK_TIMEOUT_MS: String(TIMEOUT_MS), CALLBACK_RETRY_DELAY_MS: '60000' });
+  server = await startTestServer('bounded-memory', {
+    CALLBACK_TIMEOUT_MS: String(TIMEOUT_MS),
+    CALLBACK_RETRY_DELAY_MS: '60000',
+  });
   world = await buildWorld(await server.admin(), { currencies: ['EUR'] });
 });
 afterEach(async () => {
@@ -55,8 +58,19 @@ describe('the caller cache is bounded', () => {
   test('2.5x its cap of distinct unknown agentIDs and providerIDs leave it at its cap, and real callers are still served', async () => {
     const count = Math.ceil(CALLER_CACHE_MAX_UNKNOWN * 2.5);
     const nowS = Math.floor(Date.now() / 1000);
-    await flood('/v1/player/balance', count, (i) => ({ agentID: `stranger-${i}`, userID: 'nobody01', currency: 'EUR', timestamp: nowS, sign: 'A'.repeat(64) }));
-    await flood('/provider/v1/balance', count, (i) => ({ providerID: `stranger-studio-${i}`, token: 'x', timestamp: nowS, sign: 'A'.repeat(64) }));
+    await flood('/v1/player/balance', count, (i) => ({
+      agentID: `stranger-${i}`,
+      userID: 'nobody01',
+      currency: 'EUR',
+      timestamp: nowS,
+      sign: 'A'.repeat(64),
+    }));
+    await flood('/provider/v1/balance', count, (i) => ({
+      providerID: `stranger-studio-${i}`,
+      token: 'x',
+      timestamp: nowS,
+      sign: 'A'.repeat(64),
+    }));
     const size = await cacheEntries();
     expect(size.unknown).toBeLessThanOrEqual(CALLER_CACHE_MAX_UNKNOWN);
     expect(size.unknown).toBeGreaterThan(0);
@@ -69,8 +83,24 @@ describe('the caller cache is bounded', () => {
     const before = await cacheEntries();
     const nowS = Math.floor(Date.now() / 1000);
     const badIds = (i: number) => [`bad id ${i}`, `${'x'.repeat(65)}${i}`, `é${i}`, `a/b${i}`, `semi;colon${i}`];
-    await flood('/v1/player/balance', 40, (i) => ({ agentID: badIds(Math.floor(i / 5))[i % 5], userID: 'nobody01', currency: 'EUR', timestamp: nowS, sign: 'A'.repeat(64) }), 5);
-    await flood('/provider/v1/balance', 40, (i) => ({ providerID: badIds(Math.floor(i / 5))[i % 5], token: 'x', timestamp: nowS, sign: 'A'.repeat(64) }), 5);
+    await flood(
+      '/v1/player/balance',
+      40,
+      (i) => ({
+        agentID: badIds(Math.floor(i / 5))[i % 5],
+        userID: 'nobody01',
+        currency: 'EUR',
+        timestamp: nowS,
+        sign: 'A'.repeat(64),
+      }),
+      5,
+    );
+    await flood(
+      '/provider/v1/balance',
+      40,
+      (i) => ({ providerID: badIds(Math.floor(i / 5))[i % 5], token: 'x', timestamp: nowS, sign: 'A'.repeat(64) }),
+      5,
+    );
     expect(await cacheEntries()).toEqual(before);
   });
 });
@@ -78,11 +108,20 @@ describe('the caller cache is bounded', () => {
 describe('an operator wallet answer is cut off at 64 KiB while it streams in', () => {
   async function floodingOperator(declareLength: boolean): Promise<{ wallet: FakeOperatorWallet; token: string }> {
     const keys = { secret: '', salt: '' };
-    const wallet = await new FakeOperatorWallet(() => keys.secret, () => keys.salt).start();
+    const wallet = await new FakeOperatorWallet(
+      () => keys.secret,
+      () => keys.salt,
+    ).start();
     wallets.push(wallet);
     const agentID = `op-flood-${wallets.length}`;
     const admin = await server.admin();
-    const created = await admin.ok('/admin/v1/operators/create', { agentID, name: agentID, currencies: ['EUR'], callbackUrl: wallet.url, callbackScheme: 'hmac' });
+    const created = await admin.ok('/admin/v1/operators/create', {
+      agentID,
+      name: agentID,
+      currencies: ['EUR'],
+      callbackUrl: wallet.url,
+      callbackScheme: 'hmac',
+    });
     keys.secret = created.secretKey;
     keys.salt = created.saltKey;
     const op = new SignedClient(server.url, 'agentID', agentID, created.secretKey);
@@ -99,7 +138,13 @@ describe('an operator wallet answer is cut off at 64 KiB while it streams in', (
       const started = Date.now();
       const balance = await world.studio.call('/provider/v1/balance', { token });
       expect(balance.code).toBe(17);
-      const bet = await world.studio.call('/provider/v1/bet', { token, transactionID: `flood-bet-${declareLength}`, roundID: `flood-r-${declareLength}`, gameID: world.gameId, amount: 1 });
+      const bet = await world.studio.call('/provider/v1/bet', {
+        token,
+        transactionID: `flood-bet-${declareLength}`,
+        roundID: `flood-r-${declareLength}`,
+        gameID: world.gameId,
+        amount: 1,
+      });
       expect(bet.code).toBe(17);
       expect(bet.message).not.toMatch(/64|KiB|bytes|127\.0\.0\.1/);
       // Well inside the callback timeout: the answers were refused as they streamed, not read to the end.

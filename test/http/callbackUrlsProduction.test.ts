@@ -36,12 +36,34 @@ test('production: loopback in any spelling and http: are refused with the rule n
   ];
   let n = 0;
   for (const [callbackUrl, rule] of refused) {
-    const answer = await admin.post('/admin/v1/operators/create', { agentID: `op-prod-${++n}`, name: 'P', currencies: ['EUR'], callbackUrl });
-    expect({ callbackUrl, status: answer.status, code: answer.body.code, rule: /\(rule: ([a-z-]+)\)/.exec(answer.body.message)?.[1] }).toEqual({
-      callbackUrl, status: 400, code: 2, rule,
+    const answer = await admin.post('/admin/v1/operators/create', {
+      agentID: `op-prod-${++n}`,
+      name: 'P',
+      currencies: ['EUR'],
+      callbackUrl,
+    });
+    expect({
+      callbackUrl,
+      status: answer.status,
+      code: answer.body.code,
+      rule: /\(rule: ([a-z-]+)\)/.exec(answer.body.message)?.[1],
+    }).toEqual({
+      callbackUrl,
+      status: 400,
+      code: 2,
+      rule,
     });
   }
   const ids = ((await admin.ok('/admin/v1/operators/list')).operators as any[]).map((o) => o.agentID);
   expect(ids.filter((id) => id.startsWith('op-prod-'))).toEqual([]);
-  expect((await admin.ok('/admin/v1/operators/create', { agentID: 'op-prod-ok', name: 'P', currencies: ['EUR'], callbackUrl: 'https://93.184.216.34/wallet' })).operator.mode).toBe('seamless');
+  expect(
+    (
+      await admin.ok('/admin/v1/operators/create', {
+        agentID: 'op-prod-ok',
+        name: 'P',
+        currencies: ['EUR'],
+        callbackUrl: 'https://93.184.216.34/wallet',
+      })
+    ).operator.mode,
+  ).toBe('seamless');
 });

@@ -31,16 +31,33 @@ function expectAdminRefusal(answer: HttpAnswer, status: number, code: number): v
 }
 
 function game(gameID: number, providerID: string, extra: Record<string, unknown> = {}) {
-  return { gameID, providerID, name: `Game ${gameID}`, type: 'slot', rtp: 96.5, freeSpins: false, demo: false, enabled: true, ...extra };
+  return {
+    gameID,
+    providerID,
+    name: `Game ${gameID}`,
+    type: 'slot',
+    rtp: 96.5,
+    freeSpins: false,
+    demo: false,
+    enabled: true,
+    ...extra,
+  };
 }
 
 async function createProvider(providerID: string, launchUrl: string | null = TEMPLATE): Promise<SignedClient> {
-  const created = await admin.ok('/admin/v1/providers/create', { providerID, name: `Studio ${providerID}`, ...(launchUrl === null ? {} : { launchUrl }) });
+  const created = await admin.ok('/admin/v1/providers/create', {
+    providerID,
+    name: `Studio ${providerID}`,
+    ...(launchUrl === null ? {} : { launchUrl }),
+  });
   expect(created).toMatchObject({ code: 0, providerID, secretKey: expect.any(String) });
   return new SignedClient(server.url, 'providerID', providerID, created.secretKey as string);
 }
 
-async function listAll(operator: SignedClient, filter: Record<string, unknown> = {}): Promise<{ games: any[]; total: number }> {
+async function listAll(
+  operator: SignedClient,
+  filter: Record<string, unknown> = {},
+): Promise<{ games: any[]; total: number }> {
   const games: any[] = [];
   let total = -1;
   for (let page = 1; page < 100; page++) {
@@ -76,43 +93,86 @@ describe('admin: providers and games/upsert', () => {
     await createProvider('prov-admin-1');
     await createProvider('prov-admin-2', null);
     let providers = (await admin.ok('/admin/v1/providers/list')).providers as any[];
-    expect(providers.find((p) => p.providerID === 'prov-admin-1')).toMatchObject({ providerID: 'prov-admin-1', name: 'Studio prov-admin-1', enabled: true, launchUrl: TEMPLATE });
-    expect(providers.find((p) => p.providerID === 'prov-admin-2')).toMatchObject({ providerID: 'prov-admin-2', enabled: true, launchUrl: null });
+    expect(providers.find((p) => p.providerID === 'prov-admin-1')).toMatchObject({
+      providerID: 'prov-admin-1',
+      name: 'Studio prov-admin-1',
+      enabled: true,
+      launchUrl: TEMPLATE,
+    });
+    expect(providers.find((p) => p.providerID === 'prov-admin-2')).toMatchObject({
+      providerID: 'prov-admin-2',
+      enabled: true,
+      launchUrl: null,
+    });
     // No secret in the list (previousSecretExpiresAt, PROTOCOL §10, is a date, not a secret).
     expect(JSON.stringify(providers)).not.toMatch(/secretKey|"[0-9a-f]{64}"/i);
 
     const other = 'https://other.example/launch/{gameID}?t={token}';
-    const updated = await admin.ok('/admin/v1/providers/update', { providerID: 'prov-admin-2', launchUrl: other, enabled: false });
+    const updated = await admin.ok('/admin/v1/providers/update', {
+      providerID: 'prov-admin-2',
+      launchUrl: other,
+      enabled: false,
+    });
     expect(updated.provider).toMatchObject({ providerID: 'prov-admin-2', launchUrl: other, enabled: false });
     providers = (await admin.ok('/admin/v1/providers/list')).providers as any[];
     expect(providers.find((p) => p.providerID === 'prov-admin-2')).toMatchObject({ launchUrl: other, enabled: false });
 
     // Support reads but does not write.
     expect((await support.post('/admin/v1/providers/list')).status).toBe(200);
-    expectAdminRefusal(await support.post('/admin/v1/providers/update', { providerID: 'prov-admin-2', enabled: true }), 403, 5);
-    expectAdminRefusal(await support.post('/admin/v1/providers/create', { providerID: 'prov-admin-3', name: 'X' }), 403, 5);
-    expectAdminRefusal(await admin.post('/admin/v1/providers/update', { providerID: 'no-such-prov', enabled: true }), 404, 2);
+    expectAdminRefusal(
+      await support.post('/admin/v1/providers/update', { providerID: 'prov-admin-2', enabled: true }),
+      403,
+      5,
+    );
+    expectAdminRefusal(
+      await support.post('/admin/v1/providers/create', { providerID: 'prov-admin-3', name: 'X' }),
+      403,
+      5,
+    );
+    expectAdminRefusal(
+      await admin.post('/admin/v1/providers/update', { providerID: 'no-such-prov', enabled: true }),
+      404,
+      2,
+    );
 
     const audit = await auditEntries();
     const update = audit.find((e) => e.action === 'providers.update' && e.targetId === 'prov-admin-2');
-    expect(update).toMatchObject({ actor: 'root-admin', before: { launchUrl: null, enabled: true }, after: { launchUrl: other, enabled: false } });
+    expect(update).toMatchObject({
+      actor: 'root-admin',
+      before: { launchUrl: null, enabled: true },
+      after: { launchUrl: other, enabled: false },
+    });
   });
 
   test('games/upsert creates and updates, returns the count, and audits each change with before and after', async () => {
     await createProvider('prov-upsert');
     const first = await admin.ok('/admin/v1/games/upsert', {
-      games: [game(5001, 'prov-upsert', { name: 'Alpha' }), game(5002, 'prov-upsert', { name: 'Beta', type: 'live', rtp: 97.1 })],
+      games: [
+        game(5001, 'prov-upsert', { name: 'Alpha' }),
+        game(5002, 'prov-upsert', { name: 'Beta', type: 'live', rtp: 97.1 }),
+      ],
     });
     expect(first).toMatchObject({ code: 0, count: 2 });
     const operator = await admin.createOperator('op-upsert', ['EUR']);
     let listed = (await operator.call('/v1/games/list', { providerID: 'prov-upsert' })).games;
     expect(listed).toEqual([
-      { gameID: 5001, name: 'Alpha', providerID: 'prov-upsert', type: 'slot', rtp: 96.5, freeSpins: false, demo: false },
+      {
+        gameID: 5001,
+        name: 'Alpha',
+        providerID: 'prov-upsert',
+        type: 'slot',
+        rtp: 96.5,
+        freeSpins: false,
+        demo: false,
+      },
       { gameID: 5002, name: 'Beta', providerID: 'prov-upsert', type: 'live', rtp: 97.1, freeSpins: false, demo: false },
     ]);
 
     const second = await admin.ok('/admin/v1/games/upsert', {
-      games: [game(5001, 'prov-upsert', { name: 'Alpha Deluxe', rtp: 95.25, freeSpins: true, demo: true }), game(5003, 'prov-upsert', { name: 'Gamma' })],
+      games: [
+        game(5001, 'prov-upsert', { name: 'Alpha Deluxe', rtp: 95.25, freeSpins: true, demo: true }),
+        game(5003, 'prov-upsert', { name: 'Gamma' }),
+      ],
     });
     expect(second).toMatchObject({ code: 0, count: 2 });
     listed = (await operator.call('/v1/games/list', { providerID: 'prov-upsert' })).games;
@@ -121,7 +181,15 @@ describe('admin: providers and games/upsert', () => {
       [5002, 'Beta'],
       [5003, 'Gamma'],
     ]);
-    expect(listed[0]).toEqual({ gameID: 5001, name: 'Alpha Deluxe', providerID: 'prov-upsert', type: 'slot', rtp: 95.25, freeSpins: true, demo: true });
+    expect(listed[0]).toEqual({
+      gameID: 5001,
+      name: 'Alpha Deluxe',
+      providerID: 'prov-upsert',
+      type: 'slot',
+      rtp: 95.25,
+      freeSpins: true,
+      demo: true,
+    });
 
     const audit = await auditEntries();
     const updates = audit.filter((e) => e.action === 'games.update' && e.targetId === '5001');
@@ -138,23 +206,40 @@ describe('admin: providers and games/upsert', () => {
   test('games/upsert moving a game to another provider audits the provider it came from', async () => {
     await createProvider('prov-move-from');
     await createProvider('prov-move-to');
-    expect(await admin.ok('/admin/v1/games/upsert', { games: [game(5201, 'prov-move-from', { name: 'Mover' })] })).toMatchObject({ count: 1 });
-    expect(await admin.ok('/admin/v1/games/upsert', { games: [game(5201, 'prov-move-to', { name: 'Mover' })] })).toMatchObject({ count: 1 });
+    expect(
+      await admin.ok('/admin/v1/games/upsert', { games: [game(5201, 'prov-move-from', { name: 'Mover' })] }),
+    ).toMatchObject({ count: 1 });
+    expect(
+      await admin.ok('/admin/v1/games/upsert', { games: [game(5201, 'prov-move-to', { name: 'Mover' })] }),
+    ).toMatchObject({ count: 1 });
     const operator = await admin.createOperator('op-move', ['EUR']);
-    expect((await operator.call('/v1/games/list', { providerID: 'prov-move-to' })).games.map((g: any) => g.gameID)).toEqual([5201]);
+    expect(
+      (await operator.call('/v1/games/list', { providerID: 'prov-move-to' })).games.map((g: any) => g.gameID),
+    ).toEqual([5201]);
     expect((await operator.call('/v1/games/list', { providerID: 'prov-move-from' })).games).toEqual([]);
     const update = (await auditEntries()).find((e) => e.action === 'games.update' && e.targetId === '5201');
-    expect(update).toMatchObject({ before: { gameID: 5201, providerID: 'prov-move-from' }, after: { gameID: 5201, providerID: 'prov-move-to' } });
+    expect(update).toMatchObject({
+      before: { gameID: 5201, providerID: 'prov-move-from' },
+      after: { gameID: 5201, providerID: 'prov-move-to' },
+    });
   });
 
   test('games/upsert refuses an unknown providerID or a duplicate gameID (400, nothing written), and support (403)', async () => {
     await createProvider('prov-refuse');
-    const unknown = await admin.post('/admin/v1/games/upsert', { games: [game(5101, 'prov-refuse'), game(5102, 'no-such-studio')] });
+    const unknown = await admin.post('/admin/v1/games/upsert', {
+      games: [game(5101, 'prov-refuse'), game(5102, 'no-such-studio')],
+    });
     expectAdminRefusal(unknown, 400, 2);
-    const duplicate = await admin.post('/admin/v1/games/upsert', { games: [game(5103, 'prov-refuse'), game(5103, 'prov-refuse', { name: 'Twin' })] });
+    const duplicate = await admin.post('/admin/v1/games/upsert', {
+      games: [game(5103, 'prov-refuse'), game(5103, 'prov-refuse', { name: 'Twin' })],
+    });
     expectAdminRefusal(duplicate, 400, 2);
     expectAdminRefusal(await support.post('/admin/v1/games/upsert', { games: [game(5104, 'prov-refuse')] }), 403, 5);
-    expectAdminRefusal(await admin.post('/admin/v1/games/upsert', { games: [game(5105, 'prov-refuse', { rtp: 'high' })] }), 400, 2);
+    expectAdminRefusal(
+      await admin.post('/admin/v1/games/upsert', { games: [game(5105, 'prov-refuse', { rtp: 'high' })] }),
+      400,
+      2,
+    );
 
     const operator = await admin.createOperator('op-refuse', ['EUR']);
     const listed = await operator.call('/v1/games/list', { providerID: 'prov-refuse' });
@@ -193,7 +278,8 @@ describe('/v1/games/list', () => {
     expect(ids).not.toContain(6004);
     expect(ids).not.toContain(6006);
     for (const id of [6001, 6002, 6003, 6005, 6007, world.gameId, world.otherGameId]) expect(ids).toContain(id);
-    for (const g of games) expect(Object.keys(g).sort()).toEqual(['demo', 'freeSpins', 'gameID', 'name', 'providerID', 'rtp', 'type']);
+    for (const g of games)
+      expect(Object.keys(g).sort()).toEqual(['demo', 'freeSpins', 'gameID', 'name', 'providerID', 'rtp', 'type']);
     expect(games.find((g) => g.gameID === world.gameId)).toEqual({
       gameID: world.gameId,
       name: 'Book of Tests',
@@ -253,9 +339,15 @@ describe('/v1/games/launch', () => {
     const token = await fundedSession(world, 'launch001', 50);
     expect(token.split('.')).toHaveLength(3);
 
-    const plain = await world.operator.call('/v1/games/launch', { userID: 'launch001', gameID: world.gameId, currency: 'EUR' });
+    const plain = await world.operator.call('/v1/games/launch', {
+      userID: 'launch001',
+      gameID: world.gameId,
+      currency: 'EUR',
+    });
     expect(plain).toMatchObject({ code: 0, url: expect.any(String), token: expect.any(String) });
-    expect(plain.url).toBe(`https://studio.example/play?token=${encodeURIComponent(plain.token)}&game=${world.gameId}&lang=en&lobby=`);
+    expect(plain.url).toBe(
+      `https://studio.example/play?token=${encodeURIComponent(plain.token)}&game=${world.gameId}&lang=en&lobby=`,
+    );
 
     const withLobby = await world.operator.call('/v1/games/launch', {
       userID: 'launch001',
@@ -297,12 +389,16 @@ describe('/v1/games/launch', () => {
 
   test("unknown or disabled game and a disabled provider's game get code 8", async () => {
     await world.operator.call('/v1/player/create', { userID: 'launch002', currency: 'EUR' });
-    const launch = (fields: Record<string, unknown>) => world.operator.call('/v1/games/launch', { userID: 'launch002', currency: 'EUR', ...fields });
+    const launch = (fields: Record<string, unknown>) =>
+      world.operator.call('/v1/games/launch', { userID: 'launch002', currency: 'EUR', ...fields });
     expect((await launch({ gameID: 987654 })).code).toBe(8);
 
     await createProvider('prov-launch-off');
     await admin.ok('/admin/v1/games/upsert', {
-      games: [game(7001, world.studio.callerId, { enabled: false, demo: true }), game(7002, 'prov-launch-off', { demo: true })],
+      games: [
+        game(7001, world.studio.callerId, { enabled: false, demo: true }),
+        game(7002, 'prov-launch-off', { demo: true }),
+      ],
     });
     expect((await launch({ gameID: 7001 })).code).toBe(8);
     expect((await launch({ gameID: 7001, demo: true })).code).toBe(8);
@@ -315,12 +411,18 @@ describe('/v1/games/launch', () => {
     expect((await launch({ gameID: 7002 })).code).toBe(0);
 
     // A game that was enabled and is then disabled stops launching.
-    await admin.ok('/admin/v1/games/upsert', { games: [game(7002, 'prov-launch-off', { demo: true, enabled: false })] });
+    await admin.ok('/admin/v1/games/upsert', {
+      games: [game(7002, 'prov-launch-off', { demo: true, enabled: false })],
+    });
     expect((await launch({ gameID: 7002 })).code).toBe(8);
   });
 
   test('demo: true on a game without demo gets 8; a demo launch needs no player and its token moves no money (9)', async () => {
-    const noDemo = await world.operator.call('/v1/games/launch', { gameID: world.otherGameId, currency: 'EUR', demo: true });
+    const noDemo = await world.operator.call('/v1/games/launch', {
+      gameID: world.otherGameId,
+      currency: 'EUR',
+      demo: true,
+    });
     expect(noDemo.code).toBe(8);
 
     const demo = await world.operator.call('/v1/games/launch', { gameID: world.gameId, currency: 'EUR', demo: true });
@@ -330,22 +432,52 @@ describe('/v1/games/launch', () => {
 
     const g = world.gameId;
     expect((await world.studio.call('/provider/v1/auth', { token: demo.token })).code).toBe(9);
-    expect((await world.studio.call('/provider/v1/bet', { token: demo.token, transactionID: 'demo-b1', roundID: 'demo-r1', gameID: g, amount: 1 })).code).toBe(9);
+    expect(
+      (
+        await world.studio.call('/provider/v1/bet', {
+          token: demo.token,
+          transactionID: 'demo-b1',
+          roundID: 'demo-r1',
+          gameID: g,
+          amount: 1,
+        })
+      ).code,
+    ).toBe(9);
 
     // A demo launch naming a real player still cannot move that player's money.
     await fundedSession(world, 'launch003', 20);
-    const namedDemo = await world.operator.call('/v1/games/launch', { userID: 'launch003', gameID: g, currency: 'EUR', demo: true });
+    const namedDemo = await world.operator.call('/v1/games/launch', {
+      userID: 'launch003',
+      gameID: g,
+      currency: 'EUR',
+      demo: true,
+    });
     expect(namedDemo.code).toBe(0);
-    expect((await world.studio.call('/provider/v1/bet', { token: namedDemo.token, transactionID: 'demo-b2', roundID: 'demo-r2', gameID: g, amount: 1 })).code).toBe(9);
-    expect((await world.operator.call('/v1/player/balance', { userID: 'launch003', currency: 'EUR' })).balance).toBe(20);
-    const [rows] = await server.db.query<any[]>("SELECT COUNT(*) AS n FROM transactions WHERE transaction_id LIKE 'demo-%'");
+    expect(
+      (
+        await world.studio.call('/provider/v1/bet', {
+          token: namedDemo.token,
+          transactionID: 'demo-b2',
+          roundID: 'demo-r2',
+          gameID: g,
+          amount: 1,
+        })
+      ).code,
+    ).toBe(9);
+    expect((await world.operator.call('/v1/player/balance', { userID: 'launch003', currency: 'EUR' })).balance).toBe(
+      20,
+    );
+    const [rows] = await server.db.query<any[]>(
+      "SELECT COUNT(*) AS n FROM transactions WHERE transaction_id LIKE 'demo-%'",
+    );
     expect(Number(rows[0].n)).toBe(0);
     await assertLedgerConsistent(server.db);
   });
 
   test('player and currency checks: no wallet in that currency 6, currency not enabled 14, no userID without demo 2', async () => {
     await world.operator.call('/v1/player/create', { userID: 'launch004', currency: 'EUR' });
-    const launch = (fields: Record<string, unknown>) => world.operator.call('/v1/games/launch', { gameID: world.gameId, ...fields });
+    const launch = (fields: Record<string, unknown>) =>
+      world.operator.call('/v1/games/launch', { gameID: world.gameId, ...fields });
     expect((await launch({ userID: 'launch004', currency: 'EUR' })).code).toBe(0);
     // JPY is enabled for the operator but the player has no JPY wallet.
     expect((await launch({ userID: 'launch004', currency: 'JPY' })).code).toBe(6);
@@ -362,10 +494,25 @@ describe('/v1/games/launch', () => {
     const before = await world.operator.call('/v1/transactions', { userID: 'launch005' });
     expect(before.transactions.map((t: any) => t.type)).toEqual(['deposit']);
     for (let i = 0; i < 3; i++) {
-      expect((await world.operator.call('/v1/games/launch', { userID: 'launch005', gameID: world.gameId, currency: 'EUR' })).code).toBe(0);
+      expect(
+        (await world.operator.call('/v1/games/launch', { userID: 'launch005', gameID: world.gameId, currency: 'EUR' }))
+          .code,
+      ).toBe(0);
     }
-    expect((await world.operator.call('/v1/games/launch', { userID: 'launch005', gameID: world.gameId, currency: 'EUR', demo: true })).code).toBe(0);
-    expect(await world.operator.call('/v1/player/balance', { userID: 'launch005', currency: 'EUR' })).toMatchObject({ code: 0, balance: 33.5 });
+    expect(
+      (
+        await world.operator.call('/v1/games/launch', {
+          userID: 'launch005',
+          gameID: world.gameId,
+          currency: 'EUR',
+          demo: true,
+        })
+      ).code,
+    ).toBe(0);
+    expect(await world.operator.call('/v1/player/balance', { userID: 'launch005', currency: 'EUR' })).toMatchObject({
+      code: 0,
+      balance: 33.5,
+    });
     const after = await world.operator.call('/v1/transactions', { userID: 'launch005' });
     expect(after.transactions).toEqual(before.transactions);
     await assertLedgerConsistent(server.db);
@@ -381,23 +528,39 @@ describe('session tokens', () => {
   });
 
   const bet = (studio: SignedClient, tok: string, transactionID: string) =>
-    studio.call('/provider/v1/bet', { token: tok, transactionID, roundID: `round-${transactionID}`, gameID: world.gameId, amount: 1 });
+    studio.call('/provider/v1/bet', {
+      token: tok,
+      transactionID,
+      roundID: `round-${transactionID}`,
+      gameID: world.gameId,
+      amount: 1,
+    });
 
   test('the genuine token works for its own studio', async () => {
     expect((await world.studio.call('/provider/v1/auth', { token })).code).toBe(0);
   });
 
   test('a token is bound to its game: a bet naming another game of the same studio gets 9', async () => {
-    const answer = await world.studio.call('/provider/v1/bet', { token, transactionID: 'sess-game-1', roundID: 'sess-game-r1', gameID: world.otherGameId, amount: 1 });
+    const answer = await world.studio.call('/provider/v1/bet', {
+      token,
+      transactionID: 'sess-game-1',
+      roundID: 'sess-game-r1',
+      gameID: world.otherGameId,
+      amount: 1,
+    });
     expect(answer.code).toBe(9);
-    expect((await world.operator.call('/v1/player/balance', { userID: 'session01', currency: 'EUR' })).balance).toBe(40);
+    expect((await world.operator.call('/v1/player/balance', { userID: 'session01', currency: 'EUR' })).balance).toBe(
+      40,
+    );
   });
 
   test("a token for operator A's player cannot be used by another provider (9)", async () => {
     expect((await otherStudio.call('/provider/v1/auth', { token })).code).toBe(9);
     expect((await otherStudio.call('/provider/v1/balance', { token })).code).toBe(9);
     expect((await bet(otherStudio, token, 'sess-other-1')).code).toBe(9);
-    expect((await world.operator.call('/v1/player/balance', { userID: 'session01', currency: 'EUR' })).balance).toBe(40);
+    expect((await world.operator.call('/v1/player/balance', { userID: 'session01', currency: 'EUR' })).balance).toBe(
+      40,
+    );
   });
 
   test('a token whose payload was changed by one character gets 9', async () => {
@@ -415,7 +578,9 @@ describe('session tokens', () => {
     const forged = `${header}.${forgedPayload}.${signature}`;
     expect((await world.studio.call('/provider/v1/auth', { token: forged })).code).toBe(9);
     expect((await bet(world.studio, forged, 'sess-tamper-2')).code).toBe(9);
-    expect((await world.operator.call('/v1/player/balance', { userID: 'session01', currency: 'EUR' })).balance).toBe(40);
+    expect((await world.operator.call('/v1/player/balance', { userID: 'session01', currency: 'EUR' })).balance).toBe(
+      40,
+    );
   });
 
   test('a token signed with another secret, same claims, gets 9', async () => {
@@ -433,7 +598,9 @@ describe('session tokens', () => {
     // An unsigned token (alg none) with the genuine claims.
     const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${token.split('.')[1]}.`;
     expect((await world.studio.call('/provider/v1/auth', { token: unsigned })).code).toBe(9);
-    expect((await world.operator.call('/v1/player/balance', { userID: 'session01', currency: 'EUR' })).balance).toBe(40);
+    expect((await world.operator.call('/v1/player/balance', { userID: 'session01', currency: 'EUR' })).balance).toBe(
+      40,
+    );
     await assertLedgerConsistent(server.db);
   });
 });

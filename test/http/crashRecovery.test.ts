@@ -30,7 +30,12 @@ test('SIGKILL during a burst, then restart: every acknowledged transaction is st
   const players = Array.from({ length: 10 }, (_, i) => `crash${String(i).padStart(3, '0')}`);
   for (const userID of players) {
     await op.call('/v1/player/create', { userID, currency: 'EUR' });
-    await op.call('/v1/player/wallet/deposit', { userID, currency: 'EUR', amount: 50, transactionID: `fund-${userID}` });
+    await op.call('/v1/player/wallet/deposit', {
+      userID,
+      currency: 'EUR',
+      amount: 50,
+      transactionID: `fund-${userID}`,
+    });
   }
 
   // A continuous burst from 20 concurrent senders; the server is killed while it is running.
@@ -88,7 +93,11 @@ test('SIGKILL during a burst, then restart: every acknowledged transaction is st
   for (const s of sent) {
     const retry = await again.call(s.path, s.body);
     if (s.answer?.code === 0) {
-      expect(retry).toMatchObject({ code: 11, platformTransactionID: s.answer.platformTransactionID, balance: s.answer.balance });
+      expect(retry).toMatchObject({
+        code: 11,
+        platformTransactionID: s.answer.platformTransactionID,
+        balance: s.answer.balance,
+      });
     } else if (s.answer?.code === 7) {
       expect(retry.code).toBe(7);
     } else {

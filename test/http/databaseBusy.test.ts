@@ -20,8 +20,18 @@ afterAll(async () => {
 
 test('a deposit that cannot get its wallet lock is refused as 503 code 1, applies nothing, and passes when retried', async () => {
   await op.call('/v1/player/create', { userID: 'busy0001', currency: 'EUR' });
-  await op.call('/v1/player/wallet/deposit', { userID: 'busy0001', currency: 'EUR', amount: 5, transactionID: 'busy-fund' });
-  const holder = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', database: parseDatabaseUrl(server.databaseUrl).database });
+  await op.call('/v1/player/wallet/deposit', {
+    userID: 'busy0001',
+    currency: 'EUR',
+    amount: 5,
+    transactionID: 'busy-fund',
+  });
+  const holder = await mysql.createConnection({
+    host: '127.0.0.1',
+    port: 3306,
+    user: 'root',
+    database: parseDatabaseUrl(server.databaseUrl).database,
+  });
   await holder.query('START TRANSACTION');
   await holder.query("SELECT id FROM wallets WHERE user_id = 'busy0001' FOR UPDATE");
   const request = { userID: 'busy0001', currency: 'EUR', amount: 1, transactionID: 'busy-dep-1' };
@@ -35,7 +45,9 @@ test('a deposit that cannot get its wallet lock is refused as 503 code 1, applie
   expect(answer.status).toBe(503);
   expect(answer.body).toMatchObject({ code: 1 });
   expect(answer.body.message).toMatch(/nothing was applied/);
-  const [rows] = await server.db.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM transactions WHERE transaction_id = 'busy-dep-1'");
+  const [rows] = await server.db.query<RowDataPacket[]>(
+    "SELECT COUNT(*) AS n FROM transactions WHERE transaction_id = 'busy-dep-1'",
+  );
   expect(Number(rows[0]!.n)).toBe(0);
   expect(await op.call('/v1/player/wallet/deposit', request)).toMatchObject({ code: 0, balance: 6 });
 });

@@ -38,7 +38,9 @@ afterAll(async () => {
 });
 
 async function secretOf(agentId: string): Promise<string> {
-  const [rows] = await server.db.query<RowDataPacket[]>('SELECT secret_key FROM operators WHERE agent_id = ?', [agentId]);
+  const [rows] = await server.db.query<RowDataPacket[]>('SELECT secret_key FROM operators WHERE agent_id = ?', [
+    agentId,
+  ]);
   // Stored sealed under SECRETS_KEY (the development key here): opened as the server opens it.
   return openStored(secretContext.operatorSecret(agentId), rows[0]!.secret_key as string);
 }
@@ -48,7 +50,9 @@ async function operatorClient(agentId: string): Promise<SignedClient> {
 }
 
 async function launch(agentId: string, userID = 'demo-player-1'): Promise<{ url: string; token: string }> {
-  const answer = await (await operatorClient(agentId)).call('/v1/games/launch', { userID, gameID: 900001, currency: 'EUR' });
+  const answer = await (
+    await operatorClient(agentId)
+  ).call('/v1/games/launch', { userID, gameID: 900001, currency: 'EUR' });
   expect(answer).toMatchObject({ code: 0 });
   return answer;
 }
@@ -85,12 +89,18 @@ test('the demo world exists: a transfer operator, a seamless operator on the san
   const { operators } = await admin.ok('/admin/v1/operators/list');
   const byId = Object.fromEntries(operators.map((o: any) => [o.agentID, o]));
   expect(byId['demo-transfer']).toMatchObject({ mode: 'transfer', callbackUrl: null, currencies: ['EUR', 'USD'] });
-  expect(byId['demo-seamless']).toMatchObject({ mode: 'seamless', callbackScheme: 'hmac', callbackUrl: `http://localhost:${port}/sandbox/wallet` });
+  expect(byId['demo-seamless']).toMatchObject({
+    mode: 'seamless',
+    callbackScheme: 'hmac',
+    callbackUrl: `http://localhost:${port}/sandbox/wallet`,
+  });
   const games = await (await operatorClient('demo-transfer')).call('/v1/games/list', { providerID: 'demo-studio' });
   expect(games.games.map((g: any) => g.gameID)).toEqual([900001, 900002, 900003]);
   expect(games.games[0]).toMatchObject({ type: 'slot', demo: true, freeSpins: true });
   // The funded player, through the platform API like an operator sees it.
-  const balance = await (await operatorClient('demo-transfer')).call('/v1/player/balance', { userID: 'demo-player-1', currency: 'EUR' });
+  const balance = await (
+    await operatorClient('demo-transfer')
+  ).call('/v1/player/balance', { userID: 'demo-player-1', currency: 'EUR' });
   expect(balance).toMatchObject({ code: 0, balance: 1000 });
   // The test env sets ADMIN_USERNAME: no demo admin next to it.
   expect(await count("SELECT COUNT(*) AS n FROM admin_users WHERE username = 'admin'")).toBe(0);
@@ -99,7 +109,10 @@ test('the demo world exists: a transfer operator, a seamless operator on the san
 test('seeding again (a second process on the same database, then two seeds at once) duplicates nothing and keeps the secrets', async () => {
   const before = await demoCounts();
   const secrets = [await secretOf('demo-transfer'), await secretOf('demo-seamless')];
-  const second = await startServer(loadConfig(testEnv(server.databaseUrl, { DEMO_SEED: 'true' })), pino({ level: 'silent' }));
+  const second = await startServer(
+    loadConfig(testEnv(server.databaseUrl, { DEMO_SEED: 'true' })),
+    pino({ level: 'silent' }),
+  );
   others.push(second);
   expect(second.demo).toBeDefined();
   expect(second.demo!.transfer.secretKey).toBe(secrets[0]);
@@ -124,12 +137,18 @@ test('seeding again (a second process on the same database, then two seeds at on
   }
   expect(await demoCounts()).toEqual(before);
   const { operators } = await (await server.admin()).ok('/admin/v1/operators/list');
-  expect(operators.find((o: any) => o.agentID === 'demo-seamless').callbackUrl).toBe(`http://localhost:${port}/sandbox/wallet`);
+  expect(operators.find((o: any) => o.agentID === 'demo-seamless').callbackUrl).toBe(
+    `http://localhost:${port}/sandbox/wallet`,
+  );
 });
 
 test('the launch URL opens the demo studio page: self-contained HTML', async () => {
   const { url } = await launch('demo-transfer');
-  expect(url).toMatch(new RegExp(`^http://localhost:${port}/demo-studio/play\\?token=[^&]+&game=900001&lang=en&lobby=&currency=EUR&mode=real$`));
+  expect(url).toMatch(
+    new RegExp(
+      `^http://localhost:${port}/demo-studio/play\\?token=[^&]+&game=900001&lang=en&lobby=&currency=EUR&mode=real$`,
+    ),
+  );
   const page = await fetch(url.replace('localhost', '127.0.0.1'));
   expect(page.status).toBe(200);
   expect(page.headers.get('content-type')).toMatch(/^text\/html/);
@@ -144,7 +163,8 @@ test('transfer mode: a spin is a bet and a win on our wallet, listed in the admi
   const admin = await server.admin();
   const operator = await operatorClient('demo-transfer');
   const { token } = await launch('demo-transfer');
-  const before = (await operator.call('/v1/player/balance', { userID: 'demo-player-1', currency: 'EUR' })).balance as number;
+  const before = (await operator.call('/v1/player/balance', { userID: 'demo-player-1', currency: 'EUR' }))
+    .balance as number;
 
   const result = await spin({ token, game: 900001, bet: 2, currency: 'EUR' });
   expect(result).toMatchObject({ code: 0, currency: 'EUR', bet: 2 });
@@ -152,7 +172,9 @@ test('transfer mode: a spin is a bet and a win on our wallet, listed in the admi
   expect(result.win).toBe(2 * result.multiplier);
   const expected = Math.round((before - 2 + result.win) * 100) / 100;
   expect(result.balance).toBe(expected);
-  expect((await operator.call('/v1/player/balance', { userID: 'demo-player-1', currency: 'EUR' })).balance).toBe(expected);
+  expect((await operator.call('/v1/player/balance', { userID: 'demo-player-1', currency: 'EUR' })).balance).toBe(
+    expected,
+  );
 
   const listed = await search(admin, 'demo-transfer', result.roundID);
   expect(listed.map((t) => [t.type, t.amount, t.userID, t.gameID, t.providerID])).toEqual([
@@ -205,10 +227,10 @@ test('seamless mode: a spin is a Withdraw and a Deposit on the sandbox wallet, d
     ['deposit', listed[1].platformTransactionID, String(Math.round(result.win * 100))],
   ]);
   const { callbacks } = await admin.ok('/admin/v1/callbacks/list', { agentID: 'demo-seamless' });
-  const mine = callbacks.filter((c: any) => [listed[0].platformTransactionID, listed[1].platformTransactionID].includes(c.transactionID));
-  expect(mine.map((c: any) => [c.kind, c.status]).sort()).toEqual(
-    expect.arrayContaining([['deposit', 'delivered']]),
+  const mine = callbacks.filter((c: any) =>
+    [listed[0].platformTransactionID, listed[1].platformTransactionID].includes(c.transactionID),
   );
+  expect(mine.map((c: any) => [c.kind, c.status]).sort()).toEqual(expect.arrayContaining([['deposit', 'delivered']]));
   expect(mine.every((c: any) => c.status === 'delivered')).toBe(true);
 
   // Insufficient funds at the operator's wallet: code 7 reaches the page, and nothing moved.
@@ -219,21 +241,48 @@ test('seamless mode: a spin is a Withdraw and a Deposit on the sandbox wallet, d
 
 describe('the sandbox wallet as an operator would answer', () => {
   const call = async (path: string, fields: Record<string, unknown>, secret?: string, timestamp?: number) =>
-    (await postJson(`${server.url}/sandbox/wallet/${path}`, signBody(secret ?? (await secretOf('demo-seamless')), { agentID: 'demo-seamless', ...fields }, timestamp))).body;
+    (
+      await postJson(
+        `${server.url}/sandbox/wallet/${path}`,
+        signBody(secret ?? (await secretOf('demo-seamless')), { agentID: 'demo-seamless', ...fields }, timestamp),
+      )
+    ).body;
   const money = (transactionID: string, amount: number, extra: Record<string, unknown> = {}) => ({
-    userID: 'sandbox-user-1', currency: 'EUR', amount, transactionID, refTransactionID: null, roundID: 'r1', gameID: 900001, freeSpinID: null, ...extra,
+    userID: 'sandbox-user-1',
+    currency: 'EUR',
+    amount,
+    transactionID,
+    refTransactionID: null,
+    roundID: 'r1',
+    gameID: 900001,
+    freeSpinID: null,
+    ...extra,
   });
 
   test('a new player starts with 1000.00; a bad signature is code 3, an old timestamp 4, an unknown operator 5', async () => {
-    expect(await call('Balance', { userID: 'sandbox-user-1', currency: 'EUR' })).toMatchObject({ code: 0, balance: 1000 });
-    expect(await call('Balance', { userID: 'sandbox-user-1', currency: 'JPY' })).toMatchObject({ code: 0, balance: 1000 });
+    expect(await call('Balance', { userID: 'sandbox-user-1', currency: 'EUR' })).toMatchObject({
+      code: 0,
+      balance: 1000,
+    });
+    expect(await call('Balance', { userID: 'sandbox-user-1', currency: 'JPY' })).toMatchObject({
+      code: 0,
+      balance: 1000,
+    });
     expect(await call('Deposit', money('bad-sign', 5), 'not-the-secret')).toMatchObject({ code: 3 });
-    expect(await call('Deposit', money('old', 5), undefined, Math.floor(Date.now() / 1000) - 3600)).toMatchObject({ code: 4 });
-    const unknown = await postJson(`${server.url}/sandbox/wallet/Balance`, signBody('x', { agentID: 'nobody', userID: 'sandbox-user-1', currency: 'EUR' }));
+    expect(await call('Deposit', money('old', 5), undefined, Math.floor(Date.now() / 1000) - 3600)).toMatchObject({
+      code: 4,
+    });
+    const unknown = await postJson(
+      `${server.url}/sandbox/wallet/Balance`,
+      signBody('x', { agentID: 'nobody', userID: 'sandbox-user-1', currency: 'EUR' }),
+    );
     expect(unknown.body).toMatchObject({ code: 5 });
     expect(await call('Deposit', money('bad-amount', 1.234))).toMatchObject({ code: 2 });
     expect((await postJson(`${server.url}/sandbox/wallet/Transfer`, {})).status).toBe(404);
-    expect(await call('Balance', { userID: 'sandbox-user-1', currency: 'EUR' })).toMatchObject({ code: 0, balance: 1000 });
+    expect(await call('Balance', { userID: 'sandbox-user-1', currency: 'EUR' })).toMatchObject({
+      code: 0,
+      balance: 1000,
+    });
   });
 
   test('a repeated transactionID is code 11 with the original balance; 13 with other content', async () => {
@@ -241,7 +290,12 @@ describe('the sandbox wallet as an operator would answer', () => {
     expect(first).toMatchObject({ code: 0, balance: 1002.5 });
     expect(first.platformTransactionID).toEqual(expect.any(String));
     expect(await call('Withdraw', money('wd-1', 1))).toMatchObject({ code: 0, balance: 1001.5 });
-    expect(await call('Deposit', money('dep-1', 2.5))).toEqual({ code: 11, message: expect.any(String), balance: 1002.5, platformTransactionID: first.platformTransactionID });
+    expect(await call('Deposit', money('dep-1', 2.5))).toEqual({
+      code: 11,
+      message: expect.any(String),
+      balance: 1002.5,
+      platformTransactionID: first.platformTransactionID,
+    });
     expect(await call('Deposit', money('dep-1', 3))).toMatchObject({ code: 13 });
     // Ten identical deliveries at once apply once.
     const burst = await Promise.all(Array.from({ length: 10 }, () => call('Deposit', money('dep-burst', 1))));
@@ -253,12 +307,27 @@ describe('the sandbox wallet as an operator would answer', () => {
   test('Withdraw over the balance is 7; Rollback gives a Withdraw back once; a Rollback of an unknown Withdraw credits nothing and refuses it later', async () => {
     expect(await call('Withdraw', money('wd-big', 5000))).toMatchObject({ code: 7, balance: 1002.5 });
     expect(await call('Withdraw', money('wd-2', 2.5))).toMatchObject({ code: 0, balance: 1000 });
-    expect(await call('Rollback', money('rb-2', 2.5, { refTransactionID: 'wd-2' }))).toMatchObject({ code: 0, balance: 1002.5 });
-    expect(await call('Rollback', money('rb-2', 2.5, { refTransactionID: 'wd-2' }))).toMatchObject({ code: 11, balance: 1002.5 });
-    expect(await call('Rollback', money('rb-2b', 2.5, { refTransactionID: 'wd-2' }))).toMatchObject({ code: 11, balance: 1002.5 });
+    expect(await call('Rollback', money('rb-2', 2.5, { refTransactionID: 'wd-2' }))).toMatchObject({
+      code: 0,
+      balance: 1002.5,
+    });
+    expect(await call('Rollback', money('rb-2', 2.5, { refTransactionID: 'wd-2' }))).toMatchObject({
+      code: 11,
+      balance: 1002.5,
+    });
+    expect(await call('Rollback', money('rb-2b', 2.5, { refTransactionID: 'wd-2' }))).toMatchObject({
+      code: 11,
+      balance: 1002.5,
+    });
     // The Withdraw refused with 7 was never applied: its Rollback gives nothing back.
-    expect(await call('Rollback', money('rb-big', 5000, { refTransactionID: 'wd-big' }))).toMatchObject({ code: 0, balance: 1002.5 });
-    expect(await call('Rollback', money('rb-ghost', 7, { refTransactionID: 'wd-ghost' }))).toMatchObject({ code: 0, balance: 1002.5 });
+    expect(await call('Rollback', money('rb-big', 5000, { refTransactionID: 'wd-big' }))).toMatchObject({
+      code: 0,
+      balance: 1002.5,
+    });
+    expect(await call('Rollback', money('rb-ghost', 7, { refTransactionID: 'wd-ghost' }))).toMatchObject({
+      code: 0,
+      balance: 1002.5,
+    });
     expect(await call('Withdraw', money('wd-ghost', 7))).toMatchObject({ code: 10, balance: 1002.5 });
   });
 });
@@ -267,7 +336,8 @@ test('without ADMIN_USERNAME/ADMIN_PASSWORD the demo admin gets a random passwor
   const target = parseDatabaseUrl(server.databaseUrl);
   const pool = createMysqlPool(target, 2);
   const prisma = createPrismaClient(target, 2);
-  const seed = () => seedDemo({ config: { ...server.config, admin: null }, pool, prisma, logger: pino({ level: 'silent' }) }, port);
+  const seed = () =>
+    seedDemo({ config: { ...server.config, admin: null }, pool, prisma, logger: pino({ level: 'silent' }) }, port);
   let password: string;
   try {
     const world = await seed();
@@ -283,7 +353,9 @@ test('without ADMIN_USERNAME/ADMIN_PASSWORD the demo admin gets a random passwor
     await pool.end();
     await prisma.$disconnect();
   }
-  expect((await postJson(`${server.url}/admin/v1/login`, { username: 'admin', password: 'demo-admin-pass' })).status).toBe(401);
+  expect(
+    (await postJson(`${server.url}/admin/v1/login`, { username: 'admin', password: 'demo-admin-pass' })).status,
+  ).toBe(401);
   const demoAdmin = await AdminClient.login(server.url, 'admin', password);
   expect((await demoAdmin.ok('/admin/v1/operators/list')).operators.length).toBeGreaterThanOrEqual(2);
 });
@@ -305,18 +377,35 @@ test('production: nothing seeded, no sandbox wallet, no demo studio', async () =
   expect(loadConfig({ NODE_ENV: 'test' }).demoSeed).toBe(false);
   expect(loadConfig({}).demoSeed).toBe(true);
   expect(loadConfig({ DEMO_SEED: 'false' }).demoSeed).toBe(false);
-  const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), ADMIN_USERNAME: 'boss', ADMIN_PASSWORD: 'long-enough-password', SECRETS_KEY: Buffer.alloc(32, 1).toString('base64'), METRICS_TOKEN: 'a-metrics-scrape-token' };
+  const production = {
+    NODE_ENV: 'production',
+    JWT_SECRET: 'x'.repeat(40),
+    ADMIN_USERNAME: 'boss',
+    ADMIN_PASSWORD: 'long-enough-password',
+    SECRETS_KEY: Buffer.alloc(32, 1).toString('base64'),
+    METRICS_TOKEN: 'a-metrics-scrape-token',
+  };
   expect(loadConfig(production).demoSeed).toBe(false);
   expect(() => loadConfig({ ...production, DEMO_SEED: 'true' })).toThrow(ConfigError);
   expect(() => loadConfig({ DEMO_SEED: 'maybe' })).toThrow(/DEMO_SEED/);
 
-  const prod = await startTestServer('demoprod', { NODE_ENV: 'production', SECRETS_KEY: Buffer.alloc(32, 1).toString('base64'), METRICS_TOKEN: 'a-metrics-scrape-token' });
+  const prod = await startTestServer('demoprod', {
+    NODE_ENV: 'production',
+    SECRETS_KEY: Buffer.alloc(32, 1).toString('base64'),
+    METRICS_TOKEN: 'a-metrics-scrape-token',
+  });
   try {
     const [rows] = await prod.db.query<RowDataPacket[]>(
       `SELECT (SELECT COUNT(*) FROM operators) AS operators, (SELECT COUNT(*) FROM providers) AS providers,
               (SELECT COUNT(*) FROM games) AS games, (SELECT COUNT(*) FROM players) AS players, (SELECT COUNT(*) FROM admin_users) AS admins`,
     );
-    expect(Object.fromEntries(Object.entries(rows[0]!).map(([k, v]) => [k, Number(v)]))).toEqual({ operators: 0, providers: 0, games: 0, players: 0, admins: 1 });
+    expect(Object.fromEntries(Object.entries(rows[0]!).map(([k, v]) => [k, Number(v)]))).toEqual({
+      operators: 0,
+      providers: 0,
+      games: 0,
+      players: 0,
+      admins: 1,
+    });
     expect((await postJson(`${prod.url}/sandbox/wallet/Balance`, { agentID: 'x' })).status).toBe(404);
     expect((await fetch(`${prod.url}/demo-studio/play?token=x&game=1`)).status).toBe(404);
     expect((await postJson(`${prod.url}/demo-studio/api/spin`, { token: 'x', bet: 1 })).status).toBe(404);

@@ -18,7 +18,9 @@ beforeAll(async () => {
   admin = await server.admin();
   op = await admin.createOperator(AGENT, ['EUR']);
   expect(await op.call('/v1/player/create', { userID: PLAYER, currency: 'EUR' })).toMatchObject({ code: 0 });
-  expect(await op.call('/v1/player/wallet/deposit', { userID: PLAYER, currency: 'EUR', amount: 10, transactionID: txId() })).toMatchObject({
+  expect(
+    await op.call('/v1/player/wallet/deposit', { userID: PLAYER, currency: 'EUR', amount: 10, transactionID: txId() }),
+  ).toMatchObject({
     code: 0,
     balance: 10,
   });
@@ -77,12 +79,25 @@ async function snapshot(): Promise<{ balance: number; transactions: unknown[] }>
 
 describe('what is not an API call at all gets a non-200 JSON answer', () => {
   test('invalid JSON is HTTP 400', async () => {
-    expectJsonRefusal(await raw('/v1/player/balance', { body: '{"agentID": "op-envelope",', contentType: 'application/json' }), 400);
-    expect((await raw('/v1/player/balance', { body: '{"agentID": "op-envelope",', contentType: 'application/json' })).body.code).toBe(2);
+    expectJsonRefusal(
+      await raw('/v1/player/balance', { body: '{"agentID": "op-envelope",', contentType: 'application/json' }),
+      400,
+    );
+    expect(
+      (await raw('/v1/player/balance', { body: '{"agentID": "op-envelope",', contentType: 'application/json' })).body
+        .code,
+    ).toBe(2);
   });
 
   test('a JSON array, string, number, null or boolean is HTTP 400', async () => {
-    for (const body of ['[]', JSON.stringify([op.body({ userID: PLAYER, currency: 'EUR' })]), '"hello"', '42', 'null', 'true']) {
+    for (const body of [
+      '[]',
+      JSON.stringify([op.body({ userID: PLAYER, currency: 'EUR' })]),
+      '"hello"',
+      '42',
+      'null',
+      'true',
+    ]) {
       const answer = await raw('/v1/player/balance', { body, contentType: 'application/json' });
       expectJsonRefusal(answer, 400);
       expect(answer.body.code).toBe(2);
@@ -92,7 +107,10 @@ describe('what is not an API call at all gets a non-200 JSON answer', () => {
   test('a valid signed JSON object sent as text/plain, or without a content type, is HTTP 400', async () => {
     const body = JSON.stringify(op.body({ userID: PLAYER, currency: 'EUR' }));
     expectJsonRefusal(await raw('/v1/player/balance', { body, contentType: 'text/plain' }), 400);
-    expectJsonRefusal(await raw('/v1/player/balance', { body: new TextEncoder().encode(body), contentType: null }), 400);
+    expectJsonRefusal(
+      await raw('/v1/player/balance', { body: new TextEncoder().encode(body), contentType: null }),
+      400,
+    );
     expectJsonRefusal(await raw('/v1/player/balance', { body, contentType: 'application/x-www-form-urlencoded' }), 400);
     // The same body as application/json is accepted: the refusals above are about the content type alone.
     const accepted = await raw('/v1/player/balance', { body, contentType: 'application/json' });
@@ -114,7 +132,13 @@ describe('what is not an API call at all gets a non-200 JSON answer', () => {
   });
 
   test('an unknown path is HTTP 404, signed or not', async () => {
-    expectJsonRefusal(await raw('/v1/player/nothing', { body: JSON.stringify(op.body({ userID: PLAYER })), contentType: 'application/json' }), 404);
+    expectJsonRefusal(
+      await raw('/v1/player/nothing', {
+        body: JSON.stringify(op.body({ userID: PLAYER })),
+        contentType: 'application/json',
+      }),
+      404,
+    );
     expectJsonRefusal(await raw('/v1/nothing', { body: '{}', contentType: 'application/json' }), 404);
     expectJsonRefusal(await raw('/nothing', { method: 'GET' }), 404);
   });
@@ -122,13 +146,29 @@ describe('what is not an API call at all gets a non-200 JSON answer', () => {
   test('GET (or another method) on a POST path is HTTP 404', async () => {
     expectJsonRefusal(await raw('/v1/player/balance', { method: 'GET' }), 404);
     expectJsonRefusal(await raw('/v1/player/wallet/deposit', { method: 'GET' }), 404);
-    expectJsonRefusal(await raw('/v1/player/wallet/deposit', { method: 'PUT', body: JSON.stringify(op.body({ userID: PLAYER })), contentType: 'application/json' }), 404);
+    expectJsonRefusal(
+      await raw('/v1/player/wallet/deposit', {
+        method: 'PUT',
+        body: JSON.stringify(op.body({ userID: PLAYER })),
+        contentType: 'application/json',
+      }),
+      404,
+    );
   });
 
   test('a body over 64 KiB is HTTP 413; one just under is served', async () => {
     const before = await snapshot();
-    const big = op.body({ userID: PLAYER, currency: 'EUR', amount: 1, transactionID: txId(), padding: 'x'.repeat(70 * 1024) });
-    const answer = await raw('/v1/player/wallet/deposit', { body: JSON.stringify(big), contentType: 'application/json' });
+    const big = op.body({
+      userID: PLAYER,
+      currency: 'EUR',
+      amount: 1,
+      transactionID: txId(),
+      padding: 'x'.repeat(70 * 1024),
+    });
+    const answer = await raw('/v1/player/wallet/deposit', {
+      body: JSON.stringify(big),
+      contentType: 'application/json',
+    });
     expectJsonRefusal(answer, 413);
     expect(await snapshot()).toEqual(before);
 
@@ -143,7 +183,8 @@ describe('bodies nested too deep or not decodable are HTTP 400, never 5xx (PROTO
   /** A JSON value of `levels` nested arrays, as text (the test must not build it with JSON.stringify). */
   const nestedArrays = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
   /** A body whose top-level object is level 1 and whose `extra` field adds `depth - 1` levels. */
-  const bodyOfDepth = (depth: number, fields: Record<string, unknown>) => `${JSON.stringify(fields).slice(0, -1)},"extra":${nestedArrays(depth - 1)}}`;
+  const bodyOfDepth = (depth: number, fields: Record<string, unknown>) =>
+    `${JSON.stringify(fields).slice(0, -1)},"extra":${nestedArrays(depth - 1)}}`;
 
   async function expectHealthyServer(): Promise<void> {
     expect(await op.call('/v1/player/balance', { userID: PLAYER, currency: 'EUR' })).toMatchObject({ code: 0 });
@@ -154,13 +195,25 @@ describe('bodies nested too deep or not decodable are HTTP 400, never 5xx (PROTO
     const at32 = await raw('/v1/player/balance', { body: bodyOfDepth(32, fields), contentType: 'application/json' });
     expect(at32.status).toBe(200);
     expect(at32.body.code).toBe(3);
-    expectJsonRefusal(await raw('/v1/player/balance', { body: bodyOfDepth(33, fields), contentType: 'application/json' }), 400);
-    expectJsonRefusal(await raw('/v1/player/balance', { body: bodyOfDepth(33, { ...fields, extra2: [] }), contentType: 'application/json' }), 400);
+    expectJsonRefusal(
+      await raw('/v1/player/balance', { body: bodyOfDepth(33, fields), contentType: 'application/json' }),
+      400,
+    );
+    expectJsonRefusal(
+      await raw('/v1/player/balance', {
+        body: bodyOfDepth(33, { ...fields, extra2: [] }),
+        contentType: 'application/json',
+      }),
+      400,
+    );
   });
 
   test('a correctly signed body of depth 32 is served (the canonical string renders it)', async () => {
     const extra = JSON.parse(nestedArrays(31)) as unknown;
-    const answer = await raw('/v1/player/balance', { body: JSON.stringify(op.body({ userID: PLAYER, currency: 'EUR', extra })), contentType: 'application/json' });
+    const answer = await raw('/v1/player/balance', {
+      body: JSON.stringify(op.body({ userID: PLAYER, currency: 'EUR', extra })),
+      contentType: 'application/json',
+    });
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ code: 0 });
   });
@@ -177,21 +230,46 @@ describe('bodies nested too deep or not decodable are HTTP 400, never 5xx (PROTO
 
   test('a truncated gzip body is HTTP 400; a whole one is decoded and served', async () => {
     const gzipped = gzipSync(JSON.stringify(op.body({ userID: PLAYER, currency: 'EUR' })));
-    const served = await raw('/v1/player/balance', { body: gzipped, contentType: 'application/json', headers: { 'content-encoding': 'gzip' } });
+    const served = await raw('/v1/player/balance', {
+      body: gzipped,
+      contentType: 'application/json',
+      headers: { 'content-encoding': 'gzip' },
+    });
     expect(served.status).toBe(200);
     expect(served.body).toMatchObject({ code: 0 });
     const truncated = gzipped.subarray(0, gzipped.length - 12);
-    expectJsonRefusal(await raw('/v1/player/balance', { body: truncated, contentType: 'application/json', headers: { 'content-encoding': 'gzip' } }), 400);
+    expectJsonRefusal(
+      await raw('/v1/player/balance', {
+        body: truncated,
+        contentType: 'application/json',
+        headers: { 'content-encoding': 'gzip' },
+      }),
+      400,
+    );
     await expectHealthyServer();
   });
 
   test('garbage under Content-Encoding br or deflate, and an unknown Content-Encoding, are HTTP 400', async () => {
     const body = JSON.stringify(op.body({ userID: PLAYER, currency: 'EUR' }));
     for (const encoding of ['br', 'deflate', 'gzip']) {
-      expectJsonRefusal(await raw('/v1/player/balance', { body: 'not compressed at all', contentType: 'application/json', headers: { 'content-encoding': encoding } }), 400);
+      expectJsonRefusal(
+        await raw('/v1/player/balance', {
+          body: 'not compressed at all',
+          contentType: 'application/json',
+          headers: { 'content-encoding': encoding },
+        }),
+        400,
+      );
     }
     for (const encoding of ['x-unknown', 'compress', 'gzip, br']) {
-      expectJsonRefusal(await raw('/v1/player/balance', { body, contentType: 'application/json', headers: { 'content-encoding': encoding } }), 400);
+      expectJsonRefusal(
+        await raw('/v1/player/balance', {
+          body,
+          contentType: 'application/json',
+          headers: { 'content-encoding': encoding },
+        }),
+        400,
+      );
     }
     await expectHealthyServer();
   });
@@ -216,7 +294,10 @@ describe('caller known and enabled (code 5)', () => {
   });
 
   test('unknown agentID AND bad sign gets 5, not 3', async () => {
-    const body = { ...signBody(op.secretKey, { agentID: 'op-nobody', userID: PLAYER, currency: 'EUR' }), sign: '0'.repeat(64) };
+    const body = {
+      ...signBody(op.secretKey, { agentID: 'op-nobody', userID: PLAYER, currency: 'EUR' }),
+      sign: '0'.repeat(64),
+    };
     expect((await post('/v1/player/balance', body)).body).toMatchObject({ code: 5 });
     const noSign = { agentID: 'op-nobody', userID: PLAYER, currency: 'EUR', timestamp: nowS() - 3600 };
     expect((await post('/v1/player/balance', noSign)).body).toMatchObject({ code: 5 });
@@ -224,13 +305,24 @@ describe('caller known and enabled (code 5)', () => {
 
   test('a disabled operator gets code 5 even when everything else is right (and bad sign too); re-enabled it works again', async () => {
     const disabled = await admin.createOperator('op-env-disabled', ['EUR']);
-    expect(await disabled.call('/v1/player/create', { userID: 'dis00001', currency: 'EUR' })).toMatchObject({ code: 0 });
+    expect(await disabled.call('/v1/player/create', { userID: 'dis00001', currency: 'EUR' })).toMatchObject({
+      code: 0,
+    });
     expect(await admin.ok('/admin/v1/operators/update', { agentID: 'op-env-disabled', enabled: false })).toMatchObject({
       operator: { agentID: 'op-env-disabled', enabled: false },
     });
 
-    expect(await disabled.call('/v1/player/balance', { userID: 'dis00001', currency: 'EUR' })).toMatchObject({ code: 5 });
-    expect(await disabled.call('/v1/player/wallet/deposit', { userID: 'dis00001', currency: 'EUR', amount: 1, transactionID: txId() })).toMatchObject({
+    expect(await disabled.call('/v1/player/balance', { userID: 'dis00001', currency: 'EUR' })).toMatchObject({
+      code: 5,
+    });
+    expect(
+      await disabled.call('/v1/player/wallet/deposit', {
+        userID: 'dis00001',
+        currency: 'EUR',
+        amount: 1,
+        transactionID: txId(),
+      }),
+    ).toMatchObject({
       code: 5,
     });
     // Disabled AND bad sign AND stale timestamp: 5 wins.
@@ -238,7 +330,10 @@ describe('caller known and enabled (code 5)', () => {
     expect((await post('/v1/player/balance', bad)).body).toMatchObject({ code: 5 });
 
     await admin.ok('/admin/v1/operators/update', { agentID: 'op-env-disabled', enabled: true });
-    expect(await disabled.call('/v1/player/balance', { userID: 'dis00001', currency: 'EUR' })).toMatchObject({ code: 0, balance: 0 });
+    expect(await disabled.call('/v1/player/balance', { userID: 'dis00001', currency: 'EUR' })).toMatchObject({
+      code: 0,
+      balance: 0,
+    });
   });
 });
 
@@ -275,7 +370,12 @@ describe('sign (code 3)', () => {
   test('a body altered after signing gets code 3 (changed, added or removed field)', async () => {
     const signed = op.body({ userID: PLAYER, currency: 'EUR', amount: 1, transactionID: txId() });
     const { currency: _currency, ...removed } = signed;
-    for (const body of [{ ...signed, amount: 1000 }, { ...signed, userID: 'env00002' }, { ...signed, extra: 'x' }, removed]) {
+    for (const body of [
+      { ...signed, amount: 1000 },
+      { ...signed, userID: 'env00002' },
+      { ...signed, extra: 'x' },
+      removed,
+    ]) {
       expect((await post('/v1/player/wallet/deposit', body)).body).toMatchObject({ code: 3 });
     }
   });
@@ -285,7 +385,9 @@ describe('sign (code 3)', () => {
     const signed = op.body(fields());
     expect((await post('/v1/player/balance', { ...signed, timestamp: nowS() - 3600 })).body).toMatchObject({ code: 3 });
     // Stale timestamp and signed with another secret.
-    expect((await post('/v1/player/balance', signBody(OTHER_SECRET, { agentID: AGENT, ...fields() }, nowS() - 3600))).body).toMatchObject({ code: 3 });
+    expect(
+      (await post('/v1/player/balance', signBody(OTHER_SECRET, { agentID: AGENT, ...fields() }, nowS() - 3600))).body,
+    ).toMatchObject({ code: 3 });
   });
 
   test('bad sign AND missing fields gets 3, not 2', async () => {
@@ -315,17 +417,27 @@ describe('timestamp (code 4)', () => {
 
   test('a non-integer, string or missing timestamp with a valid sign gets code 4', async () => {
     expect((await post('/v1/player/balance', op.body(fields(), nowS() + 0.5))).body).toMatchObject({ code: 4 });
-    expect((await post('/v1/player/balance', op.body(fields(), String(nowS()) as unknown as number))).body).toMatchObject({ code: 4 });
+    expect(
+      (await post('/v1/player/balance', op.body(fields(), String(nowS()) as unknown as number))).body,
+    ).toMatchObject({ code: 4 });
     const missing = { agentID: AGENT, ...fields() };
-    expect((await post('/v1/player/balance', { ...missing, sign: computeSign(op.secretKey, missing) })).body).toMatchObject({ code: 4 });
+    expect(
+      (await post('/v1/player/balance', { ...missing, sign: computeSign(op.secretKey, missing) })).body,
+    ).toMatchObject({ code: 4 });
     const nulled = { ...missing, timestamp: null };
-    expect((await post('/v1/player/balance', { ...nulled, sign: computeSign(op.secretKey, nulled) })).body).toMatchObject({ code: 4 });
+    expect(
+      (await post('/v1/player/balance', { ...nulled, sign: computeSign(op.secretKey, nulled) })).body,
+    ).toMatchObject({ code: 4 });
   });
 
   test('stale timestamp AND missing fields gets 4, not 2', async () => {
     const body = signBody(op.secretKey, { agentID: AGENT, currency: 'EUR' }, nowS() - 40);
     expect((await post('/v1/player/balance', body)).body).toMatchObject({ code: 4 });
-    const deposit = signBody(op.secretKey, { agentID: AGENT, userID: PLAYER, currency: 'EUR', amount: -5 }, nowS() + 40);
+    const deposit = signBody(
+      op.secretKey,
+      { agentID: AGENT, userID: PLAYER, currency: 'EUR', amount: -5 },
+      nowS() + 40,
+    );
     expect((await post('/v1/player/wallet/deposit', deposit)).body).toMatchObject({ code: 4 });
   });
 });
@@ -333,7 +445,9 @@ describe('timestamp (code 4)', () => {
 describe('fields (code 2) come last', () => {
   test('a missing userID with a valid sign and timestamp gets code 2', async () => {
     expect((await post('/v1/player/balance', op.body({ currency: 'EUR' }))).body).toMatchObject({ code: 2 });
-    expect((await post('/v1/player/wallet/deposit', op.body({ currency: 'EUR', amount: 1, transactionID: txId() }))).body).toMatchObject({ code: 2 });
+    expect(
+      (await post('/v1/player/wallet/deposit', op.body({ currency: 'EUR', amount: 1, transactionID: txId() }))).body,
+    ).toMatchObject({ code: 2 });
   });
 });
 
@@ -369,13 +483,19 @@ describe('a refused deposit applies nothing', () => {
     expect(applied).toMatchObject({ code: 0, balance: before.balance + 5 });
     const after = await snapshot();
     expect(after.transactions).toHaveLength(before.transactions.length + 1);
-    expect(after.transactions[after.transactions.length - 1]).toMatchObject({ transactionID: id, type: 'deposit', amount: 5 });
+    expect(after.transactions[after.transactions.length - 1]).toMatchObject({
+      transactionID: id,
+      type: 'deposit',
+      amount: 5,
+    });
   });
 
   test('a refused withdraw applies nothing either', async () => {
     const before = await snapshot();
     const withdraw = { userID: PLAYER, currency: 'EUR', amount: 1, transactionID: txId() };
-    expect((await post('/v1/player/wallet/withdraw', { ...op.body(withdraw), sign: '0'.repeat(64) })).body).toMatchObject({ code: 3 });
+    expect(
+      (await post('/v1/player/wallet/withdraw', { ...op.body(withdraw), sign: '0'.repeat(64) })).body,
+    ).toMatchObject({ code: 3 });
     expect((await post('/v1/player/wallet/withdraw', op.body(withdraw, nowS() - 40))).body).toMatchObject({ code: 4 });
     expect(await snapshot()).toEqual(before);
   });
@@ -384,21 +504,45 @@ describe('a refused deposit applies nothing', () => {
 describe('secret rotation', () => {
   test('after rotate-secret with overlapSeconds 0 the old secret gets code 3 and the new one works', async () => {
     const rotating = await admin.createOperator('op-env-rotate', ['EUR']);
-    expect(await rotating.call('/v1/player/create', { userID: 'rot00001', currency: 'EUR' })).toMatchObject({ code: 0 });
+    expect(await rotating.call('/v1/player/create', { userID: 'rot00001', currency: 'EUR' })).toMatchObject({
+      code: 0,
+    });
     const oldSecret = rotating.secretKey;
 
-    const rotated = await admin.ok('/admin/v1/operators/rotate-secret', { agentID: 'op-env-rotate', overlapSeconds: 0 });
+    const rotated = await admin.ok('/admin/v1/operators/rotate-secret', {
+      agentID: 'op-env-rotate',
+      overlapSeconds: 0,
+    });
     expect(rotated.secretKey).toEqual(expect.any(String));
     expect(rotated.secretKey).not.toBe(oldSecret);
 
-    expect(await rotating.call('/v1/player/balance', { userID: 'rot00001', currency: 'EUR' })).toMatchObject({ code: 3 });
-    expect(await rotating.call('/v1/player/wallet/deposit', { userID: 'rot00001', currency: 'EUR', amount: 1, transactionID: txId() })).toMatchObject({
+    expect(await rotating.call('/v1/player/balance', { userID: 'rot00001', currency: 'EUR' })).toMatchObject({
+      code: 3,
+    });
+    expect(
+      await rotating.call('/v1/player/wallet/deposit', {
+        userID: 'rot00001',
+        currency: 'EUR',
+        amount: 1,
+        transactionID: txId(),
+      }),
+    ).toMatchObject({
       code: 3,
     });
 
     rotating.secretKey = rotated.secretKey as string;
-    expect(await rotating.call('/v1/player/balance', { userID: 'rot00001', currency: 'EUR' })).toMatchObject({ code: 0, balance: 0 });
-    expect(await rotating.call('/v1/player/wallet/deposit', { userID: 'rot00001', currency: 'EUR', amount: 1, transactionID: txId() })).toMatchObject({
+    expect(await rotating.call('/v1/player/balance', { userID: 'rot00001', currency: 'EUR' })).toMatchObject({
+      code: 0,
+      balance: 0,
+    });
+    expect(
+      await rotating.call('/v1/player/wallet/deposit', {
+        userID: 'rot00001',
+        currency: 'EUR',
+        amount: 1,
+        transactionID: txId(),
+      }),
+    ).toMatchObject({
       code: 0,
       balance: 1,
     });
@@ -413,7 +557,8 @@ describe('PROTOCOL §3 test vectors against a real endpoint', () => {
   const VECTOR_1 =
     '{"agentID":"agent01","userID":"player01","amount":1.5,"transactionID":"4146ed8dd6d5497780e9fc273e86bae0","refTransactionID":"b1","roundID":"307e9124a5314f2795ce583391e1c61c","gameID":1566,"freeSpinID":null,"currency":"EUR","timestamp":1763700000}';
   const SIGN_1 = 'AEDFA926112F5643C3947F6C49505D34E71A91BE1BA68304A802681D49273BA0';
-  const VECTOR_2 = '{"agentID":"agent01","userIDs":["player01","player02"],"gameIDs":[1566],"timestamp":1763700000,"spins":10}';
+  const VECTOR_2 =
+    '{"agentID":"agent01","userIDs":["player01","player02"],"gameIDs":[1566],"timestamp":1763700000,"spins":10}';
   const SIGN_2 = '95BC415FEB9379F04544CA3C7FBA37CDFD3D5D678E0C56381ADD44E074B1A90A';
   const withSign = (vector: string, sign: string) => `${vector.slice(0, -1)},"sign":"${sign}"}`;
 
@@ -424,20 +569,31 @@ describe('PROTOCOL §3 test vectors against a real endpoint', () => {
   });
 
   test('vector 1 signs correctly (code 4, not 3) and a one-character change of it gets 3', async () => {
-    const accepted = await raw('/v1/player/wallet/deposit', { body: withSign(VECTOR_1, SIGN_1), contentType: 'application/json' });
+    const accepted = await raw('/v1/player/wallet/deposit', {
+      body: withSign(VECTOR_1, SIGN_1),
+      contentType: 'application/json',
+    });
     expect(accepted.status).toBe(200);
     expect(accepted.body).toMatchObject({ code: 4 });
     // 1.50 on the wire still signs as 1.5.
     const written = withSign(VECTOR_1.replace('"amount":1.5', '"amount":1.50'), SIGN_1);
-    expect((await raw('/v1/player/wallet/deposit', { body: written, contentType: 'application/json' })).body).toMatchObject({ code: 4 });
+    expect(
+      (await raw('/v1/player/wallet/deposit', { body: written, contentType: 'application/json' })).body,
+    ).toMatchObject({ code: 4 });
     const tampered = withSign(VECTOR_1.replace('"amount":1.5', '"amount":1.6'), SIGN_1);
-    expect((await raw('/v1/player/wallet/deposit', { body: tampered, contentType: 'application/json' })).body).toMatchObject({ code: 3 });
+    expect(
+      (await raw('/v1/player/wallet/deposit', { body: tampered, contentType: 'application/json' })).body,
+    ).toMatchObject({ code: 3 });
   });
 
   test('vector 2 (arrays) signs correctly (code 4, not 3)', async () => {
-    expect((await raw('/v1/player/balance', { body: withSign(VECTOR_2, SIGN_2), contentType: 'application/json' })).body).toMatchObject({ code: 4 });
+    expect(
+      (await raw('/v1/player/balance', { body: withSign(VECTOR_2, SIGN_2), contentType: 'application/json' })).body,
+    ).toMatchObject({ code: 4 });
     const tampered = withSign(VECTOR_2.replace('"spins":10', '"spins":11'), SIGN_2);
-    expect((await raw('/v1/player/balance', { body: tampered, contentType: 'application/json' })).body).toMatchObject({ code: 3 });
+    expect((await raw('/v1/player/balance', { body: tampered, contentType: 'application/json' })).body).toMatchObject({
+      code: 3,
+    });
   });
 });
 

@@ -52,7 +52,8 @@ async function createCampaign(overrides: Partial<Campaign>): Promise<Campaign> {
   return definition;
 }
 
-const getCampaign = (freeSpinID: string, operator: SignedClient = world.operator) => operator.call('/v1/freespins/get', { freeSpinID });
+const getCampaign = (freeSpinID: string, operator: SignedClient = world.operator) =>
+  operator.call('/v1/freespins/get', { freeSpinID });
 
 async function spinsLeft(freeSpinID: string, userID: string): Promise<number> {
   const answer = await getCampaign(freeSpinID);
@@ -68,7 +69,11 @@ async function balance(userID: string, currency = 'EUR'): Promise<number> {
   return answer.balance as number;
 }
 
-function freeBet(token: string, freeSpinID: string, fields: { amount?: number; gameID?: number; transactionID?: string; roundID?: string } = {}) {
+function freeBet(
+  token: string,
+  freeSpinID: string,
+  fields: { amount?: number; gameID?: number; transactionID?: string; roundID?: string } = {},
+) {
   const transactionID = fields.transactionID ?? nextId('fb');
   return world.studio.call('/provider/v1/bet', {
     token,
@@ -80,17 +85,40 @@ function freeBet(token: string, freeSpinID: string, fields: { amount?: number; g
   });
 }
 
-function freeWin(token: string, freeSpinID: string, roundID: string, amount: number, extra: Record<string, unknown> = {}) {
-  return world.studio.call('/provider/v1/win', { token, transactionID: nextId('fw'), roundID, gameID: world.gameId, amount, freeSpinID, ...extra });
+function freeWin(
+  token: string,
+  freeSpinID: string,
+  roundID: string,
+  amount: number,
+  extra: Record<string, unknown> = {},
+) {
+  return world.studio.call('/provider/v1/win', {
+    token,
+    transactionID: nextId('fw'),
+    roundID,
+    gameID: world.gameId,
+    amount,
+    freeSpinID,
+    ...extra,
+  });
 }
 
 describe('/v1/freespins/create', () => {
   test('creates once; a repeat is 11, other content under the same freeSpinID is 13', async () => {
     const definition = campaign({ userIDs: ['fs-create1', 'fs-create2'], spins: 5 });
-    expect(await world.operator.call('/v1/freespins/create', { ...definition })).toMatchObject({ code: 0, freeSpinID: definition.freeSpinID });
-    expect(await world.operator.call('/v1/freespins/create', { ...definition })).toMatchObject({ code: 11, freeSpinID: definition.freeSpinID });
+    expect(await world.operator.call('/v1/freespins/create', { ...definition })).toMatchObject({
+      code: 0,
+      freeSpinID: definition.freeSpinID,
+    });
+    expect(await world.operator.call('/v1/freespins/create', { ...definition })).toMatchObject({
+      code: 11,
+      freeSpinID: definition.freeSpinID,
+    });
     expect((await world.operator.call('/v1/freespins/create', { ...definition, spins: 6 })).code).toBe(13);
-    expect((await world.operator.call('/v1/freespins/create', { ...definition, userIDs: ['fs-create1', 'fs-create3'] })).code).toBe(13);
+    expect(
+      (await world.operator.call('/v1/freespins/create', { ...definition, userIDs: ['fs-create1', 'fs-create3'] }))
+        .code,
+    ).toBe(13);
     expect((await world.operator.call('/v1/freespins/create', { ...definition, betAmount: 1 })).code).toBe(13);
 
     const got = await getCampaign(definition.freeSpinID);
@@ -104,17 +132,30 @@ describe('/v1/freespins/create', () => {
   test('the same players and games in another order is the same campaign (11); concurrent creates store it once', async () => {
     const definition = campaign({ userIDs: ['fs-order1', 'fs-order2', 'fs-order3'], gameIDs: [world.gameId] });
     expect((await world.operator.call('/v1/freespins/create', { ...definition })).code).toBe(0);
-    expect((await world.operator.call('/v1/freespins/create', { ...definition, userIDs: ['fs-order3', 'fs-order1', 'fs-order2'] })).code).toBe(11);
+    expect(
+      (
+        await world.operator.call('/v1/freespins/create', {
+          ...definition,
+          userIDs: ['fs-order3', 'fs-order1', 'fs-order2'],
+        })
+      ).code,
+    ).toBe(11);
 
     for (let i = 0; i < 3; i++) {
       const raced = campaign({ userIDs: ['fs-order1'] });
-      const answers = await Promise.all(Array.from({ length: 5 }, () => world.operator.call('/v1/freespins/create', { ...raced })));
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, () => world.operator.call('/v1/freespins/create', { ...raced })),
+      );
       expect(answers.map((a) => a.code).sort((a, b) => a - b)).toEqual([0, 11, 11, 11, 11]);
       const conflicting = campaign({ userIDs: ['fs-order1'] });
-      const mixed = await Promise.all([1, 2, 3, 4].map((spins) => world.operator.call('/v1/freespins/create', { ...conflicting, spins })));
+      const mixed = await Promise.all(
+        [1, 2, 3, 4].map((spins) => world.operator.call('/v1/freespins/create', { ...conflicting, spins })),
+      );
       expect(mixed.map((a) => a.code).sort((a, b) => a - b)).toEqual([0, 13, 13, 13]);
     }
-    const [rows] = await server.db.query<any[]>("SELECT COUNT(*) AS n FROM free_spin_players WHERE user_id = 'fs-order1'");
+    const [rows] = await server.db.query<any[]>(
+      "SELECT COUNT(*) AS n FROM free_spin_players WHERE user_id = 'fs-order1'",
+    );
     expect(Number(rows[0].n)).toBe(7);
   });
 
@@ -159,7 +200,13 @@ describe('free bets', () => {
 
     const history = await world.operator.call('/v1/transactions', { userID: 'fs-bet01' });
     const bet = history.transactions.find((t: any) => t.transactionID === 'fs-bet01-b1');
-    expect(bet).toMatchObject({ type: 'bet', amount: 0, freeSpinID: fs.freeSpinID, roundID: 'fs-bet01-r1', balanceAfter: 100 });
+    expect(bet).toMatchObject({
+      type: 'bet',
+      amount: 0,
+      freeSpinID: fs.freeSpinID,
+      roundID: 'fs-bet01-r1',
+      balanceAfter: 100,
+    });
     await assertLedgerConsistent(server.db);
   });
 
@@ -175,7 +222,10 @@ describe('free bets', () => {
 
     // Cancelled.
     const cancelled = await createCampaign({ userIDs: ['fs-bet02'], spins: 3 });
-    expect(await world.operator.call('/v1/freespins/cancel', { freeSpinID: cancelled.freeSpinID })).toMatchObject({ code: 0, status: 'cancelled' });
+    expect(await world.operator.call('/v1/freespins/cancel', { freeSpinID: cancelled.freeSpinID })).toMatchObject({
+      code: 0,
+      status: 'cancelled',
+    });
     expect(await freeBet(token, cancelled.freeSpinID)).toMatchObject({ code: 16, balance: 100 });
     expect(await spinsLeft(cancelled.freeSpinID, 'fs-bet02')).toBe(3);
 
@@ -186,9 +236,16 @@ describe('free bets', () => {
     // Player not in it.
     expect(await freeBet(outsider, fs.freeSpinID)).toMatchObject({ code: 16, balance: 100 });
     // Game not in it: a session for the other game.
-    const otherGame = await world.operator.call('/v1/games/launch', { userID: 'fs-bet02', gameID: world.otherGameId, currency: 'EUR' });
+    const otherGame = await world.operator.call('/v1/games/launch', {
+      userID: 'fs-bet02',
+      gameID: world.otherGameId,
+      currency: 'EUR',
+    });
     expect(otherGame.code).toBe(0);
-    expect(await freeBet(otherGame.token, fs.freeSpinID, { gameID: world.otherGameId })).toMatchObject({ code: 16, balance: 100 });
+    expect(await freeBet(otherGame.token, fs.freeSpinID, { gameID: world.otherGameId })).toMatchObject({
+      code: 16,
+      balance: 100,
+    });
     // Unknown freeSpinID.
     expect(await freeBet(token, 'no-such-campaign')).toMatchObject({ code: 16, balance: 100 });
     expect(await spinsLeft(fs.freeSpinID, 'fs-bet02')).toBe(3);
@@ -222,24 +279,35 @@ describe('free bets', () => {
       expect(answers.map((a) => a.code).sort((a, b) => a - b)).toEqual([0, 16]);
       for (const answer of answers) expect(answer.balance).toBe(10);
       const got = await getCampaign(fs.freeSpinID);
-      expect(got).toMatchObject({ code: 0, status: 'finished', players: [{ userID: 'fs-race1', spinsLeft: 0, totalWin: 0 }] });
+      expect(got).toMatchObject({
+        code: 0,
+        status: 'finished',
+        players: [{ userID: 'fs-race1', spinsLeft: 0, totalWin: 0 }],
+      });
     }
     // Two players with one spin each, both spinning at once, both succeed.
     const other = await fundedSession(world, 'fs-race2', 10);
     for (let i = 0; i < 3; i++) {
       const fs = await createCampaign({ userIDs: ['fs-race1', 'fs-race2'], spins: 1 });
-      const answers = await Promise.all([freeBet(token, fs.freeSpinID), freeBet(other, fs.freeSpinID), freeBet(token, fs.freeSpinID), freeBet(other, fs.freeSpinID)]);
+      const answers = await Promise.all([
+        freeBet(token, fs.freeSpinID),
+        freeBet(other, fs.freeSpinID),
+        freeBet(token, fs.freeSpinID),
+        freeBet(other, fs.freeSpinID),
+      ]);
       expect(answers.map((a) => a.code).sort((a, b) => a - b)).toEqual([0, 0, 16, 16]);
       expect((await getCampaign(fs.freeSpinID)).status).toBe('finished');
     }
     expect(await balance('fs-race1')).toBe(10);
-    const [rows] = await server.db.query<any[]>("SELECT COUNT(*) AS n FROM transactions WHERE user_id = 'fs-race1' AND type = 'bet' AND status = 'applied'");
+    const [rows] = await server.db.query<any[]>(
+      "SELECT COUNT(*) AS n FROM transactions WHERE user_id = 'fs-race1' AND type = 'bet' AND status = 'applied'",
+    );
     expect(Number(rows[0].n)).toBe(13);
     await assertLedgerConsistent(server.db);
   });
 });
 
-describe('a win naming a freeSpinID is paid only on that campaign\'s games, for its players (§5, 1.1)', () => {
+describe("a win naming a freeSpinID is paid only on that campaign's games, for its players (§5, 1.1)", () => {
   /** What a refused win must leave untouched: the player's balance and list, the campaign's totals. */
   async function moneyOf(operator: SignedClient, userID: string, freeSpinID: string) {
     const [wallet, history, got] = await Promise.all([
@@ -247,7 +315,11 @@ describe('a win naming a freeSpinID is paid only on that campaign\'s games, for 
       operator.call('/v1/transactions', { userID, limit: 1000 }),
       operator.call('/v1/freespins/get', { freeSpinID }),
     ]);
-    return { balance: wallet.balance as number, transactions: history.transactions as unknown[], players: got.players as unknown[] };
+    return {
+      balance: wallet.balance as number,
+      transactions: history.transactions as unknown[],
+      players: got.players as unknown[],
+    };
   }
 
   test("a studio paying itself through another studio's campaign (of the same operator's player) gets 16 and moves nothing", async () => {
@@ -257,18 +329,36 @@ describe('a win naming a freeSpinID is paid only on that campaign\'s games, for 
     const definition = { ...campaign({ userIDs: ['fs-xs-p1'], gameIDs: [other.gameId] }) };
     expect(await other.operator.call('/v1/freespins/create', { ...definition })).toMatchObject({ code: 0 });
     // The same player launched on studio A's game: studio A holds a real token for it.
-    const aLaunch = await other.operator.call('/v1/games/launch', { userID: 'fs-xs-p1', gameID: world.gameId, currency: 'EUR' });
+    const aLaunch = await other.operator.call('/v1/games/launch', {
+      userID: 'fs-xs-p1',
+      gameID: world.gameId,
+      currency: 'EUR',
+    });
     expect(aLaunch.code).toBe(0);
     const before = await moneyOf(other.operator, 'fs-xs-p1', definition.freeSpinID);
     const attack = await world.studio.call('/provider/v1/win', {
-      token: aLaunch.token, transactionID: nextId('xs'), roundID: nextId('xs-r'), gameID: world.gameId, amount: 1000, freeSpinID: definition.freeSpinID,
+      token: aLaunch.token,
+      transactionID: nextId('xs'),
+      roundID: nextId('xs-r'),
+      gameID: world.gameId,
+      amount: 1000,
+      freeSpinID: definition.freeSpinID,
     });
     expect(attack).toMatchObject({ code: 16, balance: 5 });
     expect(await moneyOf(other.operator, 'fs-xs-p1', definition.freeSpinID)).toEqual(before);
     // The campaign's own studio, on its game, is paid (no bet needed).
-    const legit = await other.studio.call('/provider/v1/win', { token: bToken, transactionID: nextId('xs'), roundID: nextId('xs-r'), gameID: other.gameId, amount: 2, freeSpinID: definition.freeSpinID });
+    const legit = await other.studio.call('/provider/v1/win', {
+      token: bToken,
+      transactionID: nextId('xs'),
+      roundID: nextId('xs-r'),
+      gameID: other.gameId,
+      amount: 2,
+      freeSpinID: definition.freeSpinID,
+    });
     expect(legit).toMatchObject({ code: 0, balance: 7 });
-    expect((await moneyOf(other.operator, 'fs-xs-p1', definition.freeSpinID)).players).toEqual([{ userID: 'fs-xs-p1', spinsLeft: 3, totalWin: 2 }]);
+    expect((await moneyOf(other.operator, 'fs-xs-p1', definition.freeSpinID)).players).toEqual([
+      { userID: 'fs-xs-p1', spinsLeft: 3, totalWin: 2 },
+    ]);
     await assertLedgerConsistent(server.db);
   });
 
@@ -281,7 +371,9 @@ describe('a win naming a freeSpinID is paid only on that campaign\'s games, for 
     const before = await balance('fs-xo-p1');
     expect(await freeWin(token, definition.freeSpinID, nextId('xo-r'), 1000)).toMatchObject({ code: 16, balance: 5 });
     expect(await balance('fs-xo-p1')).toBe(before);
-    expect((await getCampaign(definition.freeSpinID, other.operator)).players).toEqual([{ userID: 'fs-xo-p1', spinsLeft: 3, totalWin: 0 }]);
+    expect((await getCampaign(definition.freeSpinID, other.operator)).players).toEqual([
+      { userID: 'fs-xo-p1', spinsLeft: 3, totalWin: 0 },
+    ]);
     await assertLedgerConsistent(server.db);
   });
 
@@ -289,21 +381,54 @@ describe('a win naming a freeSpinID is paid only on that campaign\'s games, for 
     const fs = await createCampaign({ userIDs: ['fs-ng-p1'], gameIDs: [world.gameId] });
     const onOtherGame = await fundedSession(world, 'fs-ng-p1', 5, { gameId: world.otherGameId });
     const roundID = nextId('ng-r');
-    expect(await world.studio.call('/provider/v1/bet', { token: onOtherGame, transactionID: nextId('ng-b'), roundID, gameID: world.otherGameId, amount: 1 })).toMatchObject({ code: 0, balance: 4 });
+    expect(
+      await world.studio.call('/provider/v1/bet', {
+        token: onOtherGame,
+        transactionID: nextId('ng-b'),
+        roundID,
+        gameID: world.otherGameId,
+        amount: 1,
+      }),
+    ).toMatchObject({ code: 0, balance: 4 });
     const before = await moneyOf(world.operator, 'fs-ng-p1', fs.freeSpinID);
     const wrongGame = { token: onOtherGame, roundID, gameID: world.otherGameId, amount: 50, freeSpinID: fs.freeSpinID };
-    expect(await world.studio.call('/provider/v1/win', { ...wrongGame, transactionID: nextId('ng-w') })).toMatchObject({ code: 16, balance: 4 });
-    expect(await world.studio.call('/provider/v1/win', { ...wrongGame, transactionID: nextId('ng-w'), roundID: nextId('ng-r') })).toMatchObject({ code: 16, balance: 4 });
+    expect(await world.studio.call('/provider/v1/win', { ...wrongGame, transactionID: nextId('ng-w') })).toMatchObject({
+      code: 16,
+      balance: 4,
+    });
+    expect(
+      await world.studio.call('/provider/v1/win', {
+        ...wrongGame,
+        transactionID: nextId('ng-w'),
+        roundID: nextId('ng-r'),
+      }),
+    ).toMatchObject({ code: 16, balance: 4 });
 
     const outsider = await fundedSession(world, 'fs-ng-p2', 5);
     const outsiderRound = nextId('ng-r');
     expect((await freeBet(outsider, fs.freeSpinID, { roundID: outsiderRound })).code).toBe(16);
-    expect(await world.studio.call('/provider/v1/bet', { token: outsider, transactionID: nextId('ng-b'), roundID: outsiderRound, gameID: world.gameId, amount: 1 })).toMatchObject({ code: 0, balance: 4 });
+    expect(
+      await world.studio.call('/provider/v1/bet', {
+        token: outsider,
+        transactionID: nextId('ng-b'),
+        roundID: outsiderRound,
+        gameID: world.gameId,
+        amount: 1,
+      }),
+    ).toMatchObject({ code: 0, balance: 4 });
     expect(await freeWin(outsider, fs.freeSpinID, outsiderRound, 50)).toMatchObject({ code: 16, balance: 4 });
     expect(await moneyOf(world.operator, 'fs-ng-p1', fs.freeSpinID)).toEqual(before);
     expect(await balance('fs-ng-p2')).toBe(4);
     // The same wins without the false freeSpinID take the normal path and are paid.
-    expect(await world.studio.call('/provider/v1/win', { token: onOtherGame, transactionID: nextId('ng-w'), roundID, gameID: world.otherGameId, amount: 2 })).toMatchObject({ code: 0, balance: 6 });
+    expect(
+      await world.studio.call('/provider/v1/win', {
+        token: onOtherGame,
+        transactionID: nextId('ng-w'),
+        roundID,
+        gameID: world.otherGameId,
+        amount: 2,
+      }),
+    ).toMatchObject({ code: 0, balance: 6 });
     expect(await freeWin(outsider, null as unknown as string, outsiderRound, 2)).toMatchObject({ code: 0, balance: 6 });
     await assertLedgerConsistent(server.db);
   });
@@ -312,7 +437,15 @@ describe('a win naming a freeSpinID is paid only on that campaign\'s games, for 
     const token = await fundedSession(world, 'fs-rb-p1', 5);
     const fs = await createCampaign({ userIDs: ['fs-rb-p1'] });
     const roundID = nextId('rb-r');
-    expect(await world.studio.call('/provider/v1/bet', { token, transactionID: nextId('rb-b'), roundID, gameID: world.gameId, amount: 1 })).toMatchObject({ code: 0, balance: 4 });
+    expect(
+      await world.studio.call('/provider/v1/bet', {
+        token,
+        transactionID: nextId('rb-b'),
+        roundID,
+        gameID: world.gameId,
+        amount: 1,
+      }),
+    ).toMatchObject({ code: 0, balance: 4 });
     expect(await freeWin(token, fs.freeSpinID, roundID, 3)).toMatchObject({ code: 0, balance: 7 });
     expect((await getCampaign(fs.freeSpinID)).players).toEqual([{ userID: 'fs-rb-p1', spinsLeft: 3, totalWin: 3 }]);
     await assertLedgerConsistent(server.db);
@@ -324,16 +457,41 @@ describe('free-spin wins', () => {
     const token = await fundedSession(world, 'fs-win01', 20);
     const fs = await createCampaign({ userIDs: ['fs-win01', 'fs-win01b'], spins: 3 });
     expect((await freeBet(token, fs.freeSpinID, { roundID: 'fs-win01-r1' })).code).toBe(0);
-    const win = await world.studio.call('/provider/v1/win', { token, transactionID: 'fs-win01-w1', roundID: 'fs-win01-r1', gameID: world.gameId, amount: 2.5, freeSpinID: fs.freeSpinID });
+    const win = await world.studio.call('/provider/v1/win', {
+      token,
+      transactionID: 'fs-win01-w1',
+      roundID: 'fs-win01-r1',
+      gameID: world.gameId,
+      amount: 2.5,
+      freeSpinID: fs.freeSpinID,
+    });
     expect(win).toMatchObject({ code: 0, balance: 22.5 });
     // The repeat is 11 and is neither paid nor totalled twice.
-    const repeat = await world.studio.call('/provider/v1/win', { token, transactionID: 'fs-win01-w1', roundID: 'fs-win01-r1', gameID: world.gameId, amount: 2.5, freeSpinID: fs.freeSpinID });
+    const repeat = await world.studio.call('/provider/v1/win', {
+      token,
+      transactionID: 'fs-win01-w1',
+      roundID: 'fs-win01-r1',
+      gameID: world.gameId,
+      amount: 2.5,
+      freeSpinID: fs.freeSpinID,
+    });
     expect(repeat).toMatchObject({ code: 11, balance: 22.5, platformTransactionID: win.platformTransactionID });
     // No bet in this round at all: the campaign is the exception.
-    expect(await freeWin(token, fs.freeSpinID, 'fs-win01-r2', 1.25, { roundClosed: true })).toMatchObject({ code: 0, balance: 23.75 });
+    expect(await freeWin(token, fs.freeSpinID, 'fs-win01-r2', 1.25, { roundClosed: true })).toMatchObject({
+      code: 0,
+      balance: 23.75,
+    });
     const got = await getCampaign(fs.freeSpinID);
-    expect(got.players.find((p: any) => p.userID === 'fs-win01')).toEqual({ userID: 'fs-win01', spinsLeft: 2, totalWin: 3.75 });
-    expect(got.players.find((p: any) => p.userID === 'fs-win01b')).toEqual({ userID: 'fs-win01b', spinsLeft: 3, totalWin: 0 });
+    expect(got.players.find((p: any) => p.userID === 'fs-win01')).toEqual({
+      userID: 'fs-win01',
+      spinsLeft: 2,
+      totalWin: 3.75,
+    });
+    expect(got.players.find((p: any) => p.userID === 'fs-win01b')).toEqual({
+      userID: 'fs-win01b',
+      spinsLeft: 3,
+      totalWin: 0,
+    });
     expect(await balance('fs-win01')).toBe(23.75);
 
     // A win naming the campaign for a player not in it, or naming no campaign we have, is 16 and moves nothing.
@@ -350,15 +508,27 @@ describe('free-spin wins', () => {
     const token = await fundedSession(world, 'fs-win03', 0);
     const fs = await createCampaign({ userIDs: ['fs-win03'], spins: 2 });
     expect((await freeBet(token, fs.freeSpinID, { roundID: 'fs-win03-r1' })).code).toBe(0);
-    expect(await world.operator.call('/v1/freespins/cancel', { freeSpinID: fs.freeSpinID })).toMatchObject({ code: 0, status: 'cancelled' });
-    expect(await freeWin(token, fs.freeSpinID, 'fs-win03-r1', 4, { roundClosed: true })).toMatchObject({ code: 0, balance: 4 });
-    expect(await getCampaign(fs.freeSpinID)).toMatchObject({ status: 'cancelled', players: [{ userID: 'fs-win03', spinsLeft: 1, totalWin: 4 }] });
+    expect(await world.operator.call('/v1/freespins/cancel', { freeSpinID: fs.freeSpinID })).toMatchObject({
+      code: 0,
+      status: 'cancelled',
+    });
+    expect(await freeWin(token, fs.freeSpinID, 'fs-win03-r1', 4, { roundClosed: true })).toMatchObject({
+      code: 0,
+      balance: 4,
+    });
+    expect(await getCampaign(fs.freeSpinID)).toMatchObject({
+      status: 'cancelled',
+      players: [{ userID: 'fs-win03', spinsLeft: 1, totalWin: 4 }],
+    });
 
     const done = await createCampaign({ userIDs: ['fs-win03'], spins: 1 });
     expect((await freeBet(token, done.freeSpinID, { roundID: 'fs-win03-r2' })).code).toBe(0);
     expect((await getCampaign(done.freeSpinID)).status).toBe('finished');
     expect(await freeWin(token, done.freeSpinID, 'fs-win03-r2', 1.5)).toMatchObject({ code: 0, balance: 5.5 });
-    expect(await getCampaign(done.freeSpinID)).toMatchObject({ status: 'finished', players: [{ userID: 'fs-win03', spinsLeft: 0, totalWin: 1.5 }] });
+    expect(await getCampaign(done.freeSpinID)).toMatchObject({
+      status: 'finished',
+      players: [{ userID: 'fs-win03', spinsLeft: 0, totalWin: 1.5 }],
+    });
     await assertLedgerConsistent(server.db);
   });
 
@@ -369,10 +539,17 @@ describe('free-spin wins', () => {
     expect(await freeBet(token, fs.freeSpinID, { roundID: 'fs-exp01-r1' })).toMatchObject({ code: 0, balance: 7 });
     expect((await getCampaign(fs.freeSpinID)).status).toBe('active');
     await sleep(Math.max(0, expiresAt - Date.now()) + 400);
-    expect(await getCampaign(fs.freeSpinID)).toMatchObject({ code: 0, status: 'expired', players: [{ userID: 'fs-exp01', spinsLeft: 2 }] });
+    expect(await getCampaign(fs.freeSpinID)).toMatchObject({
+      code: 0,
+      status: 'expired',
+      players: [{ userID: 'fs-exp01', spinsLeft: 2 }],
+    });
     expect(await freeBet(token, fs.freeSpinID, { roundID: 'fs-exp01-r2' })).toMatchObject({ code: 16, balance: 7 });
     expect(await freeWin(token, fs.freeSpinID, 'fs-exp01-r1', 3)).toMatchObject({ code: 0, balance: 10 });
-    expect(await getCampaign(fs.freeSpinID)).toMatchObject({ status: 'expired', players: [{ userID: 'fs-exp01', spinsLeft: 2, totalWin: 3 }] });
+    expect(await getCampaign(fs.freeSpinID)).toMatchObject({
+      status: 'expired',
+      players: [{ userID: 'fs-exp01', spinsLeft: 2, totalWin: 3 }],
+    });
     await assertLedgerConsistent(server.db);
   });
 });
@@ -395,9 +572,21 @@ describe('campaign status', () => {
     expect(finished.players.map((p: any) => p.spinsLeft)).toEqual([0, 0]);
 
     const c = await createCampaign({ userIDs: ['fs-stat1'] });
-    expect(await world.operator.call('/v1/freespins/cancel', { freeSpinID: c.freeSpinID })).toMatchObject({ code: 0, freeSpinID: c.freeSpinID, status: 'cancelled' });
-    expect(await world.operator.call('/v1/freespins/cancel', { freeSpinID: c.freeSpinID })).toMatchObject({ code: 0, freeSpinID: c.freeSpinID, status: 'cancelled' });
-    expect(await getCampaign(c.freeSpinID)).toMatchObject({ code: 0, status: 'cancelled', players: [{ userID: 'fs-stat1', spinsLeft: 3, totalWin: 0 }] });
+    expect(await world.operator.call('/v1/freespins/cancel', { freeSpinID: c.freeSpinID })).toMatchObject({
+      code: 0,
+      freeSpinID: c.freeSpinID,
+      status: 'cancelled',
+    });
+    expect(await world.operator.call('/v1/freespins/cancel', { freeSpinID: c.freeSpinID })).toMatchObject({
+      code: 0,
+      freeSpinID: c.freeSpinID,
+      status: 'cancelled',
+    });
+    expect(await getCampaign(c.freeSpinID)).toMatchObject({
+      code: 0,
+      status: 'cancelled',
+      players: [{ userID: 'fs-stat1', spinsLeft: 3, totalWin: 0 }],
+    });
 
     expect((await getCampaign('never-created')).code).toBe(16);
     expect((await world.operator.call('/v1/freespins/cancel', { freeSpinID: 'never-created' })).code).toBe(16);
@@ -408,7 +597,11 @@ describe('campaign status', () => {
     const fs = await createCampaign({ userIDs: ['fs-stat3'], expiresAt: new Date(Date.now() + 800).toISOString() });
     expect((await getCampaign(fs.freeSpinID)).status).toBe('active');
     await sleep(1200);
-    expect(await getCampaign(fs.freeSpinID)).toMatchObject({ code: 0, status: 'expired', players: [{ userID: 'fs-stat3', spinsLeft: 3, totalWin: 0 }] });
+    expect(await getCampaign(fs.freeSpinID)).toMatchObject({
+      code: 0,
+      status: 'expired',
+      players: [{ userID: 'fs-stat3', spinsLeft: 3, totalWin: 0 }],
+    });
   });
 });
 
@@ -441,13 +634,19 @@ describe('rolling back a free bet', () => {
     expect(await spinsLeft(fs.freeSpinID, 'fs-rb01')).toBe(2);
 
     // A win for the rolled-back free bet is 15 and moves nothing.
-    expect(await freeWin(token, fs.freeSpinID, 'fs-rb01-r1', 5, { refTransactionID: 'fs-rb01-b1' })).toMatchObject({ code: 15, balance: 12 });
+    expect(await freeWin(token, fs.freeSpinID, 'fs-rb01-r1', 5, { refTransactionID: 'fs-rb01-b1' })).toMatchObject({
+      code: 15,
+      balance: 12,
+    });
 
     // The spin given back can be played again.
     expect((await freeBet(token, fs.freeSpinID)).code).toBe(0);
     expect((await freeBet(token, fs.freeSpinID)).code).toBe(0);
     expect((await freeBet(token, fs.freeSpinID)).code).toBe(16);
-    expect(await getCampaign(fs.freeSpinID)).toMatchObject({ status: 'finished', players: [{ userID: 'fs-rb01', spinsLeft: 0, totalWin: 0 }] });
+    expect(await getCampaign(fs.freeSpinID)).toMatchObject({
+      status: 'finished',
+      players: [{ userID: 'fs-rb01', spinsLeft: 0, totalWin: 0 }],
+    });
 
     const history = await world.operator.call('/v1/transactions', { userID: 'fs-rb01' });
     const listed = history.transactions.find((t: any) => t.transactionID === 'fs-rb01-rb1');

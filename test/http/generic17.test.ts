@@ -20,7 +20,10 @@ let wallet: FakeOperatorWallet;
 
 beforeAll(async () => {
   const sink = new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) });
-  server = await startServer(loadConfig(testEnv(databaseUrl, { CALLBACK_RETRY_DELAY_MS: '200' })), pino({ level: 'warn' }, sink));
+  server = await startServer(
+    loadConfig(testEnv(databaseUrl, { CALLBACK_RETRY_DELAY_MS: '200' })),
+    pino({ level: 'warn' }, sink),
+  );
 });
 afterAll(async () => {
   await server?.close();
@@ -32,25 +35,47 @@ test('wallet down: auth, balance and bet are 17 with a generic message; the addr
   const admin = await AdminClient.login(server.url, TEST_ADMIN.username, TEST_ADMIN.password);
   const world = await buildWorld(admin);
   const keys = { secret: '', salt: '' };
-  wallet = await new FakeOperatorWallet(() => keys.secret, () => keys.salt).start();
-  const created = await admin.ok('/admin/v1/operators/create', { agentID: 'op-down', name: 'Down', currencies: ['EUR'], callbackUrl: wallet.url });
+  wallet = await new FakeOperatorWallet(
+    () => keys.secret,
+    () => keys.salt,
+  ).start();
+  const created = await admin.ok('/admin/v1/operators/create', {
+    agentID: 'op-down',
+    name: 'Down',
+    currencies: ['EUR'],
+    callbackUrl: wallet.url,
+  });
   Object.assign(keys, { secret: created.secretKey, salt: created.saltKey });
   const op = new SignedClient(server.url, 'agentID', 'op-down', created.secretKey);
-  const token = (await op.call('/v1/games/launch', { userID: 'down-user', gameID: world.gameId, currency: 'EUR' })).token as string;
+  const token = (await op.call('/v1/games/launch', { userID: 'down-user', gameID: world.gameId, currency: 'EUR' }))
+    .token as string;
   const port = new URL(wallet.url).port;
   await wallet.stop(); // connect ECONNREFUSED 127.0.0.1:<port> from now on
 
   const answers = [
     await world.studio.call('/provider/v1/auth', { token }),
     await world.studio.call('/provider/v1/balance', { token }),
-    await world.studio.call('/provider/v1/bet', { token, transactionID: 'down-b1', roundID: 'down-r1', gameID: world.gameId, amount: 1 }),
+    await world.studio.call('/provider/v1/bet', {
+      token,
+      transactionID: 'down-b1',
+      roundID: 'down-r1',
+      gameID: world.gameId,
+      amount: 1,
+    }),
     // Its retry is remembered as refused with 17: the same generic answer.
-    await world.studio.call('/provider/v1/bet', { token, transactionID: 'down-b1', roundID: 'down-r1', gameID: world.gameId, amount: 1 }),
+    await world.studio.call('/provider/v1/bet', {
+      token,
+      transactionID: 'down-b1',
+      roundID: 'down-r1',
+      gameID: world.gameId,
+      amount: 1,
+    }),
   ];
   for (const answer of answers) {
     expect(answer.code).toBe(17);
     const text = JSON.stringify(answer);
-    for (const leak of ['127.0.0.1', port, 'ECONNREFUSED', 'request failed', 'connect']) expect({ leak, found: text.includes(leak) }).toEqual({ leak, found: false });
+    for (const leak of ['127.0.0.1', port, 'ECONNREFUSED', 'request failed', 'connect'])
+      expect({ leak, found: text.includes(leak) }).toEqual({ leak, found: false });
   }
   expect(answers[1].message).toBe(OPERATOR_WALLET_UNAVAILABLE_MESSAGE);
   expect(answers[2].message).toBe(OPERATOR_WALLET_UNAVAILABLE_MESSAGE);
@@ -61,7 +86,9 @@ test('wallet down: auth, balance and bet are 17 with a generic message; the addr
     return list.find((c) => c.lastError);
   });
   expect(owed.lastError).toContain(`ECONNREFUSED 127.0.0.1:${port}`);
-  const logged = logLines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'operator wallet call failed' && entry.agentID === 'op-down');
+  const logged = logLines
+    .map((line) => JSON.parse(line))
+    .filter((entry) => entry.msg === 'operator wallet call failed' && entry.agentID === 'op-down');
   expect(logged.map((entry) => entry.kind)).toEqual(expect.arrayContaining(['balance', 'withdraw']));
   expect(logged[0].error).toContain(`ECONNREFUSED 127.0.0.1:${port}`);
 });

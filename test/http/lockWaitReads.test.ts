@@ -19,21 +19,40 @@ afterAll(async () => server.close());
 
 test('a tombstone committed while the bet waits for the wallet lock refuses the bet (10), and no money moves', async () => {
   const token = await fundedSession(world, 'waiter01', 50);
-  const [[wallet]] = await server.db.query<any[]>("SELECT id, operator_id, balance_minor FROM wallets WHERE user_id = 'waiter01'");
-  const [[provider]] = await server.db.query<any[]>('SELECT id FROM providers WHERE provider_id = ?', [world.studio.callerId]);
+  const [[wallet]] = await server.db.query<any[]>(
+    "SELECT id, operator_id, balance_minor FROM wallets WHERE user_id = 'waiter01'",
+  );
+  const [[provider]] = await server.db.query<any[]>('SELECT id FROM providers WHERE provider_id = ?', [
+    world.studio.callerId,
+  ]);
 
   // Another transaction holds the player's wallet, as a rollback of the bet does while it writes its tombstone.
   const holder = await server.db.getConnection();
   await holder.query('START TRANSACTION');
   await holder.query('SELECT id FROM wallets WHERE id = ? FOR UPDATE', [wallet.id]);
-  const bet = world.studio.call('/provider/v1/bet', { token, transactionID: 'late-bet', roundID: 'lw-r1', gameID: world.gameId, amount: 10 });
+  const bet = world.studio.call('/provider/v1/bet', {
+    token,
+    transactionID: 'late-bet',
+    roundID: 'lw-r1',
+    gameID: world.gameId,
+    amount: 10,
+  });
   await new Promise((resolve) => setTimeout(resolve, 400)); // the bet is now waiting for the lock
   await holder.query(
     `INSERT INTO transactions (platform_transaction_id, origin, origin_id, transaction_id, request_hash, operator_id, wallet_id, user_id,
        currency, type, status, result_code, amount_minor, delta_minor, balance_after_minor, provider_id, game_id, round_id,
        ref_transaction_id, created_at)
      VALUES (?, 'provider', ?, 'early-rollback', ?, ?, ?, 'waiter01', 'EUR', 'rollback', 'applied', 0, 0, 0, ?, ?, ?, 'lw-r1', 'late-bet', NOW(3))`,
-    [`TOMB${randomBytes(8).toString('hex')}`, provider.id, randomBytes(32), wallet.operator_id, wallet.id, wallet.balance_minor, provider.id, world.gameId],
+    [
+      `TOMB${randomBytes(8).toString('hex')}`,
+      provider.id,
+      randomBytes(32),
+      wallet.operator_id,
+      wallet.id,
+      wallet.balance_minor,
+      provider.id,
+      world.gameId,
+    ],
   );
   await holder.query('COMMIT');
   holder.release();

@@ -17,7 +17,13 @@ beforeAll(async () => {
   server = await startTestServer('modeswitch');
   admin = await server.admin();
   const target = parseDatabaseUrl(server.databaseUrl);
-  holder = await mysql.createConnection({ host: target.host, port: target.port, user: target.user, password: target.password, database: target.database });
+  holder = await mysql.createConnection({
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    password: target.password,
+    database: target.database,
+  });
 });
 afterEach(async () => {
   await holder.query('ROLLBACK');
@@ -55,9 +61,20 @@ function track<T>(promise: Promise<T>) {
   return state;
 }
 
-async function expectOneWinner(agentID: string, operatorId: number, transactionID: string, deposit: any, switched: HttpAnswer): Promise<'deposit' | 'switch'> {
-  const [stored] = await server.db.query<RowDataPacket[]>("SELECT status FROM transactions WHERE origin = 'operator' AND origin_id = ? AND transaction_id = ?", [operatorId, transactionID]);
-  const [[operator]] = await server.db.query<RowDataPacket[]>('SELECT callback_url FROM operators WHERE id = ?', [operatorId]);
+async function expectOneWinner(
+  agentID: string,
+  operatorId: number,
+  transactionID: string,
+  deposit: any,
+  switched: HttpAnswer,
+): Promise<'deposit' | 'switch'> {
+  const [stored] = await server.db.query<RowDataPacket[]>(
+    "SELECT status FROM transactions WHERE origin = 'operator' AND origin_id = ? AND transaction_id = ?",
+    [operatorId, transactionID],
+  );
+  const [[operator]] = await server.db.query<RowDataPacket[]>('SELECT callback_url FROM operators WHERE id = ?', [
+    operatorId,
+  ]);
   let winner: 'deposit' | 'switch';
   if (deposit.code === 0) {
     // The deposit got in first: the switch counted its money and was refused.
@@ -77,7 +94,7 @@ async function expectOneWinner(agentID: string, operatorId: number, transactionI
   }
   // Never money in the transfer wallets of a seamless operator.
   const [[stranded]] = await server.db.query<RowDataPacket[]>(
-    "SELECT COALESCE(SUM(w.balance_minor), 0) AS total FROM wallets w JOIN operators o ON o.id = w.operator_id WHERE o.callback_url IS NOT NULL AND o.agent_id = ?",
+    'SELECT COALESCE(SUM(w.balance_minor), 0) AS total FROM wallets w JOIN operators o ON o.id = w.operator_id WHERE o.callback_url IS NOT NULL AND o.agent_id = ?',
     [agentID],
   );
   expect(String(stranded!.total)).toBe('0');
@@ -88,18 +105,38 @@ test('a deposit waiting on the wallet lock when the switch to seamless starts: t
   const { op, operatorId } = await transferOperator('op-race-1');
   await holder.query('START TRANSACTION');
   await holder.query("SELECT id FROM wallets WHERE operator_id = ? AND user_id = 'racer001' FOR UPDATE", [operatorId]);
-  const deposit = track(op.call('/v1/player/wallet/deposit', { userID: 'racer001', currency: 'EUR', amount: 50, transactionID: 'race-dep-1' }));
-  await until('the deposit waiting on the wallet lock', async () => deposit.done || (await lockWaits()) >= 1, 8_000, 250);
+  const deposit = track(
+    op.call('/v1/player/wallet/deposit', {
+      userID: 'racer001',
+      currency: 'EUR',
+      amount: 50,
+      transactionID: 'race-dep-1',
+    }),
+  );
+  await until(
+    'the deposit waiting on the wallet lock',
+    async () => deposit.done || (await lockWaits()) >= 1,
+    8_000,
+    250,
+  );
   expect(deposit).toEqual({ done: false });
   const switched = track(admin.post('/admin/v1/operators/update', { agentID: 'op-race-1', callbackUrl: CALLBACK_URL }));
   // The switch must wait for the deposit (the operator row it holds shared), not run past it.
-  await until('the switch waiting behind the deposit', async () => switched.done || (await lockWaits()) >= 2, 8_000, 250);
+  await until(
+    'the switch waiting behind the deposit',
+    async () => switched.done || (await lockWaits()) >= 2,
+    8_000,
+    250,
+  );
   expect(switched.done).toBe(false);
   await holder.query('COMMIT');
   await until('both answered', () => deposit.done && switched.done);
 
   expect(await expectOneWinner('op-race-1', operatorId, 'race-dep-1', deposit.value, switched.value!)).toBe('deposit');
-  expect(await op.call('/v1/player/balance', { userID: 'racer001', currency: 'EUR' })).toMatchObject({ code: 0, balance: 50 });
+  expect(await op.call('/v1/player/balance', { userID: 'racer001', currency: 'EUR' })).toMatchObject({
+    code: 0,
+    balance: 50,
+  });
 });
 
 test('a deposit arriving while the switch to seamless is under way: the switch lands and the deposit is refused (12), nothing stored', async () => {
@@ -108,11 +145,28 @@ test('a deposit arriving while the switch to seamless is under way: the switch l
   await holder.query('START TRANSACTION');
   await holder.query("SELECT id FROM wallets WHERE operator_id = ? AND user_id = 'racer001' FOR UPDATE", [operatorId]);
   const switched = track(admin.post('/admin/v1/operators/update', { agentID: 'op-race-2', callbackUrl: CALLBACK_URL }));
-  await until('the switch waiting on the wallet lock', async () => switched.done || (await lockWaits()) >= 1, 8_000, 250);
+  await until(
+    'the switch waiting on the wallet lock',
+    async () => switched.done || (await lockWaits()) >= 1,
+    8_000,
+    250,
+  );
   expect(switched.done).toBe(false);
   // The caller cache still says transfer: the deposit reaches its transaction and waits there.
-  const deposit = track(op.call('/v1/player/wallet/deposit', { userID: 'racer001', currency: 'EUR', amount: 50, transactionID: 'race-dep-2' }));
-  await until('the deposit waiting behind the switch', async () => deposit.done || (await lockWaits()) >= 2, 8_000, 250);
+  const deposit = track(
+    op.call('/v1/player/wallet/deposit', {
+      userID: 'racer001',
+      currency: 'EUR',
+      amount: 50,
+      transactionID: 'race-dep-2',
+    }),
+  );
+  await until(
+    'the deposit waiting behind the switch',
+    async () => deposit.done || (await lockWaits()) >= 2,
+    8_000,
+    250,
+  );
   expect(deposit.done).toBe(false);
   await holder.query('COMMIT');
   await until('both answered', () => deposit.done && switched.done);

@@ -21,8 +21,15 @@ let secret = '';
 let salt = '';
 
 beforeAll(async () => {
-  server = await startTestServer('observe', { CALLBACK_TIMEOUT_MS: '500', CALLBACK_RETRY_DELAY_MS: '200', CALLBACK_RETRY_TIMEOUT_MS: '500' });
-  wallet = await new FakeOperatorWallet(() => secret, () => salt).start();
+  server = await startTestServer('observe', {
+    CALLBACK_TIMEOUT_MS: '500',
+    CALLBACK_RETRY_DELAY_MS: '200',
+    CALLBACK_RETRY_TIMEOUT_MS: '500',
+  });
+  wallet = await new FakeOperatorWallet(
+    () => secret,
+    () => salt,
+  ).start();
 });
 afterEach(async () => {
   await assertLedgerConsistent(server.db, { callbackTimeoutMs: server.config.callbackTimeoutMs });
@@ -44,24 +51,50 @@ function sample(text: string, series: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
-
 describe('GET /metrics', () => {
   test('request latency by route pattern, money operations by type and result, pool, parked and queue gauges', async () => {
     const op = await (await server.admin()).createOperator('obs-op', ['EUR']);
     expect(await op.call('/v1/player/create', { userID: 'obsplayer1', currency: 'EUR' })).toMatchObject({ code: 0 });
-    expect(await op.call('/v1/player/wallet/deposit', { userID: 'obsplayer1', currency: 'EUR', amount: 10, transactionID: 'obs-d1' })).toMatchObject({ code: 0 });
-    expect(await op.call('/v1/player/wallet/withdraw', { userID: 'obsplayer1', currency: 'EUR', amount: 100, transactionID: 'obs-w1' })).toMatchObject({ code: 7 });
+    expect(
+      await op.call('/v1/player/wallet/deposit', {
+        userID: 'obsplayer1',
+        currency: 'EUR',
+        amount: 10,
+        transactionID: 'obs-d1',
+      }),
+    ).toMatchObject({ code: 0 });
+    expect(
+      await op.call('/v1/player/wallet/withdraw', {
+        userID: 'obsplayer1',
+        currency: 'EUR',
+        amount: 100,
+        transactionID: 'obs-w1',
+      }),
+    ).toMatchObject({ code: 7 });
     expect((await fetch(`${server.url}/no/such/path-12345`, { method: 'POST' })).status).toBe(404);
 
     const { contentType, text } = await scrape();
     expect(contentType).toMatch(/^text\/plain; version=0\.0\.4/);
 
-    const depositBuckets = text.split('\n').filter((l) => l.startsWith('http_request_duration_seconds_bucket{') && l.includes('route="/v1/player/wallet/deposit"'));
+    const depositBuckets = text
+      .split('\n')
+      .filter(
+        (l) => l.startsWith('http_request_duration_seconds_bucket{') && l.includes('route="/v1/player/wallet/deposit"'),
+      );
     expect(depositBuckets.length).toBeGreaterThan(0);
-    expect(depositBuckets.every((l) => l.includes('method="POST"') && l.includes('status="200"') && l.includes('code="0"'))).toBe(true);
-    expect(sample(text, 'http_request_duration_seconds_count{method="POST",route="/v1/player/wallet/withdraw",status="200",code="7"}')).toBe(1);
+    expect(
+      depositBuckets.every((l) => l.includes('method="POST"') && l.includes('status="200"') && l.includes('code="0"')),
+    ).toBe(true);
+    expect(
+      sample(
+        text,
+        'http_request_duration_seconds_count{method="POST",route="/v1/player/wallet/withdraw",status="200",code="7"}',
+      ),
+    ).toBe(1);
     // Unknown paths are one series, never the raw URL.
-    expect(sample(text, 'http_request_duration_seconds_count{method="POST",route="unmatched",status="404",code="2"}')).toBe(1);
+    expect(
+      sample(text, 'http_request_duration_seconds_count{method="POST",route="unmatched",status="404",code="2"}'),
+    ).toBe(1);
     expect(text).not.toContain('path-12345');
 
     expect(sample(text, 'money_operations_total{type="deposit",result="0"}')).toBe(1);
@@ -83,24 +116,54 @@ describe('GET /metrics', () => {
   test('seamless: wallet callbacks by scheme, kind, result and attempt (sync while the provider waits, queued from a worker)', async () => {
     const admin = await server.admin();
     const world = await buildWorld(admin);
-    const created = await admin.ok('/admin/v1/operators/create', { agentID: 'obs-seam', name: 'Seamless', currencies: ['EUR'], callbackUrl: wallet.url, callbackScheme: 'hmac' });
+    const created = await admin.ok('/admin/v1/operators/create', {
+      agentID: 'obs-seam',
+      name: 'Seamless',
+      currencies: ['EUR'],
+      callbackUrl: wallet.url,
+      callbackScheme: 'hmac',
+    });
     secret = created.secretKey;
     salt = created.saltKey;
     const op = new SignedClient(server.url, 'agentID', 'obs-seam', secret);
     wallet.fund('obsseam01', 'EUR', 10_000n);
     const { token } = await op.call('/v1/games/launch', { userID: 'obsseam01', gameID: world.gameId, currency: 'EUR' });
     expect(await world.studio.call('/provider/v1/balance', { token })).toMatchObject({ code: 0, balance: 100 });
-    expect(await world.studio.call('/provider/v1/bet', { token, transactionID: 'ob1', roundID: 'or1', gameID: world.gameId, amount: 2.5 })).toMatchObject({ code: 0 });
+    expect(
+      await world.studio.call('/provider/v1/bet', {
+        token,
+        transactionID: 'ob1',
+        roundID: 'or1',
+        gameID: world.gameId,
+        amount: 2.5,
+      }),
+    ).toMatchObject({ code: 0 });
     // The Deposit fails while the provider waits, then a worker delivers it.
     wallet.setBehaviour({ mode: 'fail', times: 1 });
-    expect(await world.studio.call('/provider/v1/win', { token, transactionID: 'ow1', refTransactionID: 'ob1', roundID: 'or1', gameID: world.gameId, amount: 1, roundClosed: true })).toMatchObject({ code: 0 });
+    expect(
+      await world.studio.call('/provider/v1/win', {
+        token,
+        transactionID: 'ow1',
+        refTransactionID: 'ob1',
+        roundID: 'or1',
+        gameID: world.gameId,
+        amount: 1,
+        roundClosed: true,
+      }),
+    ).toMatchObject({ code: 0 });
 
-    const series = (kind: string, result: string, attempt: string) => `callback_deliveries_total{scheme="hmac",kind="${kind}",result="${result}",attempt="${attempt}"}`;
+    const series = (kind: string, result: string, attempt: string) =>
+      `callback_deliveries_total{scheme="hmac",kind="${kind}",result="${result}",attempt="${attempt}"}`;
     let text = '';
-    await until('the queued Deposit counted', async () => {
-      text = (await scrape()).text;
-      return sample(text, series('deposit', 'ok', 'queued')) === 1;
-    }, 10_000, 100);
+    await until(
+      'the queued Deposit counted',
+      async () => {
+        text = (await scrape()).text;
+        return sample(text, series('deposit', 'ok', 'queued')) === 1;
+      },
+      10_000,
+      100,
+    );
     expect(sample(text, series('balance', 'ok', 'sync'))).toBe(1);
     expect(sample(text, series('withdraw', 'ok', 'sync'))).toBe(1);
     expect(sample(text, series('deposit', 'failed', 'sync'))).toBe(1);
@@ -112,7 +175,10 @@ describe('GET /metrics', () => {
 
 test('a source that fails or hangs (database, Redis) does not break the scrape: its values are unknown and the failure counted', async () => {
   const failingPool = { query: () => Promise.reject(new Error('database down')) } as unknown as MetricsSources['pool'];
-  const metrics = new Metrics({ pool: failingPool, deliveryQueue: { depth: () => new Promise<Record<string, number>>(() => undefined) } });
+  const metrics = new Metrics({
+    pool: failingPool,
+    deliveryQueue: { depth: () => new Promise<Record<string, number>>(() => undefined) },
+  });
   metrics.watch({ deliveryQueue: { depth: () => Promise.reject(new Error('redis down')) } });
   const text = await metrics.render();
   expect(text).toMatch(/^callback_deliveries_parked Nan$/m);
@@ -142,7 +208,11 @@ describe('request ids', () => {
       expect(replaced.headers.get('x-request-id')).toMatch(uuid);
     }
     // Answers of the signed API carry it too, even a refusal.
-    const refused = await fetch(`${server.url}/v1/player/balance`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'op-call-1' }, body: '{}' });
+    const refused = await fetch(`${server.url}/v1/player/balance`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'op-call-1' },
+      body: '{}',
+    });
     expect(refused.headers.get('x-request-id')).toBe('op-call-1');
   });
 });
@@ -174,13 +244,23 @@ describe('logs', () => {
     return app;
   }
 
-  const secrets = { sign: 'a1b2c3d4e5f6-signature', secretKey: 'sk-live-secret-value', saltKey: 'salt-secret-value', password: 'hunter2-password', token: 'launch-token-value' };
+  const secrets = {
+    sign: 'a1b2c3d4e5f6-signature',
+    secretKey: 'sk-live-secret-value',
+    saltKey: 'salt-secret-value',
+    password: 'hunter2-password',
+    token: 'launch-token-value',
+  };
   const bearer = 'Bearer admin-jwt-secret-value';
 
   test('every line of a request carries its reqId; access lines have route, status, code and duration, never bodies or headers', async () => {
     const { logger, lines, raw } = memoryLogger('info');
     const app = appWith(logger);
-    const ok = await request(app).post('/v1/echo').set('authorization', bearer).set('x-request-id', 'req-ok-1').send({ amount: 1, ...secrets });
+    const ok = await request(app)
+      .post('/v1/echo')
+      .set('authorization', bearer)
+      .set('x-request-id', 'req-ok-1')
+      .send({ amount: 1, ...secrets });
     expect(ok.status).toBe(200);
     const failed = await request(app).post('/v1/boom').set('authorization', bearer).send(secrets);
     expect(failed.status).toBe(500);
@@ -188,7 +268,12 @@ describe('logs', () => {
     await until('two access lines', async () => lines.filter((l) => l.msg === 'request').length === 2, 2_000, 100);
 
     expect(lines.find((l) => l.msg === 'request' && l.reqId === 'req-ok-1')).toMatchObject({
-      level: 30, method: 'POST', route: '/v1/echo', status: 200, code: 0, service: 'casino-aggregator',
+      level: 30,
+      method: 'POST',
+      route: '/v1/echo',
+      status: 200,
+      code: 0,
+      service: 'casino-aggregator',
     });
     expect(typeof lines.find((l) => l.reqId === 'req-ok-1')!.ms).toBe('number');
     const failure = lines.filter((l) => l.reqId === failedId);
@@ -203,11 +288,28 @@ describe('logs', () => {
   test('secrets are redacted wherever a logged object carries them', () => {
     const { logger, lines, raw } = memoryLogger('info');
     logger.info(secrets, 'top level');
-    logger.info({ body: secrets, headers: { authorization: bearer, cookie: 'session=cookie-secret' } }, 'one level down');
-    logger.info({ req: { body: { ...secrets, key: 'md5-key-value' }, headers: { authorization: bearer, 'content-type': 'application/json' } } }, 'a request');
+    logger.info(
+      { body: secrets, headers: { authorization: bearer, cookie: 'session=cookie-secret' } },
+      'one level down',
+    );
+    logger.info(
+      {
+        req: {
+          body: { ...secrets, key: 'md5-key-value' },
+          headers: { authorization: bearer, 'content-type': 'application/json' },
+        },
+      },
+      'a request',
+    );
     expect(lines).toHaveLength(3);
-    for (const value of [...Object.values(secrets), bearer, 'md5-key-value', 'cookie-secret']) expect(raw.join('')).not.toContain(value);
-    expect(lines[2]).toMatchObject({ req: { body: { sign: '[redacted]', secretKey: '[redacted]' }, headers: { authorization: '[redacted]', 'content-type': 'application/json' } } });
+    for (const value of [...Object.values(secrets), bearer, 'md5-key-value', 'cookie-secret'])
+      expect(raw.join('')).not.toContain(value);
+    expect(lines[2]).toMatchObject({
+      req: {
+        body: { sign: '[redacted]', secretKey: '[redacted]' },
+        headers: { authorization: '[redacted]', 'content-type': 'application/json' },
+      },
+    });
   });
 
   test('LOG_LEVEL=warn silences access logs but not failures', async () => {

@@ -36,9 +36,12 @@ function providerCall(studio: SignedClient, path: string, token: string, fields:
   return studio.call(path, { token, gameID, ...fields });
 }
 
-const bet = (token: string, f: Fields, studio = world.studio) => providerCall(studio, '/provider/v1/bet', token, f, world.gameId);
-const win = (token: string, f: Fields, studio = world.studio) => providerCall(studio, '/provider/v1/win', token, f, world.gameId);
-const rollback = (token: string, f: Fields, studio = world.studio) => providerCall(studio, '/provider/v1/rollback', token, f, world.gameId);
+const bet = (token: string, f: Fields, studio = world.studio) =>
+  providerCall(studio, '/provider/v1/bet', token, f, world.gameId);
+const win = (token: string, f: Fields, studio = world.studio) =>
+  providerCall(studio, '/provider/v1/win', token, f, world.gameId);
+const rollback = (token: string, f: Fields, studio = world.studio) =>
+  providerCall(studio, '/provider/v1/rollback', token, f, world.gameId);
 const jackpot = (token: string, f: Fields, studio = world.studio) =>
   providerCall(studio, '/provider/v1/jackpot', token, { jackpotID: 'mega', ...f }, world.gameId);
 
@@ -55,8 +58,18 @@ async function providerBalance(token: string, studio = world.studio): Promise<nu
   return answer.balance as number;
 }
 
-async function launch(userID: string | undefined, gameID: number, extra: Fields = {}, currency = 'EUR'): Promise<string> {
-  const answer = await world.operator.call('/v1/games/launch', { ...(userID ? { userID } : {}), gameID, currency, ...extra });
+async function launch(
+  userID: string | undefined,
+  gameID: number,
+  extra: Fields = {},
+  currency = 'EUR',
+): Promise<string> {
+  const answer = await world.operator.call('/v1/games/launch', {
+    ...(userID ? { userID } : {}),
+    gameID,
+    currency,
+    ...extra,
+  });
   expect(answer).toMatchObject({ code: 0 });
   return answer.token as string;
 }
@@ -90,13 +103,20 @@ describe('Idempotency', () => {
     expect(first).toMatchObject({ code: 0, balance: 90 });
     expect(typeof first.platformTransactionID).toBe('string');
     // Another transaction in between, so the current balance differs from the original's balance-after.
-    expect(await bet(token, { transactionID: id('bet'), roundID: body.roundID, amount: 5 })).toMatchObject({ code: 0, balance: 85 });
+    expect(await bet(token, { transactionID: id('bet'), roundID: body.roundID, amount: 5 })).toMatchObject({
+      code: 0,
+      balance: 85,
+    });
 
     const repeat = await bet(token, body);
     expect(repeat).toMatchObject({ code: 11, platformTransactionID: first.platformTransactionID, balance: 90 });
     // A repeat under a new session of the same player is the same transaction too.
     const freshToken = await launch(userID, world.gameId);
-    expect(await bet(freshToken, body)).toMatchObject({ code: 11, platformTransactionID: first.platformTransactionID, balance: 90 });
+    expect(await bet(freshToken, body)).toMatchObject({
+      code: 11,
+      platformTransactionID: first.platformTransactionID,
+      balance: 90,
+    });
 
     expect(await balanceOf(userID)).toBe(85);
     expect(await history({ userID, transactionID: body.transactionID })).toHaveLength(1);
@@ -119,9 +139,21 @@ describe('Idempotency', () => {
     const jp = await jackpot(token, jpBody);
     expect(jp).toMatchObject({ code: 0, balance: 144 });
 
-    expect(await win(token, winBody)).toMatchObject({ code: 11, platformTransactionID: w.platformTransactionID, balance: 74 });
-    expect(await rollback(token, rbBody)).toMatchObject({ code: 11, platformTransactionID: rb.platformTransactionID, balance: 94 });
-    expect(await jackpot(token, jpBody)).toMatchObject({ code: 11, platformTransactionID: jp.platformTransactionID, balance: 144 });
+    expect(await win(token, winBody)).toMatchObject({
+      code: 11,
+      platformTransactionID: w.platformTransactionID,
+      balance: 74,
+    });
+    expect(await rollback(token, rbBody)).toMatchObject({
+      code: 11,
+      platformTransactionID: rb.platformTransactionID,
+      balance: 94,
+    });
+    expect(await jackpot(token, jpBody)).toMatchObject({
+      code: 11,
+      platformTransactionID: jp.platformTransactionID,
+      balance: 144,
+    });
     expect(await balanceOf(userID)).toBe(144);
   });
 
@@ -129,7 +161,10 @@ describe('Idempotency', () => {
     const { userID, token } = await newPlayer(100);
     const body = { transactionID: id('bet'), roundID: id('round'), amount: 10 };
     expect(await bet(token, body)).toMatchObject({ code: 0, balance: 90 });
-    expect(await bet(token, { transactionID: id('bet'), roundID: body.roundID, amount: 5 })).toMatchObject({ code: 0, balance: 85 });
+    expect(await bet(token, { transactionID: id('bet'), roundID: body.roundID, amount: 5 })).toMatchObject({
+      code: 0,
+      balance: 85,
+    });
     const conflict = await bet(token, { ...body, amount: 11 });
     expect(conflict.code).toBe(13);
     expect(conflict.balance).toBe(85);
@@ -144,7 +179,10 @@ describe('Idempotency', () => {
     const { userID, token } = await newPlayer(100);
     const body = { transactionID: id('bet'), roundID: id('round'), amount: 10 };
     expect(await bet(token, body)).toMatchObject({ code: 0, balance: 90 });
-    expect(await jackpot(token, { transactionID: id('jp'), roundID: id('round'), amount: 1 })).toMatchObject({ code: 0, balance: 91 });
+    expect(await jackpot(token, { transactionID: id('jp'), roundID: id('round'), amount: 1 })).toMatchObject({
+      code: 0,
+      balance: 91,
+    });
     const other = id('round');
     expect(await bet(token, { ...body, roundID: other })).toMatchObject({ code: 13, balance: 91 });
     expect(await balanceOf(userID)).toBe(91);
@@ -156,7 +194,11 @@ describe('Idempotency', () => {
     const body = { transactionID: id('bet'), roundID: id('round'), amount: 10 };
     expect(await bet(token, body)).toMatchObject({ code: 0, balance: 90 });
     const otherGameToken = await launch(userID, world.otherGameId);
-    const conflict = await world.studio.call('/provider/v1/bet', { token: otherGameToken, ...body, gameID: world.otherGameId });
+    const conflict = await world.studio.call('/provider/v1/bet', {
+      token: otherGameToken,
+      ...body,
+      gameID: world.otherGameId,
+    });
     expect(conflict).toMatchObject({ code: 13, balance: 90 });
     expect(await balanceOf(userID)).toBe(90);
     const listed = await history({ userID, transactionID: body.transactionID });
@@ -171,12 +213,21 @@ describe('Idempotency', () => {
     expect(await bet(token, { transactionID: betId, roundID, amount: 10 })).toMatchObject({ code: 0, balance: 90 });
     // A win on that round would otherwise be paid: only the reused id refuses it.
     expect(await win(token, { transactionID: betId, roundID, amount: 30 })).toMatchObject({ code: 13, balance: 90 });
-    expect(await rollback(token, { transactionID: betId, refTransactionID: betId, roundID })).toMatchObject({ code: 13, balance: 90 });
-    expect(await jackpot(token, { transactionID: betId, roundID, amount: 30 })).toMatchObject({ code: 13, balance: 90 });
+    expect(await rollback(token, { transactionID: betId, refTransactionID: betId, roundID })).toMatchObject({
+      code: 13,
+      balance: 90,
+    });
+    expect(await jackpot(token, { transactionID: betId, roundID, amount: 30 })).toMatchObject({
+      code: 13,
+      balance: 90,
+    });
     expect(await balanceOf(userID)).toBe(90);
     expect((await history({ userID, roundID })).map((t) => t.type)).toEqual(['bet']);
     // The round is still open with its bet: a proper win is paid.
-    expect(await win(token, { transactionID: id('win'), roundID, amount: 30 })).toMatchObject({ code: 0, balance: 120 });
+    expect(await win(token, { transactionID: id('win'), roundID, amount: 30 })).toMatchObject({
+      code: 0,
+      balance: 120,
+    });
   });
 
   test("Idempotency: a repeat with another player's token gets 13 with that player's current balance and changes nothing", async () => {
@@ -196,19 +247,31 @@ describe('Idempotency', () => {
     const otherStudioToken = await launch(userID, otherWorld.gameId);
     const body = { transactionID: id('shared'), roundID: id('round'), amount: 10 };
     const a = await bet(token, body);
-    const b = await otherWorld.studio.call('/provider/v1/bet', { token: otherStudioToken, gameID: otherWorld.gameId, ...body });
+    const b = await otherWorld.studio.call('/provider/v1/bet', {
+      token: otherStudioToken,
+      gameID: otherWorld.gameId,
+      ...body,
+    });
     expect(a).toMatchObject({ code: 0, balance: 90 });
     expect(b).toMatchObject({ code: 0, balance: 80 });
     expect(b.platformTransactionID).not.toBe(a.platformTransactionID);
     // Each studio's repeat is answered with its own original.
-    expect(await bet(token, body)).toMatchObject({ code: 11, platformTransactionID: a.platformTransactionID, balance: 90 });
-    expect(await otherWorld.studio.call('/provider/v1/bet', { token: otherStudioToken, gameID: otherWorld.gameId, ...body })).toMatchObject({
+    expect(await bet(token, body)).toMatchObject({
+      code: 11,
+      platformTransactionID: a.platformTransactionID,
+      balance: 90,
+    });
+    expect(
+      await otherWorld.studio.call('/provider/v1/bet', { token: otherStudioToken, gameID: otherWorld.gameId, ...body }),
+    ).toMatchObject({
       code: 11,
       platformTransactionID: b.platformTransactionID,
       balance: 80,
     });
     // A rollback by one studio names its own bet only.
-    expect(await rollback(token, { transactionID: id('rb'), refTransactionID: body.transactionID, roundID: body.roundID })).toMatchObject({ code: 0, balance: 90 });
+    expect(
+      await rollback(token, { transactionID: id('rb'), refTransactionID: body.transactionID, roundID: body.roundID }),
+    ).toMatchObject({ code: 0, balance: 90 });
     expect(await balanceOf(userID)).toBe(90);
     const listed = await history({ userID, transactionID: body.transactionID });
     expect(listed.map((t) => t.providerID).sort()).toEqual([otherWorld.studio.callerId, world.studio.callerId].sort());
@@ -223,9 +286,12 @@ describe('Idempotency', () => {
     expect(answers.map((a) => a.code).filter((c) => c !== 0 && c !== 11)).toEqual([]);
     expect(applied).toHaveLength(1);
     expect(duplicates).toHaveLength(49);
-    for (const duplicate of duplicates) expect(duplicate).toMatchObject({ platformTransactionID: applied[0].platformTransactionID, balance: 92.5 });
+    for (const duplicate of duplicates)
+      expect(duplicate).toMatchObject({ platformTransactionID: applied[0].platformTransactionID, balance: 92.5 });
     expect(await balanceOf(userID)).toBe(92.5);
-    const [rows] = await server.db.query<any[]>('SELECT COUNT(*) AS n FROM transactions WHERE transaction_id = ?', [body.transactionID]);
+    const [rows] = await server.db.query<any[]>('SELECT COUNT(*) AS n FROM transactions WHERE transaction_id = ?', [
+      body.transactionID,
+    ]);
     expect(Number(rows[0].n)).toBe(1);
   });
 });
@@ -249,7 +315,9 @@ describe('Sessions', () => {
       expect(await world.studio.call('/provider/v1/balance', { token: bad })).toMatchObject({ code: 9 });
       expect(await bet(bad, { transactionID: id('bet'), roundID, amount: 1 })).toMatchObject({ code: 9 });
       expect(await win(bad, { transactionID: id('win'), roundID, amount: 1 })).toMatchObject({ code: 9 });
-      expect(await rollback(bad, { transactionID: id('rb'), refTransactionID: betId, roundID })).toMatchObject({ code: 9 });
+      expect(await rollback(bad, { transactionID: id('rb'), refTransactionID: betId, roundID })).toMatchObject({
+        code: 9,
+      });
       expect(await jackpot(bad, { transactionID: id('jp'), roundID, amount: 1 })).toMatchObject({ code: 9 });
     }
     expect(await balanceOf(userID)).toBe(90);
@@ -267,7 +335,9 @@ describe('Sessions', () => {
     for (const demoToken of [demo, demoForPlayer]) {
       expect(await bet(demoToken, { transactionID: id('bet'), roundID, amount: 1 })).toMatchObject({ code: 9 });
       expect(await win(demoToken, { transactionID: id('win'), roundID, amount: 1 })).toMatchObject({ code: 9 });
-      expect(await rollback(demoToken, { transactionID: id('rb'), refTransactionID: betId, roundID })).toMatchObject({ code: 9 });
+      expect(await rollback(demoToken, { transactionID: id('rb'), refTransactionID: betId, roundID })).toMatchObject({
+        code: 9,
+      });
       expect(await jackpot(demoToken, { transactionID: id('jp'), roundID, amount: 1 })).toMatchObject({ code: 9 });
     }
     expect(await balanceOf(userID)).toBe(90);
@@ -279,12 +349,28 @@ describe('Sessions', () => {
     // `token` is for a game of world.studio; otherWorld.studio calls with it, naming that game.
     const asOther = (path: string, f: Fields) => otherWorld.studio.call(path, { token, gameID: world.gameId, ...f });
     expect(await otherWorld.studio.call('/provider/v1/auth', { token })).toMatchObject({ code: 9 });
-    expect(await asOther('/provider/v1/bet', { transactionID: id('bet'), roundID, amount: 1 })).toMatchObject({ code: 9 });
-    expect(await asOther('/provider/v1/win', { transactionID: id('win'), roundID, amount: 1 })).toMatchObject({ code: 9 });
-    expect(await asOther('/provider/v1/rollback', { transactionID: id('rb'), refTransactionID: 'x', roundID })).toMatchObject({ code: 9 });
-    expect(await asOther('/provider/v1/jackpot', { transactionID: id('jp'), roundID, amount: 1, jackpotID: 'j' })).toMatchObject({ code: 9 });
+    expect(await asOther('/provider/v1/bet', { transactionID: id('bet'), roundID, amount: 1 })).toMatchObject({
+      code: 9,
+    });
+    expect(await asOther('/provider/v1/win', { transactionID: id('win'), roundID, amount: 1 })).toMatchObject({
+      code: 9,
+    });
+    expect(
+      await asOther('/provider/v1/rollback', { transactionID: id('rb'), refTransactionID: 'x', roundID }),
+    ).toMatchObject({ code: 9 });
+    expect(
+      await asOther('/provider/v1/jackpot', { transactionID: id('jp'), roundID, amount: 1, jackpotID: 'j' }),
+    ).toMatchObject({ code: 9 });
     // ... and naming one of its own games with the foreign token.
-    expect(await otherWorld.studio.call('/provider/v1/bet', { token, gameID: otherWorld.gameId, transactionID: id('bet'), roundID, amount: 1 })).toMatchObject({ code: 9 });
+    expect(
+      await otherWorld.studio.call('/provider/v1/bet', {
+        token,
+        gameID: otherWorld.gameId,
+        transactionID: id('bet'),
+        roundID,
+        amount: 1,
+      }),
+    ).toMatchObject({ code: 9 });
     expect(await balanceOf(userID)).toBe(100);
   });
 
@@ -296,7 +382,9 @@ describe('Sessions', () => {
     const g = world.otherGameId;
     expect(await bet(token, { transactionID: id('bet'), roundID, amount: 1, gameID: g })).toMatchObject({ code: 9 });
     expect(await win(token, { transactionID: id('win'), roundID, amount: 1, gameID: g })).toMatchObject({ code: 9 });
-    expect(await rollback(token, { transactionID: id('rb'), refTransactionID: betId, roundID, gameID: g })).toMatchObject({ code: 9 });
+    expect(
+      await rollback(token, { transactionID: id('rb'), refTransactionID: betId, roundID, gameID: g }),
+    ).toMatchObject({ code: 9 });
     expect(await jackpot(token, { transactionID: id('jp'), roundID, amount: 1, gameID: g })).toMatchObject({ code: 9 });
     expect(await balanceOf(userID)).toBe(90);
   });
@@ -319,11 +407,16 @@ describe('Sessions', () => {
       const userID = newUserId();
       await fundedSession(shortWorld, userID, 100);
       const launchShort = async (): Promise<string> => {
-        const answer = await shortWorld.operator.call('/v1/games/launch', { userID, gameID: shortWorld.gameId, currency: 'EUR' });
+        const answer = await shortWorld.operator.call('/v1/games/launch', {
+          userID,
+          gameID: shortWorld.gameId,
+          currency: 'EUR',
+        });
         expect(answer.code).toBe(0);
         return answer.token as string;
       };
-      const callWith = (token: string, path: string, f: Fields) => shortWorld.studio.call(path, { token, gameID: shortWorld.gameId, ...f });
+      const callWith = (token: string, path: string, f: Fields) =>
+        shortWorld.studio.call(path, { token, gameID: shortWorld.gameId, ...f });
       // A 1-second token can expire before its first use (JWT expiry has whole-second precision): a bet
       // refused with 9 stored nothing, so it is sent again with a fresh token until one is still live.
       const liveBet = async (f: Fields): Promise<any> => {
@@ -343,16 +436,39 @@ describe('Sessions', () => {
       const token = await launchShort();
       await new Promise((resolve) => setTimeout(resolve, 2200));
 
-      expect(await callWith(token, '/provider/v1/bet', { transactionID: id('bet'), roundID: id('round'), amount: 1 })).toMatchObject({ code: 9 });
+      expect(
+        await callWith(token, '/provider/v1/bet', { transactionID: id('bet'), roundID: id('round'), amount: 1 }),
+      ).toMatchObject({ code: 9 });
       expect(await shortWorld.studio.call('/provider/v1/auth', { token })).toMatchObject({ code: 9 });
-      expect(await shortWorld.studio.call('/provider/v1/balance', { token })).toMatchObject({ code: 0, balance: 70, currency: 'EUR' });
+      expect(await shortWorld.studio.call('/provider/v1/balance', { token })).toMatchObject({
+        code: 0,
+        balance: 70,
+        currency: 'EUR',
+      });
       // Money owed is never refused for lateness.
-      expect(await callWith(token, '/provider/v1/win', { transactionID: id('win'), refTransactionID: b1, roundID: r1, amount: 25, roundClosed: true })).toMatchObject({
+      expect(
+        await callWith(token, '/provider/v1/win', {
+          transactionID: id('win'),
+          refTransactionID: b1,
+          roundID: r1,
+          amount: 25,
+          roundClosed: true,
+        }),
+      ).toMatchObject({
         code: 0,
         balance: 95,
       });
-      expect(await callWith(token, '/provider/v1/rollback', { transactionID: id('rb'), refTransactionID: b2, roundID: r2 })).toMatchObject({ code: 0, balance: 115 });
-      expect(await callWith(token, '/provider/v1/jackpot', { transactionID: id('jp'), roundID: id('round'), amount: 5, jackpotID: 'mega' })).toMatchObject({
+      expect(
+        await callWith(token, '/provider/v1/rollback', { transactionID: id('rb'), refTransactionID: b2, roundID: r2 }),
+      ).toMatchObject({ code: 0, balance: 115 });
+      expect(
+        await callWith(token, '/provider/v1/jackpot', {
+          transactionID: id('jp'),
+          roundID: id('round'),
+          amount: 5,
+          jackpotID: 'mega',
+        }),
+      ).toMatchObject({
         code: 0,
         balance: 120,
       });
@@ -368,7 +484,12 @@ describe('Bets', () => {
     const refused = await bet(token, body);
     await expectErrorWithBalance(refused, 7, userID);
     expect(refused.balance).toBe(20);
-    await world.operator.call('/v1/player/wallet/deposit', { userID, currency: 'EUR', amount: 100, transactionID: id('dep') });
+    await world.operator.call('/v1/player/wallet/deposit', {
+      userID,
+      currency: 'EUR',
+      amount: 100,
+      transactionID: id('dep'),
+    });
     const retry = await bet(token, body);
     await expectErrorWithBalance(retry, 7, userID);
     expect(retry.balance).toBe(120);
@@ -380,7 +501,10 @@ describe('Bets', () => {
   test('Bets: a bet of exactly the balance is applied and a bet of amount 0 is allowed', async () => {
     const { userID, token } = await newPlayer(12.5);
     const roundID = id('round');
-    expect(await bet(token, { transactionID: id('bet'), roundID, amount: 12.5 })).toMatchObject({ code: 0, balance: 0 });
+    expect(await bet(token, { transactionID: id('bet'), roundID, amount: 12.5 })).toMatchObject({
+      code: 0,
+      balance: 0,
+    });
     const zero = await bet(token, { transactionID: id('bet'), roundID, amount: 0 });
     expect(zero).toMatchObject({ code: 0, balance: 0 });
     expect(typeof zero.platformTransactionID).toBe('string');
@@ -395,19 +519,34 @@ describe('Bets', () => {
       expect({ amount, code: answer.code }).toEqual({ amount, code: 2 });
     }
     // 1.10 is 1.1 on the wire: two digits at most, accepted.
-    expect(await bet(token, { transactionID: id('bet'), roundID, amount: 1.1 })).toMatchObject({ code: 0, balance: 98.9 });
+    expect(await bet(token, { transactionID: id('bet'), roundID, amount: 1.1 })).toMatchObject({
+      code: 0,
+      balance: 98.9,
+    });
     expect(await balanceOf(userID)).toBe(98.9);
   });
 
   test("Currency: a transaction is in the session's currency and its amount is checked against that currency's digits", async () => {
     const userID = newUserId();
     await world.operator.call('/v1/player/create', { userID, currency: 'EUR' });
-    await world.operator.call('/v1/player/wallet/deposit', { userID, currency: 'EUR', amount: 5, transactionID: id('dep') });
+    await world.operator.call('/v1/player/wallet/deposit', {
+      userID,
+      currency: 'EUR',
+      amount: 5,
+      transactionID: id('dep'),
+    });
     const jpyToken = await fundedSession(world, userID, 1000, { currency: 'JPY' });
     const roundID = id('round');
     expect(await bet(jpyToken, { transactionID: id('bet'), roundID, amount: 1.5 })).toMatchObject({ code: 2 });
-    expect(await bet(jpyToken, { transactionID: id('bet'), roundID, amount: 150 })).toMatchObject({ code: 0, balance: 850 });
-    expect(await world.studio.call('/provider/v1/auth', { token: jpyToken })).toMatchObject({ code: 0, currency: 'JPY', balance: 850 });
+    expect(await bet(jpyToken, { transactionID: id('bet'), roundID, amount: 150 })).toMatchObject({
+      code: 0,
+      balance: 850,
+    });
+    expect(await world.studio.call('/provider/v1/auth', { token: jpyToken })).toMatchObject({
+      code: 0,
+      currency: 'JPY',
+      balance: 850,
+    });
     expect(await balanceOf(userID, 'JPY')).toBe(850);
     expect(await balanceOf(userID, 'EUR')).toBe(5);
     const listed = await history({ userID, roundID });
@@ -437,23 +576,42 @@ describe('Free spins', () => {
     const { userID, token } = await newPlayer(10);
     const freeSpinID = await campaign([userID]);
     const r1 = id('round');
-    expect(await bet(token, { transactionID: id('bet'), roundID: r1, amount: 0.5, freeSpinID })).toMatchObject({ code: 0, balance: 10 });
-    expect(await win(token, { transactionID: id('win'), roundID: r1, amount: 3, freeSpinID, roundClosed: true })).toMatchObject({ code: 0, balance: 13 });
-    expect(await bet(token, { transactionID: id('bet'), roundID: id('round'), amount: 0.5, freeSpinID })).toMatchObject({ code: 0, balance: 13 });
+    expect(await bet(token, { transactionID: id('bet'), roundID: r1, amount: 0.5, freeSpinID })).toMatchObject({
+      code: 0,
+      balance: 10,
+    });
+    expect(
+      await win(token, { transactionID: id('win'), roundID: r1, amount: 3, freeSpinID, roundClosed: true }),
+    ).toMatchObject({ code: 0, balance: 13 });
+    expect(await bet(token, { transactionID: id('bet'), roundID: id('round'), amount: 0.5, freeSpinID })).toMatchObject(
+      { code: 0, balance: 13 },
+    );
     const none = await bet(token, { transactionID: id('bet'), roundID: id('round'), amount: 0.5, freeSpinID });
     await expectErrorWithBalance(none, 16, userID);
     const report = await world.operator.call('/v1/freespins/get', { freeSpinID });
     expect(report).toMatchObject({ code: 0, status: 'finished', players: [{ userID, spinsLeft: 0, totalWin: 3 }] });
   });
 
-  test("Bets: a free-spin bet gets 16 for another amount, an unknown campaign, a player or game not in it", async () => {
+  test('Bets: a free-spin bet gets 16 for another amount, an unknown campaign, a player or game not in it', async () => {
     const { userID, token } = await newPlayer(10);
     const outsider = await newPlayer(10);
     const freeSpinID = await campaign([userID]);
     const roundID = id('round');
-    await expectErrorWithBalance(await bet(token, { transactionID: id('bet'), roundID, amount: 1, freeSpinID }), 16, userID);
-    await expectErrorWithBalance(await bet(token, { transactionID: id('bet'), roundID, amount: 0.5, freeSpinID: id('nofs') }), 16, userID);
-    await expectErrorWithBalance(await bet(outsider.token, { transactionID: id('bet'), roundID, amount: 0.5, freeSpinID }), 16, outsider.userID);
+    await expectErrorWithBalance(
+      await bet(token, { transactionID: id('bet'), roundID, amount: 1, freeSpinID }),
+      16,
+      userID,
+    );
+    await expectErrorWithBalance(
+      await bet(token, { transactionID: id('bet'), roundID, amount: 0.5, freeSpinID: id('nofs') }),
+      16,
+      userID,
+    );
+    await expectErrorWithBalance(
+      await bet(outsider.token, { transactionID: id('bet'), roundID, amount: 0.5, freeSpinID }),
+      16,
+      outsider.userID,
+    );
     const otherGameToken = await launch(userID, world.otherGameId);
     const otherGame = await world.studio.call('/provider/v1/bet', {
       token: otherGameToken,
@@ -464,16 +622,28 @@ describe('Free spins', () => {
       freeSpinID,
     });
     await expectErrorWithBalance(otherGame, 16, userID);
-    expect(await world.operator.call('/v1/freespins/get', { freeSpinID })).toMatchObject({ players: [{ userID, spinsLeft: 2 }] });
+    expect(await world.operator.call('/v1/freespins/get', { freeSpinID })).toMatchObject({
+      players: [{ userID, spinsLeft: 2 }],
+    });
   });
 
   test("Wins: a win carrying the freeSpinID of the player's campaign is paid without a stored bet, even after the campaign is cancelled", async () => {
     const { userID, token } = await newPlayer(10);
     const freeSpinID = await campaign([userID]);
-    expect(await bet(token, { transactionID: id('bet'), roundID: id('round'), amount: 0.5, freeSpinID })).toMatchObject({ code: 0 });
-    expect(await world.operator.call('/v1/freespins/cancel', { freeSpinID })).toMatchObject({ code: 0, status: 'cancelled' });
-    expect(await win(token, { transactionID: id('win'), roundID: id('round'), amount: 2, freeSpinID })).toMatchObject({ code: 0, balance: 12 });
-    expect(await bet(token, { transactionID: id('bet'), roundID: id('round'), amount: 0.5, freeSpinID })).toMatchObject({ code: 16, balance: 12 });
+    expect(await bet(token, { transactionID: id('bet'), roundID: id('round'), amount: 0.5, freeSpinID })).toMatchObject(
+      { code: 0 },
+    );
+    expect(await world.operator.call('/v1/freespins/cancel', { freeSpinID })).toMatchObject({
+      code: 0,
+      status: 'cancelled',
+    });
+    expect(await win(token, { transactionID: id('win'), roundID: id('round'), amount: 2, freeSpinID })).toMatchObject({
+      code: 0,
+      balance: 12,
+    });
+    expect(await bet(token, { transactionID: id('bet'), roundID: id('round'), amount: 0.5, freeSpinID })).toMatchObject(
+      { code: 16, balance: 12 },
+    );
   });
 });
 
@@ -496,7 +666,13 @@ describe('Wins', () => {
     const roundID = id('round');
     expect(await bet(token, { transactionID: id('bet'), roundID, amount: 10 })).toMatchObject({ code: 0, balance: 90 });
     const otherGameToken = await launch(userID, world.otherGameId);
-    const answer = await world.studio.call('/provider/v1/win', { token: otherGameToken, gameID: world.otherGameId, transactionID: id('win'), roundID, amount: 50 });
+    const answer = await world.studio.call('/provider/v1/win', {
+      token: otherGameToken,
+      gameID: world.otherGameId,
+      transactionID: id('win'),
+      roundID,
+      amount: 50,
+    });
     await expectErrorWithBalance(answer, 10, userID);
     expect(await balanceOf(userID)).toBe(90);
   });
@@ -523,7 +699,10 @@ describe('Wins', () => {
     }
     expect(await balanceOf(userID)).toBe(82);
     // The right reference is paid.
-    expect(await win(token, { transactionID: id('win'), refTransactionID: b1, roundID: r1, amount: 5 })).toMatchObject({ code: 0, balance: 87 });
+    expect(await win(token, { transactionID: id('win'), refTransactionID: b1, roundID: r1, amount: 5 })).toMatchObject({
+      code: 0,
+      balance: 87,
+    });
   });
 
   test('Wins: a win for a bet that was rolled back gets 15 and moves nothing', async () => {
@@ -531,8 +710,15 @@ describe('Wins', () => {
     const roundID = id('round');
     const betId = id('bet');
     await bet(token, { transactionID: betId, roundID, amount: 10 });
-    expect(await rollback(token, { transactionID: id('rb'), refTransactionID: betId, roundID })).toMatchObject({ code: 0, balance: 100 });
-    await expectErrorWithBalance(await win(token, { transactionID: id('win'), refTransactionID: betId, roundID, amount: 40 }), 15, userID);
+    expect(await rollback(token, { transactionID: id('rb'), refTransactionID: betId, roundID })).toMatchObject({
+      code: 0,
+      balance: 100,
+    });
+    await expectErrorWithBalance(
+      await win(token, { transactionID: id('win'), refTransactionID: betId, roundID, amount: 40 }),
+      15,
+      userID,
+    );
     await expectErrorWithBalance(await win(token, { transactionID: id('win'), roundID, amount: 40 }), 15, userID);
     expect(await balanceOf(userID)).toBe(100);
     expect((await history({ userID, roundID })).map((t) => t.type)).toEqual(['bet', 'rollback']);
@@ -543,13 +729,22 @@ describe('Wins', () => {
     const roundID = id('round');
     const betId = id('bet');
     await bet(token, { transactionID: betId, roundID, amount: 10 });
-    expect(await win(token, { transactionID: id('win'), refTransactionID: betId, roundID, amount: 15, roundClosed: true })).toMatchObject({ code: 0, balance: 105 });
+    expect(
+      await win(token, { transactionID: id('win'), refTransactionID: betId, roundID, amount: 15, roundClosed: true }),
+    ).toMatchObject({ code: 0, balance: 105 });
     await expectErrorWithBalance(await bet(token, { transactionID: id('bet'), roundID, amount: 1 }), 15, userID);
     await expectErrorWithBalance(await win(token, { transactionID: id('win'), roundID, amount: 1 }), 15, userID);
-    await expectErrorWithBalance(await win(token, { transactionID: id('win'), refTransactionID: betId, roundID, amount: 1 }), 15, userID);
+    await expectErrorWithBalance(
+      await win(token, { transactionID: id('win'), refTransactionID: betId, roundID, amount: 1 }),
+      15,
+      userID,
+    );
     expect(await balanceOf(userID)).toBe(105);
     // Another round is unaffected.
-    expect(await bet(token, { transactionID: id('bet'), roundID: id('round'), amount: 1 })).toMatchObject({ code: 0, balance: 104 });
+    expect(await bet(token, { transactionID: id('bet'), roundID: id('round'), amount: 1 })).toMatchObject({
+      code: 0,
+      balance: 104,
+    });
   });
 
   test('Wins: a win with amount 0 is fine', async () => {
@@ -557,7 +752,13 @@ describe('Wins', () => {
     const roundID = id('round');
     const betId = id('bet');
     await bet(token, { transactionID: betId, roundID, amount: 10 });
-    const lost = await win(token, { transactionID: id('win'), refTransactionID: betId, roundID, amount: 0, roundClosed: true });
+    const lost = await win(token, {
+      transactionID: id('win'),
+      refTransactionID: betId,
+      roundID,
+      amount: 0,
+      roundClosed: true,
+    });
     expect(lost).toMatchObject({ code: 0, balance: 90 });
     expect(typeof lost.platformTransactionID).toBe('string');
     expect(await balanceOf(userID)).toBe(90);
@@ -568,9 +769,17 @@ describe('Wins', () => {
     const roundID = id('round');
     const betId = id('bet');
     await bet(token, { transactionID: betId, roundID, amount: 10 });
-    expect(await win(token, { transactionID: id('win'), roundID, amount: 1.25 })).toMatchObject({ code: 0, balance: 91.25 });
-    expect(await win(token, { transactionID: id('win'), refTransactionID: betId, roundID, amount: 2.5 })).toMatchObject({ code: 0, balance: 93.75 });
-    expect(await win(token, { transactionID: id('win'), roundID, amount: 6.25, roundClosed: true })).toMatchObject({ code: 0, balance: 100 });
+    expect(await win(token, { transactionID: id('win'), roundID, amount: 1.25 })).toMatchObject({
+      code: 0,
+      balance: 91.25,
+    });
+    expect(await win(token, { transactionID: id('win'), refTransactionID: betId, roundID, amount: 2.5 })).toMatchObject(
+      { code: 0, balance: 93.75 },
+    );
+    expect(await win(token, { transactionID: id('win'), roundID, amount: 6.25, roundClosed: true })).toMatchObject({
+      code: 0,
+      balance: 100,
+    });
     expect(await balanceOf(userID)).toBe(100);
     expect((await history({ userID, roundID })).map((t) => t.type)).toEqual(['bet', 'win', 'win', 'win']);
   });
@@ -587,7 +796,10 @@ describe('Rollbacks', () => {
     expect(typeof rb.platformTransactionID).toBe('string');
     expect(await balanceOf(userID)).toBe(100);
     const listed = await history({ userID, roundID });
-    expect(listed.map((t) => [t.type, t.amount])).toEqual([['bet', 12.34], ['rollback', 12.34]]);
+    expect(listed.map((t) => [t.type, t.amount])).toEqual([
+      ['bet', 12.34],
+      ['rollback', 12.34],
+    ]);
   });
 
   test('Rollbacks: a rollback arriving before its bet succeeds with 0, moves nothing, and the bet arriving later gets 10', async () => {
@@ -605,7 +817,13 @@ describe('Rollbacks', () => {
     expect(await balanceOf(userID)).toBe(100);
     const listed = await history({ userID, roundID });
     expect(listed).toHaveLength(1);
-    expect(listed[0]).toMatchObject({ transactionID: rbId, type: 'rollback', amount: 0, roundID, platformTransactionID: rb.platformTransactionID });
+    expect(listed[0]).toMatchObject({
+      transactionID: rbId,
+      type: 'rollback',
+      amount: 0,
+      roundID,
+      platformTransactionID: rb.platformTransactionID,
+    });
   });
 
   test("Rollbacks: a second rollback of the same bet under a new transactionID gets 11 with the first rollback's id", async () => {
@@ -623,7 +841,11 @@ describe('Rollbacks', () => {
     const ghost = id('ghost');
     const t1 = await rollback(token, { transactionID: id('rb'), refTransactionID: ghost, roundID });
     expect(t1).toMatchObject({ code: 0, balance: 100 });
-    expect(await rollback(token, { transactionID: id('rb'), refTransactionID: ghost, roundID })).toMatchObject({ code: 11, platformTransactionID: t1.platformTransactionID, balance: 100 });
+    expect(await rollback(token, { transactionID: id('rb'), refTransactionID: ghost, roundID })).toMatchObject({
+      code: 11,
+      platformTransactionID: t1.platformTransactionID,
+      balance: 100,
+    });
     expect((await history({ userID, roundID })).map((t) => t.type)).toEqual(['bet', 'rollback', 'rollback']);
   });
 
@@ -633,7 +855,11 @@ describe('Rollbacks', () => {
     const betId = id('bet');
     await bet(token, { transactionID: betId, roundID, amount: 10 });
     await win(token, { transactionID: id('win'), roundID, amount: 0 });
-    await expectErrorWithBalance(await rollback(token, { transactionID: id('rb'), refTransactionID: betId, roundID }), 15, userID);
+    await expectErrorWithBalance(
+      await rollback(token, { transactionID: id('rb'), refTransactionID: betId, roundID }),
+      15,
+      userID,
+    );
     expect(await balanceOf(userID)).toBe(90);
   });
 
@@ -645,8 +871,16 @@ describe('Rollbacks', () => {
     await bet(token, { transactionID: id('bet'), roundID, amount: 10 });
     await win(token, { transactionID: winId, roundID, amount: 5 });
     await jackpot(token, { transactionID: jpId, roundID, amount: 5 });
-    await expectErrorWithBalance(await rollback(token, { transactionID: id('rb'), refTransactionID: winId, roundID }), 10, userID);
-    await expectErrorWithBalance(await rollback(token, { transactionID: id('rb'), refTransactionID: jpId, roundID }), 10, userID);
+    await expectErrorWithBalance(
+      await rollback(token, { transactionID: id('rb'), refTransactionID: winId, roundID }),
+      10,
+      userID,
+    );
+    await expectErrorWithBalance(
+      await rollback(token, { transactionID: id('rb'), refTransactionID: jpId, roundID }),
+      10,
+      userID,
+    );
     expect(await balanceOf(userID)).toBe(100);
   });
 
@@ -656,12 +890,23 @@ describe('Rollbacks', () => {
     const roundID = id('round');
     const betId = id('bet');
     await bet(alice.token, { transactionID: betId, roundID, amount: 10 });
-    await expectErrorWithBalance(await rollback(alice.token, { transactionID: id('rb'), refTransactionID: betId, roundID: id('round') }), 10, alice.userID);
-    await expectErrorWithBalance(await rollback(bob.token, { transactionID: id('rb'), refTransactionID: betId, roundID }), 10, bob.userID);
+    await expectErrorWithBalance(
+      await rollback(alice.token, { transactionID: id('rb'), refTransactionID: betId, roundID: id('round') }),
+      10,
+      alice.userID,
+    );
+    await expectErrorWithBalance(
+      await rollback(bob.token, { transactionID: id('rb'), refTransactionID: betId, roundID }),
+      10,
+      bob.userID,
+    );
     expect(await balanceOf(alice.userID)).toBe(90);
     expect(await balanceOf(bob.userID)).toBe(100);
     // The bet was not rolled back by those: its own rollback still refunds it.
-    expect(await rollback(alice.token, { transactionID: id('rb'), refTransactionID: betId, roundID })).toMatchObject({ code: 0, balance: 100 });
+    expect(await rollback(alice.token, { transactionID: id('rb'), refTransactionID: betId, roundID })).toMatchObject({
+      code: 0,
+      balance: 100,
+    });
   });
 
   test("Rollbacks: a refTransactionID naming another player's bet gets 10 even when that bet was already rolled back", async () => {
@@ -672,7 +917,12 @@ describe('Rollbacks', () => {
     await bet(alice.token, { transactionID: betId, roundID, amount: 10 });
     const aliceRollback = await rollback(alice.token, { transactionID: id('rb'), refTransactionID: betId, roundID });
     expect(aliceRollback).toMatchObject({ code: 0, balance: 100 });
-    await world.operator.call('/v1/player/wallet/deposit', { userID: alice.userID, currency: 'EUR', amount: 1, transactionID: id('dep') });
+    await world.operator.call('/v1/player/wallet/deposit', {
+      userID: alice.userID,
+      currency: 'EUR',
+      amount: 1,
+      transactionID: id('dep'),
+    });
     // Bob's session names Alice's bet: it is not his bet, and he must learn nothing of Alice's ledger.
     const answer = await rollback(bob.token, { transactionID: id('rb'), refTransactionID: betId, roundID });
     expect({ code: answer.code, balance: answer.balance }).toEqual({ code: 10, balance: 30 });
@@ -691,7 +941,12 @@ describe('Rollbacks', () => {
     expect(rb).toMatchObject({ code: 0, balance: 5 });
     expect(await balanceOf(userID)).toBe(5);
     // The refused bet stays refused: its retry is 7 again, never applied.
-    await world.operator.call('/v1/player/wallet/deposit', { userID, currency: 'EUR', amount: 50, transactionID: id('dep') });
+    await world.operator.call('/v1/player/wallet/deposit', {
+      userID,
+      currency: 'EUR',
+      amount: 50,
+      transactionID: id('dep'),
+    });
     expect(await bet(token, { transactionID: betId, roundID, amount: 10 })).toMatchObject({ code: 7, balance: 55 });
     const listed = await history({ userID, roundID });
     expect(listed.map((t) => [t.type, t.amount])).toEqual([['rollback', 0]]);
@@ -707,14 +962,24 @@ describe('Jackpot', () => {
     expect(await balanceOf(userID)).toBe(1234.56);
     const listed = await history({ userID, roundID });
     expect(listed).toHaveLength(1);
-    expect(listed[0]).toMatchObject({ type: 'jackpot', amount: 1234.56, platformTransactionID: jp.platformTransactionID });
+    expect(listed[0]).toMatchObject({
+      type: 'jackpot',
+      amount: 1234.56,
+      platformTransactionID: jp.platformTransactionID,
+    });
   });
 
   test('Jackpot: the amount must be greater than 0 (0 or negative gets 2)', async () => {
     const { userID, token } = await newPlayer(10);
-    expect(await jackpot(token, { transactionID: id('jp'), roundID: id('round'), amount: 0 })).toMatchObject({ code: 2 });
-    expect(await jackpot(token, { transactionID: id('jp'), roundID: id('round'), amount: -5 })).toMatchObject({ code: 2 });
-    expect(await jackpot(token, { transactionID: id('jp'), roundID: id('round'), amount: 0.001 })).toMatchObject({ code: 2 });
+    expect(await jackpot(token, { transactionID: id('jp'), roundID: id('round'), amount: 0 })).toMatchObject({
+      code: 2,
+    });
+    expect(await jackpot(token, { transactionID: id('jp'), roundID: id('round'), amount: -5 })).toMatchObject({
+      code: 2,
+    });
+    expect(await jackpot(token, { transactionID: id('jp'), roundID: id('round'), amount: 0.001 })).toMatchObject({
+      code: 2,
+    });
     expect(await balanceOf(userID)).toBe(10);
   });
 
@@ -723,8 +988,17 @@ describe('Jackpot', () => {
     const body = { transactionID: id('jp'), roundID: id('round'), amount: 100 };
     const first = await jackpot(token, body);
     expect(first).toMatchObject({ code: 0, balance: 110 });
-    await world.operator.call('/v1/player/wallet/deposit', { userID, currency: 'EUR', amount: 1, transactionID: id('dep') });
-    expect(await jackpot(token, body)).toMatchObject({ code: 11, platformTransactionID: first.platformTransactionID, balance: 110 });
+    await world.operator.call('/v1/player/wallet/deposit', {
+      userID,
+      currency: 'EUR',
+      amount: 1,
+      transactionID: id('dep'),
+    });
+    expect(await jackpot(token, body)).toMatchObject({
+      code: 11,
+      platformTransactionID: first.platformTransactionID,
+      balance: 110,
+    });
     expect(await jackpot(token, { ...body, amount: 101 })).toMatchObject({ code: 13, balance: 111 });
     expect(await balanceOf(userID)).toBe(111);
   });
@@ -752,7 +1026,10 @@ describe('Every error carries the balance', () => {
     await check(await bet(token, { transactionID: b1, roundID: r1, amount: 21 }), 13);
     await check(await bet(token, { transactionID: b1, roundID: r1, amount: 20 }), 11);
     await check(await bet(token, { transactionID: id('bet'), roundID: r1, amount: 1, freeSpinID: id('nofs') }), 16);
-    await check(await win(token, { transactionID: id('win'), refTransactionID: b1, roundID: r1, amount: 5, roundClosed: true }), 0);
+    await check(
+      await win(token, { transactionID: id('win'), refTransactionID: b1, roundID: r1, amount: 5, roundClosed: true }),
+      0,
+    );
     await check(await bet(token, { transactionID: id('bet'), roundID: r1, amount: 1 }), 15);
     await check(await rollback(token, { transactionID: id('rb'), refTransactionID: b1, roundID: r1 }), 15);
     await check(await win(token, { transactionID: id('win'), roundID: r1, amount: 1 }), 15);
@@ -760,7 +1037,11 @@ describe('Every error carries the balance', () => {
     const jp = { transactionID: id('jp'), roundID: id('round'), amount: 1 };
     await check(await jackpot(token, jp), 0);
     await check(await jackpot(token, { ...jp, amount: 2 }), 13);
-    expect(Object.keys(seen).map(Number).sort((a, b) => a - b)).toEqual([0, 7, 10, 11, 13, 15, 16]);
+    expect(
+      Object.keys(seen)
+        .map(Number)
+        .sort((a, b) => a - b),
+    ).toEqual([0, 7, 10, 11, 13, 15, 16]);
   });
 });
 
@@ -800,10 +1081,21 @@ describe('Orderings studios produce', () => {
     for (let i = 0; i < 20; i++) {
       const roundID = id('wr-round');
       const betId = id('wr-bet');
-      expect(await bet(token, { transactionID: betId, roundID, amount: 10 })).toMatchObject({ code: 0, balance: expected - 10 });
+      expect(await bet(token, { transactionID: betId, roundID, amount: 10 })).toMatchObject({
+        code: 0,
+        balance: expected - 10,
+      });
       expected -= 10;
-      const winFields = { transactionID: id('wr-win'), roundID, amount: 25, ...(i % 2 ? { refTransactionID: betId } : {}) };
-      const [w, rb] = await Promise.all([win(token, winFields), rollback(token, { transactionID: id('wr-rb'), refTransactionID: betId, roundID })]);
+      const winFields = {
+        transactionID: id('wr-win'),
+        roundID,
+        amount: 25,
+        ...(i % 2 ? { refTransactionID: betId } : {}),
+      };
+      const [w, rb] = await Promise.all([
+        win(token, winFields),
+        rollback(token, { transactionID: id('wr-rb'), refTransactionID: betId, roundID }),
+      ]);
       const codes = [w.code, rb.code].sort();
       expect(codes).toEqual([0, 15]);
       if (w.code === 0) {
@@ -843,7 +1135,13 @@ describe('History', () => {
       ['jackpot', 7, r2, 100],
     ]);
     for (const t of provider) {
-      expect(t).toMatchObject({ userID, currency: 'EUR', gameID: world.gameId, providerID: world.studio.callerId, freeSpinID: null });
+      expect(t).toMatchObject({
+        userID,
+        currency: 'EUR',
+        gameID: world.gameId,
+        providerID: world.studio.callerId,
+        freeSpinID: null,
+      });
       expect(typeof t.platformTransactionID).toBe('string');
       expect(Number.isNaN(Date.parse(t.createdAt))).toBe(false);
     }
@@ -875,7 +1173,10 @@ describe('History', () => {
     ).toMatchObject({ code: 0 });
     const roundID = id('round');
     const betId = id('bet');
-    expect(await bet(token, { transactionID: betId, roundID, amount: 1, freeSpinID })).toMatchObject({ code: 0, balance: 10 });
+    expect(await bet(token, { transactionID: betId, roundID, amount: 1, freeSpinID })).toMatchObject({
+      code: 0,
+      balance: 10,
+    });
     const listed = await history({ userID, transactionID: betId });
     expect(listed).toHaveLength(1);
     expect(listed[0]).toMatchObject({ type: 'bet', amount: 0, freeSpinID, roundID, balanceAfter: 10 });
@@ -889,7 +1190,10 @@ describe('History', () => {
     const refused = id('bet');
     expect(await bet(token, { transactionID: refused, roundID, amount: 6 })).toMatchObject({ code: 7 });
     expect(await win(token, { transactionID: id('win'), roundID, amount: 6 })).toMatchObject({ code: 10 });
-    expect(await bet(token, { transactionID: id('bet'), roundID, amount: 1.5 })).toMatchObject({ code: 0, balance: 3.5 });
+    expect(await bet(token, { transactionID: id('bet'), roundID, amount: 1.5 })).toMatchObject({
+      code: 0,
+      balance: 3.5,
+    });
     const listed = await history({ userID, roundID });
     expect(listed.map((t) => [t.transactionID === tombstone ? 'tombstone' : t.type, t.amount])).toEqual([
       ['tombstone', 0],

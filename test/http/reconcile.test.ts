@@ -21,13 +21,23 @@ let world: World;
 let wallet: FakeOperatorWallet;
 
 beforeAll(async () => {
-  if (!existsSync(RECONCILE_JS)) throw new Error(`${RECONCILE_JS} is missing: run \`npm run build\` (npm test does it)`);
+  if (!existsSync(RECONCILE_JS))
+    throw new Error(`${RECONCILE_JS} is missing: run \`npm run build\` (npm test does it)`);
   server = await startTestServer('reconcile', { CALLBACK_TIMEOUT_MS: String(TIMEOUT_MS) });
   const admin = await server.admin();
   world = await buildWorld(admin, { currencies: ['EUR'] });
   const keys = { secret: '', salt: '' };
-  wallet = await new FakeOperatorWallet(() => keys.secret, () => keys.salt).start();
-  const created = await admin.ok('/admin/v1/operators/create', { agentID: 'op-rec-seam', name: 'Seamless', currencies: ['EUR'], callbackUrl: wallet.url, callbackScheme: 'hmac' });
+  wallet = await new FakeOperatorWallet(
+    () => keys.secret,
+    () => keys.salt,
+  ).start();
+  const created = await admin.ok('/admin/v1/operators/create', {
+    agentID: 'op-rec-seam',
+    name: 'Seamless',
+    currencies: ['EUR'],
+    callbackUrl: wallet.url,
+    callbackScheme: 'hmac',
+  });
   keys.secret = created.secretKey;
   keys.salt = created.saltKey;
   await traffic(new SignedClient(server.url, 'agentID', 'op-rec-seam', created.secretKey));
@@ -39,22 +49,47 @@ afterAll(async () => {
 
 /** Money in both modes: transfer deposits, bets, wins, a rollback; seamless bets, wins, a rollback. */
 async function traffic(seamless: SignedClient): Promise<void> {
-  const call = (path: string, fields: Record<string, unknown>) => world.studio.call(`/provider/v1/${path}`, { gameID: world.gameId, ...fields });
+  const call = (path: string, fields: Record<string, unknown>) =>
+    world.studio.call(`/provider/v1/${path}`, { gameID: world.gameId, ...fields });
   for (const userID of ['rec-t-01', 'rec-t-02']) {
     const token = await fundedSession(world, userID, 50);
-    expect(await call('bet', { token, transactionID: `${userID}-b1`, roundID: `${userID}-r1`, amount: 5 })).toMatchObject({ code: 0 });
-    expect(await call('win', { token, transactionID: `${userID}-w1`, roundID: `${userID}-r1`, amount: 7 })).toMatchObject({ code: 0 });
-    expect(await call('bet', { token, transactionID: `${userID}-b2`, roundID: `${userID}-r2`, amount: 2 })).toMatchObject({ code: 0 });
-    expect(await call('rollback', { token, transactionID: `${userID}-rb2`, refTransactionID: `${userID}-b2`, roundID: `${userID}-r2` })).toMatchObject({ code: 0 });
+    expect(
+      await call('bet', { token, transactionID: `${userID}-b1`, roundID: `${userID}-r1`, amount: 5 }),
+    ).toMatchObject({ code: 0 });
+    expect(
+      await call('win', { token, transactionID: `${userID}-w1`, roundID: `${userID}-r1`, amount: 7 }),
+    ).toMatchObject({ code: 0 });
+    expect(
+      await call('bet', { token, transactionID: `${userID}-b2`, roundID: `${userID}-r2`, amount: 2 }),
+    ).toMatchObject({ code: 0 });
+    expect(
+      await call('rollback', {
+        token,
+        transactionID: `${userID}-rb2`,
+        refTransactionID: `${userID}-b2`,
+        roundID: `${userID}-r2`,
+      }),
+    ).toMatchObject({ code: 0 });
   }
   wallet.fund('rec-s-01', 'EUR', 10_000n);
   const launch = await seamless.call('/v1/games/launch', { userID: 'rec-s-01', gameID: world.gameId, currency: 'EUR' });
   const token = launch.token as string;
-  expect(await call('bet', { token, transactionID: 'rec-s-b1', roundID: 'rec-s-r1', amount: 5 })).toMatchObject({ code: 0 });
-  expect(await call('win', { token, transactionID: 'rec-s-w1', roundID: 'rec-s-r1', amount: 9 })).toMatchObject({ code: 0 });
-  expect(await call('bet', { token, transactionID: 'rec-s-b2', roundID: 'rec-s-r2', amount: 1 })).toMatchObject({ code: 0 });
-  expect(await call('rollback', { token, transactionID: 'rec-s-rb2', refTransactionID: 'rec-s-b2', roundID: 'rec-s-r2' })).toMatchObject({ code: 0 });
-  await until('the seamless credits delivered', () => wallet.callsOf('deposit').length >= 1 && wallet.callsOf('rollback').length >= 1);
+  expect(await call('bet', { token, transactionID: 'rec-s-b1', roundID: 'rec-s-r1', amount: 5 })).toMatchObject({
+    code: 0,
+  });
+  expect(await call('win', { token, transactionID: 'rec-s-w1', roundID: 'rec-s-r1', amount: 9 })).toMatchObject({
+    code: 0,
+  });
+  expect(await call('bet', { token, transactionID: 'rec-s-b2', roundID: 'rec-s-r2', amount: 1 })).toMatchObject({
+    code: 0,
+  });
+  expect(
+    await call('rollback', { token, transactionID: 'rec-s-rb2', refTransactionID: 'rec-s-b2', roundID: 'rec-s-r2' }),
+  ).toMatchObject({ code: 0 });
+  await until(
+    'the seamless credits delivered',
+    () => wallet.callsOf('deposit').length >= 1 && wallet.callsOf('rollback').length >= 1,
+  );
 }
 
 async function reconcile(...args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
@@ -62,8 +97,12 @@ async function reconcile(...args: string[]): Promise<{ exitCode: number; stdout:
     execFile(
       process.execPath,
       [RECONCILE_JS, ...args],
-      { env: { ...process.env, DATABASE_URL: server.databaseUrl, CALLBACK_TIMEOUT_MS: String(TIMEOUT_MS) }, timeout: 30_000 },
-      (error, stdout, stderr) => resolve({ exitCode: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
+      {
+        env: { ...process.env, DATABASE_URL: server.databaseUrl, CALLBACK_TIMEOUT_MS: String(TIMEOUT_MS) },
+        timeout: 30_000,
+      },
+      (error, stdout, stderr) =>
+        resolve({ exitCode: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -84,8 +123,14 @@ describe('npm run reconcile', () => {
     const report = JSON.parse(json.stdout);
     expect(report).toMatchObject({ ok: true, breaches: [] });
     expect(report.checks.map((c: any) => c.invariant)).toEqual([
-      'balance-equals-ledger', 'no-negative-balance', 'replay-matches-balance-after', 'refused-moved-nothing',
-      'one-entry-per-key', 'one-rollback-per-bet', 'mirrored-credit-has-delivery', 'no-withdraw-stuck-sending',
+      'balance-equals-ledger',
+      'no-negative-balance',
+      'replay-matches-balance-after',
+      'refused-moved-nothing',
+      'one-entry-per-key',
+      'one-rollback-per-bet',
+      'mirrored-credit-has-delivery',
+      'no-withdraw-stuck-sending',
     ]);
     const checked = Object.fromEntries(report.checks.map((c: any) => [c.invariant, c.checked]));
     expect(checked['balance-equals-ledger']).toBeGreaterThanOrEqual(2);
@@ -94,8 +139,13 @@ describe('npm run reconcile', () => {
   });
 
   test("a debited bet's attempt still `sending` long past its timeout is not a breach (its ledger row settles it)", async () => {
-    const attempt = await one("SELECT d.id FROM callback_deliveries d WHERE d.kind = 'withdraw' AND d.transaction_id = 'rec-s-b1'");
-    await server.db.query("UPDATE callback_deliveries SET status = 'sending', created_at = NOW(3) - INTERVAL 1 HOUR WHERE id = ?", [attempt.id]);
+    const attempt = await one(
+      "SELECT d.id FROM callback_deliveries d WHERE d.kind = 'withdraw' AND d.transaction_id = 'rec-s-b1'",
+    );
+    await server.db.query(
+      "UPDATE callback_deliveries SET status = 'sending', created_at = NOW(3) - INTERVAL 1 HOUR WHERE id = ?",
+      [attempt.id],
+    );
     expect(await reconcile()).toMatchObject({ exitCode: 0 });
   });
 
@@ -103,7 +153,9 @@ describe('npm run reconcile', () => {
     const offByOne = await one("SELECT id FROM wallets WHERE user_id = 'rec-t-01'");
     const negative = await one("SELECT id FROM wallets WHERE user_id = 'rec-t-02'");
     const win = await one("SELECT platform_transaction_id FROM transactions WHERE transaction_id = 'rec-s-w1'");
-    const withdraw = await one("SELECT * FROM callback_deliveries WHERE kind = 'withdraw' AND transaction_id = 'rec-s-b1'");
+    const withdraw = await one(
+      "SELECT * FROM callback_deliveries WHERE kind = 'withdraw' AND transaction_id = 'rec-s-b1'",
+    );
     // 1. A balance off by one minor unit.
     await server.db.query('UPDATE wallets SET balance_minor = balance_minor + 1 WHERE id = ?', [offByOne.id]);
     // 2. A negative balance, past the CHECK constraint (MariaDB lets a session switch it off).
@@ -113,7 +165,9 @@ describe('npm run reconcile', () => {
     await connection.query('SET SESSION check_constraint_checks = 1');
     connection.release();
     // 3. A seamless win whose Deposit delivery row is gone: the operator would never be paid.
-    await server.db.query("DELETE FROM callback_deliveries WHERE kind = 'deposit' AND platform_transaction_id = ?", [win.platform_transaction_id]);
+    await server.db.query("DELETE FROM callback_deliveries WHERE kind = 'deposit' AND platform_transaction_id = ?", [
+      win.platform_transaction_id,
+    ]);
     // 4. A Withdraw attempt `sending` for an hour with no ledger row: nobody resolved it.
     await server.db.query(
       `INSERT INTO callback_deliveries (operator_id, kind, platform_transaction_id, provider_id, transaction_id, payload, status, attempts, max_attempts, created_at, updated_at)
@@ -162,16 +216,27 @@ describe('npm run reconcile', () => {
     expect(report.ok).toBe(false);
     const failing = new Set(report.breaches.map((b: any) => b.invariant));
     expect([...failing].sort()).toEqual([
-      'balance-equals-ledger', 'mirrored-credit-has-delivery', 'no-negative-balance', 'no-withdraw-stuck-sending', 'one-entry-per-key', 'one-rollback-per-bet',
+      'balance-equals-ledger',
+      'mirrored-credit-has-delivery',
+      'no-negative-balance',
+      'no-withdraw-stuck-sending',
+      'one-entry-per-key',
+      'one-rollback-per-bet',
     ]);
     // The helper every money test runs is the same check.
-    await expect(assertLedgerConsistent(server.db, { callbackTimeoutMs: TIMEOUT_MS })).rejects.toThrow(/no-withdraw-stuck-sending/);
+    await expect(assertLedgerConsistent(server.db, { callbackTimeoutMs: TIMEOUT_MS })).rejects.toThrow(
+      /no-withdraw-stuck-sending/,
+    );
   });
 
   test('a database it cannot reach: exit 2 with the reason', async () => {
     const run = await new Promise<{ exitCode: number; stderr: string }>((resolve) => {
-      execFile(process.execPath, [RECONCILE_JS], { env: { ...process.env, DATABASE_URL: 'mysql://root@127.0.0.1:1/none' } }, (error, _stdout, stderr) =>
-        resolve({ exitCode: error ? Number((error as { code?: unknown }).code) : 0, stderr }),
+      execFile(
+        process.execPath,
+        [RECONCILE_JS],
+        { env: { ...process.env, DATABASE_URL: 'mysql://root@127.0.0.1:1/none' } },
+        (error, _stdout, stderr) =>
+          resolve({ exitCode: error ? Number((error as { code?: unknown }).code) : 0, stderr }),
       );
     });
     expect(run.exitCode).toBe(2);

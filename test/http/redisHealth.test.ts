@@ -36,7 +36,10 @@ async function startLogged(label: string, env: Record<string, string>): Promise<
       done();
     },
   });
-  const server = await startServer(loadConfig(testEnv(databaseUrl, { SHUTDOWN_TIMEOUT_MS: '1000', ...env })), pino({ level: 'warn' }, sink));
+  const server = await startServer(
+    loadConfig(testEnv(databaseUrl, { SHUTDOWN_TIMEOUT_MS: '1000', ...env })),
+    pino({ level: 'warn' }, sink),
+  );
   cleanups.push(async () => {
     await server.close();
     await dropDatabase(databaseUrl);
@@ -53,7 +56,10 @@ test('REDIS_URL at a port nobody listens on: /health is 503 with the Redis probe
   const port = await freePort();
   const { server } = await startLogged('rhclosed', { REDIS_URL: `redis://127.0.0.1:${port}` });
   const answer = await health(server.url);
-  expect(answer).toMatchObject({ status: 503, body: { status: 'unavailable', database: { ok: true }, redis: { ok: false, error: expect.any(String) } } });
+  expect(answer).toMatchObject({
+    status: 503,
+    body: { status: 'unavailable', database: { ok: true }, redis: { ok: false, error: expect.any(String) } },
+  });
 });
 
 describe('a Redis that answers PING but refuses every queue command (a Cluster node holding no slot)', () => {
@@ -77,7 +83,11 @@ describe('a Redis that answers PING but refuses every queue command (a Cluster n
   });
 
   test('the worker backs off instead of spinning: a handful of log lines in 3 s, not one per failed fetch', async () => {
-    await until('the worker to meet the failure', () => started.logLines().some((l) => l.component === 'delivery worker'), 5_000);
+    await until(
+      'the worker to meet the failure',
+      () => started.logLines().some((l) => l.component === 'delivery worker'),
+      5_000,
+    );
     const before = started.logLines().length;
     await sleep(3_000);
     const during = started.logLines().slice(before);
@@ -91,7 +101,12 @@ describe('a Redis that answers PING but refuses every queue command (a Cluster n
 
 test('REDIS_CLUSTER_NODES with a /N database index: the process refuses to start (exit 78), naming the variable and the index', async () => {
   const child = spawn(process.execPath, [MAIN_JS], {
-    env: { ...process.env, ...testEnv(uniqueDatabaseUrl('rhindex'), { REDIS_CLUSTER_NODES: 'redis://127.0.0.1:7001/2,redis://127.0.0.1:7002/2' }) },
+    env: {
+      ...process.env,
+      ...testEnv(uniqueDatabaseUrl('rhindex'), {
+        REDIS_CLUSTER_NODES: 'redis://127.0.0.1:7001/2,redis://127.0.0.1:7002/2',
+      }),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -1,5 +1,10 @@
 // Risk covered: rounds left open forever (or closed too early, or with money moved, or with the wrong reason) by the ROUND_TTL_S sweeper, and bets or wins slipping into a round it closed (PROTOCOL §5 Round lifetime, Wins).
-import { ROUND_TTL_REASON, StaleRoundStore, closeStaleRounds, sweepIntervalMs } from '../../src/app/rounds/closeStaleRounds';
+import {
+  ROUND_TTL_REASON,
+  StaleRoundStore,
+  closeStaleRounds,
+  sweepIntervalMs,
+} from '../../src/app/rounds/closeStaleRounds';
 import { assertLedgerConsistent } from '../support/ledgerConsistency';
 import { TestServer, startTestServer } from '../support/testServer';
 import { World, buildWorld, fundedSession } from '../support/world';
@@ -19,13 +24,19 @@ describe('round TTL over HTTP (ROUND_TTL_S=1)', () => {
     await assertLedgerConsistent(server.db);
   });
 
-  async function round(roundID: string): Promise<{ status: string; close_reason: string | null; closed_at: Date | null } | undefined> {
-    const [rows] = await server.db.query<any[]>('SELECT status, close_reason, closed_at FROM rounds WHERE round_id = ?', [roundID]);
+  async function round(
+    roundID: string,
+  ): Promise<{ status: string; close_reason: string | null; closed_at: Date | null } | undefined> {
+    const [rows] = await server.db.query<any[]>(
+      'SELECT status, close_reason, closed_at FROM rounds WHERE round_id = ?',
+      [roundID],
+    );
     expect(rows.length).toBeLessThanOrEqual(1);
     return rows[0];
   }
 
-  const balance = async (userID: string) => (await world.operator.call('/v1/player/balance', { userID, currency: 'EUR' })).balance as number;
+  const balance = async (userID: string) =>
+    (await world.operator.call('/v1/player/balance', { userID, currency: 'EUR' })).balance as number;
 
   test('an open round is closed as ttl_expired with no money moved; a round closed by roundClosed keeps its reason', async () => {
     expect(server.config.roundTtlS).toBe(1);
@@ -33,53 +44,165 @@ describe('round TTL over HTTP (ROUND_TTL_S=1)', () => {
     const token = await fundedSession(world, 'ttl-player1', 100);
 
     // A round left open after its bet.
-    expect(await world.studio.call('/provider/v1/bet', { token, transactionID: 'ttl-b1', roundID: 'ttl-r1', gameID: g, amount: 10 })).toMatchObject({ code: 0, balance: 90 });
+    expect(
+      await world.studio.call('/provider/v1/bet', {
+        token,
+        transactionID: 'ttl-b1',
+        roundID: 'ttl-r1',
+        gameID: g,
+        amount: 10,
+      }),
+    ).toMatchObject({ code: 0, balance: 90 });
     // A young round is not touched.
     expect(await round('ttl-r1')).toMatchObject({ status: 'open', close_reason: null, closed_at: null });
     // A round with a bet and a win, but never closed by the studio.
-    expect(await world.studio.call('/provider/v1/bet', { token, transactionID: 'ttl-b2', roundID: 'ttl-r2', gameID: g, amount: 5 })).toMatchObject({ code: 0, balance: 85 });
-    expect(await world.studio.call('/provider/v1/win', { token, transactionID: 'ttl-w2', refTransactionID: 'ttl-b2', roundID: 'ttl-r2', gameID: g, amount: 2 })).toMatchObject({ code: 0, balance: 87 });
+    expect(
+      await world.studio.call('/provider/v1/bet', {
+        token,
+        transactionID: 'ttl-b2',
+        roundID: 'ttl-r2',
+        gameID: g,
+        amount: 5,
+      }),
+    ).toMatchObject({ code: 0, balance: 85 });
+    expect(
+      await world.studio.call('/provider/v1/win', {
+        token,
+        transactionID: 'ttl-w2',
+        refTransactionID: 'ttl-b2',
+        roundID: 'ttl-r2',
+        gameID: g,
+        amount: 2,
+      }),
+    ).toMatchObject({ code: 0, balance: 87 });
     // A round the studio closed itself.
-    expect(await world.studio.call('/provider/v1/bet', { token, transactionID: 'ttl-b3', roundID: 'ttl-r3', gameID: g, amount: 1 })).toMatchObject({ code: 0, balance: 86 });
-    expect(await world.studio.call('/provider/v1/win', { token, transactionID: 'ttl-w3', refTransactionID: 'ttl-b3', roundID: 'ttl-r3', gameID: g, amount: 3, roundClosed: true })).toMatchObject({
+    expect(
+      await world.studio.call('/provider/v1/bet', {
+        token,
+        transactionID: 'ttl-b3',
+        roundID: 'ttl-r3',
+        gameID: g,
+        amount: 1,
+      }),
+    ).toMatchObject({ code: 0, balance: 86 });
+    expect(
+      await world.studio.call('/provider/v1/win', {
+        token,
+        transactionID: 'ttl-w3',
+        refTransactionID: 'ttl-b3',
+        roundID: 'ttl-r3',
+        gameID: g,
+        amount: 3,
+        roundClosed: true,
+      }),
+    ).toMatchObject({
       code: 0,
       balance: 89,
     });
 
     expect(await round('ttl-r2')).toMatchObject({ status: 'open', close_reason: null });
     expect(await round('ttl-r3')).toMatchObject({ status: 'closed', close_reason: 'round_closed' });
-    const [[before]] = await server.db.query<any[]>("SELECT COUNT(*) AS n FROM transactions WHERE user_id = 'ttl-player1'");
+    const [[before]] = await server.db.query<any[]>(
+      "SELECT COUNT(*) AS n FROM transactions WHERE user_id = 'ttl-player1'",
+    );
 
     await sleep(2500);
 
-    expect(await round('ttl-r1')).toMatchObject({ status: 'closed', close_reason: 'ttl_expired', closed_at: expect.any(Date) });
+    expect(await round('ttl-r1')).toMatchObject({
+      status: 'closed',
+      close_reason: 'ttl_expired',
+      closed_at: expect.any(Date),
+    });
     expect(await round('ttl-r2')).toMatchObject({ status: 'closed', close_reason: 'ttl_expired' });
     expect(await round('ttl-r3')).toMatchObject({ status: 'closed', close_reason: 'round_closed' });
 
     // No money moved: balance and ledger as before the sweep.
     expect(await balance('ttl-player1')).toBe(89);
-    const [[after]] = await server.db.query<any[]>("SELECT COUNT(*) AS n FROM transactions WHERE user_id = 'ttl-player1'");
+    const [[after]] = await server.db.query<any[]>(
+      "SELECT COUNT(*) AS n FROM transactions WHERE user_id = 'ttl-player1'",
+    );
     expect(Number(after.n)).toBe(Number(before.n));
 
     // Later bets and wins on the closed rounds get 15 and move nothing.
-    expect(await world.studio.call('/provider/v1/bet', { token, transactionID: 'ttl-b1-late', roundID: 'ttl-r1', gameID: g, amount: 1 })).toMatchObject({ code: 15, balance: 89 });
-    expect(await world.studio.call('/provider/v1/win', { token, transactionID: 'ttl-w1-late', refTransactionID: 'ttl-b1', roundID: 'ttl-r1', gameID: g, amount: 20 })).toMatchObject({
+    expect(
+      await world.studio.call('/provider/v1/bet', {
+        token,
+        transactionID: 'ttl-b1-late',
+        roundID: 'ttl-r1',
+        gameID: g,
+        amount: 1,
+      }),
+    ).toMatchObject({ code: 15, balance: 89 });
+    expect(
+      await world.studio.call('/provider/v1/win', {
+        token,
+        transactionID: 'ttl-w1-late',
+        refTransactionID: 'ttl-b1',
+        roundID: 'ttl-r1',
+        gameID: g,
+        amount: 20,
+      }),
+    ).toMatchObject({
       code: 15,
       balance: 89,
     });
-    expect(await world.studio.call('/provider/v1/win', { token, transactionID: 'ttl-w1-late2', roundID: 'ttl-r1', gameID: g, amount: 20, roundClosed: true })).toMatchObject({ code: 15, balance: 89 });
-    expect(await world.studio.call('/provider/v1/win', { token, transactionID: 'ttl-w2-late', refTransactionID: 'ttl-b2', roundID: 'ttl-r2', gameID: g, amount: 1 })).toMatchObject({
+    expect(
+      await world.studio.call('/provider/v1/win', {
+        token,
+        transactionID: 'ttl-w1-late2',
+        roundID: 'ttl-r1',
+        gameID: g,
+        amount: 20,
+        roundClosed: true,
+      }),
+    ).toMatchObject({ code: 15, balance: 89 });
+    expect(
+      await world.studio.call('/provider/v1/win', {
+        token,
+        transactionID: 'ttl-w2-late',
+        refTransactionID: 'ttl-b2',
+        roundID: 'ttl-r2',
+        gameID: g,
+        amount: 1,
+      }),
+    ).toMatchObject({
       code: 15,
       balance: 89,
     });
-    expect(await world.studio.call('/provider/v1/bet', { token, transactionID: 'ttl-b3-late', roundID: 'ttl-r3', gameID: g, amount: 1 })).toMatchObject({ code: 15, balance: 89 });
+    expect(
+      await world.studio.call('/provider/v1/bet', {
+        token,
+        transactionID: 'ttl-b3-late',
+        roundID: 'ttl-r3',
+        gameID: g,
+        amount: 1,
+      }),
+    ).toMatchObject({ code: 15, balance: 89 });
     expect(await balance('ttl-player1')).toBe(89);
     // The refused late calls did not change the reason either.
     expect(await round('ttl-r1')).toMatchObject({ status: 'closed', close_reason: 'ttl_expired' });
 
     // A new round after the sweep works normally.
-    expect(await world.studio.call('/provider/v1/bet', { token, transactionID: 'ttl-b4', roundID: 'ttl-r4', gameID: g, amount: 4 })).toMatchObject({ code: 0, balance: 85 });
-    expect(await world.studio.call('/provider/v1/win', { token, transactionID: 'ttl-w4', refTransactionID: 'ttl-b4', roundID: 'ttl-r4', gameID: g, amount: 8, roundClosed: true })).toMatchObject({
+    expect(
+      await world.studio.call('/provider/v1/bet', {
+        token,
+        transactionID: 'ttl-b4',
+        roundID: 'ttl-r4',
+        gameID: g,
+        amount: 4,
+      }),
+    ).toMatchObject({ code: 0, balance: 85 });
+    expect(
+      await world.studio.call('/provider/v1/win', {
+        token,
+        transactionID: 'ttl-w4',
+        refTransactionID: 'ttl-b4',
+        roundID: 'ttl-r4',
+        gameID: g,
+        amount: 8,
+        roundClosed: true,
+      }),
+    ).toMatchObject({
       code: 0,
       balance: 93,
     });
@@ -110,7 +233,8 @@ describe('closeStaleRounds and sweepIntervalMs (unit)', () => {
 
   const now = new Date('2026-11-21T12:00:00.000Z');
   const ago = (ms: number) => new Date(now.getTime() - ms);
-  const open = (count: number, openedAt: Date) => Array.from({ length: count }, () => ({ openedAt, status: 'open' as const, reason: null }));
+  const open = (count: number, openedAt: Date) =>
+    Array.from({ length: count }, () => ({ openedAt, status: 'open' as const, reason: null }));
 
   test('closes every stale round in batches, with the ttl_expired reason, and leaves young rounds open', async () => {
     const store = new FakeRounds([...open(2500, ago(10_000)), ...open(7, ago(500)), ...open(3, ago(3_000))]);

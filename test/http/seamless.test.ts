@@ -48,15 +48,29 @@ let opSeq = 0;
 /** A seamless operator with its own fake wallet; Rollbacks of Withdraws the wallet never applied credit nothing. */
 async function seamlessOperator(scheme: 'hmac' | 'md5', currencies: string[] = ['EUR']): Promise<Seamless> {
   const keys = { secret: '', salt: '' };
-  const wallet = await new FakeOperatorWallet(() => keys.secret, () => keys.salt).start();
+  const wallet = await new FakeOperatorWallet(
+    () => keys.secret,
+    () => keys.salt,
+  ).start();
   wallet.strictRollbacks = true;
   wallets.push(wallet);
   const agentID = `seam-${scheme}-${++opSeq}`;
-  const created = await admin.ok('/admin/v1/operators/create', { agentID, name: `Seamless ${opSeq}`, currencies, callbackUrl: wallet.url, callbackScheme: scheme });
+  const created = await admin.ok('/admin/v1/operators/create', {
+    agentID,
+    name: `Seamless ${opSeq}`,
+    currencies,
+    callbackUrl: wallet.url,
+    callbackScheme: scheme,
+  });
   keys.secret = created.secretKey;
   keys.salt = created.saltKey;
   expect(created.operator.mode).toBe('seamless');
-  return { agentID, op: new SignedClient(server.url, 'agentID', agentID, created.secretKey), wallet, saltKey: created.saltKey };
+  return {
+    agentID,
+    op: new SignedClient(server.url, 'agentID', agentID, created.secretKey),
+    wallet,
+    saltKey: created.saltKey,
+  };
 }
 
 async function launch(s: Seamless, userID: string, currency = 'EUR', gameId = world.gameId): Promise<string> {
@@ -71,7 +85,8 @@ async function providerRaw(path: string, fields: Record<string, unknown>): Promi
   const answer = await postJson(`${server.url}/provider/v1/${path}`, world.studio.body(fields));
   return answer.status === 200 ? answer.body : { code: `HTTP ${answer.status}` };
 }
-const byCode = (answers: any[]) => answers.map((a) => a.code).sort((a, b) => String(a).localeCompare(String(b), 'en', { numeric: true }));
+const byCode = (answers: any[]) =>
+  answers.map((a) => a.code).sort((a, b) => String(a).localeCompare(String(b), 'en', { numeric: true }));
 
 function game(fields: Record<string, unknown>) {
   return { gameID: world.gameId, ...fields };
@@ -82,7 +97,8 @@ async function callbacksOf(agentID: string, status?: string): Promise<any[]> {
   return answer.callbacks as any[];
 }
 
-const withTx = (calls: RecordedCall[], id: string, field = 'transactionID') => calls.filter((c) => c.body[field] === id);
+const withTx = (calls: RecordedCall[], id: string, field = 'transactionID') =>
+  calls.filter((c) => c.body[field] === id);
 
 describe('both schemes end to end', () => {
   test('hmac: Balance, Withdraw, Deposit, Rollback and jackpot Deposit, signed, in exact major units', async () => {
@@ -91,7 +107,13 @@ describe('both schemes end to end', () => {
     s.wallet.fund(userID, 'EUR', 500_000n);
     const token = await launch(s, userID);
 
-    expect(await provider('auth', { token })).toMatchObject({ code: 0, userID, agentID: s.agentID, currency: 'EUR', balance: 5000 });
+    expect(await provider('auth', { token })).toMatchObject({
+      code: 0,
+      userID,
+      agentID: s.agentID,
+      currency: 'EUR',
+      balance: 5000,
+    });
     expect(await provider('balance', { token })).toMatchObject({ code: 0, balance: 5000, currency: 'EUR' });
     const balanceCalls = s.wallet.callsOf('balance');
     expect(balanceCalls).toHaveLength(2);
@@ -105,42 +127,92 @@ describe('both schemes end to end', () => {
     const [withdraw] = s.wallet.callsOf('withdraw');
     expect(s.wallet.callsOf('withdraw')).toHaveLength(1);
     expect(withdraw!.body).toEqual({
-      agentID: s.agentID, userID, currency: 'EUR', amount: 12.34, transactionID: bet.platformTransactionID, refTransactionID: null,
-      roundID: 'he-r1', gameID: world.gameId, freeSpinID: null, timestamp: expect.any(Number), sign: expect.stringMatching(/^[0-9A-F]{64}$/),
+      agentID: s.agentID,
+      userID,
+      currency: 'EUR',
+      amount: 12.34,
+      transactionID: bet.platformTransactionID,
+      refTransactionID: null,
+      roundID: 'he-r1',
+      gameID: world.gameId,
+      freeSpinID: null,
+      timestamp: expect.any(Number),
+      sign: expect.stringMatching(/^[0-9A-F]{64}$/),
     });
 
-    const win = await provider('win', game({ token, transactionID: 'he-w1', refTransactionID: 'he-b1', roundID: 'he-r1', amount: 1000, roundClosed: true }));
+    const win = await provider(
+      'win',
+      game({
+        token,
+        transactionID: 'he-w1',
+        refTransactionID: 'he-b1',
+        roundID: 'he-r1',
+        amount: 1000,
+        roundClosed: true,
+      }),
+    );
     expect(win).toMatchObject({ code: 0, balance: 5987.66 });
     const deposits = s.wallet.callsOf('deposit');
     expect(deposits).toHaveLength(1);
     expect(deposits[0]!.body).toMatchObject({
-      agentID: s.agentID, userID, currency: 'EUR', amount: 1000, transactionID: win.platformTransactionID, refTransactionID: bet.platformTransactionID,
-      roundID: 'he-r1', gameID: world.gameId, freeSpinID: null,
+      agentID: s.agentID,
+      userID,
+      currency: 'EUR',
+      amount: 1000,
+      transactionID: win.platformTransactionID,
+      refTransactionID: bet.platformTransactionID,
+      roundID: 'he-r1',
+      gameID: world.gameId,
+      freeSpinID: null,
     });
 
     const bet2 = await provider('bet', game({ token, transactionID: 'he-b2', roundID: 'he-r2', amount: 0.01 }));
     expect(bet2).toMatchObject({ code: 0, balance: 5987.65 });
-    const rollback = await provider('rollback', game({ token, transactionID: 'he-rb2', refTransactionID: 'he-b2', roundID: 'he-r2' }));
+    const rollback = await provider(
+      'rollback',
+      game({ token, transactionID: 'he-rb2', refTransactionID: 'he-b2', roundID: 'he-r2' }),
+    );
     expect(rollback).toMatchObject({ code: 0, balance: 5987.66 });
     const rollbacks = s.wallet.callsOf('rollback');
     expect(rollbacks).toHaveLength(1);
     expect(rollbacks[0]!.body).toMatchObject({
-      agentID: s.agentID, userID, currency: 'EUR', amount: 0.01, transactionID: rollback.platformTransactionID, refTransactionID: bet2.platformTransactionID, roundID: 'he-r2', gameID: world.gameId,
+      agentID: s.agentID,
+      userID,
+      currency: 'EUR',
+      amount: 0.01,
+      transactionID: rollback.platformTransactionID,
+      refTransactionID: bet2.platformTransactionID,
+      roundID: 'he-r2',
+      gameID: world.gameId,
     });
 
-    const jackpot = await provider('jackpot', game({ token, transactionID: 'he-j1', roundID: 'he-r3', amount: 0.01, jackpotID: 'jp-1' }));
+    const jackpot = await provider(
+      'jackpot',
+      game({ token, transactionID: 'he-j1', roundID: 'he-r3', amount: 0.01, jackpotID: 'jp-1' }),
+    );
     expect(jackpot).toMatchObject({ code: 0, balance: 5987.67 });
     const jackpotDeposit = s.wallet.callsOf('deposit')[1]!;
-    expect(jackpotDeposit.body).toMatchObject({ amount: 0.01, transactionID: jackpot.platformTransactionID, refTransactionID: null, roundID: 'he-r3' });
+    expect(jackpotDeposit.body).toMatchObject({
+      amount: 0.01,
+      transactionID: jackpot.platformTransactionID,
+      refTransactionID: null,
+      roundID: 'he-r3',
+    });
 
     expect(s.wallet.balanceOf(userID, 'EUR')).toBe(598_767n);
     expect(s.wallet.calls.every((c) => c.scheme === 'hmac' && c.signatureValid && c.answeredStatus === 200)).toBe(true);
     expect(new Set([bet, win, bet2, rollback, jackpot].map((a) => a.platformTransactionID)).size).toBe(5);
     const listed = await callbacksOf(s.agentID);
     expect(listed.map((c) => [c.kind, c.status, c.attempts])).toEqual([
-      ['withdraw', 'delivered', 1], ['deposit', 'delivered', 1], ['withdraw', 'delivered', 1], ['rollback', 'delivered', 1], ['deposit', 'delivered', 1],
+      ['withdraw', 'delivered', 1],
+      ['deposit', 'delivered', 1],
+      ['withdraw', 'delivered', 1],
+      ['rollback', 'delivered', 1],
+      ['deposit', 'delivered', 1],
     ]);
-    expect(listed.map((c) => c.transactionID)).toEqual([bet, win, bet2, rollback, jackpot].map((a) => a.platformTransactionID));
+    expect(listed.map((c) => c.transactionID)).toEqual(
+      [bet, win, bet2, rollback, jackpot].map((a) => a.platformTransactionID),
+    );
   });
 
   test('md5: balance, debit, credit rb 0, credit rb 1 with ref_call_id, in integer minor units with key = md5(timestamp + salt)', async () => {
@@ -149,40 +221,88 @@ describe('both schemes end to end', () => {
     s.wallet.fund(userID, 'EUR', 500_000n);
     const token = await launch(s, userID);
 
-    expect(await provider('auth', { token })).toMatchObject({ code: 0, userID, agentID: s.agentID, currency: 'EUR', balance: 5000 });
+    expect(await provider('auth', { token })).toMatchObject({
+      code: 0,
+      userID,
+      agentID: s.agentID,
+      currency: 'EUR',
+      balance: 5000,
+    });
     const [balanceCall] = s.wallet.callsOf('balance');
-    expect(balanceCall!.body).toEqual({ action: 'balance', user_id: userID, currency: 'EUR', timestamp: expect.any(Number), key: expect.any(String) });
+    expect(balanceCall!.body).toEqual({
+      action: 'balance',
+      user_id: userID,
+      currency: 'EUR',
+      timestamp: expect.any(Number),
+      key: expect.any(String),
+    });
 
     const bet = await provider('bet', game({ token, transactionID: 'me-b1', roundID: 'me-r1', amount: 12.34 }));
     expect(bet).toMatchObject({ code: 0, balance: 4987.66 });
     expect(s.wallet.callsOf('withdraw')[0]!.body).toEqual({
-      action: 'debit', user_id: userID, currency: 'EUR', call_id: bet.platformTransactionID, round_id: 'me-r1', game_id: world.gameId,
-      amount: 1234, rb: 0, timestamp: expect.any(Number), key: expect.any(String),
+      action: 'debit',
+      user_id: userID,
+      currency: 'EUR',
+      call_id: bet.platformTransactionID,
+      round_id: 'me-r1',
+      game_id: world.gameId,
+      amount: 1234,
+      rb: 0,
+      timestamp: expect.any(Number),
+      key: expect.any(String),
     });
 
-    const win = await provider('win', game({ token, transactionID: 'me-w1', refTransactionID: 'me-b1', roundID: 'me-r1', amount: 1000 }));
+    const win = await provider(
+      'win',
+      game({ token, transactionID: 'me-w1', refTransactionID: 'me-b1', roundID: 'me-r1', amount: 1000 }),
+    );
     expect(win).toMatchObject({ code: 0, balance: 5987.66 });
     expect(s.wallet.callsOf('deposit')[0]!.body).toMatchObject({
-      action: 'credit', user_id: userID, currency: 'EUR', call_id: win.platformTransactionID, round_id: 'me-r1', game_id: world.gameId, amount: 100_000, rb: 0,
+      action: 'credit',
+      user_id: userID,
+      currency: 'EUR',
+      call_id: win.platformTransactionID,
+      round_id: 'me-r1',
+      game_id: world.gameId,
+      amount: 100_000,
+      rb: 0,
     });
 
     const bet2 = await provider('bet', game({ token, transactionID: 'me-b2', roundID: 'me-r2', amount: 0.01 }));
     expect(bet2).toMatchObject({ code: 0, balance: 5987.65 });
-    const rollback = await provider('rollback', game({ token, transactionID: 'me-rb2', refTransactionID: 'me-b2', roundID: 'me-r2' }));
+    const rollback = await provider(
+      'rollback',
+      game({ token, transactionID: 'me-rb2', refTransactionID: 'me-b2', roundID: 'me-r2' }),
+    );
     expect(rollback).toMatchObject({ code: 0, balance: 5987.66 });
     expect(s.wallet.callsOf('rollback')).toHaveLength(1);
     expect(s.wallet.callsOf('rollback')[0]!.body).toMatchObject({
-      action: 'credit', call_id: rollback.platformTransactionID, ref_call_id: bet2.platformTransactionID, amount: 1, rb: 1, round_id: 'me-r2',
+      action: 'credit',
+      call_id: rollback.platformTransactionID,
+      ref_call_id: bet2.platformTransactionID,
+      amount: 1,
+      rb: 1,
+      round_id: 'me-r2',
     });
 
-    const jackpot = await provider('jackpot', game({ token, transactionID: 'me-j1', roundID: 'me-r3', amount: 0.01, jackpotID: 'jp-m' }));
+    const jackpot = await provider(
+      'jackpot',
+      game({ token, transactionID: 'me-j1', roundID: 'me-r3', amount: 0.01, jackpotID: 'jp-m' }),
+    );
     expect(jackpot).toMatchObject({ code: 0, balance: 5987.67 });
-    expect(s.wallet.callsOf('deposit')[1]!.body).toMatchObject({ action: 'credit', call_id: jackpot.platformTransactionID, amount: 1, rb: 0 });
+    expect(s.wallet.callsOf('deposit')[1]!.body).toMatchObject({
+      action: 'credit',
+      call_id: jackpot.platformTransactionID,
+      amount: 1,
+      rb: 0,
+    });
 
     // KWD has three minor digits.
     s.wallet.fund(userID, 'KWD', 5_000n);
     const kwdToken = await launch(s, userID, 'KWD');
-    expect(await provider('bet', game({ token: kwdToken, transactionID: 'me-k1', roundID: 'me-rk', amount: 1.234 }))).toMatchObject({ code: 0, balance: 3.766 });
+    expect(
+      await provider('bet', game({ token: kwdToken, transactionID: 'me-k1', roundID: 'me-rk', amount: 1.234 })),
+    ).toMatchObject({ code: 0, balance: 3.766 });
     expect(s.wallet.callsOf('withdraw')[2]!.body).toMatchObject({ action: 'debit', currency: 'KWD', amount: 1234 });
 
     expect(s.wallet.balanceOf(userID, 'EUR')).toBe(598_767n);
@@ -192,7 +312,8 @@ describe('both schemes end to end', () => {
       expect(call.signatureValid).toBe(true);
       expect(call.body.key).toBe(createHash('md5').update(`${call.body.timestamp}${s.saltKey}`).digest('hex'));
       expect(Math.abs(call.body.timestamp - call.at / 1000)).toBeLessThan(3);
-      for (const field of ['amount', 'rb', 'timestamp', 'game_id']) if (field in call.body) expect(typeof call.body[field]).toBe('number');
+      for (const field of ['amount', 'rb', 'timestamp', 'game_id'])
+        if (field in call.body) expect(typeof call.body[field]).toBe('number');
     }
   });
 
@@ -201,13 +322,23 @@ describe('both schemes end to end', () => {
       const s = await seamlessOperator(scheme);
       const userID = `pbal-${scheme}`;
       s.wallet.fund(userID, 'EUR', 1_234_567n);
-      expect(await s.op.call('/v1/player/balance', { userID, currency: 'EUR' })).toMatchObject({ code: 0, balance: 12345.67, currency: 'EUR' });
+      expect(await s.op.call('/v1/player/balance', { userID, currency: 'EUR' })).toMatchObject({
+        code: 0,
+        balance: 12345.67,
+        currency: 'EUR',
+      });
       expect(s.wallet.callsOf('balance')).toHaveLength(1);
       s.wallet.fund(userID, 'EUR', 1n);
-      expect(await s.op.call('/v1/player/balance', { userID, currency: 'EUR' })).toMatchObject({ code: 0, balance: 0.01 });
+      expect(await s.op.call('/v1/player/balance', { userID, currency: 'EUR' })).toMatchObject({
+        code: 0,
+        balance: 0.01,
+      });
       expect(s.wallet.callsOf('balance')).toHaveLength(2);
       s.wallet.setBehaviour({ mode: 'down' });
-      expect(await s.op.call('/v1/player/balance', { userID, currency: 'EUR' })).toMatchObject({ code: 17, balance: 0.01 });
+      expect(await s.op.call('/v1/player/balance', { userID, currency: 'EUR' })).toMatchObject({
+        code: 17,
+        balance: 0.01,
+      });
       expect(s.wallet.callsOf('balance')).toHaveLength(3);
     }
   });
@@ -230,7 +361,9 @@ describe('operator failures', () => {
     expect(s.wallet.callsOf('withdraw')).toHaveLength(1);
     expect(s.wallet.balanceOf(userID, 'EUR')).toBe(100_000n);
     // The refused bet opened no round and is not listed.
-    expect(await provider('win', game({ token, transactionID: 'poor-w1', roundID: 'poor-r1', amount: 1 }))).toMatchObject({ code: 10 });
+    expect(
+      await provider('win', game({ token, transactionID: 'poor-w1', roundID: 'poor-r1', amount: 1 })),
+    ).toMatchObject({ code: 10 });
     expect((await s.op.call('/v1/transactions', { userID })).transactions).toEqual([]);
     expect(s.wallet.callsOf('deposit')).toHaveLength(0);
   });
@@ -240,11 +373,16 @@ describe('operator failures', () => {
     const userID = 'flaky-1';
     s.wallet.fund(userID, 'EUR', 10_000n);
     const token = await launch(s, userID);
-    expect(await provider('bet', game({ token, transactionID: 'flaky-b1', roundID: 'flaky-r1', amount: 1 }))).toMatchObject({ code: 0, balance: 99 });
+    expect(
+      await provider('bet', game({ token, transactionID: 'flaky-b1', roundID: 'flaky-r1', amount: 1 })),
+    ).toMatchObject({ code: 0, balance: 99 });
 
     s.wallet.setBehaviour({ mode: 'fail', times: 2, status: 500 });
     const started = Date.now();
-    const win = await provider('win', game({ token, transactionID: 'flaky-w1', refTransactionID: 'flaky-b1', roundID: 'flaky-r1', amount: 3.5 }));
+    const win = await provider(
+      'win',
+      game({ token, transactionID: 'flaky-w1', refTransactionID: 'flaky-b1', roundID: 'flaky-r1', amount: 3.5 }),
+    );
     expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1_000);
     // The last balance we know: the one the Withdraw reported.
     expect(win).toMatchObject({ code: 0, balance: 99 });
@@ -263,13 +401,18 @@ describe('operator failures', () => {
     }
     expect(s.wallet.balanceOf(userID, 'EUR')).toBe(10_250n);
 
-    const delivered = (await callbacksOf(s.agentID, 'delivered')).find((c) => c.transactionID === win.platformTransactionID);
+    const delivered = (await callbacksOf(s.agentID, 'delivered')).find(
+      (c) => c.transactionID === win.platformTransactionID,
+    );
     expect(delivered).toMatchObject({ kind: 'deposit', status: 'delivered', attempts: 3, agentID: s.agentID });
     expect(await callbacksOf(s.agentID, 'pending')).toEqual([]);
 
     // The provider's retry of the win is 11 with the original id and a balance (§5: 11 carries the balance;
     // the one answered at the time, 99, or the one the operator reported after the Deposit, 102.5); nothing more is sent.
-    const repeat = await provider('win', game({ token, transactionID: 'flaky-w1', refTransactionID: 'flaky-b1', roundID: 'flaky-r1', amount: 3.5 }));
+    const repeat = await provider(
+      'win',
+      game({ token, transactionID: 'flaky-w1', refTransactionID: 'flaky-b1', roundID: 'flaky-r1', amount: 3.5 }),
+    );
     expect(repeat).toMatchObject({ code: 11, platformTransactionID: win.platformTransactionID });
     expect([99, 102.5]).toContain(repeat.balance);
     expect(s.wallet.callsOf('deposit')).toHaveLength(3);
@@ -301,8 +444,17 @@ describe('operator failures', () => {
     expect(withdraws).toHaveLength(1);
     const failedId = withdraws[0]!.body.transactionID as string;
 
-    const rollback = await until('the compensating Rollback answered', () => s.wallet.callsOf('rollback').find((c) => c.answeredStatus === 200));
-    expect(rollback.body).toMatchObject({ userID, currency: 'EUR', amount: 10, refTransactionID: failedId, roundID: 'hang-r1', gameID: world.gameId });
+    const rollback = await until('the compensating Rollback answered', () =>
+      s.wallet.callsOf('rollback').find((c) => c.answeredStatus === 200),
+    );
+    expect(rollback.body).toMatchObject({
+      userID,
+      currency: 'EUR',
+      amount: 10,
+      refTransactionID: failedId,
+      roundID: 'hang-r1',
+      gameID: world.gameId,
+    });
     expect(rollback.body.transactionID).not.toBe(failedId);
     expect(rollback.signatureValid).toBe(true);
     await sleep(500);
@@ -311,10 +463,14 @@ describe('operator failures', () => {
     expect(s.wallet.balanceOf(userID, 'EUR')).toBe(100_000n);
     expect(s.wallet.callsOf('withdraw')).toHaveLength(1);
     const listed = await callbacksOf(s.agentID);
-    expect(listed.filter((c) => c.kind === 'rollback')).toEqual([expect.objectContaining({ status: 'delivered', transactionID: rollback.body.transactionID })]);
+    expect(listed.filter((c) => c.kind === 'rollback')).toEqual([
+      expect.objectContaining({ status: 'delivered', transactionID: rollback.body.transactionID }),
+    ]);
     // The failed bet opened no round and is not listed.
     expect((await s.op.call('/v1/transactions', { userID })).transactions).toEqual([]);
-    expect(await provider('win', game({ token, transactionID: 'hang-w1', roundID: 'hang-r1', amount: 1 }))).toMatchObject({ code: 10 });
+    expect(
+      await provider('win', game({ token, transactionID: 'hang-w1', roundID: 'hang-r1', amount: 1 })),
+    ).toMatchObject({ code: 10 });
   });
 
   test('a Withdraw applied by the operator whose answer was lost: 17 to the provider, and the compensating Rollback gives the money back', async () => {
@@ -327,7 +483,9 @@ describe('operator failures', () => {
     expect((await provider('bet', bet)).code).toBe(17);
     const callId = s.wallet.callsOf('withdraw')[0]!.body.call_id as string;
     expect(s.wallet.applied.has(callId)).toBe(true);
-    const rollback = await until('the compensating credit', () => s.wallet.callsOf('rollback').find((c) => c.answeredStatus === 200));
+    const rollback = await until('the compensating credit', () =>
+      s.wallet.callsOf('rollback').find((c) => c.answeredStatus === 200),
+    );
     expect(rollback.body).toMatchObject({ action: 'credit', rb: 1, ref_call_id: callId, amount: 2500 });
     expect(s.wallet.balanceOf(userID, 'EUR')).toBe(100_000n);
     expect(await provider('bet', bet)).toMatchObject({ code: 17 });
@@ -341,18 +499,28 @@ describe('operator failures', () => {
     s.wallet.fund(userID, 'EUR', 10_000n);
     const token = await launch(s, userID);
     s.wallet.setBehaviour({ mode: 'garbage' });
-    expect((await provider('bet', game({ token, transactionID: 'owed-b1', roundID: 'owed-r1', amount: 1 }))).code).toBe(17);
+    expect((await provider('bet', game({ token, transactionID: 'owed-b1', roundID: 'owed-r1', amount: 1 }))).code).toBe(
+      17,
+    );
     s.wallet.setBehaviour({ mode: 'normal' });
-    await until('the compensating Rollback answered', () => s.wallet.callsOf('rollback').find((c) => c.answeredStatus === 200));
+    await until('the compensating Rollback answered', () =>
+      s.wallet.callsOf('rollback').find((c) => c.answeredStatus === 200),
+    );
     await until('no delivery pending', async () => (await callbacksOf(s.agentID, 'pending')).length === 0);
     // §1: a switch back is refused only while deliveries are still pending; the Withdraw was answered (17) and its Rollback delivered.
     const switched = await admin.post('/admin/v1/operators/update', { agentID: s.agentID, callbackUrl: null });
-    expect(switched.body).toEqual(expect.objectContaining({ code: 0, operator: expect.objectContaining({ mode: 'transfer', callbackUrl: null }) }));
+    expect(switched.body).toEqual(
+      expect.objectContaining({ code: 0, operator: expect.objectContaining({ mode: 'transfer', callbackUrl: null }) }),
+    );
     expect(switched.status).toBe(200);
   });
 
   test('garbage (HTML) or a non-200 answer to a Withdraw is 17; nothing is debited', async () => {
-    for (const behaviour of [{ mode: 'garbage' as const }, { mode: 'down' as const }, { mode: 'fail' as const, times: 1, status: 502 }]) {
+    for (const behaviour of [
+      { mode: 'garbage' as const },
+      { mode: 'down' as const },
+      { mode: 'fail' as const, times: 1, status: 502 },
+    ]) {
       const s = await seamlessOperator('hmac');
       const userID = `bad-${behaviour.mode}`;
       s.wallet.fund(userID, 'EUR', 10_000n);
@@ -364,7 +532,9 @@ describe('operator failures', () => {
       s.wallet.setBehaviour({ mode: 'normal' });
       expect(await provider('bet', bet)).toMatchObject({ code: 17, balance: 100 });
       expect(s.wallet.callsOf('withdraw')).toHaveLength(1);
-      await until('the compensating Rollback answered', () => s.wallet.callsOf('rollback').find((c) => c.answeredStatus === 200));
+      await until('the compensating Rollback answered', () =>
+        s.wallet.callsOf('rollback').find((c) => c.answeredStatus === 200),
+      );
       expect(s.wallet.balanceOf(userID, 'EUR')).toBe(10_000n);
     }
   });
@@ -374,7 +544,9 @@ describe('operator failures', () => {
     const userID = 'down-1';
     s.wallet.fund(userID, 'EUR', 10_000n);
     const token = await launch(s, userID);
-    expect(await provider('bet', game({ token, transactionID: 'down-b1', roundID: 'down-r1', amount: 1 }))).toMatchObject({ code: 0, balance: 99 });
+    expect(
+      await provider('bet', game({ token, transactionID: 'down-b1', roundID: 'down-r1', amount: 1 })),
+    ).toMatchObject({ code: 0, balance: 99 });
     s.wallet.setBehaviour({ mode: 'down' });
     const win1 = await provider('win', game({ token, transactionID: 'down-w1', roundID: 'down-r1', amount: 2 }));
     const win2 = await provider('win', game({ token, transactionID: 'down-w2', roundID: 'down-r1', amount: 3 }));
@@ -385,8 +557,18 @@ describe('operator failures', () => {
       const failed = await callbacksOf(s.agentID, 'failed');
       return failed.length === 2 ? failed : undefined;
     });
-    for (const [c, win] of [[parked[0], win1], [parked[1], win2]] as const) {
-      expect(c).toMatchObject({ kind: 'deposit', status: 'failed', attempts: RETRY_ATTEMPTS + 1, transactionID: win.platformTransactionID, agentID: s.agentID, nextAttemptAt: null });
+    for (const [c, win] of [
+      [parked[0], win1],
+      [parked[1], win2],
+    ] as const) {
+      expect(c).toMatchObject({
+        kind: 'deposit',
+        status: 'failed',
+        attempts: RETRY_ATTEMPTS + 1,
+        transactionID: win.platformTransactionID,
+        agentID: s.agentID,
+        nextAttemptAt: null,
+      });
       expect(c.lastError).toMatch(/503/);
       expect(withTx(s.wallet.callsOf('deposit'), win.platformTransactionID)).toHaveLength(RETRY_ATTEMPTS + 1);
     }
@@ -405,12 +587,19 @@ describe('operator failures', () => {
 
     s.wallet.setBehaviour({ mode: 'normal' });
     const byAdmin = await admin.ok('/admin/v1/callbacks/retry', { id: parked[0].id });
-    expect(byAdmin.callback).toMatchObject({ id: parked[0].id, status: 'pending', transactionID: win1.platformTransactionID });
+    expect(byAdmin.callback).toMatchObject({
+      id: parked[0].id,
+      status: 'pending',
+      transactionID: win1.platformTransactionID,
+    });
     const bySupport = await support.post('/admin/v1/callbacks/retry', { id: parked[1].id });
     expect(bySupport.status).toBe(200);
     expect(bySupport.body).toMatchObject({ code: 0, callback: { id: parked[1].id, status: 'pending' } });
 
-    await until('both delivered', async () => (await callbacksOf(s.agentID, 'delivered')).filter((c) => c.kind === 'deposit').length === 2);
+    await until(
+      'both delivered',
+      async () => (await callbacksOf(s.agentID, 'delivered')).filter((c) => c.kind === 'deposit').length === 2,
+    );
     await sleep(500);
     for (const win of [win1, win2]) {
       const calls = withTx(s.wallet.callsOf('deposit'), win.platformTransactionID);
@@ -441,7 +630,9 @@ describe('concurrency', () => {
     s.wallet.fund(userID, 'EUR', 100_000n);
     const token = await launch(s, userID);
     // A player we have seen before (the usual case): one earlier bet.
-    expect(await provider('bet', game({ token, transactionID: 'twin-b0', roundID: 'twin-r0', amount: 2.5 }))).toMatchObject({ code: 0, balance: 997.5 });
+    expect(
+      await provider('bet', game({ token, transactionID: 'twin-b0', roundID: 'twin-r0', amount: 2.5 })),
+    ).toMatchObject({ code: 0, balance: 997.5 });
     let expected = 99_750n;
     for (let round = 1; round <= 3; round++) {
       const bet = game({ token, transactionID: `twin-b${round}`, roundID: `twin-r${round}`, amount: 7.5 });
@@ -465,25 +656,48 @@ describe('concurrency', () => {
     const userID = 'twin-2';
     s.wallet.fund(userID, 'EUR', 100_000n);
     const token = await launch(s, userID);
-    expect(await provider('bet', game({ token, transactionID: 'twin2-b1', roundID: 'twin2-r1', amount: 7.5 }))).toMatchObject({ code: 0, balance: 992.5 });
-    const wins = await Promise.all(Array.from({ length: 20 }, () => providerRaw('win', game({ token, transactionID: 'twin2-w1', refTransactionID: 'twin2-b1', roundID: 'twin2-r1', amount: 20 }))));
+    expect(
+      await provider('bet', game({ token, transactionID: 'twin2-b1', roundID: 'twin2-r1', amount: 7.5 })),
+    ).toMatchObject({ code: 0, balance: 992.5 });
+    const wins = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        providerRaw(
+          'win',
+          game({ token, transactionID: 'twin2-w1', refTransactionID: 'twin2-b1', roundID: 'twin2-r1', amount: 20 }),
+        ),
+      ),
+    );
     expect(byCode(wins)).toEqual([0, ...Array(19).fill(11)]);
     expect(new Set(wins.map((a) => a.platformTransactionID)).size).toBe(1);
     await sleep(300);
     expect(s.wallet.callsOf('deposit')).toHaveLength(1);
     expect(s.wallet.balanceOf(userID, 'EUR')).toBe(101_250n);
   });
-  test('a twin arriving after the round closed gets the first request\'s answer (17 here), not a refusal of its own; one Withdraw', async () => {
+  test("a twin arriving after the round closed gets the first request's answer (17 here), not a refusal of its own; one Withdraw", async () => {
     const s = await seamlessOperator('hmac');
     const userID = 'twin-closed';
     s.wallet.fund(userID, 'EUR', 10_000n);
     const token = await launch(s, userID);
-    expect(await provider('bet', game({ token, transactionID: 'tc-b0', roundID: 'tc-r1', amount: 1 }))).toMatchObject({ code: 0 });
+    expect(await provider('bet', game({ token, transactionID: 'tc-b0', roundID: 'tc-r1', amount: 1 }))).toMatchObject({
+      code: 0,
+    });
     s.wallet.setBehaviour({ mode: 'hang', kinds: ['withdraw'] });
     const first = providerRaw('bet', game({ token, transactionID: 'tc-b1', roundID: 'tc-r1', amount: 2 }));
     await until('the first Withdraw sent', () => s.wallet.callsOf('withdraw').length === 2);
     // The round closes while that Withdraw is in flight (the win pays the earlier bet).
-    expect(await provider('win', game({ token, transactionID: 'tc-w1', refTransactionID: 'tc-b0', roundID: 'tc-r1', amount: 0, roundClosed: true }))).toMatchObject({ code: 0 });
+    expect(
+      await provider(
+        'win',
+        game({
+          token,
+          transactionID: 'tc-w1',
+          refTransactionID: 'tc-b0',
+          roundID: 'tc-r1',
+          amount: 0,
+          roundClosed: true,
+        }),
+      ),
+    ).toMatchObject({ code: 0 });
     const twin = await providerRaw('bet', game({ token, transactionID: 'tc-b1', roundID: 'tc-r1', amount: 2 }));
     expect((await first).code).toBe(17);
     expect(twin.code).toBe(17);
@@ -501,15 +715,24 @@ describe('concurrency', () => {
     const bet = providerRaw('bet', game({ token, transactionID: 'claim-b1', roundID: 'claim-r1', amount: 5 }));
     const store = new MysqlSeamlessStore(server.db);
     const attemptRow = await until('the Withdraw attempt', async () => {
-      const [rows] = await server.db.query<RowDataPacket[]>("SELECT provider_id FROM callback_deliveries WHERE kind = 'withdraw' AND transaction_id = 'claim-b1'");
+      const [rows] = await server.db.query<RowDataPacket[]>(
+        "SELECT provider_id FROM callback_deliveries WHERE kind = 'withdraw' AND transaction_id = 'claim-b1'",
+      );
       return rows[0];
     });
     const attempt = (await store.findWithdrawAttempt(attemptRow.provider_id as number, 'claim-b1'))!;
     expect(attempt.status).toBe('sending');
-    const settings = { callbackTimeoutMs: TIMEOUT_MS, retryAttempts: RETRY_ATTEMPTS, retryDelayMs: 200, retryTimeoutMs: 400 };
+    const settings = {
+      callbackTimeoutMs: TIMEOUT_MS,
+      retryAttempts: RETRY_ATTEMPTS,
+      retryDelayMs: 200,
+      retryTimeoutMs: 400,
+    };
     const hash = Buffer.from(attempt.payload.requestHash!, 'hex');
     // Six recorders at once besides the call itself: three as a late OK, three as the sweeper's 17.
-    const replies = [0, 1, 2, 3, 4, 5].map((i) => (i % 2 ? { outcome: 'ok' as const, balance: 9_500n as Minor } : { outcome: 'failed' as const, error: 'sweeper' }));
+    const replies = [0, 1, 2, 3, 4, 5].map((i) =>
+      i % 2 ? { outcome: 'ok' as const, balance: 9_500n as Minor } : { outcome: 'failed' as const, error: 'sweeper' },
+    );
     const results = await Promise.all(replies.map((reply) => resolveWithdraw(store, attempt, reply, settings, hash)));
     const answer = await bet;
     // Seven recorders in all (the bet's own call records 17 when its 400 ms are up): one outcome, whoever
@@ -517,7 +740,9 @@ describe('concurrency', () => {
     const winners = results.filter((r) => r.code !== 'already-resolved');
     expect(winners.length).toBeLessThanOrEqual(1);
 
-    const [ledger] = await server.db.query<RowDataPacket[]>("SELECT status, result_code FROM transactions WHERE transaction_id = 'claim-b1'");
+    const [ledger] = await server.db.query<RowDataPacket[]>(
+      "SELECT status, result_code FROM transactions WHERE transaction_id = 'claim-b1'",
+    );
     expect(ledger).toHaveLength(1);
     const outcome = ledger[0]!.result_code as number;
     if (winners.length) expect(winners[0]!.code).toBe(outcome);
@@ -544,11 +769,19 @@ describe('concurrency of one player', () => {
     s.wallet.fund(userID, 'EUR', 100_000n);
     const token = await launch(s, userID);
     expect(await provider('balance', { token })).toMatchObject({ code: 0, balance: 1000 });
-    const bets = await Promise.all(Array.from({ length: 10 }, (_, i) => providerRaw('bet', game({ token, transactionID: `many-b${i}`, roundID: `many-r${i}`, amount: 1 }))));
+    const bets = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        providerRaw('bet', game({ token, transactionID: `many-b${i}`, roundID: `many-r${i}`, amount: 1 })),
+      ),
+    );
     expect(bets.map((a) => a.code)).toEqual(Array(10).fill(0));
     expect(s.wallet.callsOf('withdraw')).toHaveLength(10);
     expect(s.wallet.balanceOf(userID, 'EUR')).toBe(99_000n);
-    const wins = await Promise.all(Array.from({ length: 10 }, (_, i) => providerRaw('win', game({ token, transactionID: `many-w${i}`, roundID: `many-r${i}`, amount: 2 }))));
+    const wins = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        providerRaw('win', game({ token, transactionID: `many-w${i}`, roundID: `many-r${i}`, amount: 2 })),
+      ),
+    );
     expect(wins.map((a) => a.code)).toEqual(Array(10).fill(0));
     await until('every win credited', () => wins.every((w) => s.wallet.applied.has(w.platformTransactionID)));
     expect(s.wallet.balanceOf(userID, 'EUR')).toBe(101_000n);
@@ -560,8 +793,16 @@ describe('the mode-switch guard', () => {
     const op = await admin.createOperator('switch-t1', ['EUR']);
     const userID = 'switch-t1-p';
     await op.call('/v1/player/create', { userID, currency: 'EUR' });
-    expect((await op.call('/v1/player/wallet/deposit', { userID, currency: 'EUR', amount: 10, transactionID: 'sw-d1' })).code).toBe(0);
-    const toSeamless = () => admin.post('/admin/v1/operators/update', { agentID: 'switch-t1', callbackUrl: 'http://127.0.0.1:9/wallet', callbackScheme: 'hmac' });
+    expect(
+      (await op.call('/v1/player/wallet/deposit', { userID, currency: 'EUR', amount: 10, transactionID: 'sw-d1' }))
+        .code,
+    ).toBe(0);
+    const toSeamless = () =>
+      admin.post('/admin/v1/operators/update', {
+        agentID: 'switch-t1',
+        callbackUrl: 'http://127.0.0.1:9/wallet',
+        callbackScheme: 'hmac',
+      });
 
     let refused = await toSeamless();
     expect(refused.status).toBe(409);
@@ -570,7 +811,9 @@ describe('the mode-switch guard', () => {
     expect(refused.body.message).not.toMatch(/round/);
 
     const launch = await op.call('/v1/games/launch', { userID, gameID: world.gameId, currency: 'EUR' });
-    expect(await provider('bet', game({ token: launch.token, transactionID: 'sw-b1', roundID: 'sw-r1', amount: 10 }))).toMatchObject({ code: 0, balance: 0 });
+    expect(
+      await provider('bet', game({ token: launch.token, transactionID: 'sw-b1', roundID: 'sw-r1', amount: 10 })),
+    ).toMatchObject({ code: 0, balance: 0 });
     refused = await toSeamless();
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe(12);
@@ -579,7 +822,12 @@ describe('the mode-switch guard', () => {
     const listed = (await admin.ok('/admin/v1/operators/list')).operators.find((o: any) => o.agentID === 'switch-t1');
     expect(listed).toMatchObject({ mode: 'transfer', callbackUrl: null });
 
-    expect(await provider('win', game({ token: launch.token, transactionID: 'sw-w1', roundID: 'sw-r1', amount: 0, roundClosed: true }))).toMatchObject({ code: 0, balance: 0 });
+    expect(
+      await provider(
+        'win',
+        game({ token: launch.token, transactionID: 'sw-w1', roundID: 'sw-r1', amount: 0, roundClosed: true }),
+      ),
+    ).toMatchObject({ code: 0, balance: 0 });
     const switched = await toSeamless();
     expect(switched.status).toBe(200);
     expect(switched.body.operator).toMatchObject({ mode: 'seamless', callbackScheme: 'hmac' });
@@ -590,9 +838,13 @@ describe('the mode-switch guard', () => {
     const userID = 'switch-s1';
     s.wallet.fund(userID, 'EUR', 10_000n);
     const token = await launch(s, userID);
-    expect((await provider('bet', game({ token, transactionID: 'sws-b1', roundID: 'sws-r1', amount: 1 }))).code).toBe(0);
+    expect((await provider('bet', game({ token, transactionID: 'sws-b1', roundID: 'sws-r1', amount: 1 }))).code).toBe(
+      0,
+    );
     s.wallet.setBehaviour({ mode: 'down' });
-    expect((await provider('win', game({ token, transactionID: 'sws-w1', roundID: 'sws-r1', amount: 5 }))).code).toBe(0);
+    expect((await provider('win', game({ token, transactionID: 'sws-w1', roundID: 'sws-r1', amount: 5 }))).code).toBe(
+      0,
+    );
     const toTransfer = () => admin.post('/admin/v1/operators/update', { agentID: s.agentID, callbackUrl: null });
 
     const pending = await callbacksOf(s.agentID, 'pending');
@@ -652,18 +904,46 @@ describe('the §5 rules hold in seamless mode', () => {
     const token = await player(userID, 10_000n);
     const bet = await provider('bet', game({ token, transactionID: 'rh-b1', roundID: 'rh-r1', amount: 2.5 }));
     expect(bet).toMatchObject({ code: 0, balance: 97.5 });
-    const win = await provider('win', game({ token, transactionID: 'rh-w1', refTransactionID: 'rh-b1', roundID: 'rh-r1', amount: 1.25, roundClosed: true }));
+    const win = await provider(
+      'win',
+      game({
+        token,
+        transactionID: 'rh-w1',
+        refTransactionID: 'rh-b1',
+        roundID: 'rh-r1',
+        amount: 1.25,
+        roundClosed: true,
+      }),
+    );
     expect(win).toMatchObject({ code: 0, balance: 98.75 });
-    const jackpot = await provider('jackpot', game({ token, transactionID: 'rh-j1', roundID: 'rh-r2', amount: 100, jackpotID: 'rh-jp' }));
+    const jackpot = await provider(
+      'jackpot',
+      game({ token, transactionID: 'rh-j1', roundID: 'rh-r2', amount: 100, jackpotID: 'rh-jp' }),
+    );
     expect(jackpot).toMatchObject({ code: 0, balance: 198.75 });
     const history = await s.op.call('/v1/transactions', { userID });
     expect(history).toMatchObject({ code: 0, nextCursor: null });
-    expect(history.transactions.map((t: any) => [t.type, t.transactionID, t.platformTransactionID, t.amount, t.balanceAfter])).toEqual([
+    expect(
+      history.transactions.map((t: any) => [
+        t.type,
+        t.transactionID,
+        t.platformTransactionID,
+        t.amount,
+        t.balanceAfter,
+      ]),
+    ).toEqual([
       ['bet', 'rh-b1', bet.platformTransactionID, 2.5, null],
       ['win', 'rh-w1', win.platformTransactionID, 1.25, null],
       ['jackpot', 'rh-j1', jackpot.platformTransactionID, 100, null],
     ]);
-    expect(history.transactions[0]).toMatchObject({ userID, currency: 'EUR', roundID: 'rh-r1', gameID: world.gameId, providerID: world.studio.callerId, freeSpinID: null });
+    expect(history.transactions[0]).toMatchObject({
+      userID,
+      currency: 'EUR',
+      roundID: 'rh-r1',
+      gameID: world.gameId,
+      providerID: world.studio.callerId,
+      freeSpinID: null,
+    });
     expect((await s.op.call('/v1/transactions', { transactionID: 'rh-w1' })).transactions).toHaveLength(1);
   });
 
@@ -672,21 +952,45 @@ describe('the §5 rules hold in seamless mode', () => {
     const token = await player(userID, 10_000n);
     const bet = await provider('bet', game({ token, transactionID: 'ri-b1', roundID: 'ri-r1', amount: 2.5 }));
     expect(bet).toMatchObject({ code: 0, balance: 97.5 });
-    const win = await provider('win', game({ token, transactionID: 'ri-w1', refTransactionID: 'ri-b1', roundID: 'ri-r1', amount: 1.25 }));
+    const win = await provider(
+      'win',
+      game({ token, transactionID: 'ri-w1', refTransactionID: 'ri-b1', roundID: 'ri-r1', amount: 1.25 }),
+    );
     expect(win).toMatchObject({ code: 0, balance: 98.75 });
-    expect(await provider('bet', game({ token, transactionID: 'ri-b2', roundID: 'ri-r2', amount: 1 }))).toMatchObject({ code: 0, balance: 97.75 });
-    const rollback = await provider('rollback', game({ token, transactionID: 'ri-rb2', refTransactionID: 'ri-b2', roundID: 'ri-r2' }));
+    expect(await provider('bet', game({ token, transactionID: 'ri-b2', roundID: 'ri-r2', amount: 1 }))).toMatchObject({
+      code: 0,
+      balance: 97.75,
+    });
+    const rollback = await provider(
+      'rollback',
+      game({ token, transactionID: 'ri-rb2', refTransactionID: 'ri-b2', roundID: 'ri-r2' }),
+    );
     expect(rollback).toMatchObject({ code: 0, balance: 98.75 });
-    const jackpot = await provider('jackpot', game({ token, transactionID: 'ri-j1', roundID: 'ri-r3', amount: 5, jackpotID: 'ri-jp' }));
+    const jackpot = await provider(
+      'jackpot',
+      game({ token, transactionID: 'ri-j1', roundID: 'ri-r3', amount: 5, jackpotID: 'ri-jp' }),
+    );
     expect(jackpot).toMatchObject({ code: 0, balance: 103.75 });
     const n = s.wallet.calls.length;
     const repeats = {
       bet: await provider('bet', game({ token, transactionID: 'ri-b1', roundID: 'ri-r1', amount: 2.5 })),
-      win: await provider('win', game({ token, transactionID: 'ri-w1', refTransactionID: 'ri-b1', roundID: 'ri-r1', amount: 1.25 })),
-      rollback: await provider('rollback', game({ token, transactionID: 'ri-rb2', refTransactionID: 'ri-b2', roundID: 'ri-r2' })),
-      jackpot: await provider('jackpot', game({ token, transactionID: 'ri-j1', roundID: 'ri-r3', amount: 5, jackpotID: 'ri-jp' })),
+      win: await provider(
+        'win',
+        game({ token, transactionID: 'ri-w1', refTransactionID: 'ri-b1', roundID: 'ri-r1', amount: 1.25 }),
+      ),
+      rollback: await provider(
+        'rollback',
+        game({ token, transactionID: 'ri-rb2', refTransactionID: 'ri-b2', roundID: 'ri-r2' }),
+      ),
+      jackpot: await provider(
+        'jackpot',
+        game({ token, transactionID: 'ri-j1', roundID: 'ri-r3', amount: 5, jackpotID: 'ri-jp' }),
+      ),
       betOtherAmount: await provider('bet', game({ token, transactionID: 'ri-b1', roundID: 'ri-r1', amount: 3 })),
-      winOtherAmount: await provider('win', game({ token, transactionID: 'ri-w1', refTransactionID: 'ri-b1', roundID: 'ri-r1', amount: 9 })),
+      winOtherAmount: await provider(
+        'win',
+        game({ token, transactionID: 'ri-w1', refTransactionID: 'ri-b1', roundID: 'ri-r1', amount: 9 }),
+      ),
       betIdAsWin: await provider('win', game({ token, transactionID: 'ri-b1', roundID: 'ri-r1', amount: 2.5 })),
     };
     expect(s.wallet.calls.length).toBe(n);
@@ -706,18 +1010,56 @@ describe('the §5 rules hold in seamless mode', () => {
   test('rounds: a win without a bet is 10, a rollback after a win is 15, a rollback naming a win is 10, a closed round refuses bets (15); no callback for any', async () => {
     const userID = 'rules-round';
     const token = await player(userID, 10_000n);
-    expect(await provider('bet', game({ token, transactionID: 'rr-b1', roundID: 'rr-r1', amount: 2.5 }))).toMatchObject({ code: 0, balance: 97.5 });
-    expect(await provider('win', game({ token, transactionID: 'rr-w1', refTransactionID: 'rr-b1', roundID: 'rr-r1', amount: 1.25 }))).toMatchObject({ code: 0, balance: 98.75 });
+    expect(await provider('bet', game({ token, transactionID: 'rr-b1', roundID: 'rr-r1', amount: 2.5 }))).toMatchObject(
+      { code: 0, balance: 97.5 },
+    );
+    expect(
+      await provider(
+        'win',
+        game({ token, transactionID: 'rr-w1', refTransactionID: 'rr-b1', roundID: 'rr-r1', amount: 1.25 }),
+      ),
+    ).toMatchObject({ code: 0, balance: 98.75 });
     const n = s.wallet.calls.length;
-    expect(await provider('win', game({ token, transactionID: 'rr-w2', roundID: 'rr-nobet', amount: 5 }))).toMatchObject({ code: 10, balance: 98.75 });
-    expect(await provider('win', game({ token, transactionID: 'rr-w3', refTransactionID: 'rr-unknown', roundID: 'rr-r1', amount: 5 }))).toMatchObject({ code: 10, balance: 98.75 });
-    expect(await provider('rollback', game({ token, transactionID: 'rr-rb1', refTransactionID: 'rr-b1', roundID: 'rr-r1' }))).toMatchObject({ code: 15, balance: 98.75 });
-    expect(await provider('rollback', game({ token, transactionID: 'rr-rb2', refTransactionID: 'rr-w1', roundID: 'rr-r1' }))).toMatchObject({ code: 10, balance: 98.75 });
+    expect(
+      await provider('win', game({ token, transactionID: 'rr-w2', roundID: 'rr-nobet', amount: 5 })),
+    ).toMatchObject({ code: 10, balance: 98.75 });
+    expect(
+      await provider(
+        'win',
+        game({ token, transactionID: 'rr-w3', refTransactionID: 'rr-unknown', roundID: 'rr-r1', amount: 5 }),
+      ),
+    ).toMatchObject({ code: 10, balance: 98.75 });
+    expect(
+      await provider('rollback', game({ token, transactionID: 'rr-rb1', refTransactionID: 'rr-b1', roundID: 'rr-r1' })),
+    ).toMatchObject({ code: 15, balance: 98.75 });
+    expect(
+      await provider('rollback', game({ token, transactionID: 'rr-rb2', refTransactionID: 'rr-w1', roundID: 'rr-r1' })),
+    ).toMatchObject({ code: 10, balance: 98.75 });
     expect(s.wallet.calls.length).toBe(n);
-    expect(await provider('win', game({ token, transactionID: 'rr-w4', refTransactionID: 'rr-b1', roundID: 'rr-r1', amount: 0, roundClosed: true }))).toMatchObject({ code: 0 });
+    expect(
+      await provider(
+        'win',
+        game({
+          token,
+          transactionID: 'rr-w4',
+          refTransactionID: 'rr-b1',
+          roundID: 'rr-r1',
+          amount: 0,
+          roundClosed: true,
+        }),
+      ),
+    ).toMatchObject({ code: 0 });
     const m = s.wallet.calls.length;
-    expect(await provider('bet', game({ token, transactionID: 'rr-b5', roundID: 'rr-r1', amount: 1 }))).toMatchObject({ code: 15, balance: 98.75 });
-    expect(await provider('win', game({ token, transactionID: 'rr-w5', refTransactionID: 'rr-b1', roundID: 'rr-r1', amount: 1 }))).toMatchObject({ code: 15, balance: 98.75 });
+    expect(await provider('bet', game({ token, transactionID: 'rr-b5', roundID: 'rr-r1', amount: 1 }))).toMatchObject({
+      code: 15,
+      balance: 98.75,
+    });
+    expect(
+      await provider(
+        'win',
+        game({ token, transactionID: 'rr-w5', refTransactionID: 'rr-b1', roundID: 'rr-r1', amount: 1 }),
+      ),
+    ).toMatchObject({ code: 15, balance: 98.75 });
     expect(s.wallet.calls.length).toBe(m);
     expect(s.wallet.balanceOf(userID, 'EUR')).toBe(9_875n);
   });
@@ -726,13 +1068,20 @@ describe('the §5 rules hold in seamless mode', () => {
     const userID = 'rules-tomb';
     const token = await player(userID, 10_000n);
     const n = s.wallet.calls.length;
-    const tombstone = await provider('rollback', game({ token, transactionID: 'rt-rb1', refTransactionID: 'rt-late', roundID: 'rt-r1' }));
+    const tombstone = await provider(
+      'rollback',
+      game({ token, transactionID: 'rt-rb1', refTransactionID: 'rt-late', roundID: 'rt-r1' }),
+    );
     expect(tombstone.code).toBe(0);
-    expect(await provider('bet', game({ token, transactionID: 'rt-late', roundID: 'rt-r1', amount: 1 }))).toMatchObject({ code: 10 });
+    expect(await provider('bet', game({ token, transactionID: 'rt-late', roundID: 'rt-r1', amount: 1 }))).toMatchObject(
+      { code: 10 },
+    );
     expect(s.wallet.calls.length).toBe(n);
     expect(s.wallet.balanceOf(userID, 'EUR')).toBe(10_000n);
     const history = await s.op.call('/v1/transactions', { userID });
-    expect(history.transactions.map((t: any) => [t.type, t.transactionID, t.amount, t.balanceAfter])).toEqual([['rollback', 'rt-rb1', 0, null]]);
+    expect(history.transactions.map((t: any) => [t.type, t.transactionID, t.amount, t.balanceAfter])).toEqual([
+      ['rollback', 'rt-rb1', 0, null],
+    ]);
   });
 
   test('a rolled-back bet: the Rollback reaches the operator once; a second rollback under a new id is 11; its win is 15', async () => {
@@ -740,11 +1089,21 @@ describe('the §5 rules hold in seamless mode', () => {
     const token = await player(userID, 10_000n);
     const bet = await provider('bet', game({ token, transactionID: 'rb-b1', roundID: 'rb-r1', amount: 4 }));
     expect(bet).toMatchObject({ code: 0, balance: 96 });
-    const rollback = await provider('rollback', game({ token, transactionID: 'rb-rb1', refTransactionID: 'rb-b1', roundID: 'rb-r1' }));
+    const rollback = await provider(
+      'rollback',
+      game({ token, transactionID: 'rb-rb1', refTransactionID: 'rb-b1', roundID: 'rb-r1' }),
+    );
     expect(rollback).toMatchObject({ code: 0, balance: 100 });
     const n = s.wallet.calls.length;
-    expect(await provider('rollback', game({ token, transactionID: 'rb-rb2', refTransactionID: 'rb-b1', roundID: 'rb-r1' }))).toMatchObject({ code: 11, balance: 100 });
-    expect(await provider('win', game({ token, transactionID: 'rb-w1', refTransactionID: 'rb-b1', roundID: 'rb-r1', amount: 1 }))).toMatchObject({ code: 15, balance: 100 });
+    expect(
+      await provider('rollback', game({ token, transactionID: 'rb-rb2', refTransactionID: 'rb-b1', roundID: 'rb-r1' })),
+    ).toMatchObject({ code: 11, balance: 100 });
+    expect(
+      await provider(
+        'win',
+        game({ token, transactionID: 'rb-w1', refTransactionID: 'rb-b1', roundID: 'rb-r1', amount: 1 }),
+      ),
+    ).toMatchObject({ code: 15, balance: 100 });
     expect(s.wallet.calls.length).toBe(n);
     expect(withTx(s.wallet.callsOf('rollback'), bet.platformTransactionID, 'refTransactionID')).toHaveLength(1);
     expect(s.wallet.balanceOf(userID, 'EUR')).toBe(10_000n);
@@ -757,22 +1116,52 @@ describe('the §5 rules hold in seamless mode', () => {
     const freeSpinID = 'rules-fs1';
     expect(
       await s.op.call('/v1/freespins/create', {
-        freeSpinID, userIDs: [userID], gameIDs: [world.gameId], spins: 2, betAmount: 0.5, currency: 'EUR', expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+        freeSpinID,
+        userIDs: [userID],
+        gameIDs: [world.gameId],
+        spins: 2,
+        betAmount: 0.5,
+        currency: 'EUR',
+        expiresAt: new Date(Date.now() + 3600_000).toISOString(),
       }),
     ).toMatchObject({ code: 0, freeSpinID });
     const withdrawsBefore = s.wallet.callsOf('withdraw').length;
-    const fsBet = await provider('bet', game({ token, transactionID: 'fs-b1', roundID: 'fs-r1', amount: 0.5, freeSpinID }));
+    const fsBet = await provider(
+      'bet',
+      game({ token, transactionID: 'fs-b1', roundID: 'fs-r1', amount: 0.5, freeSpinID }),
+    );
     expect(fsBet).toMatchObject({ code: 0, balance: 100 });
     expect(s.wallet.callsOf('withdraw')).toHaveLength(withdrawsBefore);
-    const fsWin = await provider('win', game({ token, transactionID: 'fs-w1', refTransactionID: 'fs-b1', roundID: 'fs-r1', amount: 4, freeSpinID }));
+    const fsWin = await provider(
+      'win',
+      game({ token, transactionID: 'fs-w1', refTransactionID: 'fs-b1', roundID: 'fs-r1', amount: 4, freeSpinID }),
+    );
     expect(fsWin).toMatchObject({ code: 0, balance: 104 });
-    expect(withTx(s.wallet.callsOf('deposit'), fsWin.platformTransactionID)[0]!.body).toMatchObject({ amount: 4, freeSpinID, refTransactionID: fsBet.platformTransactionID, roundID: 'fs-r1' });
-    expect(await s.op.call('/v1/freespins/get', { freeSpinID })).toMatchObject({ code: 0, status: 'active', players: [{ userID, spinsLeft: 1, totalWin: 4 }] });
-    expect(await provider('bet', game({ token, transactionID: 'fs-b2', roundID: 'fs-r2', amount: 1, freeSpinID }))).toMatchObject({ code: 16 });
-    expect(await provider('bet', game({ token, transactionID: 'fs-b3', roundID: 'fs-r3', amount: 0.5, freeSpinID }))).toMatchObject({ code: 0 });
-    expect(await provider('bet', game({ token, transactionID: 'fs-b4', roundID: 'fs-r4', amount: 0.5, freeSpinID }))).toMatchObject({ code: 16 });
+    expect(withTx(s.wallet.callsOf('deposit'), fsWin.platformTransactionID)[0]!.body).toMatchObject({
+      amount: 4,
+      freeSpinID,
+      refTransactionID: fsBet.platformTransactionID,
+      roundID: 'fs-r1',
+    });
+    expect(await s.op.call('/v1/freespins/get', { freeSpinID })).toMatchObject({
+      code: 0,
+      status: 'active',
+      players: [{ userID, spinsLeft: 1, totalWin: 4 }],
+    });
+    expect(
+      await provider('bet', game({ token, transactionID: 'fs-b2', roundID: 'fs-r2', amount: 1, freeSpinID })),
+    ).toMatchObject({ code: 16 });
+    expect(
+      await provider('bet', game({ token, transactionID: 'fs-b3', roundID: 'fs-r3', amount: 0.5, freeSpinID })),
+    ).toMatchObject({ code: 0 });
+    expect(
+      await provider('bet', game({ token, transactionID: 'fs-b4', roundID: 'fs-r4', amount: 0.5, freeSpinID })),
+    ).toMatchObject({ code: 16 });
     expect(s.wallet.callsOf('withdraw')).toHaveLength(withdrawsBefore);
-    expect(await s.op.call('/v1/freespins/get', { freeSpinID })).toMatchObject({ status: 'finished', players: [{ userID, spinsLeft: 0, totalWin: 4 }] });
+    expect(await s.op.call('/v1/freespins/get', { freeSpinID })).toMatchObject({
+      status: 'finished',
+      players: [{ userID, spinsLeft: 0, totalWin: 4 }],
+    });
     expect(s.wallet.balanceOf(userID, 'EUR')).toBe(10_400n);
     const history = await s.op.call('/v1/transactions', { userID });
     expect(history.transactions.map((t: any) => [t.type, t.amount, t.balanceAfter, t.freeSpinID])).toEqual([
@@ -787,7 +1176,13 @@ describe('the §5 rules hold in seamless mode', () => {
     const freeSpinID = 'rules-fsx1';
     expect(
       await s.op.call('/v1/freespins/create', {
-        freeSpinID, userIDs: [userID], gameIDs: [world.gameId], spins: 2, betAmount: 0.5, currency: 'EUR', expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+        freeSpinID,
+        userIDs: [userID],
+        gameIDs: [world.gameId],
+        spins: 2,
+        betAmount: 0.5,
+        currency: 'EUR',
+        expiresAt: new Date(Date.now() + 3600_000).toISOString(),
       }),
     ).toMatchObject({ code: 0, freeSpinID });
     // Another studio, on its own game, with a real token for the same player.
@@ -799,18 +1194,39 @@ describe('the §5 rules hold in seamless mode', () => {
     expect(await provider('balance', { token: outsiderToken })).toMatchObject({ code: 0, balance: 100 });
     const deposits = s.wallet.callsOf('deposit').length;
     const history = await s.op.call('/v1/transactions', { userID });
-    const attack = await other.studio.call('/provider/v1/win', { token: onOther, transactionID: 'fsx-w1', roundID: 'fsx-r1', gameID: other.gameId, amount: 1000, freeSpinID });
+    const attack = await other.studio.call('/provider/v1/win', {
+      token: onOther,
+      transactionID: 'fsx-w1',
+      roundID: 'fsx-r1',
+      gameID: other.gameId,
+      amount: 1000,
+      freeSpinID,
+    });
     expect(attack).toMatchObject({ code: 16, balance: 100 });
-    expect(await provider('win', game({ token: outsiderToken, transactionID: 'fsx-w2', roundID: 'fsx-r2', amount: 1000, freeSpinID }))).toMatchObject({ code: 16, balance: 100 });
-    expect(await provider('win', game({ token, transactionID: 'fsx-w3', roundID: 'fsx-r3', amount: 1000, freeSpinID: 'no-such-campaign' }))).toMatchObject({ code: 16, balance: 100 });
+    expect(
+      await provider(
+        'win',
+        game({ token: outsiderToken, transactionID: 'fsx-w2', roundID: 'fsx-r2', amount: 1000, freeSpinID }),
+      ),
+    ).toMatchObject({ code: 16, balance: 100 });
+    expect(
+      await provider(
+        'win',
+        game({ token, transactionID: 'fsx-w3', roundID: 'fsx-r3', amount: 1000, freeSpinID: 'no-such-campaign' }),
+      ),
+    ).toMatchObject({ code: 16, balance: 100 });
     expect(s.wallet.callsOf('deposit')).toHaveLength(deposits);
     expect(await s.op.call('/v1/transactions', { userID })).toEqual(history);
     expect((await callbacksOf(s.agentID)).filter((c) => /^fsx-/.test(c.transactionID))).toEqual([]);
     expect(s.wallet.balanceOf(userID, 'EUR')).toBe(10_000n);
     // The campaign's own game pays it: a Deposit reaches the operator.
-    expect(await provider('win', game({ token, transactionID: 'fsx-w4', roundID: 'fsx-r4', amount: 2, freeSpinID }))).toMatchObject({ code: 0, balance: 102 });
+    expect(
+      await provider('win', game({ token, transactionID: 'fsx-w4', roundID: 'fsx-r4', amount: 2, freeSpinID })),
+    ).toMatchObject({ code: 0, balance: 102 });
     expect(s.wallet.callsOf('deposit')).toHaveLength(deposits + 1);
-    expect(await s.op.call('/v1/freespins/get', { freeSpinID })).toMatchObject({ players: [{ userID, spinsLeft: 2, totalWin: 2 }] });
+    expect(await s.op.call('/v1/freespins/get', { freeSpinID })).toMatchObject({
+      players: [{ userID, spinsLeft: 2, totalWin: 2 }],
+    });
   });
 });
 

@@ -16,7 +16,12 @@ import { buildWorld } from '../support/world';
 
 jest.setTimeout(90_000);
 
-const ENV = { CALLBACK_TIMEOUT_MS: '400', CALLBACK_RETRY_ATTEMPTS: '50', CALLBACK_RETRY_DELAY_MS: '500', CALLBACK_RETRY_TIMEOUT_MS: '400' };
+const ENV = {
+  CALLBACK_TIMEOUT_MS: '400',
+  CALLBACK_RETRY_ATTEMPTS: '50',
+  CALLBACK_RETRY_DELAY_MS: '500',
+  CALLBACK_RETRY_TIMEOUT_MS: '400',
+};
 const WORKER_JS = path.resolve(__dirname, '../../dist/worker.js');
 const DELIVERY_DEADLINE_MS = 20_000;
 
@@ -27,7 +32,8 @@ const redisPorts: number[] = [];
 
 afterEach(async () => {
   // Every database a test made, checked while its processes may still be delivering (what is owed is stored).
-  for (const { db } of databases) await assertLedgerConsistent(db, { callbackTimeoutMs: Number(ENV.CALLBACK_TIMEOUT_MS) });
+  for (const { db } of databases)
+    await assertLedgerConsistent(db, { callbackTimeoutMs: Number(ENV.CALLBACK_TIMEOUT_MS) });
 });
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -76,10 +82,19 @@ async function scene(baseUrl: string, agentID: string): Promise<Scene> {
   const admin = await AdminClient.login(baseUrl, TEST_ADMIN.username, TEST_ADMIN.password);
   const world = await buildWorld(admin, { currencies: ['EUR'] });
   const keys = { secret: '', salt: '' };
-  const wallet = await new FakeOperatorWallet(() => keys.secret, () => keys.salt).start();
+  const wallet = await new FakeOperatorWallet(
+    () => keys.secret,
+    () => keys.salt,
+  ).start();
   wallet.strictRollbacks = true;
   wallets.push(wallet);
-  const created = await admin.ok('/admin/v1/operators/create', { agentID, name: agentID, currencies: ['EUR'], callbackUrl: wallet.url, callbackScheme: 'hmac' });
+  const created = await admin.ok('/admin/v1/operators/create', {
+    agentID,
+    name: agentID,
+    currencies: ['EUR'],
+    callbackUrl: wallet.url,
+    callbackScheme: 'hmac',
+  });
   keys.secret = created.secretKey;
   keys.salt = created.saltKey;
   const op = new SignedClient(baseUrl, 'agentID', agentID, created.secretKey);
@@ -87,17 +102,34 @@ async function scene(baseUrl: string, agentID: string): Promise<Scene> {
   wallet.fund(userID, 'EUR', 100_000n);
   const launch = await op.call('/v1/games/launch', { userID, gameID: world.gameId, currency: 'EUR' });
   expect(launch.code).toBe(0);
-  const bet = await world.studio.call('/provider/v1/bet', { token: launch.token, transactionID: `${agentID}-b1`, roundID: `${agentID}-r1`, gameID: world.gameId, amount: 1 });
+  const bet = await world.studio.call('/provider/v1/bet', {
+    token: launch.token,
+    transactionID: `${agentID}-b1`,
+    roundID: `${agentID}-r1`,
+    gameID: world.gameId,
+    amount: 1,
+  });
   expect(bet).toMatchObject({ code: 0, balance: 999 });
   return { admin, studio: world.studio, gameId: world.gameId, agentID, wallet, token: launch.token, userID };
 }
 
 /** Sends wins one after the other (amounts 0.01, 0.02, ...); each must be acknowledged with code 0. */
-async function sendWins(s: Scene, count: number, prefix: string, baseUrl?: string): Promise<{ platformTransactionID: string; minor: bigint }[]> {
+async function sendWins(
+  s: Scene,
+  count: number,
+  prefix: string,
+  baseUrl?: string,
+): Promise<{ platformTransactionID: string; minor: bigint }[]> {
   const studio = baseUrl ? new SignedClient(baseUrl, 'providerID', s.studio.callerId, s.studio.secretKey) : s.studio;
   const sent: { platformTransactionID: string; minor: bigint }[] = [];
   for (let i = 1; i <= count; i++) {
-    const answer = await studio.call('/provider/v1/win', { token: s.token, transactionID: `${prefix}-${i}`, roundID: `${s.agentID}-r1`, gameID: s.gameId, amount: i / 100 });
+    const answer = await studio.call('/provider/v1/win', {
+      token: s.token,
+      transactionID: `${prefix}-${i}`,
+      roundID: `${s.agentID}-r1`,
+      gameID: s.gameId,
+      amount: i / 100,
+    });
     expect({ i, code: answer.code }).toEqual({ i, code: 0 });
     expect(answer.platformTransactionID).toEqual(expect.any(String));
     sent.push({ platformTransactionID: answer.platformTransactionID, minor: BigInt(i) });
@@ -105,8 +137,14 @@ async function sendWins(s: Scene, count: number, prefix: string, baseUrl?: strin
   return sent;
 }
 
-async function deliveries(db: Pool, kind = 'deposit'): Promise<{ platform_transaction_id: string; status: string; attempts: number }[]> {
-  const [rows] = await db.query<RowDataPacket[]>('SELECT platform_transaction_id, status, attempts FROM callback_deliveries WHERE kind = ? ORDER BY id', [kind]);
+async function deliveries(
+  db: Pool,
+  kind = 'deposit',
+): Promise<{ platform_transaction_id: string; status: string; attempts: number }[]> {
+  const [rows] = await db.query<RowDataPacket[]>(
+    'SELECT platform_transaction_id, status, attempts FROM callback_deliveries WHERE kind = ? ORDER BY id',
+    [kind],
+  );
   return rows as any;
 }
 
@@ -114,14 +152,20 @@ async function deliveries(db: Pool, kind = 'deposit'): Promise<{ platform_transa
  * Every win credited exactly once: the wallet de-duplicates by transactionID as §6 asks of operators, so
  * "once" shows as: every win applied, no Deposit under any other transactionID, and the balance exact.
  */
-function expectCreditedOnce(s: Scene, wins: { platformTransactionID: string; minor: bigint }[], delivered = wins): void {
+function expectCreditedOnce(
+  s: Scene,
+  wins: { platformTransactionID: string; minor: bigint }[],
+  delivered = wins,
+): void {
   const deposits = s.wallet.callsOf('deposit');
   expect(delivered.filter((w) => !s.wallet.applied.has(w.platformTransactionID))).toEqual([]);
   const sent = new Set(deposits.map((c) => c.body.transactionID as string));
   expect([...sent].filter((id) => !wins.some((w) => w.platformTransactionID === id))).toEqual([]);
   for (const win of wins) {
     const calls = deposits.filter((c) => c.body.transactionID === win.platformTransactionID);
-    expect(calls.every((c) => c.signatureValid && Math.round(Number(c.body.amount) * 100) === Number(win.minor))).toBe(true);
+    expect(calls.every((c) => c.signatureValid && Math.round(Number(c.body.amount) * 100) === Number(win.minor))).toBe(
+      true,
+    );
   }
   const credited = delivered.reduce((sum, w) => sum + w.minor, 0n);
   expect(s.wallet.balanceOf(s.userID, 'EUR')).toBe(100_000n - 100n + credited);
@@ -141,7 +185,11 @@ test('SIGKILL while wins are pending (some attempts in flight): a new server on 
   // The operator now hangs instead of refusing, so that attempts are in flight when the process dies
   // (each hangs for CALLBACK_RETRY_TIMEOUT_MS); a crash rarely picks a quiet moment.
   s.wallet.setBehaviour({ mode: 'hang' });
-  await until('attempts in flight', () => s.wallet.callsOf('deposit').filter((c) => c.answeredStatus === 0).length >= 3, 5_000);
+  await until(
+    'attempts in flight',
+    () => s.wallet.callsOf('deposit').filter((c) => c.answeredStatus === 0).length >= 3,
+    5_000,
+  );
   first.child.kill('SIGKILL');
   await first.exited;
   await sleep(1_100); // the next attempts come in a later second than the ones before the kill
@@ -152,7 +200,11 @@ test('SIGKILL while wins are pending (some attempts in flight): a new server on 
   // within seconds. What did not arrive within the deadline is reported at the end, after the checks
   // that what did arrive was credited exactly once.
   const restartedAt = Date.now();
-  await until('all 15 wins credited', () => wins.every((w) => s.wallet.applied.has(w.platformTransactionID)), DELIVERY_DEADLINE_MS).catch(() => undefined);
+  await until(
+    'all 15 wins credited',
+    () => wins.every((w) => s.wallet.applied.has(w.platformTransactionID)),
+    DELIVERY_DEADLINE_MS,
+  ).catch(() => undefined);
   await sleep(1_000); // a duplicate attempt, if any, would land now
   const delivered = wins.filter((w) => s.wallet.applied.has(w.platformTransactionID));
   const late = wins.filter((w) => !s.wallet.applied.has(w.platformTransactionID));
@@ -173,7 +225,9 @@ test('SIGKILL while wins are pending (some attempts in flight): a new server on 
   expect({ secondsSinceRestart, notDelivered: stuck }).toEqual({ secondsSinceRestart, notDelivered: [] });
   expect(rows.every((d) => d.status === 'delivered')).toBe(true);
   const admin = await AdminClient.login(second.url, TEST_ADMIN.username, TEST_ADMIN.password);
-  const listed = (await admin.ok('/admin/v1/callbacks/list', { agentID: s.agentID, status: 'delivered' })).callbacks.filter((c: any) => c.kind === 'deposit');
+  const listed = (
+    await admin.ok('/admin/v1/callbacks/list', { agentID: s.agentID, status: 'delivered' })
+  ).callbacks.filter((c: any) => c.kind === 'deposit');
   expect(listed.map((c: any) => c.transactionID).sort()).toEqual(wins.map((w) => w.platformTransactionID).sort());
   expect((await admin.ok('/admin/v1/callbacks/list', { agentID: s.agentID, status: 'pending' })).callbacks).toEqual([]);
   expect((await admin.ok('/admin/v1/callbacks/list', { agentID: s.agentID, status: 'failed' })).callbacks).toEqual([]);
@@ -181,8 +235,22 @@ test('SIGKILL while wins are pending (some attempts in flight): a new server on 
 
 function redisServer(port: number): void {
   const result = spawnSync('redis-server', [
-    '--port', String(port), '--bind', '127.0.0.1', '--daemonize', 'yes', '--save', '', '--appendonly', 'no', '--dir', '/tmp', '--pidfile', `/tmp/redis-${port}.pid`,
-    '--logfile', `/tmp/redis-${port}.log`,
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--daemonize',
+    'yes',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    '/tmp',
+    '--pidfile',
+    `/tmp/redis-${port}.pid`,
+    '--logfile',
+    `/tmp/redis-${port}.log`,
   ]);
   if (result.status !== 0) throw new Error(`redis-server on ${port} did not start: ${result.stderr}`);
 }
@@ -228,8 +296,16 @@ test('Redis stopped while wins arrive: they are accepted (code 0) and all delive
   s.wallet.setBehaviour({ mode: 'normal' });
   await until('health back to 200', async () => (await fetch(`${server.url}/health`)).status === 200, 10_000);
 
-  await until('all 10 wins credited', () => wins.every((w) => s.wallet.applied.has(w.platformTransactionID)), DELIVERY_DEADLINE_MS);
-  await until('all deliveries marked delivered', async () => (await deliveries(db)).every((d) => d.status === 'delivered'), 5_000);
+  await until(
+    'all 10 wins credited',
+    () => wins.every((w) => s.wallet.applied.has(w.platformTransactionID)),
+    DELIVERY_DEADLINE_MS,
+  );
+  await until(
+    'all deliveries marked delivered',
+    async () => (await deliveries(db)).every((d) => d.status === 'delivered'),
+    5_000,
+  );
   await sleep(1_000);
   expectCreditedOnce(s, [...direct, ...wins]);
 });
@@ -247,8 +323,14 @@ test('workers running alone: with the API process gone, a worker-only process (n
   let output = '';
   worker.stdout?.on('data', (chunk) => (output += chunk));
   worker.stderr?.on('data', (chunk) => (output += chunk));
-  const workerExited = new Promise<number | string>((resolve) => worker.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
-  await until('the worker process running', () => output.includes('delivery workers running') || worker.exitCode !== null, 30_000);
+  const workerExited = new Promise<number | string>((resolve) =>
+    worker.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
+  await until(
+    'the worker process running',
+    () => output.includes('delivery workers running') || worker.exitCode !== null,
+    30_000,
+  );
   expect(worker.exitCode).toBeNull();
 
   s.wallet.setBehaviour({ mode: 'down' });
@@ -259,14 +341,25 @@ test('workers running alone: with the API process gone, a worker-only process (n
   await expect(fetch(`${api.url}/health`)).rejects.toThrow(); // the API process is gone
 
   s.wallet.setBehaviour({ mode: 'normal' });
-  await until('all 5 wins credited by the worker process', () => wins.every((w) => s.wallet.applied.has(w.platformTransactionID)), DELIVERY_DEADLINE_MS);
-  await until('all deliveries marked delivered', async () => (await deliveries(db)).every((d) => d.status === 'delivered'), 5_000);
+  await until(
+    'all 5 wins credited by the worker process',
+    () => wins.every((w) => s.wallet.applied.has(w.platformTransactionID)),
+    DELIVERY_DEADLINE_MS,
+  );
+  await until(
+    'all deliveries marked delivered',
+    async () => (await deliveries(db)).every((d) => d.status === 'delivered'),
+    5_000,
+  );
   await sleep(800);
   expectCreditedOnce(s, wins);
 
   worker.kill('SIGTERM');
   let timer: NodeJS.Timeout | undefined;
-  const exit = await Promise.race([workerExited, new Promise<string>((resolve) => (timer = setTimeout(() => resolve('still running'), 15_000)))]);
+  const exit = await Promise.race([
+    workerExited,
+    new Promise<string>((resolve) => (timer = setTimeout(() => resolve('still running'), 15_000))),
+  ]);
   clearTimeout(timer);
   expect({ exit, output: exit === 0 ? '' : output.slice(-2_000) }).toEqual({ exit: 0, output: '' });
 });
@@ -278,7 +371,13 @@ test('SIGKILL while a bet waits for its Withdraw (which the operator applied): a
   const s = await scene(first.url, 'sd-crashbet');
   const startBalance = s.wallet.balanceOf(s.userID, 'EUR');
   s.wallet.setBehaviour({ mode: 'hang', kinds: ['withdraw'], apply: true }); // debits, never answers
-  const bet = { token: s.token, transactionID: `${s.agentID}-b2`, roundID: `${s.agentID}-r2`, gameID: s.gameId, amount: 2.5 };
+  const bet = {
+    token: s.token,
+    transactionID: `${s.agentID}-b2`,
+    roundID: `${s.agentID}-r2`,
+    gameID: s.gameId,
+    amount: 2.5,
+  };
   const inFlight = s.studio.call('/provider/v1/bet', bet).catch(() => 'connection lost');
   await until('the Withdraw to reach the operator', () => s.wallet.callsOf('withdraw').length === 2, 10_000);
   expect(s.wallet.balanceOf(s.userID, 'EUR')).toBe(startBalance - 250n);
@@ -290,12 +389,22 @@ test('SIGKILL while a bet waits for its Withdraw (which the operator applied): a
   // Same database, short call timeout: the sweeper finds the attempt still `sending` after 2 × 300 ms + 5 s.
   const second = await start(url, { CALLBACK_TIMEOUT_MS: '300', CALLBACK_RETRY_DELAY_MS: '200' });
   const studio = new SignedClient(second.url, 'providerID', s.studio.callerId, s.studio.secretKey);
-  await until('the orphaned Withdraw to be resolved as 17', async () => {
-    const [rows] = await db.query<RowDataPacket[]>(
-      'SELECT status, result_code FROM transactions WHERE transaction_id = ?', [bet.transactionID]);
-    return rows[0]?.result_code === 17;
-  }, DELIVERY_DEADLINE_MS);
-  await until('the compensating Rollback to be delivered', async () => (await deliveries(db, 'rollback')).some((d) => d.status === 'delivered'), DELIVERY_DEADLINE_MS);
+  await until(
+    'the orphaned Withdraw to be resolved as 17',
+    async () => {
+      const [rows] = await db.query<RowDataPacket[]>(
+        'SELECT status, result_code FROM transactions WHERE transaction_id = ?',
+        [bet.transactionID],
+      );
+      return rows[0]?.result_code === 17;
+    },
+    DELIVERY_DEADLINE_MS,
+  );
+  await until(
+    'the compensating Rollback to be delivered',
+    async () => (await deliveries(db, 'rollback')).some((d) => d.status === 'delivered'),
+    DELIVERY_DEADLINE_MS,
+  );
   expect(s.wallet.balanceOf(s.userID, 'EUR')).toBe(startBalance);
   const rollbacks = s.wallet.callsOf('rollback');
   expect(new Set(rollbacks.map((c) => c.body.transactionID)).size).toBe(1);

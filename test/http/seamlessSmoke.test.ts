@@ -11,9 +11,16 @@ let secret = '';
 let salt = '';
 
 beforeAll(async () => {
-  server = await startTestServer('seamsmoke', { CALLBACK_TIMEOUT_MS: '500', CALLBACK_RETRY_DELAY_MS: '200', CALLBACK_RETRY_TIMEOUT_MS: '500' });
+  server = await startTestServer('seamsmoke', {
+    CALLBACK_TIMEOUT_MS: '500',
+    CALLBACK_RETRY_DELAY_MS: '200',
+    CALLBACK_RETRY_TIMEOUT_MS: '500',
+  });
   world = await buildWorld(await server.admin());
-  wallet = await new FakeOperatorWallet(() => secret, () => salt).start();
+  wallet = await new FakeOperatorWallet(
+    () => secret,
+    () => salt,
+  ).start();
 });
 afterEach(async () => {
   await assertLedgerConsistent(server.db, { callbackTimeoutMs: server.config.callbackTimeoutMs });
@@ -25,7 +32,13 @@ afterAll(async () => {
 
 test('hmac: bet and win go to the operator wallet', async () => {
   const admin = await server.admin();
-  const created = await admin.ok('/admin/v1/operators/create', { agentID: 'seam-1', name: 'Seamless', currencies: ['EUR'], callbackUrl: wallet.url, callbackScheme: 'hmac' });
+  const created = await admin.ok('/admin/v1/operators/create', {
+    agentID: 'seam-1',
+    name: 'Seamless',
+    currencies: ['EUR'],
+    callbackUrl: wallet.url,
+    callbackScheme: 'hmac',
+  });
   secret = created.secretKey;
   salt = created.saltKey;
   const { SignedClient } = await import('../support/clients');
@@ -35,17 +48,50 @@ test('hmac: bet and win go to the operator wallet', async () => {
   expect(launch.code).toBe(0);
   const token = launch.token;
   expect(await world.studio.call('/provider/v1/balance', { token })).toMatchObject({ code: 0, balance: 100 });
-  const bet = await world.studio.call('/provider/v1/bet', { token, transactionID: 'sb1', roundID: 'sr1', gameID: world.gameId, amount: 2.5 });
+  const bet = await world.studio.call('/provider/v1/bet', {
+    token,
+    transactionID: 'sb1',
+    roundID: 'sr1',
+    gameID: world.gameId,
+    amount: 2.5,
+  });
   expect(bet).toMatchObject({ code: 0, balance: 97.5 });
-  const win = await world.studio.call('/provider/v1/win', { token, transactionID: 'sw1', refTransactionID: 'sb1', roundID: 'sr1', gameID: world.gameId, amount: 10, roundClosed: true });
+  const win = await world.studio.call('/provider/v1/win', {
+    token,
+    transactionID: 'sw1',
+    refTransactionID: 'sb1',
+    roundID: 'sr1',
+    gameID: world.gameId,
+    amount: 10,
+    roundClosed: true,
+  });
   expect(win).toMatchObject({ code: 0, balance: 107.5 });
   expect(wallet.balanceOf('sam00001', 'EUR')).toBe(10750n);
   expect(wallet.calls.every((c) => c.signatureValid)).toBe(true);
   const deposit = wallet.callsOf('deposit')[0]!;
-  expect(deposit.body).toMatchObject({ agentID: 'seam-1', userID: 'sam00001', amount: 10, transactionID: win.platformTransactionID, refTransactionID: bet.platformTransactionID, roundID: 'sr1', gameID: world.gameId });
+  expect(deposit.body).toMatchObject({
+    agentID: 'seam-1',
+    userID: 'sam00001',
+    amount: 10,
+    transactionID: win.platformTransactionID,
+    refTransactionID: bet.platformTransactionID,
+    roundID: 'sr1',
+    gameID: world.gameId,
+  });
   const history = await op.call('/v1/transactions', { userID: 'sam00001' });
-  expect(history.transactions.map((t: any) => [t.type, t.amount, t.balanceAfter])).toEqual([['bet', 2.5, null], ['win', 10, null]]);
+  expect(history.transactions.map((t: any) => [t.type, t.amount, t.balanceAfter])).toEqual([
+    ['bet', 2.5, null],
+    ['win', 10, null],
+  ]);
   // A replayed bet: 11, and the operator saw one Withdraw.
-  expect(await world.studio.call('/provider/v1/bet', { token, transactionID: 'sb1', roundID: 'sr1', gameID: world.gameId, amount: 2.5 })).toMatchObject({ code: 11, balance: 97.5, platformTransactionID: bet.platformTransactionID });
+  expect(
+    await world.studio.call('/provider/v1/bet', {
+      token,
+      transactionID: 'sb1',
+      roundID: 'sr1',
+      gameID: world.gameId,
+      amount: 2.5,
+    }),
+  ).toMatchObject({ code: 11, balance: 97.5, platformTransactionID: bet.platformTransactionID });
   expect(wallet.callsOf('withdraw')).toHaveLength(1);
 });

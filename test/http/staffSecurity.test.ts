@@ -33,13 +33,23 @@ afterAll(async () => {
 const login = (server: TestServer, body: Record<string, unknown>, address: string) =>
   postJson(`${server.url}/admin/v1/login`, body, { 'x-forwarded-for': address });
 
-async function clientFor(server: TestServer, username: string, password: string, address: string, otp?: string): Promise<AdminClient> {
+async function clientFor(
+  server: TestServer,
+  username: string,
+  password: string,
+  address: string,
+  otp?: string,
+): Promise<AdminClient> {
   const answer = await login(server, { username, password, ...(otp ? { otp } : {}) }, address);
   if (answer.status !== 200) throw new Error(`login failed: ${answer.status} ${JSON.stringify(answer.body)}`);
   return new AdminClient(server.url, answer.body.token);
 }
 
-async function createUser(username: string, role: 'admin' | 'support' | 'finance', password = `${username}-Pw-7f3k9q`): Promise<string> {
+async function createUser(
+  username: string,
+  role: 'admin' | 'support' | 'finance',
+  password = `${username}-Pw-7f3k9q`,
+): Promise<string> {
   await root.ok('/admin/v1/users/create', { username, password, role });
   return password;
 }
@@ -49,7 +59,10 @@ function expectRefusal(answer: HttpAnswer, status: number, code: number): void {
 }
 
 async function auditRows(targetId: string): Promise<{ action: string; after: string | null }[]> {
-  const [rows] = await a.db.query<RowDataPacket[]>('SELECT action, `after` FROM audit_log WHERE target_id = ? ORDER BY id', [targetId]);
+  const [rows] = await a.db.query<RowDataPacket[]>(
+    'SELECT action, `after` FROM audit_log WHERE target_id = ? ORDER BY id',
+    [targetId],
+  );
   return rows as { action: string; after: string | null }[];
 }
 
@@ -61,10 +74,16 @@ describe('password policy', () => {
     ['weak.policy.user', /must not be the username/],
     ['short-pw', /at least 12 characters/],
   ])('users/create refuses %j with HTTP 400 code 2 saying why', async (password, why) => {
-    const answer = await root.post('/admin/v1/users/create', { username: 'weak.policy.user', password, role: 'support' });
+    const answer = await root.post('/admin/v1/users/create', {
+      username: 'weak.policy.user',
+      password,
+      role: 'support',
+    });
     expectRefusal(answer, 400, 2);
     expect(answer.body.message).toMatch(why);
-    expect((await root.ok('/admin/v1/users/list')).users.map((u: { username: string }) => u.username)).not.toContain('weak.policy.user');
+    expect((await root.ok('/admin/v1/users/list')).users.map((u: { username: string }) => u.username)).not.toContain(
+      'weak.policy.user',
+    );
   });
 
   test('me/password applies the same rule, refuses a wrong current password, and revokes the old token everywhere', async () => {
@@ -72,12 +91,30 @@ describe('password policy', () => {
     const address = '198.51.100.10';
     const onA = await clientFor(a, 'pw.changer', password, address);
     const onB = new AdminClient(b.url, onA.token);
-    expectRefusal(await onA.post('/admin/v1/me/password', { currentPassword: password, newPassword: '123456789012' }), 400, 2);
-    expectRefusal(await onA.post('/admin/v1/me/password', { currentPassword: password, newPassword: 'pw.changer' }), 400, 2);
-    expectRefusal(await onA.post('/admin/v1/me/password', { currentPassword: 'not-my-password-1', newPassword: 'a-much-better-Pw-93k' }), 400, 2);
+    expectRefusal(
+      await onA.post('/admin/v1/me/password', { currentPassword: password, newPassword: '123456789012' }),
+      400,
+      2,
+    );
+    expectRefusal(
+      await onA.post('/admin/v1/me/password', { currentPassword: password, newPassword: 'pw.changer' }),
+      400,
+      2,
+    );
+    expectRefusal(
+      await onA.post('/admin/v1/me/password', {
+        currentPassword: 'not-my-password-1',
+        newPassword: 'a-much-better-Pw-93k',
+      }),
+      400,
+      2,
+    );
     await onB.ok('/admin/v1/operators/list'); // nothing above changed anything
 
-    const changed = await onA.ok('/admin/v1/me/password', { currentPassword: password, newPassword: 'a-much-better-Pw-93k' });
+    const changed = await onA.ok('/admin/v1/me/password', {
+      currentPassword: password,
+      newPassword: 'a-much-better-Pw-93k',
+    });
     expectRefusal(await onA.post('/admin/v1/operators/list'), 401, 5);
     expectRefusal(await onB.post('/admin/v1/operators/list'), 401, 5);
     await new AdminClient(b.url, changed.token).ok('/admin/v1/operators/list');
@@ -92,7 +129,13 @@ describe('accounts: list, update, logout; revocation at once in every process', 
     const { users } = await new AdminClient(b.url, root.token).ok('/admin/v1/users/list');
     expect(users).toEqual(
       expect.arrayContaining([
-        { username: TEST_ADMIN.username, role: 'admin', enabled: true, totp: false, createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/) },
+        {
+          username: TEST_ADMIN.username,
+          role: 'admin',
+          enabled: true,
+          totp: false,
+          createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
+        },
         { username: 'listed.user', role: 'finance', enabled: true, totp: false, createdAt: expect.any(String) },
       ]),
     );
@@ -102,7 +145,9 @@ describe('accounts: list, update, logout; revocation at once in every process', 
     const password = await createUser('to.disable', 'support');
     const token = (await clientFor(a, 'to.disable', password, '198.51.100.20')).token;
     await new AdminClient(b.url, token).ok('/admin/v1/operators/list');
-    expect((await root.ok('/admin/v1/users/update', { username: 'to.disable', enabled: false })).user).toMatchObject({ enabled: false });
+    expect((await root.ok('/admin/v1/users/update', { username: 'to.disable', enabled: false })).user).toMatchObject({
+      enabled: false,
+    });
     expectRefusal(await new AdminClient(b.url, token).post('/admin/v1/operators/list'), 401, 5);
     expectRefusal(await new AdminClient(a.url, token).post('/admin/v1/operators/list'), 401, 5);
     expectRefusal(await login(b, { username: 'to.disable', password }, '198.51.100.20'), 401, 5);
@@ -134,7 +179,11 @@ describe('accounts: list, update, logout; revocation at once in every process', 
     expectRefusal(await support.post('/admin/v1/users/update', { username: 'support.tries', role: 'admin' }), 403, 5);
     expectRefusal(await root.post('/admin/v1/users/update', { username: 'nobody.here', enabled: false }), 404, 2);
     expectRefusal(await root.post('/admin/v1/users/update', { username: TEST_ADMIN.username, enabled: false }), 409, 2);
-    expectRefusal(await root.post('/admin/v1/users/update', { username: TEST_ADMIN.username, role: 'support' }), 409, 2);
+    expectRefusal(
+      await root.post('/admin/v1/users/update', { username: TEST_ADMIN.username, role: 'support' }),
+      409,
+      2,
+    );
     await root.ok('/admin/v1/operators/list'); // the refusals changed nothing, the token included
   });
 });
@@ -148,7 +197,11 @@ describe('brute force, shared by both servers through Redis', () => {
       expectRefusal(await login(server, { username: 'brute.target', password: `guess-number-${i}` }, address), 401, 5);
     }
     for (const server of [a, b]) {
-      const locked = await postJson(`${server.url}/admin/v1/login`, { username: 'brute.target', password }, { 'x-forwarded-for': `203.0.113.2${server === a ? 1 : 2}` });
+      const locked = await postJson(
+        `${server.url}/admin/v1/login`,
+        { username: 'brute.target', password },
+        { 'x-forwarded-for': `203.0.113.2${server === a ? 1 : 2}` },
+      );
       expectRefusal(locked, 429, 5);
       const response = await fetch(`${server.url}/admin/v1/login`, {
         method: 'POST',
@@ -173,7 +226,8 @@ describe('brute force, shared by both servers through Redis', () => {
     expectRefusal(await login(a, { username: 'slow.brute', password: 'first-guess-000' }, '203.0.113.40'), 401, 5);
     // Time passing is what is measured here: the lock's end must move with the later failures.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
-    for (let i = 0; i < 4; i++) expectRefusal(await login(b, { username: 'slow.brute', password: `later-guess-${i}` }, '203.0.113.40'), 401, 5);
+    for (let i = 0; i < 4; i++)
+      expectRefusal(await login(b, { username: 'slow.brute', password: `later-guess-${i}` }, '203.0.113.40'), 401, 5);
     const response = await fetch(`${a.url}/admin/v1/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.41' },
@@ -186,7 +240,9 @@ describe('brute force, shared by both servers through Redis', () => {
   test('parallel guesses cannot run more than 5 password checks', async () => {
     await createUser('burst.target', 'support');
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => login(i % 2 ? a : b, { username: 'burst.target', password: `burst-guess-${i}` }, '203.0.113.50')),
+      Array.from({ length: 20 }, (_, i) =>
+        login(i % 2 ? a : b, { username: 'burst.target', password: `burst-guess-${i}` }, '203.0.113.50'),
+      ),
     );
     expect(answers.filter((x) => x.status === 401)).toHaveLength(5);
     expect(answers.filter((x) => x.status === 429)).toHaveLength(15);
@@ -195,7 +251,11 @@ describe('brute force, shared by both servers through Redis', () => {
   test('50 failures from one address lock that address for every username; other addresses still log in', async () => {
     const address = '203.0.113.60';
     for (let i = 0; i < 50; i++) {
-      expectRefusal(await login(i % 2 ? a : b, { username: `nobody-${i}`, password: 'wrong-password-x' }, address), 401, 5);
+      expectRefusal(
+        await login(i % 2 ? a : b, { username: `nobody-${i}`, password: 'wrong-password-x' }, address),
+        401,
+        5,
+      );
     }
     expectRefusal(await login(a, { username: TEST_ADMIN.username, password: TEST_ADMIN.password }, address), 429, 5);
     expectRefusal(await login(b, { username: TEST_ADMIN.username, password: TEST_ADMIN.password }, address), 429, 5);
@@ -206,14 +266,20 @@ describe('brute force, shared by both servers through Redis', () => {
   test('a success resets the username counter (the address counter keeps its failures)', async () => {
     const password = await createUser('sometimes.wrong', 'support');
     for (let round = 0; round < 3; round++) {
-      for (let i = 0; i < 4; i++) expectRefusal(await login(a, { username: 'sometimes.wrong', password: `typo-password-${i}` }, '203.0.113.70'), 401, 5);
+      for (let i = 0; i < 4; i++)
+        expectRefusal(
+          await login(a, { username: 'sometimes.wrong', password: `typo-password-${i}` }, '203.0.113.70'),
+          401,
+          5,
+        );
       await clientFor(b, 'sometimes.wrong', password, '203.0.113.70');
     }
   });
 });
 
 describe('TOTP second factor', () => {
-  const codeAt = (secret: string, offsetS: number) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetS });
+  const codeAt = (secret: string, offsetS: number) =>
+    generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetS });
 
   test('enrol (secret, otpauth URL, our own QR), confirm, then login needs the code; a wrong, missing or replayed code is 401 and counts as a failure', async () => {
     const password = await createUser('totp.user', 'support');
@@ -226,22 +292,44 @@ describe('TOTP second factor', () => {
     expect(enrolment.qrSvg).not.toMatch(/https?:\/\/(?!www\.w3\.org)/);
     // Not on until confirmed: login still works without a code.
     await clientFor(b, 'totp.user', password, address);
-    expectRefusal(await session.post('/admin/v1/me/totp/confirm', { code: '000000' === (await codeAt(enrolment.secret, 0)) ? '111111' : '000000' }), 400, 2);
-    await new AdminClient(b.url, session.token).ok('/admin/v1/me/totp/confirm', { code: await codeAt(enrolment.secret, 0) });
-    expect((await root.ok('/admin/v1/users/list')).users.find((u: { username: string }) => u.username === 'totp.user')).toMatchObject({ totp: true });
+    expectRefusal(
+      await session.post('/admin/v1/me/totp/confirm', {
+        code: '000000' === (await codeAt(enrolment.secret, 0)) ? '111111' : '000000',
+      }),
+      400,
+      2,
+    );
+    await new AdminClient(b.url, session.token).ok('/admin/v1/me/totp/confirm', {
+      code: await codeAt(enrolment.secret, 0),
+    });
+    expect(
+      (await root.ok('/admin/v1/users/list')).users.find((u: { username: string }) => u.username === 'totp.user'),
+    ).toMatchObject({ totp: true });
 
     expectRefusal(await login(a, { username: 'totp.user', password }, address), 401, 5);
     expectRefusal(await login(b, { username: 'totp.user', password, otp: '12345' }, address), 401, 5);
     // The next step's code (our clock allows one step of drift), once.
     const next = await codeAt(enrolment.secret, 30);
-    const answers = await Promise.all([login(a, { username: 'totp.user', password, otp: next }, address), login(b, { username: 'totp.user', password, otp: next }, address)]);
+    const answers = await Promise.all([
+      login(a, { username: 'totp.user', password, otp: next }, address),
+      login(b, { username: 'totp.user', password, otp: next }, address),
+    ]);
     expect(answers.map((x) => x.status).sort()).toEqual([200, 401]);
     expectRefusal(await login(a, { username: 'totp.user', password, otp: next }, address), 401, 5);
-    const reasons = (await auditRows('totp.user')).filter((r) => r.action === 'login.failed').map((r) => JSON.parse(r.after!).reason);
+    const reasons = (await auditRows('totp.user'))
+      .filter((r) => r.action === 'login.failed')
+      .map((r) => JSON.parse(r.after!).reason);
     expect(reasons).toEqual(['missing otp', 'wrong otp', 'wrong otp', 'wrong otp']);
     // Wrong codes count toward the username's lock like wrong passwords do.
-    for (let i = 0; i < 5; i++) expect([401, 429]).toContain((await login(a, { username: 'totp.user', password, otp: '000000x' }, address)).status);
-    expectRefusal(await login(b, { username: 'totp.user', password, otp: await codeAt(enrolment.secret, 0) }, address), 429, 5);
+    for (let i = 0; i < 5; i++)
+      expect([401, 429]).toContain(
+        (await login(a, { username: 'totp.user', password, otp: '000000x' }, address)).status,
+      );
+    expectRefusal(
+      await login(b, { username: 'totp.user', password, otp: await codeAt(enrolment.secret, 0) }, address),
+      429,
+      5,
+    );
   });
 
   test('ADMIN_REQUIRE_TOTP: an admin without TOTP can only enrol, confirm (and log out) until it is on', async () => {
@@ -253,7 +341,11 @@ describe('TOTP second factor', () => {
       expectRefusal(refused, 403, 5);
       expect(refused.body.message).toMatch(/second factor/);
       expectRefusal(await session.post('/admin/v1/users/list'), 403, 5);
-      expectRefusal(await session.post('/admin/v1/me/password', { currentPassword: password, newPassword: 'another-Strong-pw-1' }), 403, 5);
+      expectRefusal(
+        await session.post('/admin/v1/me/password', { currentPassword: password, newPassword: 'another-Strong-pw-1' }),
+        403,
+        5,
+      );
       const { secret } = await session.ok('/admin/v1/me/totp/enroll');
       await session.ok('/admin/v1/me/totp/confirm', { code: await generate({ secret }) });
       await session.ok('/admin/v1/operators/list');
@@ -272,7 +364,12 @@ test('a real second process (node dist/main.js) sees the same locks and revocati
   try {
     const password = await createUser('two.process', 'support');
     const address = '192.0.2.90';
-    for (let i = 0; i < 5; i++) expectRefusal(await login(i % 2 ? otherServer : a, { username: 'two.process', password: `proc-guess-${i}` }, address), 401, 5);
+    for (let i = 0; i < 5; i++)
+      expectRefusal(
+        await login(i % 2 ? otherServer : a, { username: 'two.process', password: `proc-guess-${i}` }, address),
+        401,
+        5,
+      );
     expectRefusal(await login(otherServer, { username: 'two.process', password }, '192.0.2.91'), 429, 5);
     expectRefusal(await login(a, { username: 'two.process', password }, '192.0.2.92'), 429, 5);
 
@@ -292,7 +389,9 @@ test('METRICS_TOKEN: /metrics answers 401 without the bearer token, 200 with it'
   const guarded = await startTestServer('staffsec', { ...ENV, METRICS_TOKEN: token }, { shareDatabaseOf: a });
   try {
     expect((await fetch(`${guarded.url}/metrics`)).status).toBe(401);
-    expect((await fetch(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer wrong-token' } })).status).toBe(401);
+    expect((await fetch(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer wrong-token' } })).status).toBe(
+      401,
+    );
     expect((await fetch(`${guarded.url}/metrics`, { headers: { authorization: `Basic ${token}` } })).status).toBe(401);
     const ok = await fetch(`${guarded.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
     expect(ok.status).toBe(200);

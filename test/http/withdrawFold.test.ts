@@ -22,7 +22,11 @@ const wallets: FakeOperatorWallet[] = [];
 
 beforeAll(async () => {
   // The API alone, without workers: no sweeper folds anything behind the test's back.
-  server = await startServer(loadConfig(testEnv(databaseUrl, { CALLBACK_TIMEOUT_MS: String(TIMEOUT_MS) })), pino({ level: 'silent' }), { workers: false });
+  server = await startServer(
+    loadConfig(testEnv(databaseUrl, { CALLBACK_TIMEOUT_MS: String(TIMEOUT_MS) })),
+    pino({ level: 'silent' }),
+    { workers: false },
+  );
   admin = await AdminClient.login(server.url, TEST_ADMIN.username, TEST_ADMIN.password);
   world = await buildWorld(admin, { currencies: ['EUR'] });
 });
@@ -37,12 +41,26 @@ afterAll(async () => {
 });
 
 let seq = 0;
-async function seamlessPlayer(): Promise<{ agentID: string; wallet: FakeOperatorWallet; token: string; userID: string }> {
+async function seamlessPlayer(): Promise<{
+  agentID: string;
+  wallet: FakeOperatorWallet;
+  token: string;
+  userID: string;
+}> {
   const keys = { secret: '', salt: '' };
-  const wallet = await new FakeOperatorWallet(() => keys.secret, () => keys.salt).start();
+  const wallet = await new FakeOperatorWallet(
+    () => keys.secret,
+    () => keys.salt,
+  ).start();
   wallets.push(wallet);
   const agentID = `fold-op-${++seq}`;
-  const created = await admin.ok('/admin/v1/operators/create', { agentID, name: agentID, currencies: ['EUR'], callbackUrl: wallet.url, callbackScheme: 'hmac' });
+  const created = await admin.ok('/admin/v1/operators/create', {
+    agentID,
+    name: agentID,
+    currencies: ['EUR'],
+    callbackUrl: wallet.url,
+    callbackScheme: 'hmac',
+  });
   keys.secret = created.secretKey;
   keys.salt = created.saltKey;
   const userID = `fold-user-${seq}`;
@@ -53,7 +71,13 @@ async function seamlessPlayer(): Promise<{ agentID: string; wallet: FakeOperator
 }
 
 const bet = (token: string, transactionID: string, amount: number) =>
-  world.studio.call('/provider/v1/bet', { token, gameID: world.gameId, transactionID, roundID: `${transactionID}-round`, amount });
+  world.studio.call('/provider/v1/bet', {
+    token,
+    gameID: world.gameId,
+    transactionID,
+    roundID: `${transactionID}-round`,
+    amount,
+  });
 
 async function attemptOf(transactionID: string): Promise<RowDataPacket | undefined> {
   const [rows] = await db.query<RowDataPacket[]>(
@@ -83,9 +107,13 @@ test('callbacks/list shows a Withdraw in flight as owed and a settled one as del
   const inFlight = bet(p.token, 'fold-b2', 3);
   const second = await until('the second Withdraw attempted', () => attemptOf('fold-b2'), 5_000, 10);
 
-  const owed = (await admin.ok('/admin/v1/callbacks/list', { agentID: p.agentID, status: 'pending' })).callbacks as { kind: string; transactionID: string }[];
+  const owed = (await admin.ok('/admin/v1/callbacks/list', { agentID: p.agentID, status: 'pending' })).callbacks as {
+    kind: string;
+    transactionID: string;
+  }[];
   expect(owed.map((c) => [c.kind, c.transactionID])).toEqual([['withdraw', second.platform_transaction_id]]);
-  const delivered = (await admin.ok('/admin/v1/callbacks/list', { agentID: p.agentID, status: 'delivered' })).callbacks as { kind: string; transactionID: string }[];
+  const delivered = (await admin.ok('/admin/v1/callbacks/list', { agentID: p.agentID, status: 'delivered' }))
+    .callbacks as { kind: string; transactionID: string }[];
   expect(delivered.map((c) => c.kind)).toEqual(['withdraw']);
   expect(await attemptOf('fold-b1')).toMatchObject({ status: 'delivered', operator_balance_minor: '9900' });
 

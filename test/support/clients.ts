@@ -32,12 +32,17 @@ export class SignedClient {
   ) {}
 
   body(fields: Record<string, unknown>, timestamp?: number): Record<string, unknown> {
-    return signBody(this.secretKey, { [this.callerField]: this.callerId, ...fields }, timestamp ?? Math.floor(Date.now() / 1000));
+    return signBody(
+      this.secretKey,
+      { [this.callerField]: this.callerId, ...fields },
+      timestamp ?? Math.floor(Date.now() / 1000),
+    );
   }
 
   async call(path: string, fields: Record<string, unknown> = {}): Promise<any> {
     const answer = await postJson(this.baseUrl + path, this.body(fields));
-    if (answer.status !== 200) throw new Error(`${path} answered HTTP ${answer.status}: ${JSON.stringify(answer.body)}`);
+    if (answer.status !== 200)
+      throw new Error(`${path} answered HTTP ${answer.status}: ${JSON.stringify(answer.body)}`);
     return answer.body;
   }
 }
@@ -60,12 +65,22 @@ export class AdminClient {
 
   async ok(path: string, body: unknown = {}): Promise<any> {
     const answer = await this.post(path, body);
-    if (answer.status !== 200 || answer.body.code !== 0) throw new Error(`${path} failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+    if (answer.status !== 200 || answer.body.code !== 0)
+      throw new Error(`${path} failed: ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body;
   }
 
-  async createOperator(agentID: string, currencies: string[] = ['EUR', 'USD', 'JPY', 'KWD'], extra: Record<string, unknown> = {}): Promise<SignedClient> {
-    const created = await this.ok('/admin/v1/operators/create', { agentID, name: `Operator ${agentID}`, currencies, ...extra });
+  async createOperator(
+    agentID: string,
+    currencies: string[] = ['EUR', 'USD', 'JPY', 'KWD'],
+    extra: Record<string, unknown> = {},
+  ): Promise<SignedClient> {
+    const created = await this.ok('/admin/v1/operators/create', {
+      agentID,
+      name: `Operator ${agentID}`,
+      currencies,
+      ...extra,
+    });
     return new SignedClient(this.baseUrl, 'agentID', agentID, created.secretKey as string);
   }
 

@@ -91,7 +91,10 @@ export class FakeOperatorWallet {
   /** Writes as fast as the client reads, until it hangs up or the limit is reached. */
   private flood(res: ServerResponse, record: RecordedCall, declareLength: boolean): void {
     record.answeredStatus = 200;
-    res.writeHead(200, { 'content-type': 'application/json', ...(declareLength ? { 'content-length': String(FLOOD_LIMIT_BYTES) } : {}) });
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      ...(declareLength ? { 'content-length': String(FLOOD_LIMIT_BYTES) } : {}),
+    });
     const chunk = Buffer.alloc(64 * 1024, 0x20);
     let written = 0;
     res.once('close', () => this.floodsEnded++);
@@ -114,12 +117,23 @@ export class FakeOperatorWallet {
     for await (const chunk of req) raw += chunk;
     const body = JSON.parse(raw || '{}');
     const path = (req.url ?? '/').split('?')[0]!;
-    const hmacKind = ({ '/Balance': 'balance', '/Withdraw': 'withdraw', '/Deposit': 'deposit', '/Rollback': 'rollback' } as const)[path.slice(path.lastIndexOf('/')) as '/Balance'];
+    const hmacKind = (
+      { '/Balance': 'balance', '/Withdraw': 'withdraw', '/Deposit': 'deposit', '/Rollback': 'rollback' } as const
+    )[path.slice(path.lastIndexOf('/')) as '/Balance'];
     const scheme: 'hmac' | 'md5' = hmacKind ? 'hmac' : 'md5';
     const kind: RecordedCall['kind'] =
-      hmacKind ?? (body.action === 'balance' ? 'balance' : body.action === 'debit' ? 'withdraw' : body.rb === 1 ? 'rollback' : 'deposit');
+      hmacKind ??
+      (body.action === 'balance'
+        ? 'balance'
+        : body.action === 'debit'
+          ? 'withdraw'
+          : body.rb === 1
+            ? 'rollback'
+            : 'deposit');
     const signatureValid =
-      scheme === 'hmac' ? verifySign(this.secretKey(), body) : body.key === createHash('md5').update(`${body.timestamp}${this.saltKey()}`).digest('hex');
+      scheme === 'hmac'
+        ? verifySign(this.secretKey(), body)
+        : body.key === createHash('md5').update(`${body.timestamp}${this.saltKey()}`).digest('hex');
     const record: RecordedCall = { scheme, kind, body, signatureValid, answeredStatus: 0, at: Date.now() };
     this.calls.push(record);
     const send = (status: number, payload: unknown) => {
@@ -150,13 +164,20 @@ export class FakeOperatorWallet {
     if (kind === 'balance') return sendOrHang(200, { code: 0, message: 'OK', balance: render(balance) });
     const id = String(scheme === 'hmac' ? body.transactionID : body.call_id);
     const amount = scheme === 'md5' ? BigInt(body.amount) : BigInt(Math.round(body.amount * 10 ** this.exponent));
-    if (this.applied.has(id)) return sendOrHang(200, { code: 11, message: 'duplicate', balance: render(this.applied.get(id)!) });
-    if (kind === 'withdraw' && amount > balance) return sendOrHang(200, { code: 7, message: 'insufficient funds', balance: render(balance) });
+    if (this.applied.has(id))
+      return sendOrHang(200, { code: 11, message: 'duplicate', balance: render(this.applied.get(id)!) });
+    if (kind === 'withdraw' && amount > balance)
+      return sendOrHang(200, { code: 7, message: 'insufficient funds', balance: render(balance) });
     if (kind === 'rollback' && this.strictRollbacks) {
       const ref = String(scheme === 'hmac' ? body.refTransactionID : body.ref_call_id);
       if (!this.applied.has(ref)) {
         this.applied.set(id, balance);
-        return sendOrHang(200, { code: 0, message: 'OK (nothing to reverse)', balance: render(balance), platformTransactionID: `op-${id}` });
+        return sendOrHang(200, {
+          code: 0,
+          message: 'OK (nothing to reverse)',
+          balance: render(balance),
+          platformTransactionID: `op-${id}`,
+        });
       }
     }
     const after = kind === 'withdraw' ? balance - amount : balance + amount;

@@ -4,7 +4,12 @@ import { Redis } from 'ioredis';
 
 export default async function globalSetup(): Promise<void> {
   try {
-    const connection = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', connectTimeout: 5_000 });
+    const connection = await mysql.createConnection({
+      host: '127.0.0.1',
+      port: 3306,
+      user: 'root',
+      connectTimeout: 5_000,
+    });
     // Databases left behind by an interrupted run more than an hour ago (a run in progress keeps its own).
     const [rows] = await connection.query<mysql.RowDataPacket[]>(
       "SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'casino\\_t\\_%'",
@@ -16,14 +21,22 @@ export default async function globalSetup(): Promise<void> {
     }
     await connection.end();
   } catch (error) {
-    throw new Error(`MariaDB is not answering on 127.0.0.1:3306 (${String(error)}); start it with: start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd`);
+    throw new Error(
+      `MariaDB is not answering on 127.0.0.1:3306 (${String(error)}); start it with: start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd`,
+    );
   }
-  const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3_000 });
+  const redis = new Redis('redis://127.0.0.1:6379', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 3_000,
+  });
   try {
     await redis.connect();
     await redis.ping();
   } catch (error) {
-    throw new Error(`Redis is not answering on 127.0.0.1:6379 (${String(error)}); start it with: redis-server --daemonize yes`);
+    throw new Error(
+      `Redis is not answering on 127.0.0.1:6379 (${String(error)}); start it with: redis-server --daemonize yes`,
+    );
   } finally {
     redis.disconnect();
   }

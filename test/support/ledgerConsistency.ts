@@ -8,7 +8,10 @@ import { buildReport, renderReport, stuckAfterMs } from '../../src/app/reconcile
 import { readInvariants } from '../../src/db/reconcileStore';
 
 /** The server's callback timeout decides when an attempt counts as stuck; the default one when not given. */
-export async function assertLedgerConsistent(db: Pool, options: { callbackTimeoutMs?: number } = {}): Promise<{ wallets: number; entries: number }> {
+export async function assertLedgerConsistent(
+  db: Pool,
+  options: { callbackTimeoutMs?: number } = {},
+): Promise<{ wallets: number; entries: number }> {
   const now = new Date();
   const stuckBefore = new Date(now.getTime() - stuckAfterMs(options.callbackTimeoutMs ?? 5_000));
   const results = await readInvariants(db, { stuckBefore });

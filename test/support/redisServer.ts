@@ -19,8 +19,23 @@ export async function startOwnRedis(extraArgs: string[] = []): Promise<OwnRedis>
   const port = await freePort();
   const files = `/tmp/test-redis-${port}`;
   const result = spawnSync('redis-server', [
-    '--port', String(port), '--bind', '127.0.0.1', '--daemonize', 'yes', '--save', '', '--appendonly', 'no', '--dir', '/tmp',
-    '--pidfile', `${files}.pid`, '--logfile', `${files}.log`, ...extraArgs,
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--daemonize',
+    'yes',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    '/tmp',
+    '--pidfile',
+    `${files}.pid`,
+    '--logfile',
+    `${files}.log`,
+    ...extraArgs,
   ]);
   if (result.status !== 0) throw new Error(`redis-server on ${port} did not start: ${result.stderr}`);
   await until(`redis-server on ${port} answering`, () => redisAnswers(port), 5_000);

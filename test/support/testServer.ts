@@ -36,7 +36,11 @@ export function testEnv(databaseUrl: string, extra: Record<string, string> = {})
  * `shareDatabaseOf`: a second server on the database (and Redis) of one already running, as a second
  * API process behind a load balancer would be; its close() leaves the database to the first.
  */
-export async function startTestServer(label: string, env: Record<string, string> = {}, options: { shareDatabaseOf?: TestServer } = {}): Promise<TestServer> {
+export async function startTestServer(
+  label: string,
+  env: Record<string, string> = {},
+  options: { shareDatabaseOf?: TestServer } = {},
+): Promise<TestServer> {
   const owner = options.shareDatabaseOf === undefined;
   const databaseUrl = options.shareDatabaseOf?.databaseUrl ?? uniqueDatabaseUrl(label);
   const config = loadConfig(testEnv(databaseUrl, env));

@@ -23,21 +23,53 @@ export async function buildWorld(admin: AdminClient, options: { currencies?: str
   const gameId = 1000 + n * 10;
   await admin.ok('/admin/v1/games/upsert', {
     games: [
-      { gameID: gameId, providerID: `studio-${n}`, name: 'Book of Tests', type: 'slot', rtp: 96.5, freeSpins: true, demo: true, enabled: true },
-      { gameID: gameId + 1, providerID: `studio-${n}`, name: 'Test Roulette', type: 'table', rtp: 97.3, freeSpins: false, demo: false, enabled: true },
+      {
+        gameID: gameId,
+        providerID: `studio-${n}`,
+        name: 'Book of Tests',
+        type: 'slot',
+        rtp: 96.5,
+        freeSpins: true,
+        demo: true,
+        enabled: true,
+      },
+      {
+        gameID: gameId + 1,
+        providerID: `studio-${n}`,
+        name: 'Test Roulette',
+        type: 'table',
+        rtp: 97.3,
+        freeSpins: false,
+        demo: false,
+        enabled: true,
+      },
     ],
   });
   return { admin, operator, studio, gameId, otherGameId: gameId + 1 };
 }
 
 /** Creates the player with a balance and launches the game for real money; returns the token. */
-export async function fundedSession(world: World, userID: string, amount: number, options: { currency?: string; gameId?: number } = {}): Promise<string> {
+export async function fundedSession(
+  world: World,
+  userID: string,
+  amount: number,
+  options: { currency?: string; gameId?: number } = {},
+): Promise<string> {
   const currency = options.currency ?? 'EUR';
   await world.operator.call('/v1/player/create', { userID, currency });
   if (amount > 0) {
-    await world.operator.call('/v1/player/wallet/deposit', { userID, currency, amount, transactionID: `fund-${userID}-${currency}-${Date.now()}-${Math.random()}` });
+    await world.operator.call('/v1/player/wallet/deposit', {
+      userID,
+      currency,
+      amount,
+      transactionID: `fund-${userID}-${currency}-${Date.now()}-${Math.random()}`,
+    });
   }
-  const launch = await world.operator.call('/v1/games/launch', { userID, gameID: options.gameId ?? world.gameId, currency });
+  const launch = await world.operator.call('/v1/games/launch', {
+    userID,
+    gameID: options.gameId ?? world.gameId,
+    currency,
+  });
   if (launch.code !== 0) throw new Error(`launch failed: ${JSON.stringify(launch)}`);
   return launch.token as string;
 }

@@ -34,7 +34,8 @@ export function redactSecrets(value: unknown): unknown {
 export function withoutUrlCredentials(value: unknown): unknown {
   if (typeof value === 'string') return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s]*@/i, '$1[redacted]@');
   if (Array.isArray(value)) return value.map(withoutUrlCredentials);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutUrlCredentials(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutUrlCredentials(v)]));
   return value;
 }
 
@@ -61,7 +62,16 @@ async function lockChainHead(tx: AuditTx): Promise<ChainHead> {
   return { lastId: BigInt(row.last_id), lastHash: row.last_hash, legacyThrough: BigInt(row.legacy_through) };
 }
 
-type StoredEntry = { id: bigint; actor: string; action: string; targetType: string; targetId: string; before: string | null; after: string | null; createdAt: Date };
+type StoredEntry = {
+  id: bigint;
+  actor: string;
+  action: string;
+  targetType: string;
+  targetId: string;
+  before: string | null;
+  after: string | null;
+  createdAt: Date;
+};
 
 export function chainedContent(row: StoredEntry): ChainedContent {
   return {
@@ -84,7 +94,11 @@ async function sealLegacy(tx: AuditTx, head: ChainHead): Promise<ChainHead> {
   if (head.legacyThrough <= head.lastId) return head;
   let { lastId, lastHash } = head;
   for (;;) {
-    const rows = await tx.auditEntry.findMany({ where: { id: { gt: lastId, lte: head.legacyThrough } }, orderBy: { id: 'asc' }, take: 500 });
+    const rows = await tx.auditEntry.findMany({
+      where: { id: { gt: lastId, lte: head.legacyThrough } },
+      orderBy: { id: 'asc' },
+      take: 500,
+    });
     if (!rows.length) break;
     for (const row of rows) {
       lastHash = auditEntryHash(lastHash, chainedContent(row));
@@ -102,7 +116,8 @@ export async function sealLegacyAudit(prisma: Prisma): Promise<void> {
 }
 
 export async function recordAudit(tx: AuditTx, record: AuditRecord): Promise<void> {
-  const serialize = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(redactSecrets(value)));
+  const serialize = (value: unknown) =>
+    value === undefined || value === null ? null : JSON.stringify(redactSecrets(value));
   const head = await sealLegacy(tx, await lockChainHead(tx));
   const row = await tx.auditEntry.create({
     data: {
@@ -141,16 +156,25 @@ export async function verifyAudit(prisma: Prisma): Promise<AuditVerification> {
       let entries = 0;
       let firstBrokenId: string | null = null;
       for (;;) {
-        const rows = await tx.auditEntry.findMany({ where: { id: { gt: lastId } }, orderBy: { id: 'asc' }, take: 1000 });
+        const rows = await tx.auditEntry.findMany({
+          where: { id: { gt: lastId } },
+          orderBy: { id: 'asc' },
+          take: 1000,
+        });
         if (!rows.length) break;
         for (const row of rows) {
           entries += 1;
-          if (firstBrokenId === null && row.hash !== auditEntryHash(previous, chainedContent(row))) firstBrokenId = row.id.toString();
+          if (firstBrokenId === null && row.hash !== auditEntryHash(previous, chainedContent(row)))
+            firstBrokenId = row.id.toString();
           previous = row.hash ?? '';
           lastId = row.id;
         }
       }
-      if (firstBrokenId === null && head && (head.lastId !== lastId || head.lastHash !== (lastId === 0n ? GENESIS_HASH : previous))) {
+      if (
+        firstBrokenId === null &&
+        head &&
+        (head.lastId !== lastId || head.lastHash !== (lastId === 0n ? GENESIS_HASH : previous))
+      ) {
         // The newest entries were removed (or the head was edited): name the entry the head expects.
         firstBrokenId = head.lastId.toString();
       }
@@ -174,7 +198,11 @@ export interface AuditEntryView {
 }
 
 /** Newest first: staff read an audit log from the latest change backwards. */
-export async function listAudit(db: Db, beforeId: bigint | undefined, limit: number): Promise<{ entries: AuditEntryView[]; lastId: string | null; more: boolean }> {
+export async function listAudit(
+  db: Db,
+  beforeId: bigint | undefined,
+  limit: number,
+): Promise<{ entries: AuditEntryView[]; lastId: string | null; more: boolean }> {
   const rows = await db.auditEntry.findMany({
     where: beforeId === undefined ? {} : { id: { lt: beforeId } },
     orderBy: { id: 'desc' },

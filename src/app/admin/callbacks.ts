@@ -35,7 +35,10 @@ function view(row: Row, agentId: string): CallbackView {
 }
 
 async function agentIds(prisma: Prisma, operatorIds: number[]): Promise<Map<number, string>> {
-  const rows = await prisma.operator.findMany({ where: { id: { in: [...new Set(operatorIds)] } }, select: { id: true, agentId: true } });
+  const rows = await prisma.operator.findMany({
+    where: { id: { in: [...new Set(operatorIds)] } },
+    select: { id: true, agentId: true },
+  });
   return new Map(rows.map((r) => [r.id, r.agentId]));
 }
 
@@ -53,7 +56,14 @@ export async function listCallbacks(
   // A settled bet's Withdraw may still say `sending` until the sweeper folds it: fold now, so staff see
   // only Withdraws in flight as owed.
   await prisma.$executeRawUnsafe(FOLD_SETTLED_WITHDRAWS);
-  const statuses = filter.status === 'pending' ? ['sending', 'pending'] : filter.status === 'failed' ? ['failed'] : filter.status === 'delivered' ? ['delivered'] : undefined;
+  const statuses =
+    filter.status === 'pending'
+      ? ['sending', 'pending']
+      : filter.status === 'failed'
+        ? ['failed']
+        : filter.status === 'delivered'
+          ? ['delivered']
+          : undefined;
   const rows = await prisma.callbackDelivery.findMany({
     where: {
       ...(operatorId !== undefined ? { operatorId } : {}),
@@ -66,7 +76,10 @@ export async function listCallbacks(
     take: filter.limit + 1,
   });
   const page = rows.slice(0, filter.limit);
-  const agents = await agentIds(prisma, page.map((r) => r.operatorId));
+  const agents = await agentIds(
+    prisma,
+    page.map((r) => r.operatorId),
+  );
   return {
     callbacks: page.map((r) => view(r, agents.get(r.operatorId) ?? '')),
     lastId: page.length ? page[page.length - 1]!.id.toString() : null,
@@ -78,15 +91,32 @@ export async function listCallbacks(
  * Staff redelivery: a parked (or still pending) Deposit or Rollback is queued again now, with a fresh
  * budget of attempts. A Withdraw is never redelivered: it was answered to the provider long ago.
  */
-export async function retryCallback(prisma: Prisma, queue: DeliveryQueuePort, actor: string, id: bigint, retryAttempts: number): Promise<CallbackView> {
+export async function retryCallback(
+  prisma: Prisma,
+  queue: DeliveryQueuePort,
+  actor: string,
+  id: bigint,
+  retryAttempts: number,
+): Promise<CallbackView> {
   const updated = await prisma.$transaction(async (tx) => {
     const row = await tx.callbackDelivery.findUnique({ where: { id } });
     if (!row) throw notFound(`callback ${id}`);
-    if (row.kind === 'withdraw') throw new AdminRefusal(409, ResultCode.INVALID_PARAMETERS, 'a Withdraw is never redelivered; its outcome was already answered');
-    if (row.status === 'delivered') throw new AdminRefusal(409, ResultCode.INVALID_PARAMETERS, 'this callback was already delivered');
+    if (row.kind === 'withdraw')
+      throw new AdminRefusal(
+        409,
+        ResultCode.INVALID_PARAMETERS,
+        'a Withdraw is never redelivered; its outcome was already answered',
+      );
+    if (row.status === 'delivered')
+      throw new AdminRefusal(409, ResultCode.INVALID_PARAMETERS, 'this callback was already delivered');
     const next = await tx.callbackDelivery.update({
       where: { id },
-      data: { status: 'pending', maxAttempts: row.attempts + retryAttempts, nextAttemptAt: new Date(), updatedAt: new Date() },
+      data: {
+        status: 'pending',
+        maxAttempts: row.attempts + retryAttempts,
+        nextAttemptAt: new Date(),
+        updatedAt: new Date(),
+      },
     });
     await recordAudit(tx, {
       actor,

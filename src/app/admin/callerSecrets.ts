@@ -15,7 +15,13 @@ export interface RotationContexts {
 }
 
 /** The columns a rotation writes: the new secret, and the old one until the overlap ends (or none). */
-export function rotatedSecretColumns(contexts: RotationContexts, storedSecret: string, newSecret: string, overlapSeconds: number, now: Date) {
+export function rotatedSecretColumns(
+  contexts: RotationContexts,
+  storedSecret: string,
+  newSecret: string,
+  overlapSeconds: number,
+  now: Date,
+) {
   const keepPrevious = overlapSeconds > 0;
   return {
     secretKey: sealStored(contexts.secret, newSecret),

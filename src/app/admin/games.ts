@@ -18,7 +18,10 @@ export interface GameInput {
 /** Creates or replaces each game by gameID; all or nothing, one audit entry per game that changed. */
 export async function upsertGames(prisma: Prisma, actor: string, games: GameInput[]): Promise<number> {
   const providerIds = [...new Set(games.map((g) => g.providerID))];
-  const providers = await prisma.provider.findMany({ where: { providerId: { in: providerIds } }, select: { id: true, providerId: true } });
+  const providers = await prisma.provider.findMany({
+    where: { providerId: { in: providerIds } },
+    select: { id: true, providerId: true },
+  });
   const internalId = new Map(providers.map((p) => [p.providerId, p.id]));
   const unknown = providerIds.filter((id) => !internalId.has(id));
   if (unknown.length) throw badRequest(`unknown providerID(s): ${unknown.join(', ')}`);
@@ -46,7 +49,11 @@ export async function upsertGames(prisma: Prisma, actor: string, games: GameInpu
         enabled: game.enabled,
         updatedAt: now,
       };
-      await tx.game.upsert({ where: { gameId: game.gameID }, create: { gameId: game.gameID, ...data, createdAt: now }, update: data });
+      await tx.game.upsert({
+        where: { gameId: game.gameID },
+        create: { gameId: game.gameID, ...data, createdAt: now },
+        update: data,
+      });
       const previous = before.get(game.gameID);
       const previousView = previous && {
         gameID: previous.gameId,

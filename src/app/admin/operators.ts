@@ -57,7 +57,8 @@ export async function createOperator(prisma: Prisma, actor: string, input: Creat
   const saltKey = newSalt();
   const now = new Date();
   return prisma.$transaction(async (tx) => {
-    if (await tx.operator.findUnique({ where: { agentId: input.agentID } })) throw conflict(`operator ${input.agentID} already exists`);
+    if (await tx.operator.findUnique({ where: { agentId: input.agentID } }))
+      throw conflict(`operator ${input.agentID} already exists`);
     const row = await tx.operator.create({
       data: {
         agentId: input.agentID,
@@ -74,7 +75,13 @@ export async function createOperator(prisma: Prisma, actor: string, input: Creat
       },
     });
     const view = operatorView(row);
-    await recordAudit(tx, { actor, action: 'operators.create', targetType: 'operator', targetId: row.agentId, after: view });
+    await recordAudit(tx, {
+      actor,
+      action: 'operators.create',
+      targetType: 'operator',
+      targetId: row.agentId,
+      after: view,
+    });
     return { operator: view, secretKey, saltKey };
   });
 }
@@ -100,7 +107,9 @@ function updateOperatorOnce(prisma: Prisma, actor: string, input: UpdateOperator
     // and every money transaction holds this row shared from before its first write to its COMMIT
     // (db/walletStore.ts holdOperatorMode), so the counts below see every money call that got in
     // first, and the ones that did not read the new mode under that lock and refuse (12).
-    const locked = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM operators WHERE agent_id = ${input.agentID} FOR UPDATE`;
+    const locked = await tx.$queryRaw<
+      { id: number }[]
+    >`SELECT id FROM operators WHERE agent_id = ${input.agentID} FOR UPDATE`;
     if (!locked[0]) throw notFound(`operator ${input.agentID}`);
     const before = await tx.operator.findUniqueOrThrow({ where: { agentId: input.agentID } });
     const nextUrl = input.callbackUrl === undefined ? before.callbackUrl : input.callbackUrl || null;
@@ -183,11 +192,16 @@ export async function rotateOperatorSecret(prisma: Prisma, actor: string, agentI
   const saltKey = newSalt();
   return prisma.$transaction(async (tx) => {
     // Locked: two rotations at once keep one previous secret, not a mix of both.
-    const locked = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM operators WHERE agent_id = ${agentId} FOR UPDATE`;
+    const locked = await tx.$queryRaw<
+      { id: number }[]
+    >`SELECT id FROM operators WHERE agent_id = ${agentId} FOR UPDATE`;
     if (!locked[0]) throw notFound(`operator ${agentId}`);
     const row = await tx.operator.findUniqueOrThrow({ where: { agentId } });
     const now = new Date();
-    const contexts = { secret: secretContext.operatorSecret(agentId), previous: secretContext.operatorPreviousSecret(agentId) };
+    const contexts = {
+      secret: secretContext.operatorSecret(agentId),
+      previous: secretContext.operatorPreviousSecret(agentId),
+    };
     const columns = rotatedSecretColumns(contexts, row.secretKey, secretKey, overlapSeconds, now);
     await tx.operator.update({
       where: { id: row.id },

@@ -9,7 +9,9 @@ const SCRYPT_OPTIONS = { N, r: R, p: P, maxmem: 64 * 1024 * 1024 };
 
 function derive(password: string, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scrypt(password, salt, KEY_LENGTH, { ...SCRYPT_OPTIONS, ...params }, (error, key) => (error ? reject(error) : resolve(key))),
+    scrypt(password, salt, KEY_LENGTH, { ...SCRYPT_OPTIONS, ...params }, (error, key) =>
+      error ? reject(error) : resolve(key),
+    ),
   );
 }
 

@@ -35,7 +35,11 @@ const providerView = (row: ProviderRow): ProviderView => ({
   previousSecretExpiresAt: previousSecretExpiry(row.previousSecretExpiresAt),
 });
 
-export async function createProvider(prisma: Prisma, actor: string, input: { providerID: string; name: string; launchUrl?: string | null }) {
+export async function createProvider(
+  prisma: Prisma,
+  actor: string,
+  input: { providerID: string; name: string; launchUrl?: string | null },
+) {
   const secretKey = newSecret();
   return prisma.$transaction(async (tx) => {
     if (await tx.provider.findUnique({ where: { providerId: input.providerID } })) {
@@ -52,7 +56,13 @@ export async function createProvider(prisma: Prisma, actor: string, input: { pro
       },
     });
     const view = providerView(row);
-    await recordAudit(tx, { actor, action: 'providers.create', targetType: 'provider', targetId: input.providerID, after: view });
+    await recordAudit(tx, {
+      actor,
+      action: 'providers.create',
+      targetType: 'provider',
+      targetId: input.providerID,
+      after: view,
+    });
     return { providerID: input.providerID, secretKey, provider: view };
   });
 }
@@ -75,7 +85,14 @@ export async function updateProvider(
       },
     });
     const after = providerView(row);
-    await recordAudit(tx, { actor, action: 'providers.update', targetType: 'provider', targetId: input.providerID, before: providerView(before), after });
+    await recordAudit(tx, {
+      actor,
+      action: 'providers.update',
+      targetType: 'provider',
+      targetId: input.providerID,
+      before: providerView(before),
+      after,
+    });
     return after;
   });
 }
@@ -88,11 +105,16 @@ export async function listProviders(prisma: Prisma): Promise<ProviderView[]> {
 export async function rotateProviderSecret(prisma: Prisma, actor: string, providerId: string, overlapSeconds: number) {
   const secretKey = newSecret();
   return prisma.$transaction(async (tx) => {
-    const locked = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM providers WHERE provider_id = ${providerId} FOR UPDATE`;
+    const locked = await tx.$queryRaw<
+      { id: number }[]
+    >`SELECT id FROM providers WHERE provider_id = ${providerId} FOR UPDATE`;
     if (!locked[0]) throw notFound(`provider ${providerId}`);
     const row = await tx.provider.findUniqueOrThrow({ where: { providerId } });
     const now = new Date();
-    const contexts = { secret: secretContext.providerSecret(providerId), previous: secretContext.providerPreviousSecret(providerId) };
+    const contexts = {
+      secret: secretContext.providerSecret(providerId),
+      previous: secretContext.providerPreviousSecret(providerId),
+    };
     const columns = rotatedSecretColumns(contexts, row.secretKey, secretKey, overlapSeconds, now);
     await tx.provider.update({ where: { id: row.id }, data: columns });
     const previousSecretExpiresAt = columns.previousSecretExpiresAt?.toISOString() ?? null;

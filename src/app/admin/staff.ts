@@ -51,7 +51,13 @@ export function assertAcceptablePassword(field: string, password: string, userna
   if (problem) throw badRequest(`${field}: ${problem}`);
 }
 
-export async function checkLogin(prisma: Prisma, username: string, password: string, otp: string | undefined, nowMs = Date.now()): Promise<LoginOutcome> {
+export async function checkLogin(
+  prisma: Prisma,
+  username: string,
+  password: string,
+  otp: string | undefined,
+  nowMs = Date.now(),
+): Promise<LoginOutcome> {
   const user = await prisma.adminUser.findUnique({ where: { username } });
   // Verify against a dummy hash on a miss, so timing does not reveal which usernames exist.
   const passwordOk = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH_PROMISE));
@@ -60,16 +66,33 @@ export async function checkLogin(prisma: Prisma, username: string, password: str
   if (!user.enabled) return { ok: false, failure: 'disabled' };
   if (user.totpEnabled) {
     if (!otp) return { ok: false, failure: 'missing otp' };
-    if (!user.totpSecret || !(await acceptTotp(prisma, user.id, user.totpSecret, user.totpLastStep, otp, nowMs))) return { ok: false, failure: 'wrong otp' };
+    if (!user.totpSecret || !(await acceptTotp(prisma, user.id, user.totpSecret, user.totpLastStep, otp, nowMs)))
+      return { ok: false, failure: 'wrong otp' };
   }
-  return { ok: true, session: { username: user.username, role: user.role, enabled: user.enabled, tokenVersion: user.tokenVersion, totpEnabled: user.totpEnabled } };
+  return {
+    ok: true,
+    session: {
+      username: user.username,
+      role: user.role,
+      enabled: user.enabled,
+      tokenVersion: user.tokenVersion,
+      totpEnabled: user.totpEnabled,
+    },
+  };
 }
 
 /**
  * A code is accepted once: its time step must be later than the last accepted one, claimed with a
  * conditional UPDATE so two processes given the same code at once accept it only once.
  */
-async function acceptTotp(prisma: Prisma, userId: number, secret: string, lastStep: bigint | null, code: string, nowMs: number): Promise<boolean> {
+async function acceptTotp(
+  prisma: Prisma,
+  userId: number,
+  secret: string,
+  lastStep: bigint | null,
+  code: string,
+  nowMs: number,
+): Promise<boolean> {
   const step = await verifyTotp(secret, code, lastStep, nowMs);
   if (step === null) return false;
   const claimed = await prisma.adminUser.updateMany({
@@ -83,24 +106,46 @@ export async function findStaffSession(prisma: Prisma, username: string): Promis
   return prisma.adminUser.findUnique({ where: { username }, select: sessionSelect });
 }
 
-export async function createStaff(prisma: Prisma, actor: string, username: string, password: string, role: Role): Promise<StaffIdentity> {
+export async function createStaff(
+  prisma: Prisma,
+  actor: string,
+  username: string,
+  password: string,
+  role: Role,
+): Promise<StaffIdentity> {
   assertAcceptablePassword('password', password, username);
   const passwordHash = await hashPassword(password);
   return prisma.$transaction(async (tx) => {
     if (await tx.adminUser.findUnique({ where: { username } })) throw conflict(`user ${username} already exists`);
     await tx.adminUser.create({ data: { username, passwordHash, role, createdAt: new Date() } });
-    await recordAudit(tx, { actor, action: 'users.create', targetType: 'user', targetId: username, after: { username, role } });
+    await recordAudit(tx, {
+      actor,
+      action: 'users.create',
+      targetType: 'user',
+      targetId: username,
+      after: { username, role },
+    });
     return { username, role };
   });
 }
 
 export async function listStaff(prisma: Prisma): Promise<StaffView[]> {
   const rows = await prisma.adminUser.findMany({ orderBy: { username: 'asc' } });
-  return rows.map((row) => ({ username: row.username, role: row.role, enabled: row.enabled, totp: row.totpEnabled, createdAt: row.createdAt.toISOString() }));
+  return rows.map((row) => ({
+    username: row.username,
+    role: row.role,
+    enabled: row.enabled,
+    totp: row.totpEnabled,
+    createdAt: row.createdAt.toISOString(),
+  }));
 }
 
 /** Role and enabled flag; the last enabled admin cannot be disabled or demoted (nobody could undo it). */
-export async function updateStaff(prisma: Prisma, actor: string, input: { username: string; role?: Role; enabled?: boolean }): Promise<StaffView> {
+export async function updateStaff(
+  prisma: Prisma,
+  actor: string,
+  input: { username: string; role?: Role; enabled?: boolean },
+): Promise<StaffView> {
   return prisma.$transaction(async (tx) => {
     const before = await tx.adminUser.findUnique({ where: { username: input.username } });
     if (!before) throw notFound(`user ${input.username}`);
@@ -109,9 +154,12 @@ export async function updateStaff(prisma: Prisma, actor: string, input: { userna
     const changed = role !== before.role || enabled !== before.enabled;
     if (changed && before.role === 'admin' && before.enabled && (role !== 'admin' || !enabled)) {
       const otherAdmins = await tx.adminUser.count({ where: { role: 'admin', enabled: true, id: { not: before.id } } });
-      if (otherAdmins === 0) throw conflict(`${input.username} is the last enabled admin: enable or create another admin first`);
+      if (otherAdmins === 0)
+        throw conflict(`${input.username} is the last enabled admin: enable or create another admin first`);
     }
-    const after = changed ? await tx.adminUser.update({ where: { id: before.id }, data: { role, enabled, tokenVersion: { increment: 1 } } }) : before;
+    const after = changed
+      ? await tx.adminUser.update({ where: { id: before.id }, data: { role, enabled, tokenVersion: { increment: 1 } } })
+      : before;
     if (changed) {
       await recordAudit(tx, {
         actor,
@@ -122,7 +170,13 @@ export async function updateStaff(prisma: Prisma, actor: string, input: { userna
         after: { role: after.role, enabled: after.enabled },
       });
     }
-    return { username: after.username, role: after.role, enabled: after.enabled, totp: after.totpEnabled, createdAt: after.createdAt.toISOString() };
+    return {
+      username: after.username,
+      role: after.role,
+      enabled: after.enabled,
+      totp: after.totpEnabled,
+      createdAt: after.createdAt.toISOString(),
+    };
   });
 }
 
@@ -134,14 +188,23 @@ export class WrongCurrentPassword extends AdminRefusal {
   }
 }
 
-export async function changeOwnPassword(prisma: Prisma, username: string, currentPassword: string, newPassword: string): Promise<StaffSession> {
+export async function changeOwnPassword(
+  prisma: Prisma,
+  username: string,
+  currentPassword: string,
+  newPassword: string,
+): Promise<StaffSession> {
   const user = await prisma.adminUser.findUnique({ where: { username } });
   if (!user || !(await verifyPassword(currentPassword, user.passwordHash))) throw new WrongCurrentPassword();
   assertAcceptablePassword('newPassword', newPassword, username);
   if (newPassword === currentPassword) throw badRequest('newPassword: must differ from the current password');
   const passwordHash = await hashPassword(newPassword);
   return prisma.$transaction(async (tx) => {
-    const updated = await tx.adminUser.update({ where: { id: user.id }, data: { passwordHash, tokenVersion: { increment: 1 } }, select: sessionSelect });
+    const updated = await tx.adminUser.update({
+      where: { id: user.id },
+      data: { passwordHash, tokenVersion: { increment: 1 } },
+      select: sessionSelect,
+    });
     await recordAudit(tx, { actor: username, action: 'users.password', targetType: 'user', targetId: username });
     return updated;
   });
@@ -170,10 +233,22 @@ export async function confirmTotp(prisma: Prisma, username: string, code: string
     // Conditional on the pending secret still being the one checked (a second enrolment may have replaced it).
     const done = await tx.adminUser.updateMany({
       where: { id: user.id, totpPendingSecret: user.totpPendingSecret },
-      data: { totpSecret: user.totpPendingSecret, totpPendingSecret: null, totpEnabled: true, totpLastStep: BigInt(step) },
+      data: {
+        totpSecret: user.totpPendingSecret,
+        totpPendingSecret: null,
+        totpEnabled: true,
+        totpLastStep: BigInt(step),
+      },
     });
     if (done.count !== 1) throw conflict('the enrolment changed meanwhile: enrol again');
-    await recordAudit(tx, { actor: username, action: 'users.totp', targetType: 'user', targetId: username, before: { totp: user.totpEnabled }, after: { totp: true } });
+    await recordAudit(tx, {
+      actor: username,
+      action: 'users.totp',
+      targetType: 'user',
+      targetId: username,
+      before: { totp: user.totpEnabled },
+      after: { totp: true },
+    });
   });
 }
 
@@ -184,7 +259,13 @@ export async function ensureBootstrapAdmin(prisma: Prisma, username: string, pas
   try {
     await prisma.$transaction(async (tx) => {
       await tx.adminUser.create({ data: { username, passwordHash, role: 'admin', createdAt: new Date() } });
-      await recordAudit(tx, { actor: 'system', action: 'users.bootstrap', targetType: 'user', targetId: username, after: { username, role: 'admin' } });
+      await recordAudit(tx, {
+        actor: 'system',
+        action: 'users.bootstrap',
+        targetType: 'user',
+        targetId: username,
+        after: { username, role: 'admin' },
+      });
     });
     return true;
   } catch (error) {
@@ -195,10 +276,17 @@ export async function ensureBootstrapAdmin(prisma: Prisma, username: string, pas
 }
 
 /** Failed logins and lock-outs in the audit log (never the password tried). */
-export async function auditLoginEvent(prisma: Prisma, action: 'login.failed' | 'login.locked', targetType: 'user' | 'address', targetId: string, details: Record<string, unknown>): Promise<void> {
+export async function auditLoginEvent(
+  prisma: Prisma,
+  action: 'login.failed' | 'login.locked',
+  targetType: 'user' | 'address',
+  targetId: string,
+  details: Record<string, unknown>,
+): Promise<void> {
   await prisma.$transaction(async (tx: AuditTx) => {
     await recordAudit(tx, { actor: 'anonymous', action, targetType, targetId: targetId.slice(0, 64), after: details });
   });
 }
 
-export const loginRefused = (message = 'wrong username or password') => new AdminRefusal(401, ResultCode.CALLER_NOT_ALLOWED, message);
+export const loginRefused = (message = 'wrong username or password') =>
+  new AdminRefusal(401, ResultCode.CALLER_NOT_ALLOWED, message);

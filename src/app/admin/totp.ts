@@ -30,7 +30,12 @@ export async function newTotpEnrolment(username: string): Promise<TotpEnrolment>
  * The time step `code` belongs to when it is valid now and later than `afterStep` (the last one
  * accepted, so no code works twice), else null.
  */
-export async function verifyTotp(secret: string, code: string, afterStep: bigint | null, nowMs: number): Promise<number | null> {
+export async function verifyTotp(
+  secret: string,
+  code: string,
+  afterStep: bigint | null,
+  nowMs: number,
+): Promise<number | null> {
   if (!/^\d{6}$/.test(code)) return null;
   const result = await verify({
     secret,

@@ -46,7 +46,12 @@ function definitionHash(d: CampaignDefinition): Buffer {
 
 export type CampaignAnswer = { code: 0 | 11; message: string; freeSpinId: string } | Refusal;
 
-export async function createCampaign(store: CampaignStore, operator: OperatorCaller, definition: CampaignDefinition, now: Date): Promise<CampaignAnswer> {
+export async function createCampaign(
+  store: CampaignStore,
+  operator: OperatorCaller,
+  definition: CampaignDefinition,
+  now: Date,
+): Promise<CampaignAnswer> {
   const disabledCurrency = requireEnabledCurrency(operator, definition.currency);
   if (disabledCurrency) return disabledCurrency;
   const hash = definitionHash(definition);
@@ -54,15 +59,24 @@ export async function createCampaign(store: CampaignStore, operator: OperatorCal
     const stored = await store.findCampaign(operator.id, definition.freeSpinId);
     if (!stored) return null;
     return judgeRepeat(stored.requestHash, hash) === 'replay'
-      ? { code: ResultCode.DUPLICATE_TRANSACTION, message: defaultMessage(ResultCode.DUPLICATE_TRANSACTION), freeSpinId: definition.freeSpinId }
-      : refuse(ResultCode.TRANSACTION_CONFLICT, `freeSpinID ${definition.freeSpinId} was already used for another campaign`);
+      ? {
+          code: ResultCode.DUPLICATE_TRANSACTION,
+          message: defaultMessage(ResultCode.DUPLICATE_TRANSACTION),
+          freeSpinId: definition.freeSpinId,
+        }
+      : refuse(
+          ResultCode.TRANSACTION_CONFLICT,
+          `freeSpinID ${definition.freeSpinId} was already used for another campaign`,
+        );
   };
   const earlier = await repeat();
   if (earlier) return earlier;
-  if (definition.expiresAt.getTime() <= now.getTime()) return refuse(ResultCode.INVALID_PARAMETERS, 'expiresAt: must be in the future');
+  if (definition.expiresAt.getTime() <= now.getTime())
+    return refuse(ResultCode.INVALID_PARAMETERS, 'expiresAt: must be in the future');
   const offered = new Set(await store.freeSpinGames(definition.gameIds));
   const missing = definition.gameIds.filter((id) => !offered.has(id));
-  if (missing.length) return refuse(ResultCode.GAME_NOT_FOUND, `game(s) ${missing.join(', ')} not found, disabled or without free spins`);
+  if (missing.length)
+    return refuse(ResultCode.GAME_NOT_FOUND, `game(s) ${missing.join(', ')} not found, disabled or without free spins`);
   if (await store.insertCampaign(operator.id, definition, hash)) {
     return { code: ResultCode.OK, message: defaultMessage(ResultCode.OK), freeSpinId: definition.freeSpinId };
   }
@@ -81,18 +95,32 @@ function report(freeSpinId: string, campaign: StoredCampaign, now: Date): Campai
     freeSpinId,
     status: campaignStatus(campaign, now),
     currency: campaign.currency,
-    players: campaign.players.map((p) => ({ userId: p.userId, spinsLeft: Math.max(0, campaign.spins - p.spinsUsed), totalWin: p.totalWin })),
+    players: campaign.players.map((p) => ({
+      userId: p.userId,
+      spinsLeft: Math.max(0, campaign.spins - p.spinsUsed),
+      totalWin: p.totalWin,
+    })),
   };
 }
 
-export async function getCampaign(store: CampaignStore, operator: OperatorCaller, freeSpinId: string, now: Date): Promise<CampaignReport | Refusal> {
+export async function getCampaign(
+  store: CampaignStore,
+  operator: OperatorCaller,
+  freeSpinId: string,
+  now: Date,
+): Promise<CampaignReport | Refusal> {
   const campaign = await store.findCampaign(operator.id, freeSpinId);
   if (!campaign) return refuse(ResultCode.FREE_SPINS_UNAVAILABLE, `unknown freeSpinID ${freeSpinId}`);
   return report(freeSpinId, campaign, now);
 }
 
 /** Stops further spins; wins of spins already played are still paid. Cancelling twice is not an error. */
-export async function cancelCampaign(store: CampaignStore, operator: OperatorCaller, freeSpinId: string, now: Date): Promise<CampaignReport | Refusal> {
+export async function cancelCampaign(
+  store: CampaignStore,
+  operator: OperatorCaller,
+  freeSpinId: string,
+  now: Date,
+): Promise<CampaignReport | Refusal> {
   const campaign = await store.findCampaign(operator.id, freeSpinId);
   if (!campaign) return refuse(ResultCode.FREE_SPINS_UNAVAILABLE, `unknown freeSpinID ${freeSpinId}`);
   if (!campaign.cancelledAt) await store.cancelCampaign(campaign.id, now);

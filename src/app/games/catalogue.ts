@@ -20,7 +20,12 @@ export interface LaunchableGame extends GameView {
 
 export interface CatalogueStore {
   /** Enabled games of enabled providers, ordered by gameID. */
-  listGames(filter: { providerId?: string; type?: string; offset: number; limit: number }): Promise<{ games: GameView[]; total: number }>;
+  listGames(filter: {
+    providerId?: string;
+    type?: string;
+    offset: number;
+    limit: number;
+  }): Promise<{ games: GameView[]; total: number }>;
   findLaunchableGame(gameId: number): Promise<LaunchableGame | null>;
   /** In seamless mode the player is the operator's: we learn of it from the launch. */
   rememberPlayer(operatorId: number, userId: string): Promise<void>;
@@ -30,10 +35,18 @@ export interface CatalogueStore {
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
 
-export function listGames(store: CatalogueStore, filter: { providerId?: string; type?: string; page?: number; pageSize?: number }) {
+export function listGames(
+  store: CatalogueStore,
+  filter: { providerId?: string; type?: string; page?: number; pageSize?: number },
+) {
   const pageSize = filter.pageSize ?? DEFAULT_PAGE_SIZE;
   const page = filter.page ?? 1;
-  return store.listGames({ providerId: filter.providerId, type: filter.type, offset: (page - 1) * pageSize, limit: pageSize });
+  return store.listGames({
+    providerId: filter.providerId,
+    type: filter.type,
+    offset: (page - 1) * pageSize,
+    limit: pageSize,
+  });
 }
 
 export interface LaunchRequest {
@@ -57,8 +70,10 @@ export async function launchGame(
   if (disabledCurrency) return fail(disabledCurrency);
   const game = await store.findLaunchableGame(request.gameId);
   if (!game) return fail(refuse(ResultCode.GAME_NOT_FOUND, `game ${request.gameId} not found or disabled`));
-  if (request.demo && !game.demo) return fail(refuse(ResultCode.GAME_NOT_FOUND, `game ${request.gameId} has no demo mode`));
-  if (!game.launchUrlTemplate) return fail(refuse(ResultCode.GAME_NOT_FOUND, `provider ${game.providerID} has no launch URL configured`));
+  if (request.demo && !game.demo)
+    return fail(refuse(ResultCode.GAME_NOT_FOUND, `game ${request.gameId} has no demo mode`));
+  if (!game.launchUrlTemplate)
+    return fail(refuse(ResultCode.GAME_NOT_FOUND, `provider ${game.providerID} has no launch URL configured`));
   if (!request.demo) {
     if (!request.userId) return fail(refuse(ResultCode.INVALID_PARAMETERS, 'userID: required for a real-money launch'));
     if (operator.mode === 'transfer') {
@@ -86,7 +101,10 @@ export async function launchGame(
 }
 
 /** Fills `{token}`, `{gameID}`, `{language}`, `{lobbyUrl}`, `{currency}`, `{device}`, `{mode}`, URL-encoded. */
-export function fillLaunchUrl(template: string, values: { token: string; game: GameView; request: LaunchRequest }): string {
+export function fillLaunchUrl(
+  template: string,
+  values: { token: string; game: GameView; request: LaunchRequest },
+): string {
   const replacements: Record<string, string> = {
     token: values.token,
     gameID: String(values.game.gameID),

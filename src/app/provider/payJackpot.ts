@@ -11,7 +11,12 @@ export function jackpotCommand(input: JackpotInput, amount: Minor, jackpotId: st
   return { ...input, type: 'jackpot', freeSpinId: null, refTransactionId: null, meaningful };
 }
 
-export function payJackpot(store: ProviderLedgerStore, input: JackpotInput, amount: Minor, jackpotId: string): Promise<MoneyAnswer> {
+export function payJackpot(
+  store: ProviderLedgerStore,
+  input: JackpotInput,
+  amount: Minor,
+  jackpotId: string,
+): Promise<MoneyAnswer> {
   return recordProviderTransaction(store, jackpotCommand(input, amount, jackpotId), decideJackpot(amount));
 }
 

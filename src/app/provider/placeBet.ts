@@ -29,7 +29,12 @@ export function decideBet(command: BetInput, amount: Minor, now: () => Date = ()
     const countBet = () => scope.countBet(key, command.gameId);
 
     if (command.freeSpinId !== null) {
-      const slot = await scope.lockFreeSpinSlot(command.session.operatorId, command.freeSpinId, command.session.userId, command.gameId);
+      const slot = await scope.lockFreeSpinSlot(
+        command.session.operatorId,
+        command.freeSpinId,
+        command.session.userId,
+        command.gameId,
+      );
       const freeSpinRefusal = judgeFreeSpinBet({
         campaign: slot?.campaign ?? null,
         now: now(),

@@ -44,14 +44,28 @@ export interface ProviderLedgerScope extends WalletTransactionScope {
   /** Counts a bet in its round, opening the round when it is the first: one statement, no prior read. */
   countBet(key: RoundKey, gameId: number): Promise<void>;
   /** A stored transaction and the rollback (or tombstone) naming it, in one read. */
-  findWithRollback(providerId: number, transactionId: string): Promise<{ transaction: ProviderTransactionFacts | null; rollback: ProviderTransactionFacts | null }>;
+  findWithRollback(
+    providerId: number,
+    transactionId: string,
+  ): Promise<{ transaction: ProviderTransactionFacts | null; rollback: ProviderTransactionFacts | null }>;
   /**
    * lockWallet and lockRoundForBet in one statement (wallet row first, then round row: the usual
    * order). Later lockRound/lockRoundForBet calls for that round in this transaction answer from it.
    */
-  lockWalletAndRound(operatorId: number, userId: string, currency: string, key: RoundKey, betTransactionId: string | null): Promise<WalletLock>;
+  lockWalletAndRound(
+    operatorId: number,
+    userId: string,
+    currency: string,
+    key: RoundKey,
+    betTransactionId: string | null,
+  ): Promise<WalletLock>;
   /** The campaign and this player's row in it, the player row locked; null for an unknown campaign. */
-  lockFreeSpinSlot(operatorId: number, freeSpinId: string, userId: string, gameId: number): Promise<FreeSpinSlot | null>;
+  lockFreeSpinSlot(
+    operatorId: number,
+    freeSpinId: string,
+    userId: string,
+    gameId: number,
+  ): Promise<FreeSpinSlot | null>;
   changeFreeSpinPlayer(campaignId: number, userId: string, change: { spinsUsed?: 1 | -1; win?: Minor }): Promise<void>;
 }
 

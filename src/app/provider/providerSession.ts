@@ -31,7 +31,8 @@ export async function resolvePlayerSession(
   const { session } = check;
   if (session.mode !== 'real' || !session.userId) return invalid('a demo session cannot move money');
   if (session.providerId !== provider.id) return invalid("the token was issued for another provider's game");
-  if (options.gameId !== undefined && options.gameId !== session.gameId) return invalid(`the token was issued for game ${session.gameId}`);
+  if (options.gameId !== undefined && options.gameId !== session.gameId)
+    return invalid(`the token was issued for game ${session.gameId}`);
   if (check.expired && !options.allowExpired) return invalid('the session has expired');
   const operator = await operators.operatorById(session.operatorId);
   if (!operator) return invalid('the operator of this session no longer exists');

@@ -58,11 +58,22 @@ export type Decide = (scope: ProviderLedgerScope, key: RoundKey) => Promise<Deci
 /** The same hash in both modes, so a transaction means the same whatever the operator's mode. */
 export function providerRequestHash(command: ProviderCommand): Buffer {
   const { session } = command;
-  return requestHash({ ...command.meaningful, type: command.type, agent: session.agentId, userId: session.userId, currency: session.currency });
+  return requestHash({
+    ...command.meaningful,
+    type: command.type,
+    agent: session.agentId,
+    userId: session.userId,
+    currency: session.currency,
+  });
 }
 
 export function roundKeyOf(command: ProviderCommand): RoundKey {
-  return { providerId: command.provider.id, operatorId: command.session.operatorId, userId: command.session.userId, roundId: command.roundId };
+  return {
+    providerId: command.provider.id,
+    operatorId: command.session.operatorId,
+    userId: command.session.userId,
+    roundId: command.roundId,
+  };
 }
 
 export async function recordProviderTransaction(
@@ -88,10 +99,22 @@ export async function recordProviderTransaction(
 }
 
 /** The transaction of a provider call in transfer mode, given the scope only (see WalletTransactionScope). */
-async function providerTransaction(scope: ProviderLedgerScope, command: ProviderCommand, decide: Decide, hash: Buffer, key: RoundKey): Promise<MoneyAnswer> {
+async function providerTransaction(
+  scope: ProviderLedgerScope,
+  command: ProviderCommand,
+  decide: Decide,
+  hash: Buffer,
+  key: RoundKey,
+): Promise<MoneyAnswer> {
   const { session } = command;
   // The player's wallet and this round, locked in one statement; the rule then reads the round from it.
-  const lock = await scope.lockWalletAndRound(session.operatorId, session.userId, session.currency, key, command.type === 'bet' ? command.transactionId : null);
+  const lock = await scope.lockWalletAndRound(
+    session.operatorId,
+    session.userId,
+    session.currency,
+    key,
+    command.type === 'bet' ? command.transactionId : null,
+  );
   // The mode under the operator's lock, not the session's: the operator may have switched since.
   const wrongMode = requireTransferMode(lock.mode, `a ${command.type} on our wallet`);
   if (wrongMode) return wrongMode;
@@ -102,11 +125,16 @@ async function providerTransaction(scope: ProviderLedgerScope, command: Provider
   if (decision.kind === 'answer') return decision.answer;
   const movement =
     decision.kind === 'apply'
-      ? applyMovement(wallet.balance, decision.delta < 0n ? 'debit' : 'credit', (decision.delta < 0n ? -decision.delta : decision.delta) as Minor)
+      ? applyMovement(
+          wallet.balance,
+          decision.delta < 0n ? 'debit' : 'credit',
+          (decision.delta < 0n ? -decision.delta : decision.delta) as Minor,
+        )
       : null;
   if (movement && !movement.applied) {
     // The rule allowed it but the wallet cannot take it: a bet beyond the balance (7, remembered).
-    if (movement.refusal.code !== ResultCode.INSUFFICIENT_FUNDS) return { ...movement.refusal, balance: wallet.balance };
+    if (movement.refusal.code !== ResultCode.INSUFFICIENT_FUNDS)
+      return { ...movement.refusal, balance: wallet.balance };
     return recordRefusal(scope, command, hash, wallet, movement.refusal);
   }
   const balanceAfter = movement && movement.applied ? movement.balanceAfter : wallet.balance;
@@ -143,7 +171,13 @@ export function providerLedgerRow(command: ProviderCommand, hash: Buffer, wallet
   };
 }
 
-async function recordRefusal(scope: ProviderLedgerScope, command: ProviderCommand, hash: Buffer, wallet: LockedWallet, refusal: Refusal): Promise<MoneyAnswer> {
+async function recordRefusal(
+  scope: ProviderLedgerScope,
+  command: ProviderCommand,
+  hash: Buffer,
+  wallet: LockedWallet,
+  refusal: Refusal,
+): Promise<MoneyAnswer> {
   await scope.insertTransaction({
     ...providerLedgerRow(command, hash, wallet.id),
     status: 'refused',

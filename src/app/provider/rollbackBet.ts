@@ -6,7 +6,9 @@ import { MoneyAnswer } from '../wallet/answers';
 import { ProviderLedgerStore } from './providerLedgerStore';
 import { Decide, ProviderCommand, recordProviderTransaction } from './recordProviderTransaction';
 
-export type RollbackInput = Omit<ProviderCommand, 'type' | 'meaningful' | 'freeSpinId' | 'refTransactionId'> & { refTransactionId: string };
+export type RollbackInput = Omit<ProviderCommand, 'type' | 'meaningful' | 'freeSpinId' | 'refTransactionId'> & {
+  refTransactionId: string;
+};
 
 export function rollbackCommand(input: RollbackInput): ProviderCommand {
   const meaningful = { roundId: input.roundId, gameId: input.gameId, refTransactionId: input.refTransactionId };
@@ -21,7 +23,10 @@ export function rollbackBet(store: ProviderLedgerStore, input: RollbackInput): P
 export function decideRollback(command: RollbackInput): Decide {
   return async (scope, key) => {
     const { provider, session } = command;
-    const { transaction: bet, rollback: previousRollback } = await scope.findWithRollback(provider.id, command.refTransactionId);
+    const { transaction: bet, rollback: previousRollback } = await scope.findWithRollback(
+      provider.id,
+      command.refTransactionId,
+    );
     const round = await scope.lockRound(key);
     const decision = judgeRollback({ bet, previousRollback, round, roundId: command.roundId, userId: session.userId });
     switch (decision.kind) {
@@ -51,7 +56,8 @@ export function decideRollback(command: RollbackInput): Decide {
             if (freeSpinId !== null) {
               // A rolled-back free bet gives its spin back to the player.
               const slot = await s.lockFreeSpinSlot(session.operatorId, freeSpinId, session.userId, command.gameId);
-              if (slot && slot.spinsUsed !== null) await s.changeFreeSpinPlayer(slot.campaignId, session.userId, { spinsUsed: -1 });
+              if (slot && slot.spinsUsed !== null)
+                await s.changeFreeSpinPlayer(slot.campaignId, session.userId, { spinsUsed: -1 });
             }
           },
         };

@@ -17,12 +17,16 @@ export type InvariantName =
 export const INVARIANTS: Readonly<Record<InvariantName, string>> = {
   'balance-equals-ledger': "every wallet's balance is the sum of its applied ledger entries",
   'no-negative-balance': 'no wallet balance is below zero',
-  'replay-matches-balance-after': "replaying a wallet's entries in id order gives each entry's balance-after, never below zero",
+  'replay-matches-balance-after':
+    "replaying a wallet's entries in id order gives each entry's balance-after, never below zero",
   'refused-moved-nothing': 'a refused entry moved no money',
-  'one-entry-per-key': 'one ledger entry per idempotency key and one delivery per (kind, transaction), each backed by its unique index',
+  'one-entry-per-key':
+    'one ledger entry per idempotency key and one delivery per (kind, transaction), each backed by its unique index',
   'one-rollback-per-bet': 'no bet is reversed by more than one applied rollback',
-  'mirrored-credit-has-delivery': 'every seamless win, jackpot and refunding rollback has its Deposit or Rollback delivery row',
-  'no-withdraw-stuck-sending': 'no Withdraw attempt is left `sending` without its ledger row past the time the sweeper resolves it',
+  'mirrored-credit-has-delivery':
+    'every seamless win, jackpot and refunding rollback has its Deposit or Rollback delivery row',
+  'no-withdraw-stuck-sending':
+    'no Withdraw attempt is left `sending` without its ledger row past the time the sweeper resolves it',
 };
 
 export interface Breach {
@@ -43,7 +47,12 @@ export interface ReconcileReport {
   readonly database: string;
   readonly checkedAt: string;
   readonly ok: boolean;
-  readonly checks: readonly { readonly invariant: InvariantName; readonly description: string; readonly checked: number; readonly breaches: number }[];
+  readonly checks: readonly {
+    readonly invariant: InvariantName;
+    readonly description: string;
+    readonly checked: number;
+    readonly breaches: number;
+  }[];
   readonly breaches: readonly Breach[];
 }
 
@@ -65,7 +74,11 @@ export function buildReport(database: string, checkedAt: Date, results: readonly
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }
 
@@ -78,7 +91,13 @@ export function renderReport(report: ReconcileReport): string {
   const verdict = report.ok ? 'OK: no breach' : `BREACH: ${report.breaches.length} found`;
   const parts = [`reconcile ${report.database} at ${report.checkedAt}`, '', summary, '', verdict];
   if (!report.ok) {
-    parts.push('', table(['invariant', 'subject', 'detail'], report.breaches.map((breach) => [breach.invariant, breach.subject, breach.detail])));
+    parts.push(
+      '',
+      table(
+        ['invariant', 'subject', 'detail'],
+        report.breaches.map((breach) => [breach.invariant, breach.subject, breach.detail]),
+      ),
+    );
   }
   return parts.join('\n');
 }

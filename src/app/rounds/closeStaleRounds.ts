@@ -12,7 +12,11 @@ export interface StaleRoundStore {
 
 const BATCH = 1_000;
 
-export async function closeStaleRounds(store: StaleRoundStore, roundTtlS: number, now: Date = new Date()): Promise<number> {
+export async function closeStaleRounds(
+  store: StaleRoundStore,
+  roundTtlS: number,
+  now: Date = new Date(),
+): Promise<number> {
   const cutoff = new Date(now.getTime() - roundTtlS * 1000);
   let total = 0;
   for (;;) {

@@ -33,7 +33,11 @@ export function callOf(delivery: Delivery): WalletCall {
 }
 
 /** `target`: the delivery's id, or the row itself when the caller has just read it. */
-export async function deliverCallback(deps: SeamlessDeps, target: string | Delivery, timeoutMs: number): Promise<DeliveryState> {
+export async function deliverCallback(
+  deps: SeamlessDeps,
+  target: string | Delivery,
+  timeoutMs: number,
+): Promise<DeliveryState> {
   const { store, settings } = deps;
   const delivery = typeof target === 'string' ? await store.loadDelivery(target) : target;
   if (!delivery || delivery.status !== 'pending' || delivery.kind === 'withdraw') return { state: 'skipped' };
@@ -43,19 +47,42 @@ export async function deliverCallback(deps: SeamlessDeps, target: string | Deliv
   const guard = { attempts: delivery.attempts };
   if (reply.outcome === 'ok' || reply.outcome === 'duplicate') {
     const moved = await store.transitionDelivery(delivery.id, 'pending', {
-      status: 'delivered', attempts, lastError: null, nextAttemptAt: null, operatorBalance: reply.balance, ...guardOf(guard),
+      status: 'delivered',
+      attempts,
+      lastError: null,
+      nextAttemptAt: null,
+      operatorBalance: reply.balance,
+      ...guardOf(guard),
     });
     if (!moved) return { state: 'skipped' };
-    if (reply.balance !== null) await store.rememberBalance(delivery.operatorId, delivery.payload.userId, delivery.payload.currency, reply.balance);
+    if (reply.balance !== null)
+      await store.rememberBalance(
+        delivery.operatorId,
+        delivery.payload.userId,
+        delivery.payload.currency,
+        reply.balance,
+      );
     return { state: 'delivered', balance: reply.balance, kind };
   }
   const error = reply.outcome === 'failed' ? reply.error : `unexpected answer (${reply.outcome})`;
   if (attempts >= delivery.maxAttempts) {
-    const moved = await store.transitionDelivery(delivery.id, 'pending', { status: 'failed', attempts, lastError: error.slice(0, 500), nextAttemptAt: null, ...guardOf(guard) });
+    const moved = await store.transitionDelivery(delivery.id, 'pending', {
+      status: 'failed',
+      attempts,
+      lastError: error.slice(0, 500),
+      nextAttemptAt: null,
+      ...guardOf(guard),
+    });
     return moved ? { state: 'parked', kind } : { state: 'skipped' };
   }
   const nextAttemptAt = new Date(Date.now() + settings.retryDelayMs);
-  const moved = await store.transitionDelivery(delivery.id, 'pending', { status: 'pending', attempts, lastError: error.slice(0, 500), nextAttemptAt, ...guardOf(guard) });
+  const moved = await store.transitionDelivery(delivery.id, 'pending', {
+    status: 'pending',
+    attempts,
+    lastError: error.slice(0, 500),
+    nextAttemptAt,
+    ...guardOf(guard),
+  });
   return moved ? { state: 'retry', attempts, delayMs: settings.retryDelayMs, kind } : { state: 'skipped' };
 }
 

@@ -35,7 +35,13 @@ export async function placeSeamlessBet(deps: SeamlessDeps, input: BetInput, amou
   const settledRepeat = async (): Promise<MoneyAnswer> => {
     const waited = await waitForWithdrawOutcome(store, provider.id, input.transactionId, settings.callbackTimeoutMs);
     if (waited.settled && waited.stored) return repeat(waited.stored);
-    return { ...refuse(ResultCode.OPERATOR_WALLET_UNAVAILABLE, 'the first request for this bet is still waiting for the operator'), balance: await lastKnown() };
+    return {
+      ...refuse(
+        ResultCode.OPERATOR_WALLET_UNAVAILABLE,
+        'the first request for this bet is still waiting for the operator',
+      ),
+      balance: await lastKnown(),
+    };
   };
 
   let step: Step1;
@@ -51,8 +57,15 @@ export async function placeSeamlessBet(deps: SeamlessDeps, input: BetInput, amou
   const reply = await deps.wallet.call(
     session.operatorId,
     {
-      kind: 'withdraw', userId: session.userId, currency: session.currency, amount, transactionId: step.attempt.platformTransactionId,
-      refTransactionId: null, roundId: input.roundId, gameId: input.gameId, freeSpinId: null,
+      kind: 'withdraw',
+      userId: session.userId,
+      currency: session.currency,
+      amount,
+      transactionId: step.attempt.platformTransactionId,
+      refTransactionId: null,
+      roundId: input.roundId,
+      gameId: input.gameId,
+      freeSpinId: null,
     },
     settings.callbackTimeoutMs,
   );
@@ -62,14 +75,26 @@ export async function placeSeamlessBet(deps: SeamlessDeps, input: BetInput, amou
   if (result.code === 17) {
     await deps.queue.enqueue({ id: result.compensationId, attempts: 0, operatorId: session.operatorId }, 0);
     // The reason stays in the Withdraw's lastError (callbacks/list) and the logs, never in the studio's answer.
-    return { ...refuse(ResultCode.OPERATOR_WALLET_UNAVAILABLE, OPERATOR_WALLET_UNAVAILABLE_MESSAGE), balance: await lastKnown() };
+    return {
+      ...refuse(ResultCode.OPERATOR_WALLET_UNAVAILABLE, OPERATOR_WALLET_UNAVAILABLE_MESSAGE),
+      balance: await lastKnown(),
+    };
   }
   const balance = result.balance ?? (await lastKnown());
   if (result.code === 7) return { ...refuse(ResultCode.INSUFFICIENT_FUNDS), balance };
-  return { code: ResultCode.OK, message: defaultMessage(ResultCode.OK), balance, platformTransactionId: result.platformTransactionId };
+  return {
+    code: ResultCode.OK,
+    message: defaultMessage(ResultCode.OK),
+    balance,
+    platformTransactionId: result.platformTransactionId,
+  };
 }
 
-type Step1 = { kind: 'answer'; answer: MoneyAnswer } | { kind: 'twin' } | { kind: 'stored' } | { kind: 'call'; attempt: WithdrawAttempt };
+type Step1 =
+  | { kind: 'answer'; answer: MoneyAnswer }
+  | { kind: 'twin' }
+  | { kind: 'stored' }
+  | { kind: 'call'; attempt: WithdrawAttempt };
 
 /** Transaction 1 of a seamless bet, given the scope only (see WalletTransactionScope). */
 async function betStep1(scope: SeamlessScope, input: BetInput, amount: Minor, hash: Buffer): Promise<Step1> {
@@ -81,7 +106,7 @@ async function betStep1(scope: SeamlessScope, input: BetInput, amount: Minor, ha
   // twin of a bet whose Withdraw is in flight is stopped by its attempt's key (DuplicateTransactionIdError).
   const seen = await scope.lockPlayerForBet(key, input.transactionId);
   // The mode under the operator's lock, not the session's: the operator may have switched since.
-  const wrongMode = requireSeamlessMode(seen.mode, 'a bet on the operator\'s wallet');
+  const wrongMode = requireSeamlessMode(seen.mode, "a bet on the operator's wallet");
   if (wrongMode) return { kind: 'answer', answer: wrongMode };
   if (seen.stored) return { kind: 'stored' };
   const decision = await decideBet(input, amount)(scope, key);
@@ -97,11 +122,19 @@ async function betStep1(scope: SeamlessScope, input: BetInput, amount: Minor, ha
     const balance = await lastKnown();
     const platformTransactionId = await scope.insertTransaction({
       ...providerLedgerRow(command, hash, null),
-      status: 'applied', resultCode: ResultCode.OK, amount: decision.listedAmount, delta: decision.delta, balanceAfter: null,
-      mirrored: true, operatorBalance: balance,
+      status: 'applied',
+      resultCode: ResultCode.OK,
+      amount: decision.listedAmount,
+      delta: decision.delta,
+      balanceAfter: null,
+      mirrored: true,
+      operatorBalance: balance,
     });
     await decision.effects(scope);
-    return { kind: 'answer', answer: { code: ResultCode.OK, message: defaultMessage(ResultCode.OK), balance, platformTransactionId } };
+    return {
+      kind: 'answer',
+      answer: { code: ResultCode.OK, message: defaultMessage(ResultCode.OK), balance, platformTransactionId },
+    };
   }
   const attempt = {
     operatorId: session.operatorId,
@@ -110,8 +143,14 @@ async function betStep1(scope: SeamlessScope, input: BetInput, amount: Minor, ha
     providerId: provider.id,
     transactionId: input.transactionId,
     payload: {
-      userId: session.userId, currency: session.currency, amount: amount.toString(), refTransactionId: null,
-      roundId: input.roundId, gameId: input.gameId, freeSpinId: null, requestHash: hash.toString('hex'),
+      userId: session.userId,
+      currency: session.currency,
+      amount: amount.toString(),
+      refTransactionId: null,
+      roundId: input.roundId,
+      gameId: input.gameId,
+      freeSpinId: null,
+      requestHash: hash.toString('hex'),
     },
     status: 'sending' as const,
     attempts: 1,
@@ -121,4 +160,3 @@ async function betStep1(scope: SeamlessScope, input: BetInput, amount: Minor, ha
   scope.queueDelivery(attempt);
   return { kind: 'call', attempt };
 }
-

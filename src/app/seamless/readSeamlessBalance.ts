@@ -6,8 +6,15 @@ import { ResultCode, defaultMessage, refuse } from '../../domain/resultCodes';
 import { MoneyAnswer } from '../wallet/answers';
 import { OPERATOR_WALLET_UNAVAILABLE_MESSAGE, SeamlessDeps } from './seamlessDeps';
 
-export async function readSeamlessBalance(deps: SeamlessDeps, player: { operatorId: number; userId: string; currency: string }): Promise<MoneyAnswer> {
-  const reply = await deps.wallet.call(player.operatorId, { kind: 'balance', userId: player.userId, currency: player.currency }, deps.settings.callbackTimeoutMs);
+export async function readSeamlessBalance(
+  deps: SeamlessDeps,
+  player: { operatorId: number; userId: string; currency: string },
+): Promise<MoneyAnswer> {
+  const reply = await deps.wallet.call(
+    player.operatorId,
+    { kind: 'balance', userId: player.userId, currency: player.currency },
+    deps.settings.callbackTimeoutMs,
+  );
   if (reply.outcome === 'ok' && reply.balance !== null) {
     await deps.store.rememberBalance(player.operatorId, player.userId, player.currency, reply.balance);
     return { code: ResultCode.OK, message: defaultMessage(ResultCode.OK), balance: reply.balance };

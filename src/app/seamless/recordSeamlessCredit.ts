@@ -11,7 +11,13 @@
 import { Minor } from '../../domain/money';
 import { requireSeamlessMode } from '../../domain/walletMode';
 import { ResultCode, defaultMessage } from '../../domain/resultCodes';
-import { Decide, ProviderCommand, providerLedgerRow, providerRequestHash, roundKeyOf } from '../provider/recordProviderTransaction';
+import {
+  Decide,
+  ProviderCommand,
+  providerLedgerRow,
+  providerRequestHash,
+  roundKeyOf,
+} from '../provider/recordProviderTransaction';
 import { answerRepeat } from '../wallet/answerRepeat';
 import { MoneyAnswer } from '../wallet/answers';
 import { DuplicateTransactionIdError } from '../wallet/walletStore';
@@ -20,14 +26,22 @@ import { SeamlessDeps, SeamlessSettings, deliveryBudget } from './seamlessDeps';
 import { DeliveryKind, SeamlessScope } from './seamlessStore';
 import { waitForWithdrawOutcome } from './waitForWithdraw';
 
-export async function recordSeamlessCredit(deps: SeamlessDeps, command: ProviderCommand, decide: Decide): Promise<MoneyAnswer> {
+export async function recordSeamlessCredit(
+  deps: SeamlessDeps,
+  command: ProviderCommand,
+  decide: Decide,
+): Promise<MoneyAnswer> {
   const { store, settings } = deps;
   const { session, provider } = command;
   const hash = providerRequestHash(command);
   const lastKnown = () => store.lastKnownBalance(session.operatorId, session.userId, session.currency);
   const repeat = async () => {
     const stored = await store.findTransaction('provider', provider.id, command.transactionId);
-    return stored ? answerRepeat(stored, hash, command.transactionId, lastKnown, () => store.deliveredBalance(stored.platformTransactionId)) : null;
+    return stored
+      ? answerRepeat(stored, hash, command.transactionId, lastKnown, () =>
+          store.deliveredBalance(stored.platformTransactionId),
+        )
+      : null;
   };
   const earlier = await repeat();
   if (earlier) return earlier;
@@ -52,14 +66,26 @@ export async function recordSeamlessCredit(deps: SeamlessDeps, command: Provider
   if (!outcome.deliveryId) return ok(await lastKnown());
   const delivered = await deliverCallback(deps, outcome.deliveryId, settings.callbackTimeoutMs);
   if (delivered.state === 'delivered') return ok(delivered.balance ?? (await lastKnown()));
-  if (delivered.state === 'retry') await deps.queue.enqueue({ id: outcome.deliveryId, attempts: delivered.attempts, operatorId: session.operatorId }, delivered.delayMs);
+  if (delivered.state === 'retry')
+    await deps.queue.enqueue(
+      { id: outcome.deliveryId, attempts: delivered.attempts, operatorId: session.operatorId },
+      delivered.delayMs,
+    );
   return ok(await lastKnown());
 }
 
-type Outcome = { kind: 'answer'; answer: MoneyAnswer } | { kind: 'stored'; platformTransactionId: string; deliveryId: string | null };
+type Outcome =
+  | { kind: 'answer'; answer: MoneyAnswer }
+  | { kind: 'stored'; platformTransactionId: string; deliveryId: string | null };
 
 /** The transaction of a seamless credit, given the scope only (see WalletTransactionScope). */
-async function creditInTransaction(scope: SeamlessScope, command: ProviderCommand, decide: Decide, hash: Buffer, settings: SeamlessSettings): Promise<Outcome> {
+async function creditInTransaction(
+  scope: SeamlessScope,
+  command: ProviderCommand,
+  decide: Decide,
+  hash: Buffer,
+  settings: SeamlessSettings,
+): Promise<Outcome> {
   const { session, provider } = command;
   const lastKnown = () => scope.lastKnownBalance(session.operatorId, session.userId, session.currency);
   const mode = await scope.lockPlayer(session.operatorId, session.userId);
@@ -73,12 +99,21 @@ async function creditInTransaction(scope: SeamlessScope, command: ProviderComman
   }
   if (decision.kind === 'answer') {
     const answer = decision.answer;
-    return { kind: 'answer', answer: answer.balance === null || answer.balance === undefined ? { ...answer, balance: await lastKnown() } : answer };
+    return {
+      kind: 'answer',
+      answer:
+        answer.balance === null || answer.balance === undefined ? { ...answer, balance: await lastKnown() } : answer,
+    };
   }
   const platformTransactionId = await scope.insertTransaction({
     ...providerLedgerRow(command, hash, null),
-    status: 'applied', resultCode: ResultCode.OK, amount: decision.listedAmount, delta: decision.delta, balanceAfter: null,
-    mirrored: true, operatorBalance: null,
+    status: 'applied',
+    resultCode: ResultCode.OK,
+    amount: decision.listedAmount,
+    delta: decision.delta,
+    balanceAfter: null,
+    mirrored: true,
+    operatorBalance: null,
   });
   await decision.effects(scope);
   // A tombstone, or the rollback of a bet the operator never debited, has nothing to deliver.

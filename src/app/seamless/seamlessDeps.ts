@@ -25,4 +25,5 @@ export function deliveryBudget(settings: SeamlessSettings): number {
  * What a studio reads when the operator's wallet failed (PROTOCOL §10): no address, no transport error.
  * The detail is in the logs and, for deliveries, in callbacks/list (`lastError`).
  */
-export const OPERATOR_WALLET_UNAVAILABLE_MESSAGE = "operator wallet unavailable: the operator's wallet did not answer as expected";
+export const OPERATOR_WALLET_UNAVAILABLE_MESSAGE =
+  "operator wallet unavailable: the operator's wallet did not answer as expected";

@@ -41,12 +41,23 @@ export interface Delivery {
 }
 
 /** What a Withdraw attempt is, enough to record its outcome (db row id not needed). */
-export type WithdrawAttempt = Pick<Delivery, 'operatorId' | 'platformTransactionId' | 'providerId' | 'transactionId' | 'payload'>;
+export type WithdrawAttempt = Pick<
+  Delivery,
+  'operatorId' | 'platformTransactionId' | 'providerId' | 'transactionId' | 'payload'
+>;
 
 /** A delivery as written: what the row holds before anything has happened to it. */
 export type NewDelivery = Pick<
   Delivery,
-  'operatorId' | 'kind' | 'platformTransactionId' | 'providerId' | 'transactionId' | 'payload' | 'attempts' | 'maxAttempts' | 'nextAttemptAt'
+  | 'operatorId'
+  | 'kind'
+  | 'platformTransactionId'
+  | 'providerId'
+  | 'transactionId'
+  | 'payload'
+  | 'attempts'
+  | 'maxAttempts'
+  | 'nextAttemptAt'
 > & { readonly status: 'sending' | 'pending' };
 
 export interface DeliveryUpdate {
@@ -89,7 +100,11 @@ export interface SeamlessScope extends ProviderLedgerScope {
 }
 
 export interface SeamlessStore {
-  findTransaction(origin: TransactionOrigin, originId: number, transactionId: string): Promise<StoredTransaction | null>;
+  findTransaction(
+    origin: TransactionOrigin,
+    originId: number,
+    transactionId: string,
+  ): Promise<StoredTransaction | null>;
   findWithdrawAttempt(providerId: number, transactionId: string): Promise<Delivery | null>;
   /** One transaction: `work` gets the scope and must use nothing else of this store (see WalletTransactionScope). */
   inSeamlessTransaction<T>(work: (scope: SeamlessScope) => Promise<T>): Promise<T>;
@@ -112,7 +127,11 @@ export interface SeamlessStore {
 
 /** Calls an operator's wallet by operator id (the port behind which the callback schemes live). */
 export interface OperatorWalletPort {
-  call(operatorId: number, call: import('../../callbacks/walletCallback').WalletCall, timeoutMs: number): Promise<import('../../callbacks/walletCallback').WalletReply>;
+  call(
+    operatorId: number,
+    call: import('../../callbacks/walletCallback').WalletCall,
+    timeoutMs: number,
+  ): Promise<import('../../callbacks/walletCallback').WalletReply>;
 }
 
 /** Hands a delivery attempt to the durable queue; must not throw when the queue is down (the sweeper catches up). */

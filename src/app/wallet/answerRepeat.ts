@@ -19,7 +19,10 @@ export async function answerRepeat(
 ): Promise<MoneyAnswer> {
   if (judgeRepeat(stored.requestHash, incomingHash) === 'conflict') {
     return {
-      ...refuse(ResultCode.TRANSACTION_CONFLICT, `transactionID ${transactionId} was already used for another request (a ${stored.type})`),
+      ...refuse(
+        ResultCode.TRANSACTION_CONFLICT,
+        `transactionID ${transactionId} was already used for another request (a ${stored.type})`,
+      ),
       balance: await currentBalance(),
     };
   }
@@ -32,7 +35,9 @@ export async function answerRepeat(
     message: defaultMessage(ResultCode.DUPLICATE_TRANSACTION),
     // Seamless rows mirror the operator's wallet: the balance after is the one it reported, and for a
     // credit still on its way (or delivered later) the last balance the operator told us.
-    balance: stored.mirrored ? (stored.operatorBalance ?? (await deliveredBalance()) ?? (await currentBalance())) : stored.balanceAfter,
+    balance: stored.mirrored
+      ? (stored.operatorBalance ?? (await deliveredBalance()) ?? (await currentBalance()))
+      : stored.balanceAfter,
     platformTransactionId: stored.platformTransactionId,
   };
 }

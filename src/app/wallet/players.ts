@@ -43,7 +43,12 @@ export async function getPlayerBalance(
  * No wallet in that currency: code 6 when we do not know the player at all, 14 when it has other
  * wallets. `reader` is the store outside a transaction, the transaction's scope inside one.
  */
-export async function missingWalletRefusal(reader: Pick<WalletStore, 'playerExists'>, operatorId: number, userId: string, currency: string): Promise<Refusal> {
+export async function missingWalletRefusal(
+  reader: Pick<WalletStore, 'playerExists'>,
+  operatorId: number,
+  userId: string,
+  currency: string,
+): Promise<Refusal> {
   return (await reader.playerExists(operatorId, userId))
     ? refuse(ResultCode.CURRENCY_NOT_SUPPORTED, `player ${userId} has no ${currency} wallet`)
     : refuse(ResultCode.PLAYER_NOT_FOUND, `player ${userId} not found`);

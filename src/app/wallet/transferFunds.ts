@@ -67,7 +67,11 @@ async function transferFunds(store: WalletStore, command: TransferCommand): Prom
  * The transaction of a transfer. Given the scope only (never the store): every read here runs on the
  * connection that holds the locks (WalletTransactionScope).
  */
-async function transferInTransaction(scope: WalletTransactionScope, command: TransferCommand, hash: Buffer): Promise<MoneyAnswer> {
+async function transferInTransaction(
+  scope: WalletTransactionScope,
+  command: TransferCommand,
+  hash: Buffer,
+): Promise<MoneyAnswer> {
   const { operator, userId, currency, amount, transactionId, kind } = command;
   const row = {
     origin: 'operator' as const,
@@ -86,7 +90,12 @@ async function transferInTransaction(scope: WalletTransactionScope, command: Tra
   if (moved !== null) {
     assertInvariant(moved >= 0n, `balance ${moved} below zero after ${kind}`);
     const platformTransactionId = await scope.insertTransaction({
-      ...row, walletId: 'by-owner', status: 'applied', resultCode: ResultCode.OK, delta, balanceAfter: moved,
+      ...row,
+      walletId: 'by-owner',
+      status: 'applied',
+      resultCode: ResultCode.OK,
+      delta,
+      balanceAfter: moved,
     });
     return { code: ResultCode.OK, message: defaultMessage(ResultCode.OK), balance: moved, platformTransactionId };
   }

@@ -104,7 +104,11 @@ export interface WalletTransactionScope {
 }
 
 export interface WalletStore {
-  findTransaction(origin: TransactionOrigin, originId: number, transactionId: string): Promise<StoredTransaction | null>;
+  findTransaction(
+    origin: TransactionOrigin,
+    originId: number,
+    transactionId: string,
+  ): Promise<StoredTransaction | null>;
   walletBalance(operatorId: number, userId: string, currency: string): Promise<Minor | null>;
   playerExists(operatorId: number, userId: string): Promise<boolean>;
   /** Creates the player and its wallet in that currency when missing; returns the wallet's balance. */

@@ -26,11 +26,14 @@ export function hmacRequestBody(target: OperatorTarget, call: WalletCall, nowSec
 
 export function readHmacAnswer(call: WalletCall, status: number, answer: unknown): WalletReply {
   if (status !== 200) return { outcome: 'failed', error: `HTTP ${status}` };
-  if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) return { outcome: 'failed', error: 'answer is not a JSON object' };
+  if (typeof answer !== 'object' || answer === null || Array.isArray(answer))
+    return { outcome: 'failed', error: 'answer is not a JSON object' };
   const { code, balance, message } = answer as Record<string, unknown>;
-  if (typeof code !== 'number' || !Number.isInteger(code)) return { outcome: 'failed', error: 'answer has no integer code' };
+  if (typeof code !== 'number' || !Number.isInteger(code))
+    return { outcome: 'failed', error: 'answer has no integer code' };
   const parsedBalance = balance === undefined || balance === null ? null : parseMajorAmount(balance, call.currency);
-  if (parsedBalance && !parsedBalance.ok) return { outcome: 'failed', error: `answer balance is not an amount in ${call.currency}: ${parsedBalance.reason}` };
+  if (parsedBalance && !parsedBalance.ok)
+    return { outcome: 'failed', error: `answer balance is not an amount in ${call.currency}: ${parsedBalance.reason}` };
   const value = parsedBalance ? (parsedBalance as { minor: Minor }).minor : null;
   if (code === 0) {
     if (value === null) return { outcome: 'failed', error: 'code 0 without a balance' };
@@ -38,7 +41,10 @@ export function readHmacAnswer(call: WalletCall, status: number, answer: unknown
   }
   if (code === 7 && call.kind === 'withdraw') return { outcome: 'insufficient', balance: value };
   if (code === 11 && call.kind !== 'balance') return { outcome: 'duplicate', balance: value };
-  return { outcome: 'failed', error: `operator answered code ${code}${typeof message === 'string' ? `: ${message.slice(0, 200)}` : ''}` };
+  return {
+    outcome: 'failed',
+    error: `operator answered code ${code}${typeof message === 'string' ? `: ${message.slice(0, 200)}` : ''}`,
+  };
 }
 
 export const hmacScheme: WalletCallbackScheme = {

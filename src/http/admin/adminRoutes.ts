@@ -46,23 +46,41 @@ const currencyListField = z
 const callbackUrlField = z.string().max(512);
 // ---- Security (PROTOCOL §10): allow-lists, rotation overlap ----
 const allowedIpsField = z.array(z.string().max(64)).max(MAX_ALLOWED_IPS, `must list at most ${MAX_ALLOWED_IPS} CIDRs`);
-const overlapSecondsField = z.number().int().min(0).max(MAX_OVERLAP_S, `must be 0 to ${MAX_OVERLAP_S} seconds`).optional();
+const overlapSecondsField = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_OVERLAP_S, `must be 0 to ${MAX_OVERLAP_S} seconds`)
+  .optional();
 
 /** The password rule itself (12+ characters, not easily guessed, not the username) is the use case's. */
-const newPasswordField = z.string().max(1024).describe('12 or more characters, not a common or easily guessed password, not the username.');
+const newPasswordField = z
+  .string()
+  .max(1024)
+  .describe('12 or more characters, not a common or easily guessed password, not the username.');
 export const loginRequest = z.object({
   username: z.string().max(64),
   password: z.string().max(1024),
-  otp: z.string().max(16).optional().describe('The current 6-digit TOTP code; required once the user has turned TOTP on.'),
+  otp: z
+    .string()
+    .max(16)
+    .optional()
+    .describe('The current 6-digit TOTP code; required once the user has turned TOTP on.'),
 });
 export const createUserRequest = z.object({
   username: usernameField,
   password: newPasswordField,
   role: z.enum(ROLES),
 });
-export const updateUserRequest = z.object({ username: usernameField, role: z.enum(ROLES).optional(), enabled: z.boolean().optional() });
+export const updateUserRequest = z.object({
+  username: usernameField,
+  role: z.enum(ROLES).optional(),
+  enabled: z.boolean().optional(),
+});
 export const changePasswordRequest = z.object({ currentPassword: z.string().max(1024), newPassword: newPasswordField });
-export const totpConfirmRequest = z.object({ code: z.string().max(16).describe('The 6-digit code the authenticator app shows for the enrolled secret.') });
+export const totpConfirmRequest = z.object({
+  code: z.string().max(16).describe('The 6-digit code the authenticator app shows for the enrolled secret.'),
+});
 export const createOperatorRequest = z.object({
   agentID: externalIdField,
   name: z.string().min(1).max(128),
@@ -82,11 +100,17 @@ export const updateOperatorRequest = z.object({
 });
 export const agentRequest = z.object({ agentID: externalIdField });
 export const rotateOperatorSecretRequest = z.object({ agentID: externalIdField, overlapSeconds: overlapSecondsField });
-export const rotateProviderSecretRequest = z.object({ providerID: externalIdField, overlapSeconds: overlapSecondsField });
+export const rotateProviderSecretRequest = z.object({
+  providerID: externalIdField,
+  overlapSeconds: overlapSecondsField,
+});
 const launchUrlField = z
   .string()
   .max(1024)
-  .refine((value) => value === '' || /^https?:\/\/\S+$/.test(value), 'must be an http(s) URL template with {token}, {gameID}, {language}, {lobbyUrl}');
+  .refine(
+    (value) => value === '' || /^https?:\/\/\S+$/.test(value),
+    'must be an http(s) URL template with {token}, {gameID}, {language}, {lobbyUrl}',
+  );
 export const createProviderRequest = z.object({
   providerID: externalIdField,
   name: z.string().min(1).max(128),
@@ -116,12 +140,16 @@ export const upsertGamesRequest = z.object({
     .min(1)
     .max(1000),
 });
-export const pageRequest = z.object({ cursor: z.string().max(200).optional(), limit: z.number().int().min(1).max(500).optional() });
+export const pageRequest = z.object({
+  cursor: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(500).optional(),
+});
 
 function input<S extends z.ZodType>(schema: S, req: Request): z.infer<S> {
   // Reads take their parameters from the query string when called with GET.
   const source: unknown = req.method === 'GET' ? queryAsJson(req.query) : req.body;
-  if (typeof source !== 'object' || source === null || Array.isArray(source)) throw badRequest('the body must be a JSON object');
+  if (typeof source !== 'object' || source === null || Array.isArray(source))
+    throw badRequest('the body must be a JSON object');
   const parsed = schema.safeParse(source);
   if (!parsed.success) throw badRequest(formatIssues(parsed.error));
   return parsed.data;
@@ -129,7 +157,10 @@ function input<S extends z.ZodType>(schema: S, req: Request): z.infer<S> {
 
 function queryAsJson(query: Request['query']): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(query).map(([key, value]) => [key, typeof value === 'string' && /^\d+$/.test(value) && key === 'limit' ? Number(value) : value]),
+    Object.entries(query).map(([key, value]) => [
+      key,
+      typeof value === 'string' && /^\d+$/.test(value) && key === 'limit' ? Number(value) : value,
+    ]),
   );
 }
 
@@ -154,14 +185,17 @@ function canonicalAllowedIps<T extends { allowedIps?: string[] }>(fields: T): T 
   return { ...fields, allowedIps: parsed.cidrs };
 }
 
-const ok = (res: Response, body: Record<string, unknown> = {}) => res.status(200).json({ code: ResultCode.OK, message: 'OK', ...body });
+const ok = (res: Response, body: Record<string, unknown> = {}) =>
+  res.status(200).json({ code: ResultCode.OK, message: 'OK', ...body });
 const actor = (res: Response) => (res.locals.staff as StaffIdentity).username;
 
 export const callbacksListRequest = pageRequest.extend({
   status: z.enum(['pending', 'failed', 'delivered']).optional(),
   agentID: externalIdField.optional(),
 });
-export const callbackRetryRequest = z.object({ id: z.union([z.string().regex(/^\d{1,19}$/), z.number().int().positive()]) });
+export const callbackRetryRequest = z.object({
+  id: z.union([z.string().regex(/^\d{1,19}$/), z.number().int().positive()]),
+});
 
 export const transactionSearchRequest = z.object({
   ...historyFilterFields,
@@ -169,6 +203,7 @@ export const transactionSearchRequest = z.object({
   providerID: externalIdField.optional(),
 });
 
+// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
 export function adminRoutes(deps: {
   prisma: Prisma;
   jwtSecret: string;
@@ -208,7 +243,10 @@ export function adminRoutes(deps: {
     const locks = await attempt.failed();
     await auditLoginEvent(prisma, 'login.failed', 'user', username, { address, reason: outcome.failure });
     for (const lock of locks) {
-      await auditLoginEvent(prisma, 'login.locked', lock.scope, lock.scope === 'user' ? username : lock.key, { address, lockedForS: LOGIN_WINDOW_S });
+      await auditLoginEvent(prisma, 'login.locked', lock.scope, lock.scope === 'user' ? username : lock.key, {
+        address,
+        lockedForS: LOGIN_WINDOW_S,
+      });
     }
     const otpProblem = outcome.failure === 'missing otp' || outcome.failure === 'wrong otp';
     throw loginRefused(otpProblem ? 'a valid one-time code (otp) is required' : 'wrong username or password');
@@ -262,7 +300,12 @@ export function adminRoutes(deps: {
     await requireAcceptableCallbackUrl(fields.callbackUrl);
     const created = await createOperator(prisma, actor(res), fields);
     await deps.callers.changed('operator', created.operator.agentID);
-    ok(res, { agentID: created.operator.agentID, secretKey: created.secretKey, saltKey: created.saltKey, operator: created.operator });
+    ok(res, {
+      agentID: created.operator.agentID,
+      secretKey: created.secretKey,
+      saltKey: created.saltKey,
+      operator: created.operator,
+    });
   });
 
   router.post('/admin/v1/operators/update', staff, admins, async (req, res) => {
@@ -279,7 +322,12 @@ export function adminRoutes(deps: {
 
   router.post('/admin/v1/operators/rotate-secret', staff, admins, async (req, res) => {
     const fields = input(rotateOperatorSecretRequest, req);
-    const rotated = await rotateOperatorSecret(prisma, actor(res), fields.agentID, fields.overlapSeconds ?? DEFAULT_OVERLAP_S);
+    const rotated = await rotateOperatorSecret(
+      prisma,
+      actor(res),
+      fields.agentID,
+      fields.overlapSeconds ?? DEFAULT_OVERLAP_S,
+    );
     await deps.callers.changed('operator', rotated.agentID);
     ok(res, { ...rotated });
   });
@@ -298,7 +346,12 @@ export function adminRoutes(deps: {
 
   router.post('/admin/v1/providers/rotate-secret', staff, admins, async (req, res) => {
     const fields = input(rotateProviderSecretRequest, req);
-    const rotated = await rotateProviderSecret(prisma, actor(res), fields.providerID, fields.overlapSeconds ?? DEFAULT_OVERLAP_S);
+    const rotated = await rotateProviderSecret(
+      prisma,
+      actor(res),
+      fields.providerID,
+      fields.overlapSeconds ?? DEFAULT_OVERLAP_S,
+    );
     await deps.callers.changed('provider', rotated.providerID);
     ok(res, { ...rotated });
   });
@@ -315,28 +368,45 @@ export function adminRoutes(deps: {
     ok(res, { count: await upsertGames(prisma, actor(res), input(upsertGamesRequest, req).games) });
   });
 
-  readRoute(router, '/admin/v1/transactions/search', staff, allowRoles('admin', 'support', 'finance'), async (req, res) => {
-    const fields = input(transactionSearchRequest, req);
-    const parsed = historyFilterFrom(fields);
-    if (!parsed.ok) throw badRequest(parsed.message);
-    const filter = parsed.filter;
-    let operatorId: number | undefined;
-    let providerId: number | undefined;
-    if (fields.agentID !== undefined) {
-      operatorId = (await prisma.operator.findUnique({ where: { agentId: fields.agentID }, select: { id: true } }))?.id ?? -1;
-    }
-    if (fields.providerID !== undefined) {
-      providerId = (await prisma.provider.findUnique({ where: { providerId: fields.providerID }, select: { id: true } }))?.id ?? -1;
-    }
-    const page = await listTransactions(deps.history, { ...filter, operatorId, providerId });
-    ok(res, { transactions: page.entries.map((e) => ({ ...renderHistoryEntry(e), agentID: e.agentId })), nextCursor: page.nextCursor });
-  });
+  readRoute(
+    router,
+    '/admin/v1/transactions/search',
+    staff,
+    allowRoles('admin', 'support', 'finance'),
+    async (req, res) => {
+      const fields = input(transactionSearchRequest, req);
+      const parsed = historyFilterFrom(fields);
+      if (!parsed.ok) throw badRequest(parsed.message);
+      const filter = parsed.filter;
+      let operatorId: number | undefined;
+      let providerId: number | undefined;
+      if (fields.agentID !== undefined) {
+        operatorId =
+          (await prisma.operator.findUnique({ where: { agentId: fields.agentID }, select: { id: true } }))?.id ?? -1;
+      }
+      if (fields.providerID !== undefined) {
+        providerId =
+          (await prisma.provider.findUnique({ where: { providerId: fields.providerID }, select: { id: true } }))?.id ??
+          -1;
+      }
+      const page = await listTransactions(deps.history, { ...filter, operatorId, providerId });
+      ok(res, {
+        transactions: page.entries.map((e) => ({ ...renderHistoryEntry(e), agentID: e.agentId })),
+        nextCursor: page.nextCursor,
+      });
+    },
+  );
 
   readRoute(router, '/admin/v1/callbacks/list', staff, readers, async (req, res) => {
     const fields = input(callbacksListRequest, req);
     const afterId = fields.cursor === undefined ? undefined : decodeCursor(fields.cursor);
     if (afterId === null) throw badRequest('cursor: not a cursor from a previous page');
-    const page = await listCallbacks(prisma, { status: fields.status, agentId: fields.agentID, afterId, limit: fields.limit ?? 100 });
+    const page = await listCallbacks(prisma, {
+      status: fields.status,
+      agentId: fields.agentID,
+      afterId,
+      limit: fields.limit ?? 100,
+    });
     ok(res, { callbacks: page.callbacks, nextCursor: page.more && page.lastId ? encodeCursor(page.lastId) : null });
   });
 

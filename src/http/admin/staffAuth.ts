@@ -30,7 +30,11 @@ function deny(res: Response, status: 401 | 403, message: string): void {
 }
 
 /** What an admin without a second factor may still call while ADMIN_REQUIRE_TOTP is on: set one up, or leave. */
-export const TOTP_SETUP_PATHS: ReadonlySet<string> = new Set(['/admin/v1/me/totp/enroll', '/admin/v1/me/totp/confirm', '/admin/v1/logout']);
+export const TOTP_SETUP_PATHS: ReadonlySet<string> = new Set([
+  '/admin/v1/me/totp/enroll',
+  '/admin/v1/me/totp/confirm',
+  '/admin/v1/logout',
+]);
 
 /**
  * Verifies the token, then reads its user (one primary-key lookup per admin request): the user must
@@ -44,8 +48,13 @@ export function requireStaff(secret: string, prisma: Prisma, options: { requireT
     let subject: string;
     let version: number;
     try {
-      const payload = jwt.verify(match[1], hmacKey(secret), { algorithms: ['HS256'], audience: AUDIENCE, issuer: ISSUER });
-      if (typeof payload === 'string' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') throw new Error('no subject or expiry');
+      const payload = jwt.verify(match[1], hmacKey(secret), {
+        algorithms: ['HS256'],
+        audience: AUDIENCE,
+        issuer: ISSUER,
+      });
+      if (typeof payload === 'string' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number')
+        throw new Error('no subject or expiry');
       if (typeof payload.ver !== 'number') throw new Error('no token version');
       subject = payload.sub;
       version = payload.ver;
@@ -53,9 +62,14 @@ export function requireStaff(secret: string, prisma: Prisma, options: { requireT
       return deny(res, 401, 'invalid or expired token');
     }
     const staff = await findStaffSession(prisma, subject);
-    if (!staff || !staff.enabled || staff.tokenVersion !== version) return deny(res, 401, 'invalid, expired or revoked token');
+    if (!staff || !staff.enabled || staff.tokenVersion !== version)
+      return deny(res, 401, 'invalid, expired or revoked token');
     if (options.requireTotp && staff.role === 'admin' && !staff.totpEnabled && !TOTP_SETUP_PATHS.has(req.path)) {
-      return deny(res, 403, 'admins must set up a second factor first: /admin/v1/me/totp/enroll, then /admin/v1/me/totp/confirm');
+      return deny(
+        res,
+        403,
+        'admins must set up a second factor first: /admin/v1/me/totp/enroll, then /admin/v1/me/totp/confirm',
+      );
     }
     res.locals.staff = staff;
     next();

@@ -40,7 +40,14 @@ export function backofficeRoutes(): Router {
   router.use(
     '/backoffice',
     securityHeaders,
-    express.static(publicDir, { index: false, redirect: false, dotfiles: 'ignore', etag: true, lastModified: true, fallthrough: true }),
+    express.static(publicDir, {
+      index: false,
+      redirect: false,
+      dotfiles: 'ignore',
+      etag: true,
+      lastModified: true,
+      fallthrough: true,
+    }),
   );
   return router;
 }

@@ -81,9 +81,12 @@ const code = z.number().int().describe('Result code (PROTOCOL §7): 0 success, a
 const message = z.string().describe('Human-readable explanation; not for parsing.');
 
 /** The `{code, message}` envelope of every answer; also the body of every non-200 answer. */
-export const resultEnvelope = z.object({ code, message }).describe('The envelope of every answer, and the whole body of refusals and non-200 answers: `code` 0 is success.');
+export const resultEnvelope = z
+  .object({ code, message })
+  .describe('The envelope of every answer, and the whole body of refusals and non-200 answers: `code` 0 is success.');
 
-const SUCCESS_NOTE = 'Fields besides `code` and `message` are present when `code` is 0 (and `balance` on the refusals that carry it).';
+const SUCCESS_NOTE =
+  'Fields besides `code` and `message` are present when `code` is 0 (and `balance` on the refusals that carry it).';
 
 /** An answer: the envelope plus the route's success fields, which only a code 0 answer is sure to carry. */
 function answer(shape: z.ZodRawShape, description = SUCCESS_NOTE) {
@@ -91,7 +94,9 @@ function answer(shape: z.ZodRawShape, description = SUCCESS_NOTE) {
 }
 
 const major = z.number().describe('Money in major units of the currency (1.5 is one and a half units).');
-const balance = major.describe('The player\'s balance in major units after the call (also carried by money refusals: 7, 10, 11, 13, 15, 16, 17).');
+const balance = major.describe(
+  "The player's balance in major units after the call (also carried by money refusals: 7, 10, 11, 13, 15, 16, 17).",
+);
 const platformTransactionID = z.string().describe('Our unique id of the stored transaction (opaque).');
 const nextCursor = z.string().nullable().describe('Pass as `cursor` for the next page; null at the end.');
 const isoDate = z.string().describe('ISO 8601 date-time, UTC.');
@@ -135,12 +140,23 @@ const operatorView = z.object({
 /** §10: allow-list and rotation overlap, shown by operators and providers alike. */
 function securityViewFields() {
   return {
-    allowedIps: z.array(z.string()).describe('Canonical CIDRs; empty admits every address. A request from elsewhere gets code 5.'),
-    previousSecretExpiresAt: z.string().nullable().describe('ISO 8601: until then the secret before the last rotation is still accepted; null when none is.'),
+    allowedIps: z
+      .array(z.string())
+      .describe('Canonical CIDRs; empty admits every address. A request from elsewhere gets code 5.'),
+    previousSecretExpiresAt: z
+      .string()
+      .nullable()
+      .describe('ISO 8601: until then the secret before the last rotation is still accepted; null when none is.'),
   };
 }
 
-const providerView = z.object({ providerID: z.string(), name: z.string(), enabled: z.boolean(), launchUrl: z.string().nullable(), ...securityViewFields() });
+const providerView = z.object({
+  providerID: z.string(),
+  name: z.string(),
+  enabled: z.boolean(),
+  launchUrl: z.string().nullable(),
+  ...securityViewFields(),
+});
 
 const ROTATION_NOTE =
   'The new secret works at once; the previous one is still accepted on requests to us for overlapSeconds (default 3600, 0 for none), until previousSecretExpiresAt. Only one previous secret is kept: a second rotation ends the older one at once. Every process learns of the change at once.';
@@ -166,7 +182,12 @@ const auditEntry = z.object({
   before: z.unknown(),
   after: z.unknown(),
   createdAt: isoDate,
-  hash: z.string().nullable().describe('Lowercase hex SHA-256 of the previous entry\'s hash (64 zeros before the first), a newline, and this entry\'s canonical content (§3 rendering of id, actor, action, targetType, targetId, before and after as stored JSON text, createdAt as ISO 8601 UTC with milliseconds).'),
+  hash: z
+    .string()
+    .nullable()
+    .describe(
+      "Lowercase hex SHA-256 of the previous entry's hash (64 zeros before the first), a newline, and this entry's canonical content (§3 rendering of id, actor, action, targetType, targetId, before and after as stored JSON text, createdAt as ISO 8601 UTC with milliseconds).",
+    ),
 });
 
 const sessionFields = {
@@ -174,10 +195,18 @@ const sessionFields = {
   role: z.enum(ROLES),
   expiresIn: z.number().int().describe('Seconds.'),
   totp: z.boolean().describe('Whether the user has TOTP on.'),
-  totpSetupRequired: z.boolean().describe('ADMIN_REQUIRE_TOTP is on and this admin has no TOTP yet: only enrol, confirm and logout are allowed.'),
+  totpSetupRequired: z
+    .boolean()
+    .describe('ADMIN_REQUIRE_TOTP is on and this admin has no TOTP yet: only enrol, confirm and logout are allowed.'),
 };
 
-const staffView = z.object({ username: z.string(), role: z.enum(ROLES), enabled: z.boolean(), totp: z.boolean(), createdAt: isoDate });
+const staffView = z.object({
+  username: z.string(),
+  role: z.enum(ROLES),
+  enabled: z.boolean(),
+  totp: z.boolean(),
+  createdAt: isoDate,
+});
 
 const probe = z.object({ ok: z.boolean(), error: z.string().optional() });
 const healthAnswer = z.object({ status: z.enum(['ok', 'unavailable']), database: probe, redis: probe });
@@ -192,13 +221,20 @@ const signedCallbackFields = {
   userID: z.string(),
   currency: z.string(),
   timestamp: z.number().int().describe('Unix seconds; fresh on every attempt.'),
-  sign: z.string().describe('HMAC-SHA-256 of the body with the operator\'s secretKey, as in PROTOCOL §3 (64 uppercase hex).'),
+  sign: z
+    .string()
+    .describe("HMAC-SHA-256 of the body with the operator's secretKey, as in PROTOCOL §3 (64 uppercase hex)."),
 };
 const hmacMoneyFields = {
   ...signedCallbackFields,
   amount: major,
-  transactionID: z.string().describe('Our platformTransactionID of the transaction reported: stable across retries, so de-duplicate on it.'),
-  refTransactionID: z.string().nullable().describe('Deposit: our transactionID of the Withdraw it pays, if any; Rollback: of the Withdraw it reverses.'),
+  transactionID: z
+    .string()
+    .describe('Our platformTransactionID of the transaction reported: stable across retries, so de-duplicate on it.'),
+  refTransactionID: z
+    .string()
+    .nullable()
+    .describe('Deposit: our transactionID of the Withdraw it pays, if any; Rollback: of the Withdraw it reverses.'),
   roundID: z.string().nullable(),
   gameID: z.number().int().nullable(),
   freeSpinID: z.string().nullable().describe('Null unless a free spin.'),
@@ -207,11 +243,26 @@ const hmacMoneyFields = {
 export const hmacBalanceCallback = z.strictObject(signedCallbackFields);
 export const hmacMoneyCallback = z.strictObject(hmacMoneyFields);
 export const hmacCallbackAnswer = z
-  .object({ code, message: message.optional(), balance: major.optional(), platformTransactionID: z.string().optional() })
-  .describe('0 success (balance required), 7 insufficient funds (Withdraw), 11 duplicate (counts as delivered), anything else failure.');
+  .object({
+    code,
+    message: message.optional(),
+    balance: major.optional(),
+    platformTransactionID: z.string().optional(),
+  })
+  .describe(
+    '0 success (balance required), 7 insufficient funds (Withdraw), 11 duplicate (counts as delivered), anything else failure.',
+  );
 
-const md5Key = z.string().describe('Lowercase hex md5(timestamp + saltKey). Authenticates the timestamp only, not the body.');
-export const md5BalanceCallback = z.strictObject({ action: z.literal('balance'), user_id: z.string(), currency: z.string(), timestamp: z.number().int(), key: md5Key });
+const md5Key = z
+  .string()
+  .describe('Lowercase hex md5(timestamp + saltKey). Authenticates the timestamp only, not the body.');
+export const md5BalanceCallback = z.strictObject({
+  action: z.literal('balance'),
+  user_id: z.string(),
+  currency: z.string(),
+  timestamp: z.number().int(),
+  key: md5Key,
+});
 export const md5MoneyCallback = z.strictObject({
   action: z.enum(['debit', 'credit']).describe('debit for a bet; credit for a win or (with rb 1) a rollback.'),
   user_id: z.string(),
@@ -227,13 +278,28 @@ export const md5MoneyCallback = z.strictObject({
 });
 export const md5CallbackAnswer = z
   .object({ code, balance: z.number().int().optional().describe('Integer minor units.') })
-  .describe('0 success (balance required), 7 insufficient funds (debit), 11 duplicate (counts as delivered), anything else failure.');
+  .describe(
+    '0 success (balance required), 7 insufficient funds (debit), 11 duplicate (counts as delivered), anything else failure.',
+  );
 
 // ---------------------------------------------------------------- result codes
 
-const ENVELOPE_CODES = [ResultCode.OK, ResultCode.INTERNAL_ERROR, ResultCode.INVALID_PARAMETERS, ResultCode.INVALID_SIGNATURE, ResultCode.TIMESTAMP_OUTSIDE_WINDOW, ResultCode.CALLER_NOT_ALLOWED] as const;
-const ADMIN_CODES = [ResultCode.OK, ResultCode.INTERNAL_ERROR, ResultCode.INVALID_PARAMETERS, ResultCode.CALLER_NOT_ALLOWED] as const;
-const codes = (base: readonly ResultCode[], ...more: ResultCode[]): ResultCode[] => [...new Set([...base, ...more])].sort((a, b) => a - b);
+const ENVELOPE_CODES = [
+  ResultCode.OK,
+  ResultCode.INTERNAL_ERROR,
+  ResultCode.INVALID_PARAMETERS,
+  ResultCode.INVALID_SIGNATURE,
+  ResultCode.TIMESTAMP_OUTSIDE_WINDOW,
+  ResultCode.CALLER_NOT_ALLOWED,
+] as const;
+const ADMIN_CODES = [
+  ResultCode.OK,
+  ResultCode.INTERNAL_ERROR,
+  ResultCode.INVALID_PARAMETERS,
+  ResultCode.CALLER_NOT_ALLOWED,
+] as const;
+const codes = (base: readonly ResultCode[], ...more: ResultCode[]): ResultCode[] =>
+  [...new Set([...base, ...more])].sort((a, b) => a - b);
 
 /** `7 insufficient funds; 11 duplicate transaction ...` for descriptions. */
 export function describeCodes(list: readonly ResultCode[]): string {
@@ -244,7 +310,15 @@ const R = ResultCode;
 
 // ---------------------------------------------------------------- the catalogue
 
-const platform = (path: string, operationId: string, summary: string, description: string, request: z.ZodObject, resultCodes: ResultCode[], response: ApiEndpoint['response']): ApiEndpoint => ({
+const platform = (
+  path: string,
+  operationId: string,
+  summary: string,
+  description: string,
+  request: z.ZodObject,
+  resultCodes: ResultCode[],
+  response: ApiEndpoint['response'],
+): ApiEndpoint => ({
   path,
   methods: ['post'],
   tag: 'platform',
@@ -257,7 +331,15 @@ const platform = (path: string, operationId: string, summary: string, descriptio
   response,
 });
 
-const provider = (path: string, operationId: string, summary: string, description: string, request: z.ZodObject, resultCodes: ResultCode[], response: ApiEndpoint['response']): ApiEndpoint => ({
+const provider = (
+  path: string,
+  operationId: string,
+  summary: string,
+  description: string,
+  request: z.ZodObject,
+  resultCodes: ResultCode[],
+  response: ApiEndpoint['response'],
+): ApiEndpoint => ({
   path,
   methods: ['post'],
   tag: 'provider',
@@ -297,7 +379,8 @@ const admin = (
 const moneyAnswer = answer({ balance, platformTransactionID });
 const PROVIDER_MONEY_NOTE =
   'Idempotent on (providerID, transactionID): a repeat gets code 11 with the original platformTransactionID and the balance right after it; the same id with other content gets 13. Every business error (7, 10, 11, 13, 15, 16) carries the current balance.';
-const SEAMLESS_NOTE = 'In seamless mode this becomes a signed callback to the operator\'s wallet (see webhooks); code 17 when the wallet does not answer.';
+const SEAMLESS_NOTE =
+  "In seamless mode this becomes a signed callback to the operator's wallet (see webhooks); code 17 when the wallet does not answer.";
 
 export const API_CATALOGUE: readonly ApiEndpoint[] = [
   // ------------------------------------------------------------ system
@@ -307,10 +390,14 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     tag: 'system',
     operationId: 'health',
     summary: 'Liveness, database and Redis',
-    description: 'HTTP 200 when this process, the database and Redis all answer; HTTP 503 otherwise, with the failing probe.',
+    description:
+      'HTTP 200 when this process, the database and Redis all answer; HTTP 503 otherwise, with the failing probe.',
     auth: 'none',
     resultCodes: [],
-    response: { description: 'Health of this process and its dependencies (HTTP 503 when unhealthy).', schema: healthAnswer },
+    response: {
+      description: 'Health of this process and its dependencies (HTTP 503 when unhealthy).',
+      schema: healthAnswer,
+    },
   },
   {
     path: '/docs',
@@ -341,7 +428,8 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     tag: 'system',
     operationId: 'metrics',
     summary: 'Prometheus metrics',
-    description: 'This process\'s metrics in the Prometheus text exposition format: requests, result codes, callback deliveries and their queue. With METRICS_TOKEN set (production requires it), HTTP 401 without `Authorization: Bearer <METRICS_TOKEN>`.',
+    description:
+      "This process's metrics in the Prometheus text exposition format: requests, result codes, callback deliveries and their queue. With METRICS_TOKEN set (production requires it), HTTP 401 without `Authorization: Bearer <METRICS_TOKEN>`.",
     auth: 'none',
     resultCodes: [],
     response: { description: 'Prometheus text format.', contentType: 'text/plain' },
@@ -352,7 +440,8 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     tag: 'system',
     operationId: 'backofficePage',
     summary: 'The back-office web page',
-    description: 'A single HTML page (its files are served under /backoffice/) for staff; everything it does goes through the admin API.',
+    description:
+      'A single HTML page (its files are served under /backoffice/) for staff; everything it does goes through the admin API.',
     auth: 'none',
     resultCodes: [],
     response: { description: 'The back-office page.', contentType: 'text/html' },
@@ -366,13 +455,24 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     operationId: 'sandboxWallet',
     summary: 'Sandbox operator wallet (hmac callbacks)',
     description:
-      'Outside production only. The operator side of the hmac callback scheme (see the hmac* webhooks), as a careful operator implements it: point an operator\'s callbackUrl at `{server}/sandbox/wallet` to try seamless mode without writing a wallet. It verifies our signature with the secretKey of the operator named by agentID; a player it has never seen starts with 1000 major units; repeats answer 11; a Rollback of an unknown Withdraw leaves a tombstone.',
+      "Outside production only. The operator side of the hmac callback scheme (see the hmac* webhooks), as a careful operator implements it: point an operator's callbackUrl at `{server}/sandbox/wallet` to try seamless mode without writing a wallet. It verifies our signature with the secretKey of the operator named by agentID; a player it has never seen starts with 1000 major units; repeats answer 11; a Rollback of an unknown Withdraw leaves a tombstone.",
     auth: 'operatorHmac',
     request: z.union([hmacBalanceCallback, hmacMoneyCallback]),
     requestIsDocumentation: true,
-    pathParameters: { call: { schema: z.enum(['Balance', 'Withdraw', 'Deposit', 'Rollback']), description: 'The callback (any other name is HTTP 404).' } },
-    resultCodes: codes(ENVELOPE_CODES, R.INSUFFICIENT_FUNDS, R.REFERENCE_NOT_FOUND, R.DUPLICATE_TRANSACTION, R.TRANSACTION_CONFLICT),
-    response: { description: 'The wallet\'s answer.', schema: answer({ balance, platformTransactionID }) },
+    pathParameters: {
+      call: {
+        schema: z.enum(['Balance', 'Withdraw', 'Deposit', 'Rollback']),
+        description: 'The callback (any other name is HTTP 404).',
+      },
+    },
+    resultCodes: codes(
+      ENVELOPE_CODES,
+      R.INSUFFICIENT_FUNDS,
+      R.REFERENCE_NOT_FOUND,
+      R.DUPLICATE_TRANSACTION,
+      R.TRANSACTION_CONFLICT,
+    ),
+    response: { description: "The wallet's answer.", schema: answer({ balance, platformTransactionID }) },
   },
   {
     path: '/demo-studio/play',
@@ -380,7 +480,8 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     tag: 'demo',
     operationId: 'demoStudioPlay',
     summary: 'Demo studio game page',
-    description: 'Outside production only. The page a launch URL of the built-in `demo-studio` provider opens: a self-contained slot that plays through the provider API (or with play credits for a demo launch).',
+    description:
+      'Outside production only. The page a launch URL of the built-in `demo-studio` provider opens: a self-contained slot that plays through the provider API (or with play credits for a demo launch).',
     auth: 'none',
     request: z.object({
       token: z.string().optional().describe('The launch token.'),
@@ -394,29 +495,40 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     resultCodes: [],
     response: { description: 'The game page.', contentType: 'text/html' },
   },
-  ...(['auth', 'balance', 'spin'] as const).map(
-    (call): ApiEndpoint => ({
-      path: `/demo-studio/api/${call}`,
-      methods: ['post'],
-      tag: 'demo',
-      operationId: `demoStudio${call[0]!.toUpperCase()}${call.slice(1)}`,
-      summary: `Demo studio server side: ${call}`,
-      description:
-        'Outside production only. Called by the demo game page; the studio holds the demo-studio provider\'s secret and relays to the provider API' +
-        (call === 'spin' ? ': a spin is a bet then a win with roundClosed, fresh ids each time (no money moves with `demo: true`).' : ` (/provider/v1/${call}).`),
-      auth: 'none',
-      request:
-        call === 'spin'
-          ? z.object({ token: z.string().optional(), bet: z.number().positive(), game: z.number().int().positive().optional(), currency: z.string().optional(), demo: z.boolean().optional() })
-          : z.object({ token: z.string() }),
-      requestIsDocumentation: true,
-      resultCodes: codes(
-        [R.OK, R.INTERNAL_ERROR, R.INVALID_PARAMETERS, R.SESSION_INVALID],
-        ...(call === 'spin' ? [R.INSUFFICIENT_FUNDS, R.GAME_NOT_FOUND, R.OPERATOR_WALLET_UNAVAILABLE] : [R.PLAYER_NOT_FOUND, R.OPERATOR_WALLET_UNAVAILABLE]),
-      ),
-      response: { description: 'The provider API\'s answer, relayed (a spin adds reels, multiplier, bet, win and the ids it used).', schema: answer({ balance, currency: z.string() }) },
-    }),
-  ),
+  ...(['auth', 'balance', 'spin'] as const).map((call): ApiEndpoint => ({
+    path: `/demo-studio/api/${call}`,
+    methods: ['post'],
+    tag: 'demo',
+    operationId: `demoStudio${call[0]!.toUpperCase()}${call.slice(1)}`,
+    summary: `Demo studio server side: ${call}`,
+    description:
+      "Outside production only. Called by the demo game page; the studio holds the demo-studio provider's secret and relays to the provider API" +
+      (call === 'spin'
+        ? ': a spin is a bet then a win with roundClosed, fresh ids each time (no money moves with `demo: true`).'
+        : ` (/provider/v1/${call}).`),
+    auth: 'none',
+    request:
+      call === 'spin'
+        ? z.object({
+            token: z.string().optional(),
+            bet: z.number().positive(),
+            game: z.number().int().positive().optional(),
+            currency: z.string().optional(),
+            demo: z.boolean().optional(),
+          })
+        : z.object({ token: z.string() }),
+    requestIsDocumentation: true,
+    resultCodes: codes(
+      [R.OK, R.INTERNAL_ERROR, R.INVALID_PARAMETERS, R.SESSION_INVALID],
+      ...(call === 'spin'
+        ? [R.INSUFFICIENT_FUNDS, R.GAME_NOT_FOUND, R.OPERATOR_WALLET_UNAVAILABLE]
+        : [R.PLAYER_NOT_FOUND, R.OPERATOR_WALLET_UNAVAILABLE]),
+    ),
+    response: {
+      description: "The provider API's answer, relayed (a spin adds reels, multiplier, bet, win and the ids it used).",
+      schema: answer({ balance, currency: z.string() }),
+    },
+  })),
 
   // ------------------------------------------------------------ platform (operator to us, §4)
   platform(
@@ -441,7 +553,7 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     '/v1/player/create',
     'createPlayer',
     'Create a player wallet (transfer mode)',
-    'Creates the player\'s wallet in that currency; creating an existing player returns it with code 0. Transfer mode only: code 12 in seamless mode.',
+    "Creates the player's wallet in that currency; creating an existing player returns it with code 0. Transfer mode only: code 12 in seamless mode.",
     playerCreateRequest,
     [R.WRONG_WALLET_MODE, R.CURRENCY_NOT_SUPPORTED],
     { description: 'The player and balance.', schema: answer({ userID: z.string(), currency: z.string(), balance }) },
@@ -449,7 +561,7 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
   platform(
     '/v1/player/balance',
     'playerBalance',
-    'Read a player\'s balance',
+    "Read a player's balance",
     `Transfer mode: our wallet (code 6 when the player has none in that currency). ${SEAMLESS_NOTE}`,
     playerBalanceRequest,
     [R.PLAYER_NOT_FOUND, R.CURRENCY_NOT_SUPPORTED, R.OPERATOR_WALLET_UNAVAILABLE],
@@ -459,9 +571,15 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     '/v1/player/wallet/deposit',
     'deposit',
     'Deposit into a player wallet (transfer mode)',
-    'Moves `amount` (> 0, at most the currency\'s minor digits) into the player\'s wallet. Idempotent on (agentID, transactionID): a repeat gets 11 with the original result, the same id with another user, currency, amount or type gets 13. Transfer mode only: code 12 in seamless mode.',
+    "Moves `amount` (> 0, at most the currency's minor digits) into the player's wallet. Idempotent on (agentID, transactionID): a repeat gets 11 with the original result, the same id with another user, currency, amount or type gets 13. Transfer mode only: code 12 in seamless mode.",
     transferRequest,
-    [R.PLAYER_NOT_FOUND, R.DUPLICATE_TRANSACTION, R.WRONG_WALLET_MODE, R.TRANSACTION_CONFLICT, R.CURRENCY_NOT_SUPPORTED],
+    [
+      R.PLAYER_NOT_FOUND,
+      R.DUPLICATE_TRANSACTION,
+      R.WRONG_WALLET_MODE,
+      R.TRANSACTION_CONFLICT,
+      R.CURRENCY_NOT_SUPPORTED,
+    ],
     { description: 'The balance after and our transaction id.', schema: moneyAnswer },
   ),
   platform(
@@ -470,13 +588,20 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     'Withdraw from a player wallet (transfer mode)',
     'As deposit, in the other direction; code 7 with the current balance when funds are short. Transfer mode only: code 12 in seamless mode.',
     transferRequest,
-    [R.PLAYER_NOT_FOUND, R.INSUFFICIENT_FUNDS, R.DUPLICATE_TRANSACTION, R.WRONG_WALLET_MODE, R.TRANSACTION_CONFLICT, R.CURRENCY_NOT_SUPPORTED],
+    [
+      R.PLAYER_NOT_FOUND,
+      R.INSUFFICIENT_FUNDS,
+      R.DUPLICATE_TRANSACTION,
+      R.WRONG_WALLET_MODE,
+      R.TRANSACTION_CONFLICT,
+      R.CURRENCY_NOT_SUPPORTED,
+    ],
     { description: 'The balance after and our transaction id.', schema: moneyAnswer },
   ),
   platform(
     '/v1/transactions',
     'listTransactions',
-    'The operator\'s transaction history',
+    "The operator's transaction history",
     'Stored transactions ordered by creation, oldest first, stable under paging; `from` inclusive, `to` exclusive, `limit` 1..1000, `cursor` opaque. Refused requests are not listed.',
     transactionsRequest,
     [],
@@ -488,7 +613,13 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     'Create a free-spin campaign',
     'Gives each player `spins` spins of `betAmount` on the listed games until `expiresAt`. Idempotent on freeSpinID: a repeat gets 11, the same id with other content gets 13.',
     freeSpinCreateRequest,
-    [R.GAME_NOT_FOUND, R.DUPLICATE_TRANSACTION, R.TRANSACTION_CONFLICT, R.CURRENCY_NOT_SUPPORTED, R.FREE_SPINS_UNAVAILABLE],
+    [
+      R.GAME_NOT_FOUND,
+      R.DUPLICATE_TRANSACTION,
+      R.TRANSACTION_CONFLICT,
+      R.CURRENCY_NOT_SUPPORTED,
+      R.FREE_SPINS_UNAVAILABLE,
+    ],
     { description: 'The campaign id.', schema: answer({ freeSpinID: z.string() }) },
   ),
   platform(
@@ -498,13 +629,16 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     'No further spins are accepted; wins for spins already played are still paid. Code 16 for an unknown campaign.',
     freeSpinIdRequest,
     [R.FREE_SPINS_UNAVAILABLE],
-    { description: 'The campaign and its status.', schema: answer({ freeSpinID: z.string(), status: z.enum(['active', 'cancelled', 'expired', 'finished']) }) },
+    {
+      description: 'The campaign and its status.',
+      schema: answer({ freeSpinID: z.string(), status: z.enum(['active', 'cancelled', 'expired', 'finished']) }),
+    },
   ),
   platform(
     '/v1/freespins/get',
     'getFreeSpins',
     'Read a free-spin campaign',
-    'Status (`finished` once every player used every spin) and each player\'s spins left and total win. Code 16 for an unknown campaign.',
+    "Status (`finished` once every player used every spin) and each player's spins left and total win. Code 16 for an unknown campaign.",
     freeSpinIdRequest,
     [R.FREE_SPINS_UNAVAILABLE],
     {
@@ -525,12 +659,15 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     `Needs an unexpired token (code 9 otherwise). ${SEAMLESS_NOTE}`,
     sessionRequest,
     [R.PLAYER_NOT_FOUND, R.SESSION_INVALID, R.OPERATOR_WALLET_UNAVAILABLE],
-    { description: 'The session\'s player and balance.', schema: answer({ userID: z.string(), agentID: z.string(), currency: z.string(), balance }) },
+    {
+      description: "The session's player and balance.",
+      schema: answer({ userID: z.string(), agentID: z.string(), currency: z.string(), balance }),
+    },
   ),
   provider(
     '/provider/v1/balance',
     'providerBalance',
-    'Read the session player\'s balance',
+    "Read the session player's balance",
     `Accepts an expired but authentic token. ${SEAMLESS_NOTE}`,
     sessionRequest,
     [R.PLAYER_NOT_FOUND, R.SESSION_INVALID, R.OPERATOR_WALLET_UNAVAILABLE],
@@ -542,7 +679,18 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     'Place a bet',
     `Debits \`amount\` (>= 0) for a round. Needs an unexpired real-money token (code 9). Code 7 when the balance is short; code 15 on a closed round; code 10 when a rollback tombstone already refused this bet. With \`freeSpinID\` the campaign pays (amount must equal its betAmount) and one spin is used (code 16 otherwise). ${PROVIDER_MONEY_NOTE} ${SEAMLESS_NOTE} A bet refused with 17 gets 17 again on retry and never debits.`,
     betRequest,
-    [R.PLAYER_NOT_FOUND, R.INSUFFICIENT_FUNDS, R.SESSION_INVALID, R.REFERENCE_NOT_FOUND, R.DUPLICATE_TRANSACTION, R.TRANSACTION_CONFLICT, R.CURRENCY_NOT_SUPPORTED, R.ROUND_CLOSED, R.FREE_SPINS_UNAVAILABLE, R.OPERATOR_WALLET_UNAVAILABLE],
+    [
+      R.PLAYER_NOT_FOUND,
+      R.INSUFFICIENT_FUNDS,
+      R.SESSION_INVALID,
+      R.REFERENCE_NOT_FOUND,
+      R.DUPLICATE_TRANSACTION,
+      R.TRANSACTION_CONFLICT,
+      R.CURRENCY_NOT_SUPPORTED,
+      R.ROUND_CLOSED,
+      R.FREE_SPINS_UNAVAILABLE,
+      R.OPERATOR_WALLET_UNAVAILABLE,
+    ],
     { description: 'The balance after and our transaction id.', schema: moneyAnswer },
   ),
   provider(
@@ -551,7 +699,17 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     'Pay a win',
     `Credits \`amount\` (>= 0) to a round that has a bet of the same player and game (code 10 otherwise; a win with the freeSpinID of a campaign the player was in needs no bet). \`refTransactionID\` must name a bet of that round (10); a win for a rolled-back bet gets 15; \`roundClosed: true\` closes the round (later bets and wins get 15). Accepts an expired but authentic token. ${PROVIDER_MONEY_NOTE} In seamless mode the Deposit callback is stored durably and retried until delivered.`,
     winRequest,
-    [R.PLAYER_NOT_FOUND, R.SESSION_INVALID, R.REFERENCE_NOT_FOUND, R.DUPLICATE_TRANSACTION, R.TRANSACTION_CONFLICT, R.CURRENCY_NOT_SUPPORTED, R.ROUND_CLOSED, R.FREE_SPINS_UNAVAILABLE, R.OPERATOR_WALLET_UNAVAILABLE],
+    [
+      R.PLAYER_NOT_FOUND,
+      R.SESSION_INVALID,
+      R.REFERENCE_NOT_FOUND,
+      R.DUPLICATE_TRANSACTION,
+      R.TRANSACTION_CONFLICT,
+      R.CURRENCY_NOT_SUPPORTED,
+      R.ROUND_CLOSED,
+      R.FREE_SPINS_UNAVAILABLE,
+      R.OPERATOR_WALLET_UNAVAILABLE,
+    ],
     { description: 'The balance after and our transaction id.', schema: moneyAnswer },
   ),
   provider(
@@ -560,7 +718,15 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     'Roll back a bet',
     `Returns the stake of bet \`refTransactionID\`. An unknown bet succeeds with code 0, moves nothing and leaves a tombstone (the bet arriving later gets 10). A second rollback of the same bet under a new transactionID gets 11; a bet whose round has a win gets 15; a refTransactionID naming a win, jackpot, or a bet of another round or player gets 10. Accepts an expired but authentic token. ${PROVIDER_MONEY_NOTE} In seamless mode the Rollback callback is stored durably and retried until delivered.`,
     rollbackRequest,
-    [R.PLAYER_NOT_FOUND, R.SESSION_INVALID, R.REFERENCE_NOT_FOUND, R.DUPLICATE_TRANSACTION, R.TRANSACTION_CONFLICT, R.ROUND_CLOSED, R.OPERATOR_WALLET_UNAVAILABLE],
+    [
+      R.PLAYER_NOT_FOUND,
+      R.SESSION_INVALID,
+      R.REFERENCE_NOT_FOUND,
+      R.DUPLICATE_TRANSACTION,
+      R.TRANSACTION_CONFLICT,
+      R.ROUND_CLOSED,
+      R.OPERATOR_WALLET_UNAVAILABLE,
+    ],
     { description: 'The balance after and our transaction id.', schema: moneyAnswer },
   ),
   provider(
@@ -569,7 +735,14 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     'Pay a jackpot or other promotional money',
     `Credits \`amount\` (> 0) without a bet. Accepts an expired but authentic token. ${PROVIDER_MONEY_NOTE} In seamless mode the Deposit callback is stored durably and retried until delivered.`,
     jackpotRequest,
-    [R.PLAYER_NOT_FOUND, R.SESSION_INVALID, R.DUPLICATE_TRANSACTION, R.TRANSACTION_CONFLICT, R.CURRENCY_NOT_SUPPORTED, R.OPERATOR_WALLET_UNAVAILABLE],
+    [
+      R.PLAYER_NOT_FOUND,
+      R.SESSION_INVALID,
+      R.DUPLICATE_TRANSACTION,
+      R.TRANSACTION_CONFLICT,
+      R.CURRENCY_NOT_SUPPORTED,
+      R.OPERATOR_WALLET_UNAVAILABLE,
+    ],
     { description: 'The balance after and our transaction id.', schema: moneyAnswer },
   ),
 
@@ -585,45 +758,121 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     auth: 'none',
     request: loginRequest,
     resultCodes: ADMIN_CODES.slice(),
-    response: { description: 'The token and the user\'s role.', schema: answer(sessionFields, 'The token and role.') },
+    response: { description: "The token and the user's role.", schema: answer(sessionFields, 'The token and role.') },
   },
-  admin('/admin/v1/users/create', ['post'], 'createStaffUser', 'Create a back-office user', 'Password of 12 or more characters, not a common or easily guessed one, not the username (HTTP 400 code 2 saying why); role admin, support or finance. HTTP 409 when the username exists.', ['admin'], createUserRequest, {
-    description: 'The new user.',
-    schema: answer({ username: z.string(), role: z.enum(ROLES) }, 'The new user.'),
-  }),
-  admin('/admin/v1/users/list', ['get', 'post'], 'listStaffUsers', 'List back-office users', 'Every user with its role, whether it is enabled and whether TOTP is on.', ['admin', 'support'], noFields, {
-    description: 'The users.',
-    schema: answer({ users: z.array(staffView) }, 'The users.'),
-  }),
-  admin('/admin/v1/users/update', ['post'], 'updateStaffUser', 'Change a user\'s role or enabled flag', 'Any change revokes every token of that user at once (HTTP 401 from then on). The last enabled admin cannot be disabled or demoted (HTTP 409). HTTP 404 for an unknown username.', ['admin'], updateUserRequest, {
-    description: 'The user after the change.',
-    schema: answer({ user: staffView }, 'The user.'),
-  }),
-  admin('/admin/v1/me/password', ['post'], 'changeOwnPassword', 'Change your own password', 'The new password follows the users/create rule. Every earlier token of yours is revoked; the answer carries a fresh one. A wrong currentPassword is HTTP 400 code 2 and counts as a failed login.', ['admin', 'support', 'finance'], changePasswordRequest, {
-    description: 'A fresh token (earlier ones are revoked).',
-    schema: answer(sessionFields, 'A fresh token.'),
-  }),
-  admin('/admin/v1/logout', ['post'], 'logout', 'Log out', 'Revokes every token of the caller at once, in every process.', ['admin', 'support', 'finance'], noFields, {
-    description: 'Done.',
-    schema: answer({}, 'Done.'),
-  }),
-  admin('/admin/v1/me/totp/enroll', ['post'], 'enrollTotp', 'Start TOTP enrolment', 'A new secret (RFC 6238, 30 s, 6 digits), pending until confirmed; enrolling again replaces a pending one. With ADMIN_REQUIRE_TOTP on, an admin without TOTP can call only this, confirm and logout.', ['admin', 'support', 'finance'], noFields, {
-    description: 'The secret, its otpauth URL and that URL as an SVG QR code.',
-    schema: answer({ secret: z.string().describe('Base32.'), otpauthUrl: z.string(), qrSvg: z.string().describe('SVG markup of the QR code of otpauthUrl, rendered by us.') }, 'The enrolment.'),
-  }),
-  admin('/admin/v1/me/totp/confirm', ['post'], 'confirmTotp', 'Confirm TOTP enrolment', 'A current code of the pending secret turns TOTP on: from then on login needs `otp`. A wrong code is HTTP 400 code 2; no enrolment in progress is HTTP 409.', ['admin', 'support', 'finance'], totpConfirmRequest, {
-    description: 'TOTP is on.',
-    schema: answer({ totp: z.literal(true) }, 'TOTP is on.'),
-  }),
+  admin(
+    '/admin/v1/users/create',
+    ['post'],
+    'createStaffUser',
+    'Create a back-office user',
+    'Password of 12 or more characters, not a common or easily guessed one, not the username (HTTP 400 code 2 saying why); role admin, support or finance. HTTP 409 when the username exists.',
+    ['admin'],
+    createUserRequest,
+    {
+      description: 'The new user.',
+      schema: answer({ username: z.string(), role: z.enum(ROLES) }, 'The new user.'),
+    },
+  ),
+  admin(
+    '/admin/v1/users/list',
+    ['get', 'post'],
+    'listStaffUsers',
+    'List back-office users',
+    'Every user with its role, whether it is enabled and whether TOTP is on.',
+    ['admin', 'support'],
+    noFields,
+    {
+      description: 'The users.',
+      schema: answer({ users: z.array(staffView) }, 'The users.'),
+    },
+  ),
+  admin(
+    '/admin/v1/users/update',
+    ['post'],
+    'updateStaffUser',
+    "Change a user's role or enabled flag",
+    'Any change revokes every token of that user at once (HTTP 401 from then on). The last enabled admin cannot be disabled or demoted (HTTP 409). HTTP 404 for an unknown username.',
+    ['admin'],
+    updateUserRequest,
+    {
+      description: 'The user after the change.',
+      schema: answer({ user: staffView }, 'The user.'),
+    },
+  ),
+  admin(
+    '/admin/v1/me/password',
+    ['post'],
+    'changeOwnPassword',
+    'Change your own password',
+    'The new password follows the users/create rule. Every earlier token of yours is revoked; the answer carries a fresh one. A wrong currentPassword is HTTP 400 code 2 and counts as a failed login.',
+    ['admin', 'support', 'finance'],
+    changePasswordRequest,
+    {
+      description: 'A fresh token (earlier ones are revoked).',
+      schema: answer(sessionFields, 'A fresh token.'),
+    },
+  ),
+  admin(
+    '/admin/v1/logout',
+    ['post'],
+    'logout',
+    'Log out',
+    'Revokes every token of the caller at once, in every process.',
+    ['admin', 'support', 'finance'],
+    noFields,
+    {
+      description: 'Done.',
+      schema: answer({}, 'Done.'),
+    },
+  ),
+  admin(
+    '/admin/v1/me/totp/enroll',
+    ['post'],
+    'enrollTotp',
+    'Start TOTP enrolment',
+    'A new secret (RFC 6238, 30 s, 6 digits), pending until confirmed; enrolling again replaces a pending one. With ADMIN_REQUIRE_TOTP on, an admin without TOTP can call only this, confirm and logout.',
+    ['admin', 'support', 'finance'],
+    noFields,
+    {
+      description: 'The secret, its otpauth URL and that URL as an SVG QR code.',
+      schema: answer(
+        {
+          secret: z.string().describe('Base32.'),
+          otpauthUrl: z.string(),
+          qrSvg: z.string().describe('SVG markup of the QR code of otpauthUrl, rendered by us.'),
+        },
+        'The enrolment.',
+      ),
+    },
+  ),
+  admin(
+    '/admin/v1/me/totp/confirm',
+    ['post'],
+    'confirmTotp',
+    'Confirm TOTP enrolment',
+    'A current code of the pending secret turns TOTP on: from then on login needs `otp`. A wrong code is HTTP 400 code 2; no enrolment in progress is HTTP 409.',
+    ['admin', 'support', 'finance'],
+    totpConfirmRequest,
+    {
+      description: 'TOTP is on.',
+      schema: answer({ totp: z.literal(true) }, 'TOTP is on.'),
+    },
+  ),
   admin(
     '/admin/v1/operators/create',
     ['post'],
     'createOperator',
     'Create an operator',
-    'The new operator\'s secretKey (HMAC) and saltKey (md5 callbacks) are shown once. A callbackUrl makes it a seamless operator. HTTP 409 when the agentID exists.',
+    "The new operator's secretKey (HMAC) and saltKey (md5 callbacks) are shown once. A callbackUrl makes it a seamless operator. HTTP 409 when the agentID exists.",
     ['admin'],
     createOperatorRequest,
-    { description: 'The credentials (shown once) and the operator.', schema: answer({ agentID: z.string(), secretKey: z.string(), saltKey: z.string(), operator: operatorView }, 'Credentials and operator.') },
+    {
+      description: 'The credentials (shown once) and the operator.',
+      schema: answer(
+        { agentID: z.string(), secretKey: z.string(), saltKey: z.string(), operator: operatorView },
+        'Credentials and operator.',
+      ),
+    },
   ),
   admin(
     '/admin/v1/operators/update',
@@ -636,45 +885,140 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     { description: 'The operator after the change.', schema: answer({ operator: operatorView }, 'The operator.') },
     [R.WRONG_WALLET_MODE],
   ),
-  admin('/admin/v1/operators/list', ['get', 'post'], 'listOperators', 'List operators', 'Every operator with its mode.', ['admin', 'support'], undefined, {
-    description: 'The operators.',
-    schema: answer({ operators: z.array(operatorView) }, 'The operators.'),
-  }),
-  admin('/admin/v1/operators/rotate-secret', ['post'], 'rotateOperatorSecret', 'Rotate an operator\'s secrets', `New secretKey and saltKey, shown once. ${ROTATION_NOTE} Our callbacks are signed with the new keys at once.`, ['admin'], rotateOperatorSecretRequest, {
-    description: 'The new credentials.',
-    schema: answer({ agentID: z.string(), secretKey: z.string(), saltKey: z.string(), previousSecretExpiresAt: z.string().nullable() }, 'The new credentials.'),
-  }),
-  admin('/admin/v1/providers/rotate-secret', ['post'], 'rotateProviderSecret', 'Rotate a game provider\'s secret', `A new secretKey, shown once. ${ROTATION_NOTE}`, ['admin'], rotateProviderSecretRequest, {
-    description: 'The new credentials.',
-    schema: answer({ providerID: z.string(), secretKey: z.string(), previousSecretExpiresAt: z.string().nullable() }, 'The new credentials.'),
-  }),
-  admin('/admin/v1/providers/create', ['post'], 'createProvider', 'Create a game provider', 'The secretKey (HMAC) is shown once. HTTP 409 when the providerID exists.', ['admin'], createProviderRequest, {
-    description: 'The credentials (shown once) and the provider.',
-    schema: answer({ providerID: z.string(), secretKey: z.string(), provider: providerView }, 'Credentials and provider.'),
-  }),
-  admin('/admin/v1/providers/update', ['post'], 'updateProvider', 'Update a game provider', 'Name, enabled flag, launch URL template ({token}, {gameID}, {language}, {lobbyUrl}) and allowedIps (IPv4/IPv6 CIDRs; a bad one is HTTP 400 code 2; empty admits every address).', ['admin'], updateProviderRequest, {
-    description: 'The provider after the change.',
-    schema: answer({ provider: providerView }, 'The provider.'),
-  }),
-  admin('/admin/v1/providers/list', ['get', 'post'], 'listProviders', 'List game providers', 'Every provider.', ['admin', 'support'], undefined, {
-    description: 'The providers.',
-    schema: answer({ providers: z.array(providerView) }, 'The providers.'),
-  }),
-  admin('/admin/v1/games/list', ['get', 'post'], 'listCatalogueForStaff', 'List every game', 'The whole catalogue, disabled games included, ordered by gameID.', ['admin', 'support'], undefined, {
-    description: 'The games.',
-    schema: answer(
-      {
-        games: z.array(
-          z.object({ gameID: z.number().int(), providerID: z.string(), name: z.string(), type: z.string(), rtp: z.number(), freeSpins: z.boolean(), demo: z.boolean(), enabled: z.boolean() }),
-        ),
-      },
-      'The games.',
-    ),
-  }),
-  admin('/admin/v1/games/upsert', ['post'], 'upsertGames', 'Create or update games', 'Up to 1000 games by gameID.', ['admin'], upsertGamesRequest, {
-    description: 'How many games were written.',
-    schema: answer({ count: z.number().int() }, 'The count.'),
-  }),
+  admin(
+    '/admin/v1/operators/list',
+    ['get', 'post'],
+    'listOperators',
+    'List operators',
+    'Every operator with its mode.',
+    ['admin', 'support'],
+    undefined,
+    {
+      description: 'The operators.',
+      schema: answer({ operators: z.array(operatorView) }, 'The operators.'),
+    },
+  ),
+  admin(
+    '/admin/v1/operators/rotate-secret',
+    ['post'],
+    'rotateOperatorSecret',
+    "Rotate an operator's secrets",
+    `New secretKey and saltKey, shown once. ${ROTATION_NOTE} Our callbacks are signed with the new keys at once.`,
+    ['admin'],
+    rotateOperatorSecretRequest,
+    {
+      description: 'The new credentials.',
+      schema: answer(
+        {
+          agentID: z.string(),
+          secretKey: z.string(),
+          saltKey: z.string(),
+          previousSecretExpiresAt: z.string().nullable(),
+        },
+        'The new credentials.',
+      ),
+    },
+  ),
+  admin(
+    '/admin/v1/providers/rotate-secret',
+    ['post'],
+    'rotateProviderSecret',
+    "Rotate a game provider's secret",
+    `A new secretKey, shown once. ${ROTATION_NOTE}`,
+    ['admin'],
+    rotateProviderSecretRequest,
+    {
+      description: 'The new credentials.',
+      schema: answer(
+        { providerID: z.string(), secretKey: z.string(), previousSecretExpiresAt: z.string().nullable() },
+        'The new credentials.',
+      ),
+    },
+  ),
+  admin(
+    '/admin/v1/providers/create',
+    ['post'],
+    'createProvider',
+    'Create a game provider',
+    'The secretKey (HMAC) is shown once. HTTP 409 when the providerID exists.',
+    ['admin'],
+    createProviderRequest,
+    {
+      description: 'The credentials (shown once) and the provider.',
+      schema: answer(
+        { providerID: z.string(), secretKey: z.string(), provider: providerView },
+        'Credentials and provider.',
+      ),
+    },
+  ),
+  admin(
+    '/admin/v1/providers/update',
+    ['post'],
+    'updateProvider',
+    'Update a game provider',
+    'Name, enabled flag, launch URL template ({token}, {gameID}, {language}, {lobbyUrl}) and allowedIps (IPv4/IPv6 CIDRs; a bad one is HTTP 400 code 2; empty admits every address).',
+    ['admin'],
+    updateProviderRequest,
+    {
+      description: 'The provider after the change.',
+      schema: answer({ provider: providerView }, 'The provider.'),
+    },
+  ),
+  admin(
+    '/admin/v1/providers/list',
+    ['get', 'post'],
+    'listProviders',
+    'List game providers',
+    'Every provider.',
+    ['admin', 'support'],
+    undefined,
+    {
+      description: 'The providers.',
+      schema: answer({ providers: z.array(providerView) }, 'The providers.'),
+    },
+  ),
+  admin(
+    '/admin/v1/games/list',
+    ['get', 'post'],
+    'listCatalogueForStaff',
+    'List every game',
+    'The whole catalogue, disabled games included, ordered by gameID.',
+    ['admin', 'support'],
+    undefined,
+    {
+      description: 'The games.',
+      schema: answer(
+        {
+          games: z.array(
+            z.object({
+              gameID: z.number().int(),
+              providerID: z.string(),
+              name: z.string(),
+              type: z.string(),
+              rtp: z.number(),
+              freeSpins: z.boolean(),
+              demo: z.boolean(),
+              enabled: z.boolean(),
+            }),
+          ),
+        },
+        'The games.',
+      ),
+    },
+  ),
+  admin(
+    '/admin/v1/games/upsert',
+    ['post'],
+    'upsertGames',
+    'Create or update games',
+    'Up to 1000 games by gameID.',
+    ['admin'],
+    upsertGamesRequest,
+    {
+      description: 'How many games were written.',
+      schema: answer({ count: z.number().int() }, 'The count.'),
+    },
+  ),
   admin(
     '/admin/v1/transactions/search',
     ['get', 'post'],
@@ -683,7 +1027,13 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     'As /v1/transactions, across operators, plus agentID and providerID filters.',
     ['admin', 'support', 'finance'],
     transactionSearchRequest,
-    { description: 'A page of transactions.', schema: answer({ transactions: z.array(transactionView.extend({ agentID: z.string() })), nextCursor }, 'A page of transactions.') },
+    {
+      description: 'A page of transactions.',
+      schema: answer(
+        { transactions: z.array(transactionView.extend({ agentID: z.string() })), nextCursor },
+        'A page of transactions.',
+      ),
+    },
   ),
   admin(
     '/admin/v1/callbacks/list',
@@ -693,7 +1043,10 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     'Oldest first. `failed` means parked after the last attempt: it stays until staff retry it.',
     ['admin', 'support'],
     callbacksListRequest,
-    { description: 'A page of deliveries.', schema: answer({ callbacks: z.array(callbackView), nextCursor }, 'A page of deliveries.') },
+    {
+      description: 'A page of deliveries.',
+      schema: answer({ callbacks: z.array(callbackView), nextCursor }, 'A page of deliveries.'),
+    },
   ),
   admin(
     '/admin/v1/callbacks/retry',
@@ -705,14 +1058,39 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     callbackRetryRequest,
     { description: 'The callback, queued again.', schema: answer({ callback: callbackView }, 'The callback.') },
   ),
-  admin('/admin/v1/audit/list', ['get', 'post'], 'listAudit', 'Read the audit log', 'Who changed what and when, newest first; secrets are redacted.', ['admin', 'support'], pageRequest, {
-    description: 'A page of audit entries.',
-    schema: answer({ entries: z.array(auditEntry), nextCursor }, 'A page of audit entries.'),
-  }),
-  admin('/admin/v1/audit/verify', ['get', 'post'], 'verifyAudit', 'Verify the audit chain', 'Recomputes every entry\'s hash (SHA-256 of the previous hash, a newline, and the entry\'s canonical content) oldest first. firstBrokenId is the first entry edited, inserted or following a deleted one, or the newest id the chain head expects when the newest entries were removed.', ['admin'], noFields, {
-    description: 'Whether the chain is intact.',
-    schema: answer({ ok: z.boolean(), entries: z.number().int().describe('How many entries were checked.'), firstBrokenId: z.string().nullable() }, 'The verification.'),
-  }),
+  admin(
+    '/admin/v1/audit/list',
+    ['get', 'post'],
+    'listAudit',
+    'Read the audit log',
+    'Who changed what and when, newest first; secrets are redacted.',
+    ['admin', 'support'],
+    pageRequest,
+    {
+      description: 'A page of audit entries.',
+      schema: answer({ entries: z.array(auditEntry), nextCursor }, 'A page of audit entries.'),
+    },
+  ),
+  admin(
+    '/admin/v1/audit/verify',
+    ['get', 'post'],
+    'verifyAudit',
+    'Verify the audit chain',
+    "Recomputes every entry's hash (SHA-256 of the previous hash, a newline, and the entry's canonical content) oldest first. firstBrokenId is the first entry edited, inserted or following a deleted one, or the newest id the chain head expects when the newest entries were removed.",
+    ['admin'],
+    noFields,
+    {
+      description: 'Whether the chain is intact.',
+      schema: answer(
+        {
+          ok: z.boolean(),
+          entries: z.number().int().describe('How many entries were checked.'),
+          firstBrokenId: z.string().nullable(),
+        },
+        'The verification.',
+      ),
+    },
+  ),
 ];
 
 /**
@@ -739,14 +1117,16 @@ export const API_WEBHOOKS: readonly ApiWebhook[] = [
   {
     name: 'hmacBalance',
     summary: 'hmac scheme: POST {callbackUrl}/Balance',
-    description: 'Reads the player\'s balance from the operator\'s wallet, once, while the provider waits (timeout default 5 s; failure answers the provider code 17).',
+    description:
+      "Reads the player's balance from the operator's wallet, once, while the provider waits (timeout default 5 s; failure answers the provider code 17).",
     request: hmacBalanceCallback,
     answer: hmacCallbackAnswer,
   },
   {
     name: 'hmacWithdraw',
     summary: 'hmac scheme: POST {callbackUrl}/Withdraw',
-    description: 'A bet: debit the player. Made once while the provider waits (timeout default 5 s); on timeout, non-200 or garbage the bet fails with code 17 and a Rollback of it is queued so an operator that did debit is made whole. Answer 7 when funds are short.',
+    description:
+      'A bet: debit the player. Made once while the provider waits (timeout default 5 s); on timeout, non-200 or garbage the bet fails with code 17 and a Rollback of it is queued so an operator that did debit is made whole. Answer 7 when funds are short.',
     request: hmacMoneyCallback,
     answer: hmacCallbackAnswer,
   },

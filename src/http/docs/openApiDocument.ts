@@ -7,7 +7,16 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ResultCode, defaultMessage } from '../../domain/resultCodes';
-import { API_CATALOGUE, API_WEBHOOKS, ApiEndpoint, ApiWebhook, HttpMethod, describeCodes, noFields, resultEnvelope } from './apiCatalogue';
+import {
+  API_CATALOGUE,
+  API_WEBHOOKS,
+  ApiEndpoint,
+  ApiWebhook,
+  HttpMethod,
+  describeCodes,
+  noFields,
+  resultEnvelope,
+} from './apiCatalogue';
 
 type Json = Record<string, unknown>;
 
@@ -23,7 +32,11 @@ export interface OpenApiDocument {
 
 /** `z.toJSONSchema` as the issue asks: draft 2020-12, the shape callers send (`input`), no throw on exotic types. */
 export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output' = 'input'): Json {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Json;
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io,
+    unrepresentable: 'any',
+  }) as Json;
   return withoutSafeIntegerBounds(rest) as Json;
 }
 
@@ -33,7 +46,13 @@ function withoutSafeIntegerBounds(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   return Object.fromEntries(
     Object.entries(value)
-      .filter(([key, v]) => !((key === 'minimum' && v === Number.MIN_SAFE_INTEGER) || (key === 'maximum' && v === Number.MAX_SAFE_INTEGER)))
+      .filter(
+        ([key, v]) =>
+          !(
+            (key === 'minimum' && v === Number.MIN_SAFE_INTEGER) ||
+            (key === 'maximum' && v === Number.MAX_SAFE_INTEGER)
+          ),
+      )
       .map(([key, v]) => [key, withoutSafeIntegerBounds(v)]),
   );
 }
@@ -50,21 +69,22 @@ function packageVersion(): string {
 
 /** Notes on wire fields that the schemas cannot say (PROTOCOL §2, §3), added where a field has no description. */
 const FIELD_NOTES: Record<string, string> = {
-  agentID: 'The operator\'s id (1 to 64 characters of [A-Za-z0-9_.:-]). Unknown or disabled: code 5.',
-  providerID: 'The provider\'s id (1 to 64 characters of [A-Za-z0-9_.:-]).',
+  agentID: "The operator's id (1 to 64 characters of [A-Za-z0-9_.:-]). Unknown or disabled: code 5.",
+  providerID: "The provider's id (1 to 64 characters of [A-Za-z0-9_.:-]).",
   timestamp: 'Unix seconds (integer). More than 30 s (SIGN_WINDOW_S) from our clock: code 4.',
   sign: 'HMAC-SHA-256 of the canonical string of the body, 64 uppercase hex (see "Signing" above). Missing or wrong: code 3.',
   userID: 'Player id: 4 to 48 characters of [A-Za-z0-9_-].',
   currency: 'ISO 4217 code; one we support and the operator has enabled (code 14 otherwise).',
-  amount: 'Major units as a JSON number, with at most the currency\'s minor digits (2 for EUR/USD, 0 for JPY, 3 for KWD); more digits, negative or non-numbers are code 2.',
-  betAmount: 'Major units per spin, with at most the currency\'s minor digits.',
-  transactionID: 'The caller\'s id of this transaction (1 to 64 characters of [A-Za-z0-9_.:-]); the idempotency key.',
-  refTransactionID: 'The caller\'s transactionID of the bet this refers to.',
+  amount:
+    "Major units as a JSON number, with at most the currency's minor digits (2 for EUR/USD, 0 for JPY, 3 for KWD); more digits, negative or non-numbers are code 2.",
+  betAmount: "Major units per spin, with at most the currency's minor digits.",
+  transactionID: "The caller's id of this transaction (1 to 64 characters of [A-Za-z0-9_.:-]); the idempotency key.",
+  refTransactionID: "The caller's transactionID of the bet this refers to.",
   roundID: '1 to 64 characters of [A-Za-z0-9_.:-].',
   gameID: 'Positive integer.',
   token: 'The session token returned by /v1/games/launch.',
   freeSpinID: 'A free-spin campaign id (1 to 64 characters of [A-Za-z0-9_.:-]).',
-  cursor: 'Opaque cursor from the previous page\'s nextCursor.',
+  cursor: "Opaque cursor from the previous page's nextCursor.",
   from: 'ISO 8601 date-time, inclusive.',
   to: 'ISO 8601 date-time, exclusive.',
 };
@@ -107,8 +127,10 @@ const ref = (name: string) => ({ $ref: `#/components/responses/${name}` });
 const jsonContent = (schema: Json) => ({ 'application/json': { schema } });
 
 const AUTH_TEXT: Record<ApiEndpoint['auth'], string> = {
-  operatorHmac: 'Signed by the operator: the body carries `agentID`, `timestamp` and `sign` (HMAC-SHA-256 with the operator\'s secretKey, see "Signing").',
-  providerHmac: 'Signed by the provider: the body carries `providerID`, `timestamp` and `sign` (HMAC-SHA-256 with the provider\'s secretKey, see "Signing").',
+  operatorHmac:
+    'Signed by the operator: the body carries `agentID`, `timestamp` and `sign` (HMAC-SHA-256 with the operator\'s secretKey, see "Signing").',
+  providerHmac:
+    'Signed by the provider: the body carries `providerID`, `timestamp` and `sign` (HMAC-SHA-256 with the provider\'s secretKey, see "Signing").',
   staffBearer: 'Back-office staff: `Authorization: Bearer <JWT>` from /admin/v1/login.',
   none: 'No authentication.',
 };
@@ -118,11 +140,16 @@ function operationFor(endpoint: ApiEndpoint, method: HttpMethod): Json {
   const lines = [endpoint.description, '', `**Authentication:** ${AUTH_TEXT[endpoint.auth]}`];
   if (endpoint.roles) lines.push('', `**Roles:** ${endpoint.roles.join(', ')} (others get HTTP 403).`);
   if (endpoint.resultCodes.length) lines.push('', `**Result codes:** ${describeCodes(endpoint.resultCodes)}.`);
-  if (endpoint.methods.length > 1) lines.push('', 'Answers GET with the fields as a query string and POST with a JSON body alike.');
-  if (endpoint.requestIsDocumentation) lines.push('', '_This route checks its input by hand; the schema below describes it._');
+  if (endpoint.methods.length > 1)
+    lines.push('', 'Answers GET with the fields as a query string and POST with a JSON body alike.');
+  if (endpoint.requestIsDocumentation)
+    lines.push('', '_This route checks its input by hand; the schema below describes it._');
 
   const operation: Json = {
-    operationId: method === 'post' || endpoint.methods.length === 1 ? endpoint.operationId : `${endpoint.operationId}${method[0]!.toUpperCase()}${method.slice(1)}`,
+    operationId:
+      method === 'post' || endpoint.methods.length === 1
+        ? endpoint.operationId
+        : `${endpoint.operationId}${method[0]!.toUpperCase()}${method.slice(1)}`,
     tags: [endpoint.tag],
     summary: endpoint.summary,
     description: lines.join('\n'),
@@ -145,7 +172,13 @@ function operationFor(endpoint: ApiEndpoint, method: HttpMethod): Json {
     const required = new Set((request.required as string[] | undefined) ?? []);
     for (const [name, schema] of Object.entries((request.properties as Record<string, Json> | undefined) ?? {})) {
       const { description, ...rest } = schema;
-      parameters.push({ name, in: 'query', required: required.has(name), ...(description ? { description } : {}), schema: rest });
+      parameters.push({
+        name,
+        in: 'query',
+        required: required.has(name),
+        ...(description ? { description } : {}),
+        schema: rest,
+      });
     }
   }
   if (parameters.length) operation.parameters = parameters;
@@ -153,7 +186,10 @@ function operationFor(endpoint: ApiEndpoint, method: HttpMethod): Json {
   const contentType = endpoint.response.contentType ?? 'application/json';
   const success =
     contentType === 'application/json'
-      ? { description: endpoint.response.description, content: jsonContent(jsonSchemaOf(endpoint.response.schema ?? resultEnvelope, 'output')) }
+      ? {
+          description: endpoint.response.description,
+          content: jsonContent(jsonSchemaOf(endpoint.response.schema ?? resultEnvelope, 'output')),
+        }
       : { description: endpoint.response.description, content: { [contentType]: { schema: { type: 'string' } } } };
   const responses: Json = { '200': success };
   if (endpoint.tag === 'platform' || endpoint.tag === 'provider' || (endpoint.tag === 'demo' && method === 'post')) {
@@ -162,7 +198,8 @@ function operationFor(endpoint: ApiEndpoint, method: HttpMethod): Json {
     Object.assign(responses, { '400': ref('AdminBadRequest'), '401': ref('Unauthorized') });
     if (endpoint.auth === 'staffBearer') responses['403'] = ref('Forbidden');
     // Changes can name something missing (404) or clash with the current state (409); reads cannot.
-    if (endpoint.auth === 'staffBearer' && endpoint.methods.length === 1) Object.assign(responses, { '404': ref('NotFound'), '409': ref('Conflict') });
+    if (endpoint.auth === 'staffBearer' && endpoint.methods.length === 1)
+      Object.assign(responses, { '404': ref('NotFound'), '409': ref('Conflict') });
     responses['500'] = ref('InternalError');
   } else if (endpoint.path === '/health') {
     responses['503'] = { description: 'The database or Redis does not answer.', content: success.content };
@@ -179,7 +216,11 @@ function webhookFor(webhook: ApiWebhook): { post: Json } {
       description: webhook.description,
       requestBody: { required: true, content: jsonContent(jsonSchemaOf(webhook.request, 'output')) },
       responses: {
-        '200': { description: 'The operator\'s answer. A non-200 answer, a timeout or a body that is not this is a failed attempt.', content: jsonContent(jsonSchemaOf(webhook.answer, 'input')) },
+        '200': {
+          description:
+            "The operator's answer. A non-200 answer, a timeout or a body that is not this is a failed attempt.",
+          content: jsonContent(jsonSchemaOf(webhook.answer, 'input')),
+        },
       },
     },
   };
@@ -190,7 +231,11 @@ export function openApiPath(expressPath: string): string {
   return expressPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
 
-const RESULT_CODE_TABLE = ['| code | meaning |', '|---|---|', ...Object.values(ResultCode).map((c) => `| ${c} | ${defaultMessage(c)} |`)].join('\n');
+const RESULT_CODE_TABLE = [
+  '| code | meaning |',
+  '|---|---|',
+  ...Object.values(ResultCode).map((c) => `| ${c} | ${defaultMessage(c)} |`),
+].join('\n');
 
 const DESCRIPTION = `
 The wire contract between operators (casinos), game providers (studios), back-office staff and this aggregation backend.
@@ -238,10 +283,17 @@ const TAGS: OpenApiDocument['tags'] = [
   { name: 'provider', description: 'Provider API: game studio to us, HMAC-signed with providerID (PROTOCOL §5).' },
   { name: 'admin', description: 'Admin API: back-office staff, bearer JWT (PROTOCOL §8).' },
   { name: 'system', description: 'Health probe, metrics, this reference and the back-office page.' },
-  { name: 'demo', description: 'The demo world, served only when NODE_ENV is not production: a sandbox operator wallet and a demo game studio.' },
+  {
+    name: 'demo',
+    description:
+      'The demo world, served only when NODE_ENV is not production: a sandbox operator wallet and a demo game studio.',
+  },
 ];
 
-export function buildOpenApiDocument(catalogue: readonly ApiEndpoint[] = API_CATALOGUE, webhooks: readonly ApiWebhook[] = API_WEBHOOKS): OpenApiDocument {
+export function buildOpenApiDocument(
+  catalogue: readonly ApiEndpoint[] = API_CATALOGUE,
+  webhooks: readonly ApiWebhook[] = API_WEBHOOKS,
+): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {};
   for (const endpoint of catalogue) {
     const item = (paths[openApiPath(endpoint.path)] ??= {});
@@ -262,20 +314,35 @@ export function buildOpenApiDocument(catalogue: readonly ApiEndpoint[] = API_CAT
     components: {
       schemas: {
         ResultEnvelope: jsonSchemaOf(resultEnvelope, 'output'),
-        ResultCode: { type: 'integer', enum: Object.values(ResultCode), description: Object.values(ResultCode).map((c) => `${c}: ${defaultMessage(c)}`).join('; ') },
+        ResultCode: {
+          type: 'integer',
+          enum: Object.values(ResultCode),
+          description: Object.values(ResultCode)
+            .map((c) => `${c}: ${defaultMessage(c)}`)
+            .join('; '),
+        },
       },
       responses: {
-        NotAJsonObject: envelopeResponse('The body is not a JSON object sent as application/json, is nested deeper than 32 levels, or has a Content-Encoding that cannot be decoded (code 2). Not an API call: nothing was read.'),
+        NotAJsonObject: envelopeResponse(
+          'The body is not a JSON object sent as application/json, is nested deeper than 32 levels, or has a Content-Encoding that cannot be decoded (code 2). Not an API call: nothing was read.',
+        ),
         TooLarge: envelopeResponse('The body is over 64 KiB (code 2).'),
         InternalError: envelopeResponse('Our fault (code 1): nothing was applied; retry with the same ids.'),
         AdminBadRequest: envelopeResponse('Invalid fields (code 2); the message names them.'),
         Unauthorized: envelopeResponse('Missing, bad or expired token, or a failed login (code 5).'),
-        Forbidden: envelopeResponse('The user\'s role may not do this (code 5).'),
+        Forbidden: envelopeResponse("The user's role may not do this (code 5)."),
         NotFound: envelopeResponse('The named operator, provider or callback does not exist (code 2).'),
-        Conflict: envelopeResponse('Already exists, or a change refused by the current state (the message says which; a refused wallet-mode switch is code 12).'),
+        Conflict: envelopeResponse(
+          'Already exists, or a change refused by the current state (the message says which; a refused wallet-mode switch is code 12).',
+        ),
       },
       securitySchemes: {
-        staffBearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Back-office token from POST /admin/v1/login (default 8 hours).' },
+        staffBearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'Back-office token from POST /admin/v1/login (default 8 hours).',
+        },
       },
     },
   };

@@ -2,13 +2,27 @@
 import { RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import { OperatorCaller } from '../../app/callers';
-import { CampaignReport, CampaignStore, cancelCampaign, createCampaign, getCampaign } from '../../app/freeSpins/campaigns';
+import {
+  CampaignReport,
+  CampaignStore,
+  cancelCampaign,
+  createCampaign,
+  getCampaign,
+} from '../../app/freeSpins/campaigns';
 import { isKnownCurrency } from '../../domain/currencies';
 import { toMajorNumber } from '../../domain/money';
 import { Refusal, ResultCode, refuse } from '../../domain/resultCodes';
 import { parseAmountIn, parseFields } from '../fields';
 import { sendAnswer, sendRefusal } from '../respond';
-import { amountField, currencyField, externalIdField, gameIdField, isoDateField, platformEnvelope, userIdField } from '../wireFields';
+import {
+  amountField,
+  currencyField,
+  externalIdField,
+  gameIdField,
+  isoDateField,
+  platformEnvelope,
+  userIdField,
+} from '../wireFields';
 
 export const freeSpinCreateRequest = z.object({
   ...platformEnvelope,
@@ -26,7 +40,11 @@ function renderReport(report: CampaignReport) {
   return {
     freeSpinID: report.freeSpinId,
     status: report.status,
-    players: report.players.map((p) => ({ userID: p.userId, spinsLeft: p.spinsLeft, totalWin: toMajorNumber(p.totalWin, report.currency) })),
+    players: report.players.map((p) => ({
+      userID: p.userId,
+      spinsLeft: p.spinsLeft,
+      totalWin: toMajorNumber(p.totalWin, report.currency),
+    })),
   };
 }
 
@@ -38,7 +56,11 @@ export function freeSpinRoutes(deps: { store: CampaignStore; envelope: RequestHa
   router.post('/v1/freespins/create', deps.envelope, async (req, res) => {
     const fields = parseFields(freeSpinCreateRequest, req.body, res);
     if (!fields) return;
-    if (!isKnownCurrency(fields.currency)) return sendRefusal(res, refuse(ResultCode.CURRENCY_NOT_SUPPORTED, `currency ${fields.currency} is not supported`));
+    if (!isKnownCurrency(fields.currency))
+      return sendRefusal(
+        res,
+        refuse(ResultCode.CURRENCY_NOT_SUPPORTED, `currency ${fields.currency} is not supported`),
+      );
     const betAmount = parseAmountIn(fields.currency, fields.betAmount, res, { positive: true });
     if (betAmount === undefined) return;
     const answer = await createCampaign(

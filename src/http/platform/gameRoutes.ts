@@ -12,9 +12,17 @@ import { currencyField, externalIdField, gameIdField, platformEnvelope, userIdFi
 export const gamesListRequest = z.object({
   ...platformEnvelope,
   providerID: externalIdField.optional(),
-  type: z.string().regex(/^[a-z0-9_-]{1,32}$/, 'must be a short lowercase word such as slot').optional(),
+  type: z
+    .string()
+    .regex(/^[a-z0-9_-]{1,32}$/, 'must be a short lowercase word such as slot')
+    .optional(),
   page: z.number().int('must be an integer').min(1, 'must be 1 or more').optional(),
-  pageSize: z.number().int('must be an integer').min(1, `must be 1 to ${MAX_PAGE_SIZE}`).max(MAX_PAGE_SIZE, `must be 1 to ${MAX_PAGE_SIZE}`).optional(),
+  pageSize: z
+    .number()
+    .int('must be an integer')
+    .min(1, `must be 1 to ${MAX_PAGE_SIZE}`)
+    .max(MAX_PAGE_SIZE, `must be 1 to ${MAX_PAGE_SIZE}`)
+    .optional(),
 });
 
 export const launchRequest = z.object({
@@ -22,26 +30,47 @@ export const launchRequest = z.object({
   userID: userIdField.optional(),
   gameID: gameIdField,
   currency: currencyField,
-  language: z.string().regex(/^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})?$/, 'must be a language tag such as en or pt-BR').optional(),
+  language: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})?$/, 'must be a language tag such as en or pt-BR')
+    .optional(),
   demo: z.boolean({ error: 'must be a boolean' }).optional(),
-  lobbyUrl: z.string().max(1024).regex(/^https?:\/\/\S+$/, 'must be an http(s) URL').optional(),
+  lobbyUrl: z
+    .string()
+    .max(1024)
+    .regex(/^https?:\/\/\S+$/, 'must be an http(s) URL')
+    .optional(),
   device: z.enum(['desktop', 'mobile']).optional(),
 });
 
-export function gameRoutes(deps: { store: CatalogueStore; envelope: RequestHandler; jwtSecret: string; sessionTtlS: number }): Router {
+export function gameRoutes(deps: {
+  store: CatalogueStore;
+  envelope: RequestHandler;
+  jwtSecret: string;
+  sessionTtlS: number;
+}): Router {
   const router = Router();
 
   router.post('/v1/games/list', deps.envelope, async (req, res) => {
     const fields = parseFields(gamesListRequest, req.body, res);
     if (!fields) return;
-    const { games, total } = await listGames(deps.store, { providerId: fields.providerID, type: fields.type, page: fields.page, pageSize: fields.pageSize });
+    const { games, total } = await listGames(deps.store, {
+      providerId: fields.providerID,
+      type: fields.type,
+      page: fields.page,
+      pageSize: fields.pageSize,
+    });
     sendAnswer(res, { code: ResultCode.OK, games, total });
   });
 
   router.post('/v1/games/launch', deps.envelope, async (req, res) => {
     const fields = parseFields(launchRequest, req.body, res);
     if (!fields) return;
-    if (!isKnownCurrency(fields.currency)) return sendRefusal(res, refuse(ResultCode.CURRENCY_NOT_SUPPORTED, `currency ${fields.currency} is not supported`));
+    if (!isKnownCurrency(fields.currency))
+      return sendRefusal(
+        res,
+        refuse(ResultCode.CURRENCY_NOT_SUPPORTED, `currency ${fields.currency} is not supported`),
+      );
     const launched = await launchGame(
       deps.store,
       res.locals.caller as OperatorCaller,

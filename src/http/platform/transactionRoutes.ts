@@ -24,7 +24,12 @@ export const historyFilterFields = {
   from: isoDateField.optional(),
   to: isoDateField.optional(),
   cursor: z.string().max(200).optional(),
-  limit: z.number().int('must be an integer').min(1, 'must be 1 to 1000').max(MAX_HISTORY_LIMIT, 'must be 1 to 1000').optional(),
+  limit: z
+    .number()
+    .int('must be an integer')
+    .min(1, 'must be 1 to 1000')
+    .max(MAX_HISTORY_LIMIT, 'must be 1 to 1000')
+    .optional(),
 };
 
 export const transactionsRequest = z.object({ ...platformEnvelope, ...historyFilterFields });
@@ -32,7 +37,9 @@ export const transactionsRequest = z.object({ ...platformEnvelope, ...historyFil
 type HistoryFields = { [K in keyof typeof historyFilterFields]?: z.infer<(typeof historyFilterFields)[K]> };
 
 /** Turns validated wire filters into a store filter; a cursor that is not ours is an error message. */
-export function historyFilterFrom(fields: HistoryFields): { ok: true; filter: Omit<HistoryFilter, 'operatorId' | 'providerId'> } | { ok: false; message: string } {
+export function historyFilterFrom(
+  fields: HistoryFields,
+): { ok: true; filter: Omit<HistoryFilter, 'operatorId' | 'providerId'> } | { ok: false; message: string } {
   let afterId: bigint | undefined;
   if (fields.cursor !== undefined) {
     const decoded = decodeCursor(fields.cursor);
@@ -79,7 +86,11 @@ export function transactionRoutes(store: HistoryStore, envelope: RequestHandler)
     if (!parsed.ok) return sendAnswer(res, { code: ResultCode.INVALID_PARAMETERS, message: parsed.message });
     const operator = res.locals.caller as OperatorCaller;
     const page = await listTransactions(store, { ...parsed.filter, operatorId: operator.id });
-    sendAnswer(res, { code: ResultCode.OK, transactions: page.entries.map(renderHistoryEntry), nextCursor: page.nextCursor });
+    sendAnswer(res, {
+      code: ResultCode.OK,
+      transactions: page.entries.map(renderHistoryEntry),
+      nextCursor: page.nextCursor,
+    });
   });
   return router;
 }

@@ -39,7 +39,12 @@ export function walletRoutes(store: WalletStore, seamless: SeamlessDeps, envelop
     const operator = res.locals.caller as OperatorCaller;
     if (!isKnownCurrency(fields.currency)) return unsupportedCurrency(res, fields.currency);
     const answer = await createPlayer(store, operator, fields.userID, fields.currency, fields.nickname ?? null);
-    sendMoneyAnswer(res, answer, fields.currency, answer.code === ResultCode.OK ? { userID: fields.userID, currency: fields.currency } : {});
+    sendMoneyAnswer(
+      res,
+      answer,
+      fields.currency,
+      answer.code === ResultCode.OK ? { userID: fields.userID, currency: fields.currency } : {},
+    );
   });
 
   router.post('/v1/player/balance', envelope, async (req, res) => {
@@ -49,7 +54,11 @@ export function walletRoutes(store: WalletStore, seamless: SeamlessDeps, envelop
     if (!isKnownCurrency(fields.currency)) return unsupportedCurrency(res, fields.currency);
     const answer =
       operator.mode === 'seamless'
-        ? await readSeamlessBalance(seamless, { operatorId: operator.id, userId: fields.userID, currency: fields.currency })
+        ? await readSeamlessBalance(seamless, {
+            operatorId: operator.id,
+            userId: fields.userID,
+            currency: fields.currency,
+          })
         : await getPlayerBalance(store, operator, fields.userID, fields.currency);
     sendMoneyAnswer(res, answer, fields.currency, answer.code === ResultCode.OK ? { currency: fields.currency } : {});
   });

@@ -62,12 +62,17 @@ export interface ProviderRouteDeps {
   readonly envelope: RequestHandler;
 }
 
+// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
 export function providerRoutes(deps: ProviderRouteDeps): Router {
   const router = Router();
   const { ledger, envelope } = deps;
 
   /** The player session behind a call's token, or the answer already sent (9, or 12 until seamless). */
-  async function sessionFor(res: Response, token: string, options: { gameId?: number; allowExpired: boolean }): Promise<PlayerSession | undefined> {
+  async function sessionFor(
+    res: Response,
+    token: string,
+    options: { gameId?: number; allowExpired: boolean },
+  ): Promise<PlayerSession | undefined> {
     const provider = res.locals.caller as ProviderCaller;
     const resolved = await resolvePlayerSession(deps.operators, deps.jwtSecret, provider, token, options);
     if (!resolved.ok) {
@@ -81,7 +86,8 @@ export function providerRoutes(deps: ProviderRouteDeps): Router {
   async function readBalance(session: PlayerSession): Promise<MoneyAnswer> {
     if (session.operatorMode === 'seamless') return readSeamlessBalance(deps.seamless, session);
     const balance = await ledger.walletBalance(session.operatorId, session.userId, session.currency);
-    if (balance === null) return refuse(ResultCode.PLAYER_NOT_FOUND, `player ${session.userId} has no ${session.currency} wallet`);
+    if (balance === null)
+      return refuse(ResultCode.PLAYER_NOT_FOUND, `player ${session.userId} has no ${session.currency} wallet`);
     return { code: ResultCode.OK, message: 'OK', balance };
   }
 
@@ -97,7 +103,10 @@ export function providerRoutes(deps: ProviderRouteDeps): Router {
       const session = await sessionFor(res, fields.token, { allowExpired: path === '/provider/v1/balance' });
       if (!session) return;
       const answer = await readBalance(session);
-      const extra = path === '/provider/v1/auth' ? { userID: session.userId, agentID: session.agentId, currency: session.currency } : { currency: session.currency };
+      const extra =
+        path === '/provider/v1/auth'
+          ? { userID: session.userId, agentID: session.agentId, currency: session.currency }
+          : { currency: session.currency };
       sendMoneyAnswer(res, answer, session.currency, answer.code === ResultCode.OK ? extra : {});
     });
   }
@@ -128,7 +137,9 @@ export function providerRoutes(deps: ProviderRouteDeps): Router {
     const amount = amountFor(res, session, fields.amount, false);
     if (amount === undefined) return undefined;
     const input = base(res, session, fields);
-    return session.operatorMode === 'seamless' ? placeSeamlessBet(deps.seamless, input, amount) : placeBet(ledger, input, amount);
+    return session.operatorMode === 'seamless'
+      ? placeSeamlessBet(deps.seamless, input, amount)
+      : placeBet(ledger, input, amount);
   });
 
   moneyRoute('/provider/v1/win', winRequest, true, async (fields, session, res) => {
@@ -137,7 +148,11 @@ export function providerRoutes(deps: ProviderRouteDeps): Router {
     const input = { ...base(res, session, fields), refTransactionId: fields.refTransactionID ?? null };
     const roundClosed = fields.roundClosed === true;
     return session.operatorMode === 'seamless'
-      ? recordSeamlessCredit(deps.seamless, winCommand(input, amount, roundClosed), decideWin(input, amount, roundClosed))
+      ? recordSeamlessCredit(
+          deps.seamless,
+          winCommand(input, amount, roundClosed),
+          decideWin(input, amount, roundClosed),
+        )
       : settleWin(ledger, input, amount, roundClosed);
   });
 
@@ -161,7 +176,11 @@ export function providerRoutes(deps: ProviderRouteDeps): Router {
   return router;
 }
 
-function base(res: Response, session: PlayerSession, fields: { transactionID: string; roundID: string; gameID: number; freeSpinID?: string | null }) {
+function base(
+  res: Response,
+  session: PlayerSession,
+  fields: { transactionID: string; roundID: string; gameID: number; freeSpinID?: string | null },
+) {
   return {
     provider: res.locals.caller as ProviderCaller,
     session,

@@ -8,8 +8,16 @@ const ROLES = ['admin', 'support', 'finance'];
 
 /** What each role may see and do; the server enforces the same rules and answers 403 otherwise. */
 const PERMISSIONS = {
-  admin: { sections: ['operators', 'providers', 'games', 'transactions', 'callbacks', 'audit', 'users', 'account'], manage: true, retry: true },
-  support: { sections: ['operators', 'providers', 'games', 'transactions', 'callbacks', 'audit', 'users', 'account'], manage: false, retry: true },
+  admin: {
+    sections: ['operators', 'providers', 'games', 'transactions', 'callbacks', 'audit', 'users', 'account'],
+    manage: true,
+    retry: true,
+  },
+  support: {
+    sections: ['operators', 'providers', 'games', 'transactions', 'callbacks', 'audit', 'users', 'account'],
+    manage: false,
+    retry: true,
+  },
   finance: { sections: ['transactions', 'account'], manage: false, retry: false },
 };
 
@@ -55,7 +63,8 @@ export function h(tag, props = {}, ...children) {
     else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
     else if (key === 'dataset') Object.assign(el.dataset, value);
     else if (key === 'value') el.value = String(value);
-    else if (key === 'checked' || key === 'disabled' || key === 'hidden' || key === 'required' || key === 'selected') el[key] = Boolean(value);
+    else if (key === 'checked' || key === 'disabled' || key === 'hidden' || key === 'required' || key === 'selected')
+      el[key] = Boolean(value);
     else el.setAttribute(key, value === true ? '' : String(value));
   }
   append(el, children);
@@ -89,7 +98,11 @@ export function badge(text, kind) {
 }
 
 export function modeBadge(mode) {
-  return h('span', { class: `badge badge-${mode === 'seamless' ? 'seamless' : 'transfer'}`, 'data-testid': 'mode' }, mode);
+  return h(
+    'span',
+    { class: `badge badge-${mode === 'seamless' ? 'seamless' : 'transfer'}`, 'data-testid': 'mode' },
+    mode,
+  );
 }
 
 export function enabledBadge(enabled) {
@@ -105,7 +118,15 @@ export function table(headers, rows, emptyText) {
     h(
       'table',
       {},
-      h('thead', {}, h('tr', {}, headers.map((title) => h('th', { scope: 'col' }, title)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          headers.map((title) => h('th', { scope: 'col' }, title)),
+        ),
+      ),
       h('tbody', {}, rows),
     ),
   );
@@ -157,7 +178,13 @@ export async function api(path, body = {}) {
   if (state.session && path !== 'login') headers.authorization = `Bearer ${state.session.token}`;
   let response;
   try {
-    response = await fetch(`/admin/v1/${path}`, { method: 'POST', headers, body: JSON.stringify(body), cache: 'no-store', credentials: 'omit' });
+    response = await fetch(`/admin/v1/${path}`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+      cache: 'no-store',
+      credentials: 'omit',
+    });
   } catch {
     throw new ApiError(0, 1, 'The server could not be reached. Check the connection and try again.');
   }
@@ -168,12 +195,18 @@ export async function api(path, body = {}) {
     /* not JSON */
   }
   if (response.ok && data && data.code === 0) return data;
-  const message = data && typeof data.message === 'string' ? data.message : `the server answered HTTP ${response.status}`;
+  const message =
+    data && typeof data.message === 'string' ? data.message : `the server answered HTTP ${response.status}`;
   if (response.status === 401 && path !== 'login') {
     endSession('Your session has expired or was revoked. Sign in again.');
   }
   const retryAfter = Number(response.headers.get('retry-after'));
-  throw new ApiError(response.status, data && typeof data.code === 'number' ? data.code : 1, message, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
+  throw new ApiError(
+    response.status,
+    data && typeof data.code === 'number' ? data.code : 1,
+    message,
+    Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+  );
 }
 
 /** Keeps what the server answers on login and password change (a fresh token each time). */
@@ -222,9 +255,15 @@ export function notifyError(slot, error, doing) {
   }
   if (error.status === 401) return null; // the sign-in screen already says so
   if (error.status === 403) {
-    return notify(slot, 'error', 'Not allowed', `Your role (${state.session?.role ?? 'unknown'}) may not ${doing}. The server said: ${error.message}`, {
-      testId: 'notice-forbidden',
-    });
+    return notify(
+      slot,
+      'error',
+      'Not allowed',
+      `Your role (${state.session?.role ?? 'unknown'}) may not ${doing}. The server said: ${error.message}`,
+      {
+        testId: 'notice-forbidden',
+      },
+    );
   }
   if (error.status === 409 && error.code === 12) {
     return notify(slot, 'error', 'Mode switch refused', error.message, { refusal: true, testId: 'refusal' });
@@ -242,7 +281,11 @@ export function notifyError(slot, error, doing) {
 export function openModal({ title, description, fields = [], confirmLabel, danger = false, onConfirm }) {
   const dialog = $('modal');
   const errorSlot = h('div');
-  const confirm = h('button', { class: `btn ${danger ? 'btn-danger' : 'btn-primary'}`, type: 'submit', 'data-testid': 'modal-confirm' }, confirmLabel);
+  const confirm = h(
+    'button',
+    { class: `btn ${danger ? 'btn-danger' : 'btn-primary'}`, type: 'submit', 'data-testid': 'modal-confirm' },
+    confirmLabel,
+  );
   const form = h(
     'form',
     { method: 'dialog', novalidate: true },
@@ -258,7 +301,9 @@ export function openModal({ title, description, fields = [], confirmLabel, dange
     ),
   );
   const showError = (message) => {
-    errorSlot.replaceChildren(h('div', { class: 'alert alert-error', role: 'alert' }, h('div', { class: 'alert-body' }, message)));
+    errorSlot.replaceChildren(
+      h('div', { class: 'alert alert-error', role: 'alert' }, h('div', { class: 'alert-body' }, message)),
+    );
   };
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -285,7 +330,11 @@ export function showSecrets(slot, title, entries) {
     'section',
     { class: 'secrets', 'data-testid': 'secrets', 'aria-live': 'polite' },
     h('h2', {}, title),
-    h('p', {}, 'Copy these now and hand them over securely: they are shown only this once and cannot be read back later.'),
+    h(
+      'p',
+      {},
+      'Copy these now and hand them over securely: they are shown only this once and cannot be read back later.',
+    ),
     entries.map(([label, value]) => {
       const code = h('code', { 'data-secret': label }, value);
       const copy = h(
@@ -311,7 +360,15 @@ export function showSecrets(slot, title, entries) {
       );
       return h('div', { class: 'secret-row' }, h('strong', {}, label), code, copy);
     }),
-    h('div', { class: 'form-actions' }, h('button', { class: 'btn btn-primary', type: 'button', onclick: () => panel.remove() }, 'I have stored them · dismiss')),
+    h(
+      'div',
+      { class: 'form-actions' },
+      h(
+        'button',
+        { class: 'btn btn-primary', type: 'button', onclick: () => panel.remove() },
+        'I have stored them · dismiss',
+      ),
+    ),
   );
   slot.replaceChildren(panel);
   panel.scrollIntoView?.({ block: 'nearest' });
@@ -373,7 +430,9 @@ export function showApp() {
   role.className = 'badge badge-role';
   role.title = `Signed in as ${state.session.role}`;
   const nav = $('side-nav');
-  nav.replaceChildren(...allowedSections().map((key) => h('a', { href: `#/${key}`, 'data-section': key }, SECTIONS[key].title)));
+  nav.replaceChildren(
+    ...allowedSections().map((key) => h('a', { href: `#/${key}`, 'data-section': key }, SECTIONS[key].title)),
+  );
   route();
 }
 
@@ -469,6 +528,7 @@ export async function signOut() {
 // ---------------------------------------------------------------------------------------------
 // Operators
 
+// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
 export function renderOperators(root, live) {
   const notices = h('div');
   const secrets = h('div');
@@ -476,10 +536,18 @@ export function renderOperators(root, live) {
   const createCard = can('manage') ? operatorCreateCard(notices, secrets, () => load()) : null;
   if (createCard) createCard.hidden = true;
   const newButton = can('manage')
-    ? h('button', { class: 'btn btn-primary', type: 'button', onclick: () => {
-      createCard.hidden = !createCard.hidden;
-      if (!createCard.hidden) createCard.querySelector('input')?.focus();
-    } }, 'New operator')
+    ? h(
+        'button',
+        {
+          class: 'btn btn-primary',
+          type: 'button',
+          onclick: () => {
+            createCard.hidden = !createCard.hidden;
+            if (!createCard.hidden) createCard.querySelector('input')?.focus();
+          },
+        },
+        'New operator',
+      )
     : null;
 
   append(root, [
@@ -489,7 +557,17 @@ export function renderOperators(root, live) {
       newButton,
       h('button', { class: 'btn', type: 'button', onclick: () => load() }, 'Refresh'),
     ),
-    can('manage') ? null : h('div', { class: 'alert alert-info' }, h('div', { class: 'alert-body' }, `Read only: your role (${state.session.role}) may view operators but not change them.`)),
+    can('manage')
+      ? null
+      : h(
+          'div',
+          { class: 'alert alert-info' },
+          h(
+            'div',
+            { class: 'alert-body' },
+            `Read only: your role (${state.session.role}) may view operators but not change them.`,
+          ),
+        ),
     notices,
     secrets,
     createCard,
@@ -517,28 +595,52 @@ export function renderOperators(root, live) {
         cell(h('span', { class: 'mono' }, op.agentID)),
         cell(op.name, 'wrap'),
         cell(op.currencies.join(', '), 'wrap'),
-        cell([
-          modeBadge(op.mode),
-          op.callbackUrl ? h('span', { class: 'sub mono', title: 'Callback URL' }, op.callbackUrl) : null,
-          op.mode === 'seamless' ? h('span', { class: 'sub' }, `scheme ${op.callbackScheme}`) : null,
-        ], 'wrap'),
+        cell(
+          [
+            modeBadge(op.mode),
+            op.callbackUrl ? h('span', { class: 'sub mono', title: 'Callback URL' }, op.callbackUrl) : null,
+            op.mode === 'seamless' ? h('span', { class: 'sub' }, `scheme ${op.callbackScheme}`) : null,
+          ],
+          'wrap',
+        ),
         cell(enabledBadge(op.enabled)),
         cell(securitySummary(op), 'wrap'),
         manage
           ? cell(
-            h(
-              'div',
-              { class: 'actions' },
-              op.mode === 'transfer'
-                ? h('button', { class: 'btn btn-sm', type: 'button', onclick: () => switchToSeamless(op) }, 'Switch to seamless…')
-                : h('button', { class: 'btn btn-sm', type: 'button', onclick: () => switchToTransfer(op) }, 'Switch to transfer…'),
-              h('button', { class: 'btn btn-sm', type: 'button', onclick: () => rotate(op) }, 'Rotate secret…'),
-              h('button', { class: 'btn btn-sm', type: 'button', onclick: () => editAllowList(notices, 'operators/update', { agentID: op.agentID }, op.allowedIps, load) }, 'IP allow-list…'),
-              op.enabled
-                ? h('button', { class: 'btn btn-sm btn-danger', type: 'button', onclick: () => setEnabled(op, false) }, 'Disable')
-                : h('button', { class: 'btn btn-sm', type: 'button', onclick: () => setEnabled(op, true) }, 'Enable'),
-            ),
-          )
+              h(
+                'div',
+                { class: 'actions' },
+                op.mode === 'transfer'
+                  ? h(
+                      'button',
+                      { class: 'btn btn-sm', type: 'button', onclick: () => switchToSeamless(op) },
+                      'Switch to seamless…',
+                    )
+                  : h(
+                      'button',
+                      { class: 'btn btn-sm', type: 'button', onclick: () => switchToTransfer(op) },
+                      'Switch to transfer…',
+                    ),
+                h('button', { class: 'btn btn-sm', type: 'button', onclick: () => rotate(op) }, 'Rotate secret…'),
+                h(
+                  'button',
+                  {
+                    class: 'btn btn-sm',
+                    type: 'button',
+                    onclick: () =>
+                      editAllowList(notices, 'operators/update', { agentID: op.agentID }, op.allowedIps, load),
+                  },
+                  'IP allow-list…',
+                ),
+                op.enabled
+                  ? h(
+                      'button',
+                      { class: 'btn btn-sm btn-danger', type: 'button', onclick: () => setEnabled(op, false) },
+                      'Disable',
+                    )
+                  : h('button', { class: 'btn btn-sm', type: 'button', onclick: () => setEnabled(op, true) }, 'Enable'),
+              ),
+            )
           : null,
       ),
     );
@@ -571,7 +673,16 @@ export function renderOperators(root, live) {
       description:
         'We will stop keeping wallets for this operator and call its wallet instead. The switch is refused while any of its transfer wallets holds money or a round is open.',
       fields: [
-        field('Callback URL', h('input', { name: 'callbackUrl', type: 'url', required: true, placeholder: 'https://wallet.operator.example/callbacks', maxlength: 512 })),
+        field(
+          'Callback URL',
+          h('input', {
+            name: 'callbackUrl',
+            type: 'url',
+            required: true,
+            placeholder: 'https://wallet.operator.example/callbacks',
+            maxlength: 512,
+          }),
+        ),
         field(
           'Callback scheme',
           h(
@@ -612,8 +723,12 @@ export function renderOperators(root, live) {
       path: 'operators/rotate-secret',
       target: { agentID: op.agentID },
       title: `Rotate the secrets of ${op.agentID}`,
-      description: 'New secretKey and saltKey are issued at once, and our callbacks use them at once. The old secretKey is still accepted on the operator\u2019s requests during the overlap (0: it stops at once).',
-      shown: (rotated) => [['secretKey', rotated.secretKey], ['saltKey', rotated.saltKey]],
+      description:
+        'New secretKey and saltKey are issued at once, and our callbacks use them at once. The old secretKey is still accepted on the operator\u2019s requests during the overlap (0: it stops at once).',
+      shown: (rotated) => [
+        ['secretKey', rotated.secretKey],
+        ['saltKey', rotated.saltKey],
+      ],
     });
   }
 
@@ -630,6 +745,7 @@ export function renderOperators(root, live) {
   load();
 }
 
+// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
 export function operatorCreateCard(notices, secrets, reload) {
   const error = h('div');
   const form = h(
@@ -640,29 +756,66 @@ export function operatorCreateCard(notices, secrets, reload) {
     h(
       'div',
       { class: 'form-grid' },
-      field('Agent ID', h('input', { name: 'agentID', required: true, maxlength: 64, placeholder: 'casino-royale', autocomplete: 'off' })),
+      field(
+        'Agent ID',
+        h('input', {
+          name: 'agentID',
+          required: true,
+          maxlength: 64,
+          placeholder: 'casino-royale',
+          autocomplete: 'off',
+        }),
+      ),
       field('Name', h('input', { name: 'name', required: true, maxlength: 128, placeholder: 'Casino Royale Ltd' })),
       field('Currencies', h('input', { name: 'currencies', required: true, placeholder: 'EUR, USD' })),
-      field('Callback URL (empty: transfer mode)', h('input', { name: 'callbackUrl', type: 'url', maxlength: 512, placeholder: 'https://…' }), 'wide'),
+      field(
+        'Callback URL (empty: transfer mode)',
+        h('input', { name: 'callbackUrl', type: 'url', maxlength: 512, placeholder: 'https://…' }),
+        'wide',
+      ),
       field(
         'Callback scheme',
-        h('select', { name: 'callbackScheme' }, h('option', { value: 'hmac' }, 'hmac'), h('option', { value: 'md5' }, 'md5')),
+        h(
+          'select',
+          { name: 'callbackScheme' },
+          h('option', { value: 'hmac' }, 'hmac'),
+          h('option', { value: 'md5' }, 'md5'),
+        ),
       ),
     ),
     h(
       'div',
       { class: 'form-actions' },
       h('button', { class: 'btn btn-primary', type: 'submit' }, 'Create operator'),
-      h('button', { class: 'btn', type: 'button', onclick: () => { form.reset(); card.hidden = true; } }, 'Cancel'),
+      h(
+        'button',
+        {
+          class: 'btn',
+          type: 'button',
+          onclick: () => {
+            form.reset();
+            card.hidden = true;
+          },
+        },
+        'Cancel',
+      ),
     ),
   );
   const card = h('div', { class: 'card' }, form);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     error.replaceChildren();
-    const currencies = valueOf(form, 'currencies').toUpperCase().split(/[\s,]+/).filter(Boolean);
+    const currencies = valueOf(form, 'currencies')
+      .toUpperCase()
+      .split(/[\s,]+/)
+      .filter(Boolean);
     const callbackUrl = valueOf(form, 'callbackUrl');
-    const body = { agentID: valueOf(form, 'agentID'), name: valueOf(form, 'name'), currencies, callbackScheme: valueOf(form, 'callbackScheme') };
+    const body = {
+      agentID: valueOf(form, 'agentID'),
+      name: valueOf(form, 'name'),
+      currencies,
+      callbackScheme: valueOf(form, 'callbackScheme'),
+    };
     if (callbackUrl) body.callbackUrl = callbackUrl;
     try {
       const created = await api('operators/create', body);
@@ -675,7 +828,11 @@ export function operatorCreateCard(notices, secrets, reload) {
       ]);
       reload();
     } catch (failure) {
-      notifyError(failure instanceof ApiError && failure.status === 400 ? error : notices, failure, 'create the operator');
+      notifyError(
+        failure instanceof ApiError && failure.status === 400 ? error : notices,
+        failure,
+        'create the operator',
+      );
     }
   });
   return card;
@@ -686,9 +843,17 @@ export function operatorCreateCard(notices, secrets, reload) {
 
 export function securitySummary(caller) {
   return [
-    h('span', { class: 'sub', 'data-testid': 'allowed-ips' }, caller.allowedIps.length ? `IPs: ${caller.allowedIps.join(', ')}` : 'any address'),
+    h(
+      'span',
+      { class: 'sub', 'data-testid': 'allowed-ips' },
+      caller.allowedIps.length ? `IPs: ${caller.allowedIps.join(', ')}` : 'any address',
+    ),
     caller.previousSecretExpiresAt
-      ? h('span', { class: 'sub', 'data-testid': 'previous-secret' }, `previous secret accepted until ${caller.previousSecretExpiresAt.replace('T', ' ').slice(0, 19)} UTC`)
+      ? h(
+          'span',
+          { class: 'sub', 'data-testid': 'previous-secret' },
+          `previous secret accepted until ${caller.previousSecretExpiresAt.replace('T', ' ').slice(0, 19)} UTC`,
+        )
       : null,
   ];
 }
@@ -697,7 +862,12 @@ export function rotateSecret({ notices, secrets, reload, path, target, title, de
   openModal({
     title,
     description,
-    fields: [field('Overlap (seconds; 0 for none)', h('input', { name: 'overlapSeconds', type: 'number', min: 0, step: 1, value: 3600, required: true }))],
+    fields: [
+      field(
+        'Overlap (seconds; 0 for none)',
+        h('input', { name: 'overlapSeconds', type: 'number', min: 0, step: 1, value: 3600, required: true }),
+      ),
+    ],
     confirmLabel: 'Rotate',
     danger: true,
     onConfirm: async (form, showError) => {
@@ -708,7 +878,9 @@ export function rotateSecret({ notices, secrets, reload, path, target, title, de
       }
       try {
         const rotated = await api(path, { ...target, overlapSeconds });
-        const until = rotated.previousSecretExpiresAt ? ` The previous secret works until ${rotated.previousSecretExpiresAt}.` : '';
+        const until = rotated.previousSecretExpiresAt
+          ? ` The previous secret works until ${rotated.previousSecretExpiresAt}.`
+          : '';
         showSecrets(secrets, `New secrets for ${Object.values(target)[0]}.${until}`, shown(rotated));
       } catch (error) {
         notifyError(notices, error, 'rotate the secret');
@@ -722,11 +894,23 @@ export function rotateSecret({ notices, secrets, reload, path, target, title, de
 export function editAllowList(notices, path, target, current, reload) {
   openModal({
     title: `IP allow-list of ${Object.values(target)[0]}`,
-    description: 'IPv4 and IPv6 addresses or CIDRs, one per line or separated by commas. Requests from any other address get code 5. Empty: every address.',
-    fields: [field('Allowed addresses', h('textarea', { name: 'allowedIps', rows: 4, placeholder: '203.0.113.0/24\n2001:db8::/32' }, current.join('\n')))],
+    description:
+      'IPv4 and IPv6 addresses or CIDRs, one per line or separated by commas. Requests from any other address get code 5. Empty: every address.',
+    fields: [
+      field(
+        'Allowed addresses',
+        h(
+          'textarea',
+          { name: 'allowedIps', rows: 4, placeholder: '203.0.113.0/24\n2001:db8::/32' },
+          current.join('\n'),
+        ),
+      ),
+    ],
     confirmLabel: 'Save allow-list',
     onConfirm: async (form, showError) => {
-      const allowedIps = valueOf(form, 'allowedIps').split(/[\s,]+/).filter(Boolean);
+      const allowedIps = valueOf(form, 'allowedIps')
+        .split(/[\s,]+/)
+        .filter(Boolean);
       try {
         await api(path, { ...target, allowedIps });
       } catch (error) {
@@ -745,6 +929,7 @@ export function editAllowList(notices, path, target, current, reload) {
 // ---------------------------------------------------------------------------------------------
 // Providers
 
+// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
 export function renderProviders(root, live) {
   const notices = h('div');
   const secrets = h('div');
@@ -761,11 +946,25 @@ export function renderProviders(root, live) {
       h(
         'div',
         { class: 'form-grid' },
-        field('Provider ID', h('input', { name: 'providerID', required: true, maxlength: 64, placeholder: 'studio-one', autocomplete: 'off' })),
+        field(
+          'Provider ID',
+          h('input', {
+            name: 'providerID',
+            required: true,
+            maxlength: 64,
+            placeholder: 'studio-one',
+            autocomplete: 'off',
+          }),
+        ),
         field('Name', h('input', { name: 'name', required: true, maxlength: 128, placeholder: 'Studio One' })),
         field(
           'Launch URL template',
-          h('input', { name: 'launchUrl', type: 'url', maxlength: 1024, placeholder: 'https://studio.example/play?token={token}&game={gameID}&lang={language}&lobby={lobbyUrl}' }),
+          h('input', {
+            name: 'launchUrl',
+            type: 'url',
+            maxlength: 1024,
+            placeholder: 'https://studio.example/play?token={token}&game={gameID}&lang={language}&lobby={lobbyUrl}',
+          }),
           'wide',
         ),
       ),
@@ -774,7 +973,18 @@ export function renderProviders(root, live) {
         'div',
         { class: 'form-actions' },
         h('button', { class: 'btn btn-primary', type: 'submit' }, 'Create provider'),
-        h('button', { class: 'btn', type: 'button', onclick: () => { form.reset(); createCard.hidden = true; } }, 'Cancel'),
+        h(
+          'button',
+          {
+            class: 'btn',
+            type: 'button',
+            onclick: () => {
+              form.reset();
+              createCard.hidden = true;
+            },
+          },
+          'Cancel',
+        ),
       ),
     );
     createCard = h('div', { class: 'card', hidden: true }, form);
@@ -794,7 +1004,11 @@ export function renderProviders(root, live) {
         ]);
         load();
       } catch (failure) {
-        notifyError(failure instanceof ApiError && failure.status === 400 ? error : notices, failure, 'create the provider');
+        notifyError(
+          failure instanceof ApiError && failure.status === 400 ? error : notices,
+          failure,
+          'create the provider',
+        );
       }
     });
   }
@@ -803,7 +1017,19 @@ export function renderProviders(root, live) {
     sectionHead(
       'Providers',
       'Game studios that call the provider API with their own secret.',
-      manage ? h('button', { class: 'btn btn-primary', type: 'button', onclick: () => { createCard.hidden = !createCard.hidden; } }, 'New provider') : null,
+      manage
+        ? h(
+            'button',
+            {
+              class: 'btn btn-primary',
+              type: 'button',
+              onclick: () => {
+                createCard.hidden = !createCard.hidden;
+              },
+            },
+            'New provider',
+          )
+        : null,
       h('button', { class: 'btn', type: 'button', onclick: () => load() }, 'Refresh'),
     ),
     notices,
@@ -822,21 +1048,41 @@ export function renderProviders(root, live) {
           { 'data-provider-id': p.providerID },
           cell(h('span', { class: 'mono' }, p.providerID)),
           cell(p.name, 'wrap'),
-          cell(p.launchUrl ? h('span', { class: 'mono small' }, p.launchUrl) : h('span', { class: 'muted' }, 'none'), 'wrap'),
+          cell(
+            p.launchUrl ? h('span', { class: 'mono small' }, p.launchUrl) : h('span', { class: 'muted' }, 'none'),
+            'wrap',
+          ),
           cell(enabledBadge(p.enabled)),
           cell(securitySummary(p), 'wrap'),
           manage
             ? cell(
-              h(
-                'div',
-                { class: 'actions' },
-                h('button', { class: 'btn btn-sm', type: 'button', onclick: () => rotate(p) }, 'Rotate secret…'),
-                h('button', { class: 'btn btn-sm', type: 'button', onclick: () => editAllowList(notices, 'providers/update', { providerID: p.providerID }, p.allowedIps, load) }, 'IP allow-list…'),
-                p.enabled
-                  ? h('button', { class: 'btn btn-sm btn-danger', type: 'button', onclick: () => setEnabled(p, false) }, 'Disable')
-                  : h('button', { class: 'btn btn-sm', type: 'button', onclick: () => setEnabled(p, true) }, 'Enable'),
-              ),
-            )
+                h(
+                  'div',
+                  { class: 'actions' },
+                  h('button', { class: 'btn btn-sm', type: 'button', onclick: () => rotate(p) }, 'Rotate secret…'),
+                  h(
+                    'button',
+                    {
+                      class: 'btn btn-sm',
+                      type: 'button',
+                      onclick: () =>
+                        editAllowList(notices, 'providers/update', { providerID: p.providerID }, p.allowedIps, load),
+                    },
+                    'IP allow-list…',
+                  ),
+                  p.enabled
+                    ? h(
+                        'button',
+                        { class: 'btn btn-sm btn-danger', type: 'button', onclick: () => setEnabled(p, false) },
+                        'Disable',
+                      )
+                    : h(
+                        'button',
+                        { class: 'btn btn-sm', type: 'button', onclick: () => setEnabled(p, true) },
+                        'Enable',
+                      ),
+                ),
+              )
             : null,
         ),
       );
@@ -858,7 +1104,8 @@ export function renderProviders(root, live) {
       path: 'providers/rotate-secret',
       target: { providerID: p.providerID },
       title: `Rotate the secret of ${p.providerID}`,
-      description: 'A new secretKey is issued at once. The old one is still accepted on the studio\u2019s requests during the overlap (0: it stops at once).',
+      description:
+        'A new secretKey is issued at once. The old one is still accepted on the studio\u2019s requests during the overlap (0: it stops at once).',
       shown: (rotated) => [['secretKey', rotated.secretKey]],
     });
   }
@@ -879,6 +1126,7 @@ export function renderProviders(root, live) {
 // ---------------------------------------------------------------------------------------------
 // Games
 
+// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
 export function renderGames(root, live) {
   const notices = h('div');
   const gamesTable = h('table', { class: 'table' }, h('tbody', {}, h('tr', {}, h('td', {}, 'Loading…'))));
@@ -894,11 +1142,25 @@ export function renderGames(root, live) {
       h(
         'div',
         { class: 'form-grid' },
-        field('Game ID', h('input', { name: 'gameID', type: 'number', min: 1, step: 1, required: true, placeholder: '1001' })),
+        field(
+          'Game ID',
+          h('input', { name: 'gameID', type: 'number', min: 1, step: 1, required: true, placeholder: '1001' }),
+        ),
         field('Provider', providerSelect),
         field('Name', h('input', { name: 'name', required: true, maxlength: 128, placeholder: 'Book of Tests' })),
         field('Type', h('input', { name: 'type', required: true, value: 'slot', pattern: '[a-z0-9_-]{1,32}' })),
-        field('RTP (%)', h('input', { name: 'rtp', type: 'number', min: 0, max: 100, step: 0.01, required: true, placeholder: '96.50' })),
+        field(
+          'RTP (%)',
+          h('input', {
+            name: 'rtp',
+            type: 'number',
+            min: 0,
+            max: 100,
+            step: 0.01,
+            required: true,
+            placeholder: '96.50',
+          }),
+        ),
       ),
       h(
         'div',
@@ -924,9 +1186,11 @@ export function renderGames(root, live) {
       demo: form.elements.namedItem('demo').checked,
       enabled: form.elements.namedItem('enabled').checked,
     };
-    if (!Number.isInteger(gameID) || gameID <= 0) return notify(notices, 'error', 'Check the form', 'Game ID must be a positive whole number.');
+    if (!Number.isInteger(gameID) || gameID <= 0)
+      return notify(notices, 'error', 'Check the form', 'Game ID must be a positive whole number.');
     if (!game.providerID) return notify(notices, 'error', 'Check the form', 'Choose the provider of the game.');
-    if (!Number.isFinite(rtp) || valueOf(form, 'rtp') === '') return notify(notices, 'error', 'Check the form', 'RTP must be a number from 0 to 100.');
+    if (!Number.isFinite(rtp) || valueOf(form, 'rtp') === '')
+      return notify(notices, 'error', 'Check the form', 'RTP must be a number from 0 to 100.');
     try {
       await api('games/upsert', { games: [game] });
       notify(notices, 'success', 'Game saved', `Game ${gameID} (${game.name}) was created or updated.`);
@@ -938,7 +1202,17 @@ export function renderGames(root, live) {
 
   append(root, [
     sectionHead('Games', 'The game catalogue; saving an existing game ID updates that game.'),
-    manage ? null : h('div', { class: 'alert alert-info' }, h('div', { class: 'alert-body' }, `Your role (${state.session.role}) may not change games, so the form is read only.`)),
+    manage
+      ? null
+      : h(
+          'div',
+          { class: 'alert alert-info' },
+          h(
+            'div',
+            { class: 'alert-body' },
+            `Your role (${state.session.role}) may not change games, so the form is read only.`,
+          ),
+        ),
     notices,
     h('div', { class: 'card' }, form),
     h('div', { class: 'card' }, h('h2', {}, 'Catalogue'), gamesTable),
@@ -950,13 +1224,34 @@ export function renderGames(root, live) {
       if (!live()) return;
       fill(
         gamesTable,
-        h('thead', {}, h('tr', {}, ['Game ID', 'Provider', 'Name', 'Type', 'RTP', 'Free spins', 'Demo', 'Enabled'].map((t) => h('th', {}, t)))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['Game ID', 'Provider', 'Name', 'Type', 'RTP', 'Free spins', 'Demo', 'Enabled'].map((t) => h('th', {}, t)),
+          ),
+        ),
         h(
           'tbody',
           {},
           games.length
             ? games.map((g) =>
-                h('tr', { 'data-game-id': String(g.gameID) }, [String(g.gameID), g.providerID, g.name, g.type, `${g.rtp}%`, g.freeSpins ? 'yes' : 'no', g.demo ? 'yes' : 'no', g.enabled ? 'yes' : 'no'].map((v) => h('td', {}, v))),
+                h(
+                  'tr',
+                  { 'data-game-id': String(g.gameID) },
+                  [
+                    String(g.gameID),
+                    g.providerID,
+                    g.name,
+                    g.type,
+                    `${g.rtp}%`,
+                    g.freeSpins ? 'yes' : 'no',
+                    g.demo ? 'yes' : 'no',
+                    g.enabled ? 'yes' : 'no',
+                  ].map((v) => h('td', {}, v)),
+                ),
               )
             : h('tr', {}, h('td', { colspan: 8 }, 'No games yet')),
         ),
@@ -987,6 +1282,7 @@ export function renderGames(root, live) {
 // ---------------------------------------------------------------------------------------------
 // Transactions
 
+// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
 export function renderTransactions(root, live) {
   const notices = h('div');
   const results = h('div');
@@ -1010,14 +1306,29 @@ export function renderTransactions(root, live) {
       field('To (UTC)', h('input', { name: 'to', type: 'datetime-local', step: 1 })),
       field(
         'Per page',
-        h('select', { name: 'limit' }, [25, 50, 100, 250].map((n) => h('option', { value: n, selected: n === 50 }, String(n)))),
+        h(
+          'select',
+          { name: 'limit' },
+          [25, 50, 100, 250].map((n) => h('option', { value: n, selected: n === 50 }, String(n))),
+        ),
       ),
     ),
     h(
       'div',
       { class: 'form-actions' },
       h('button', { class: 'btn btn-primary', type: 'submit' }, 'Search'),
-      h('button', { class: 'btn', type: 'button', onclick: () => { form.reset(); search(); } }, 'Clear'),
+      h(
+        'button',
+        {
+          class: 'btn',
+          type: 'button',
+          onclick: () => {
+            form.reset();
+            search();
+          },
+        },
+        'Clear',
+      ),
     ),
   );
   form.addEventListener('submit', (event) => {
@@ -1048,6 +1359,7 @@ export function renderTransactions(root, live) {
     load();
   }
 
+  // eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
   async function load() {
     notices.replaceChildren();
     try {
@@ -1059,12 +1371,20 @@ export function renderTransactions(root, live) {
           { 'data-transaction-id': t.transactionID },
           cell(formatTime(t.createdAt), 'nowrap'),
           cell(h('span', { class: 'mono' }, t.agentID ?? '')),
-          cell(badge(t.type, t.type === 'bet' || t.type === 'withdraw' ? 'pending' : t.type === 'rollback' ? 'off' : 'on')),
+          cell(
+            badge(t.type, t.type === 'bet' || t.type === 'withdraw' ? 'pending' : t.type === 'rollback' ? 'off' : 'on'),
+          ),
           cell(h('span', { class: 'mono' }, t.userID)),
           cell(String(t.amount), 'num'),
           cell(t.balanceAfter === null || t.balanceAfter === undefined ? '—' : String(t.balanceAfter), 'num'),
           cell(t.currency),
-          cell([h('span', { class: 'mono' }, t.transactionID), h('span', { class: 'sub mono', title: 'platformTransactionID' }, t.platformTransactionID)], 'wrap'),
+          cell(
+            [
+              h('span', { class: 'mono' }, t.transactionID),
+              h('span', { class: 'sub mono', title: 'platformTransactionID' }, t.platformTransactionID),
+            ],
+            'wrap',
+          ),
           cell(t.roundID ? h('span', { class: 'mono' }, t.roundID) : '—', 'wrap'),
           cell(t.gameID ?? '—'),
           cell(t.providerID ?? '—'),
@@ -1072,18 +1392,60 @@ export function renderTransactions(root, live) {
       );
       fill(
         results,
-        h('p', { class: 'muted small' }, `Page ${page} · ${answer.transactions.length} transaction${answer.transactions.length === 1 ? '' : 's'}`),
+        h(
+          'p',
+          { class: 'muted small' },
+          `Page ${page} · ${answer.transactions.length} transaction${answer.transactions.length === 1 ? '' : 's'}`,
+        ),
         table(
-          ['Time', 'Agent', 'Type', 'User', 'Amount', 'Balance after', 'Currency', 'Transaction ID', 'Round', 'Game', 'Provider'],
+          [
+            'Time',
+            'Agent',
+            'Type',
+            'User',
+            'Amount',
+            'Balance after',
+            'Currency',
+            'Transaction ID',
+            'Round',
+            'Game',
+            'Provider',
+          ],
           rows,
           'No transactions match these filters.',
         ),
       );
       fill(
         pager,
-        page > 1 ? h('button', { class: 'btn', type: 'button', onclick: () => { cursor = undefined; page = 1; load(); } }, 'First page') : null,
+        page > 1
+          ? h(
+              'button',
+              {
+                class: 'btn',
+                type: 'button',
+                onclick: () => {
+                  cursor = undefined;
+                  page = 1;
+                  load();
+                },
+              },
+              'First page',
+            )
+          : null,
         answer.nextCursor
-          ? h('button', { class: 'btn', type: 'button', onclick: () => { cursor = answer.nextCursor; page++; load(); } }, 'Next page →')
+          ? h(
+              'button',
+              {
+                class: 'btn',
+                type: 'button',
+                onclick: () => {
+                  cursor = answer.nextCursor;
+                  page++;
+                  load();
+                },
+              },
+              'Next page →',
+            )
           : h('span', { class: 'muted small' }, 'End of results'),
       );
     } catch (error) {
@@ -1098,6 +1460,7 @@ export function renderTransactions(root, live) {
 // ---------------------------------------------------------------------------------------------
 // Callbacks
 
+// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
 export function renderCallbacks(root, live) {
   const notices = h('div');
   const results = h('div');
@@ -1161,6 +1524,7 @@ export function renderCallbacks(root, live) {
     load();
   }
 
+  // eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
   async function load() {
     stopPolling();
     try {
@@ -1176,28 +1540,78 @@ export function renderCallbacks(root, live) {
           cell(h('span', { class: 'mono' }, c.agentID)),
           cell(c.kind),
           cell(h('span', { class: 'mono small' }, c.transactionID), 'wrap'),
-          cell(h('span', { class: `badge badge-${c.status}`, 'data-testid': 'callback-status' }, c.status === 'failed' ? 'failed (parked)' : c.status)),
+          cell(
+            h(
+              'span',
+              { class: `badge badge-${c.status}`, 'data-testid': 'callback-status' },
+              c.status === 'failed' ? 'failed (parked)' : c.status,
+            ),
+          ),
           cell(String(c.attempts), 'num'),
           cell(c.lastError ? h('span', { class: 'small' }, c.lastError) : '—', 'wrap'),
           cell(c.status === 'delivered' || c.status === 'failed' ? '—' : formatTime(c.nextAttemptAt), 'nowrap'),
           cell(formatTime(c.createdAt), 'nowrap'),
           retry
             ? cell(
-              retryable
-                ? h('button', { class: 'btn btn-sm', type: 'button', onclick: (event) => retryOne(c, event.currentTarget) }, 'Retry')
-                : h('span', { class: 'muted small', title: c.kind === 'withdraw' ? 'A Withdraw is never redelivered' : '' }, '—'),
-            )
+                retryable
+                  ? h(
+                      'button',
+                      { class: 'btn btn-sm', type: 'button', onclick: (event) => retryOne(c, event.currentTarget) },
+                      'Retry',
+                    )
+                  : h(
+                      'span',
+                      { class: 'muted small', title: c.kind === 'withdraw' ? 'A Withdraw is never redelivered' : '' },
+                      '—',
+                    ),
+              )
             : null,
         );
       });
-      const headers = ['ID', 'Agent', 'Kind', 'Transaction ID', 'Status', 'Attempts', 'Last error', 'Next attempt', 'Created'];
+      const headers = [
+        'ID',
+        'Agent',
+        'Kind',
+        'Transaction ID',
+        'Status',
+        'Attempts',
+        'Last error',
+        'Next attempt',
+        'Created',
+      ];
       if (retry) headers.push('');
       results.replaceChildren(table(headers, rows, 'No callback deliveries match these filters.'));
       fill(
         pager,
-        page > 1 ? h('button', { class: 'btn', type: 'button', onclick: () => { cursor = undefined; page = 1; load(); } }, 'First page') : null,
+        page > 1
+          ? h(
+              'button',
+              {
+                class: 'btn',
+                type: 'button',
+                onclick: () => {
+                  cursor = undefined;
+                  page = 1;
+                  load();
+                },
+              },
+              'First page',
+            )
+          : null,
         answer.nextCursor
-          ? h('button', { class: 'btn', type: 'button', onclick: () => { cursor = answer.nextCursor; page++; load(); } }, 'Next page →')
+          ? h(
+              'button',
+              {
+                class: 'btn',
+                type: 'button',
+                onclick: () => {
+                  cursor = answer.nextCursor;
+                  page++;
+                  load();
+                },
+              },
+              'Next page →',
+            )
           : h('span', { class: 'muted small' }, 'End of list'),
       );
       if (watching) {
@@ -1220,7 +1634,12 @@ export function renderCallbacks(root, live) {
     button.disabled = true;
     try {
       const { callback } = await api('callbacks/retry', { id: c.id });
-      notify(notices, 'success', 'Queued again', `Callback ${callback.id} (${callback.kind} for ${callback.agentID}) is queued for delivery now.`);
+      notify(
+        notices,
+        'success',
+        'Queued again',
+        `Callback ${callback.id} (${callback.kind} for ${callback.agentID}) is queued for delivery now.`,
+      );
       watching = { id: callback.id, until: Date.now() + 30_000 };
     } catch (error) {
       notifyError(notices, error, `retry callback ${c.id}`);
@@ -1234,6 +1653,7 @@ export function renderCallbacks(root, live) {
 // ---------------------------------------------------------------------------------------------
 // Audit log
 
+// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
 export function renderAudit(root, live) {
   const notices = h('div');
   const results = h('div');
@@ -1242,7 +1662,23 @@ export function renderAudit(root, live) {
   let page = 1;
 
   append(root, [
-    sectionHead('Audit log', 'Every change made by staff, newest first. Secrets are never recorded.', h('button', { class: 'btn', type: 'button', onclick: () => { cursor = undefined; page = 1; load(); } }, 'Refresh')),
+    sectionHead(
+      'Audit log',
+      'Every change made by staff, newest first. Secrets are never recorded.',
+      h(
+        'button',
+        {
+          class: 'btn',
+          type: 'button',
+          onclick: () => {
+            cursor = undefined;
+            page = 1;
+            load();
+          },
+        },
+        'Refresh',
+      ),
+    ),
     notices,
     results,
     pager,
@@ -1254,8 +1690,22 @@ export function renderAudit(root, live) {
       'details',
       {},
       h('summary', {}, entry.before === null ? 'created' : 'before → after'),
-      entry.before === null ? null : h('div', {}, h('span', { class: 'sub' }, 'before'), h('pre', { class: 'json' }, JSON.stringify(entry.before, null, 2))),
-      entry.after === null ? null : h('div', {}, h('span', { class: 'sub' }, 'after'), h('pre', { class: 'json' }, JSON.stringify(entry.after, null, 2))),
+      entry.before === null
+        ? null
+        : h(
+            'div',
+            {},
+            h('span', { class: 'sub' }, 'before'),
+            h('pre', { class: 'json' }, JSON.stringify(entry.before, null, 2)),
+          ),
+      entry.after === null
+        ? null
+        : h(
+            'div',
+            {},
+            h('span', { class: 'sub' }, 'after'),
+            h('pre', { class: 'json' }, JSON.stringify(entry.after, null, 2)),
+          ),
     );
   }
 
@@ -1277,9 +1727,35 @@ export function renderAudit(root, live) {
       results.replaceChildren(table(['When', 'Who', 'Action', 'Target', 'Change'], rows, 'The audit log is empty.'));
       fill(
         pager,
-        page > 1 ? h('button', { class: 'btn', type: 'button', onclick: () => { cursor = undefined; page = 1; load(); } }, 'Newest') : null,
+        page > 1
+          ? h(
+              'button',
+              {
+                class: 'btn',
+                type: 'button',
+                onclick: () => {
+                  cursor = undefined;
+                  page = 1;
+                  load();
+                },
+              },
+              'Newest',
+            )
+          : null,
         answer.nextCursor
-          ? h('button', { class: 'btn', type: 'button', onclick: () => { cursor = answer.nextCursor; page++; load(); } }, 'Older entries →')
+          ? h(
+              'button',
+              {
+                class: 'btn',
+                type: 'button',
+                onclick: () => {
+                  cursor = answer.nextCursor;
+                  page++;
+                  load();
+                },
+              },
+              'Older entries →',
+            )
           : h('span', { class: 'muted small' }, 'Beginning of the log'),
       );
     } catch (error) {
@@ -1294,6 +1770,7 @@ export function renderAudit(root, live) {
 // ---------------------------------------------------------------------------------------------
 // Staff accounts
 
+// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
 export function renderUsers(root, live) {
   const notices = h('div');
   const list = h('div', {}, h('div', { class: 'empty' }, 'Loading staff…'));
@@ -1310,23 +1787,51 @@ export function renderUsers(root, live) {
         'div',
         { class: 'form-grid' },
         field('Username', h('input', { name: 'username', required: true, maxlength: 64, autocomplete: 'off' })),
-        field('Password', h('input', { name: 'password', type: 'password', required: true, maxlength: 1024, autocomplete: 'new-password' })),
-        field('Role', h('select', { name: 'role' }, ROLES.map((role) => h('option', { value: role }, role)))),
+        field(
+          'Password',
+          h('input', {
+            name: 'password',
+            type: 'password',
+            required: true,
+            maxlength: 1024,
+            autocomplete: 'new-password',
+          }),
+        ),
+        field(
+          'Role',
+          h(
+            'select',
+            { name: 'role' },
+            ROLES.map((role) => h('option', { value: role }, role)),
+          ),
+        ),
       ),
-      h('p', { class: 'muted small' }, '12 or more characters, not a common or easily guessed password, not the username.'),
+      h(
+        'p',
+        { class: 'muted small' },
+        '12 or more characters, not a common or easily guessed password, not the username.',
+      ),
       h('div', { class: 'form-actions' }, h('button', { class: 'btn btn-primary', type: 'submit' }, 'Create user')),
     );
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       error.replaceChildren();
       try {
-        await api('users/create', { username: valueOf(form, 'username'), password: form.elements.namedItem('password').value, role: valueOf(form, 'role') });
+        await api('users/create', {
+          username: valueOf(form, 'username'),
+          password: form.elements.namedItem('password').value,
+          role: valueOf(form, 'role'),
+        });
         form.reset();
         createCard.hidden = true;
         notify(notices, 'success', 'User created', '');
         load();
       } catch (failure) {
-        notifyError(failure instanceof ApiError && failure.status === 400 ? error : notices, failure, 'create the user');
+        notifyError(
+          failure instanceof ApiError && failure.status === 400 ? error : notices,
+          failure,
+          'create the user',
+        );
       }
     });
     createCard = h('div', { class: 'card', hidden: true }, form);
@@ -1336,7 +1841,19 @@ export function renderUsers(root, live) {
     sectionHead(
       'Staff',
       'Back-office accounts. Disabling a user or changing its role signs it out everywhere at once.',
-      manage ? h('button', { class: 'btn btn-primary', type: 'button', onclick: () => { createCard.hidden = !createCard.hidden; } }, 'New user') : null,
+      manage
+        ? h(
+            'button',
+            {
+              class: 'btn btn-primary',
+              type: 'button',
+              onclick: () => {
+                createCard.hidden = !createCard.hidden;
+              },
+            },
+            'New user',
+          )
+        : null,
       h('button', { class: 'btn', type: 'button', onclick: () => load() }, 'Refresh'),
     ),
     notices,
@@ -1361,17 +1878,27 @@ export function renderUsers(root, live) {
       const rows = users.map((user) => {
         const roleCell = manage
           ? h(
-            'select',
-            { 'aria-label': `Role of ${user.username}`, 'data-testid': 'user-role', onchange: (event) => update({ username: user.username, role: event.target.value }, `role set to ${event.target.value}`) },
-            ROLES.map((role) => h('option', { value: role, selected: role === user.role }, role)),
-          )
+              'select',
+              {
+                'aria-label': `Role of ${user.username}`,
+                'data-testid': 'user-role',
+                onchange: (event) =>
+                  update({ username: user.username, role: event.target.value }, `role set to ${event.target.value}`),
+              },
+              ROLES.map((role) => h('option', { value: role, selected: role === user.role }, role)),
+            )
           : user.role;
         const toggle = manage
           ? h(
-            'button',
-            { class: `btn btn-sm ${user.enabled ? 'btn-danger' : ''}`, type: 'button', onclick: () => update({ username: user.username, enabled: !user.enabled }, user.enabled ? 'disabled' : 'enabled') },
-            user.enabled ? 'Disable' : 'Enable',
-          )
+              'button',
+              {
+                class: `btn btn-sm ${user.enabled ? 'btn-danger' : ''}`,
+                type: 'button',
+                onclick: () =>
+                  update({ username: user.username, enabled: !user.enabled }, user.enabled ? 'disabled' : 'enabled'),
+              },
+              user.enabled ? 'Disable' : 'Enable',
+            )
           : null;
         return h(
           'tr',
@@ -1398,6 +1925,7 @@ export function renderUsers(root, live) {
 // ---------------------------------------------------------------------------------------------
 // My account: own password and the TOTP second factor
 
+// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
 export function renderAccount(root, live) {
   const notices = h('div');
   const passwordError = h('div');
@@ -1409,10 +1937,32 @@ export function renderAccount(root, live) {
     h(
       'div',
       { class: 'form-grid' },
-      field('Current password', h('input', { name: 'currentPassword', type: 'password', required: true, maxlength: 1024, autocomplete: 'current-password' })),
-      field('New password', h('input', { name: 'newPassword', type: 'password', required: true, maxlength: 1024, autocomplete: 'new-password' })),
+      field(
+        'Current password',
+        h('input', {
+          name: 'currentPassword',
+          type: 'password',
+          required: true,
+          maxlength: 1024,
+          autocomplete: 'current-password',
+        }),
+      ),
+      field(
+        'New password',
+        h('input', {
+          name: 'newPassword',
+          type: 'password',
+          required: true,
+          maxlength: 1024,
+          autocomplete: 'new-password',
+        }),
+      ),
     ),
-    h('p', { class: 'muted small' }, '12 or more characters, not a common or easily guessed password, not your username. Every other session of yours is signed out.'),
+    h(
+      'p',
+      { class: 'muted small' },
+      '12 or more characters, not a common or easily guessed password, not your username. Every other session of yours is signed out.',
+    ),
     h('div', { class: 'form-actions' }, h('button', { class: 'btn btn-primary', type: 'submit' }, 'Change password')),
   );
   passwordForm.addEventListener('submit', async (event) => {
@@ -1427,8 +1977,14 @@ export function renderAccount(root, live) {
       passwordForm.reset();
       notify(notices, 'success', 'Password changed', 'Your other sessions were signed out.');
     } catch (failure) {
-      if (failure instanceof ApiError && failure.status === 429) notify(passwordError, 'error', 'Locked', signInProblem(failure));
-      else notifyError(failure instanceof ApiError && failure.status === 400 ? passwordError : notices, failure, 'change the password');
+      if (failure instanceof ApiError && failure.status === 429)
+        notify(passwordError, 'error', 'Locked', signInProblem(failure));
+      else
+        notifyError(
+          failure instanceof ApiError && failure.status === 400 ? passwordError : notices,
+          failure,
+          'change the password',
+        );
     }
   });
 
@@ -1437,15 +1993,38 @@ export function renderAccount(root, live) {
     'div',
     { class: 'card' },
     h('h2', {}, 'Second factor (TOTP)'),
-    h('p', { 'data-testid': 'totp-status' }, state.session.totp ? 'On: signing in asks for a code from your authenticator app.' : 'Off: signing in needs only your password.'),
+    h(
+      'p',
+      { 'data-testid': 'totp-status' },
+      state.session.totp
+        ? 'On: signing in asks for a code from your authenticator app.'
+        : 'Off: signing in needs only your password.',
+    ),
     state.session.totpSetupRequired
-      ? h('div', { class: 'alert alert-info' }, h('div', { class: 'alert-body' }, 'Admins must set up a second factor before anything else.'))
+      ? h(
+          'div',
+          { class: 'alert alert-info' },
+          h('div', { class: 'alert-body' }, 'Admins must set up a second factor before anything else.'),
+        )
       : null,
     totpArea,
-    h('div', { class: 'form-actions' }, h('button', { class: 'btn btn-primary', type: 'button', id: 'totp-enroll', onclick: () => enroll() }, state.session.totp ? 'Replace with a new device' : 'Set up')),
+    h(
+      'div',
+      { class: 'form-actions' },
+      h(
+        'button',
+        { class: 'btn btn-primary', type: 'button', id: 'totp-enroll', onclick: () => enroll() },
+        state.session.totp ? 'Replace with a new device' : 'Set up',
+      ),
+    ),
   );
 
-  append(root, [sectionHead('My account', `Signed in as ${state.session.username} (${state.session.role}).`), notices, totpCard, state.session.totpSetupRequired ? null : h('div', { class: 'card' }, passwordForm)]);
+  append(root, [
+    sectionHead('My account', `Signed in as ${state.session.username} (${state.session.role}).`),
+    notices,
+    totpCard,
+    state.session.totpSetupRequired ? null : h('div', { class: 'card' }, passwordForm),
+  ]);
 
   async function enroll() {
     try {
@@ -1456,8 +2035,22 @@ export function renderAccount(root, live) {
         'form',
         { novalidate: true, id: 'totp-confirm-form' },
         error,
-        field('Code from the app', h('input', { name: 'code', id: 'totp-code', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: 6, required: true })),
-        h('div', { class: 'form-actions' }, h('button', { class: 'btn btn-primary', type: 'submit', id: 'totp-confirm' }, 'Turn on')),
+        field(
+          'Code from the app',
+          h('input', {
+            name: 'code',
+            id: 'totp-code',
+            inputmode: 'numeric',
+            autocomplete: 'one-time-code',
+            maxlength: 6,
+            required: true,
+          }),
+        ),
+        h(
+          'div',
+          { class: 'form-actions' },
+          h('button', { class: 'btn btn-primary', type: 'submit', id: 'totp-confirm' }, 'Turn on'),
+        ),
       );
       form.addEventListener('submit', async (event) => {
         event.preventDefault();
@@ -1473,12 +2066,24 @@ export function renderAccount(root, live) {
         }
       });
       // The QR code is an SVG rendered by our server, shown as an image (never as markup in the page).
-      const qr = h('img', { id: 'totp-qr', class: 'qr', alt: 'QR code to scan with an authenticator app', width: 200, height: 200, src: `data:image/svg+xml;base64,${btoa(enrolment.qrSvg)}` });
+      const qr = h('img', {
+        id: 'totp-qr',
+        class: 'qr',
+        alt: 'QR code to scan with an authenticator app',
+        width: 200,
+        height: 200,
+        src: `data:image/svg+xml;base64,${btoa(enrolment.qrSvg)}`,
+      });
       fill(
         totpArea,
         h('p', {}, 'Scan this with an authenticator app, or type the key in, then enter the code it shows.'),
         qr,
-        h('div', { class: 'secret-row' }, h('strong', {}, 'Key'), h('code', { id: 'totp-secret', 'data-secret': 'totp' }, enrolment.secret)),
+        h(
+          'div',
+          { class: 'secret-row' },
+          h('strong', {}, 'Key'),
+          h('code', { id: 'totp-secret', 'data-secret': 'totp' }, enrolment.secret),
+        ),
         form,
       );
       form.querySelector('input')?.focus();
