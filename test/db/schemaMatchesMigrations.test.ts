@@ -489,6 +489,7 @@ describe('the comparison catches drift (self-checks on altered copies of the sch
       mismatches((d) => d.enums.find((e) => e.name === 'CallbackScheme')!.values.push({ name: 'sha512' })),
     ).toEqual([
       "column operators.callback_scheme: schema.prisma says enum('hmac','md5','sha512'), database has enum('hmac','md5')",
+      "column certification_runs.scheme: schema.prisma says enum('hmac','md5','sha512'), database has enum('hmac','md5')",
     ]);
   });
 
