@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 afterAll(async () => server.close());
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep } from '../support/until';
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
 
 let seq = 0;

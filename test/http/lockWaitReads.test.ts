@@ -2,6 +2,7 @@
 // rollback's tombstone (a snapshot taken before the wait would miss it and take the stake for good).
 import { randomBytes } from 'node:crypto';
 import { assertLedgerConsistent } from '../support/ledgerConsistency';
+import { untilLockWaits } from '../support/lockWaits';
 import { TestServer, startTestServer } from '../support/testServer';
 import { World, buildWorld, fundedSession } from '../support/world';
 
@@ -37,7 +38,7 @@ test('a tombstone committed while the bet waits for the wallet lock refuses the 
     gameID: world.gameId,
     amount: 10,
   });
-  await new Promise((resolve) => setTimeout(resolve, 400)); // the bet is now waiting for the lock
+  await untilLockWaits(server.db); // the bet is now waiting for the lock, as the database itself says
   await holder.query(
     `INSERT INTO transactions (platform_transaction_id, origin, origin_id, transaction_id, request_hash, operator_id, wallet_id, user_id,
        currency, type, status, result_code, amount_minor, delta_minor, balance_after_minor, provider_id, game_id, round_id,

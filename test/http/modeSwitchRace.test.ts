@@ -5,6 +5,7 @@
 import mysql, { Connection, RowDataPacket } from 'mysql2/promise';
 import { parseDatabaseUrl } from '../../src/db/databaseUrl';
 import { AdminClient, HttpAnswer, SignedClient } from '../support/clients';
+import { LOCK_WAIT_POLL_MS, lockWaitCount } from '../support/lockWaits';
 import { assertLedgerConsistent } from '../support/ledgerConsistency';
 import { TestServer, startTestServer } from '../support/testServer';
 import { until } from '../support/until';
@@ -41,17 +42,6 @@ async function transferOperator(agentID: string): Promise<{ op: SignedClient; op
   await op.call('/v1/player/create', { userID: 'racer001', currency: 'EUR' });
   const [[row]] = await server.db.query<RowDataPacket[]>('SELECT id FROM operators WHERE agent_id = ?', [agentID]);
   return { op, operatorId: row!.id as number };
-}
-
-/** Transactions of this test's database waiting for a lock (the server is shared with other tests). */
-async function lockWaits(): Promise<number> {
-  // Filtered here: a WHERE on trx_state matched nothing on MariaDB 10.11 (information_schema quirk).
-  const [rows] = await server.db.query<RowDataPacket[]>(
-    `SELECT t.trx_state AS state, p.DB AS db FROM information_schema.innodb_trx t
-       LEFT JOIN information_schema.processlist p ON p.ID = t.trx_mysql_thread_id`,
-  );
-  const database = parseDatabaseUrl(server.databaseUrl).database;
-  return rows.filter((row) => row.state === 'LOCK WAIT' && row.db === database).length;
 }
 
 /** Settles with the promise's value, so a test can look at it without awaiting it. */
@@ -115,18 +105,18 @@ test('a deposit waiting on the wallet lock when the switch to seamless starts: t
   );
   await until(
     'the deposit waiting on the wallet lock',
-    async () => deposit.done || (await lockWaits()) >= 1,
-    8_000,
-    250,
+    async () => deposit.done || (await lockWaitCount(server.db)) >= 1,
+    15_000,
+    LOCK_WAIT_POLL_MS,
   );
   expect(deposit).toEqual({ done: false });
   const switched = track(admin.post('/admin/v1/operators/update', { agentID: 'op-race-1', callbackUrl: CALLBACK_URL }));
   // The switch must wait for the deposit (the operator row it holds shared), not run past it.
   await until(
     'the switch waiting behind the deposit',
-    async () => switched.done || (await lockWaits()) >= 2,
-    8_000,
-    250,
+    async () => switched.done || (await lockWaitCount(server.db)) >= 2,
+    15_000,
+    LOCK_WAIT_POLL_MS,
   );
   expect(switched.done).toBe(false);
   await holder.query('COMMIT');
@@ -147,9 +137,9 @@ test('a deposit arriving while the switch to seamless is under way: the switch l
   const switched = track(admin.post('/admin/v1/operators/update', { agentID: 'op-race-2', callbackUrl: CALLBACK_URL }));
   await until(
     'the switch waiting on the wallet lock',
-    async () => switched.done || (await lockWaits()) >= 1,
-    8_000,
-    250,
+    async () => switched.done || (await lockWaitCount(server.db)) >= 1,
+    15_000,
+    LOCK_WAIT_POLL_MS,
   );
   expect(switched.done).toBe(false);
   // The caller cache still says transfer: the deposit reaches its transaction and waits there.
@@ -163,9 +153,9 @@ test('a deposit arriving while the switch to seamless is under way: the switch l
   );
   await until(
     'the deposit waiting behind the switch',
-    async () => deposit.done || (await lockWaits()) >= 2,
-    8_000,
-    250,
+    async () => deposit.done || (await lockWaitCount(server.db)) >= 2,
+    15_000,
+    LOCK_WAIT_POLL_MS,
   );
   expect(deposit.done).toBe(false);
   await holder.query('COMMIT');

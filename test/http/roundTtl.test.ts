@@ -9,7 +9,7 @@ import { assertLedgerConsistent } from '../support/ledgerConsistency';
 import { TestServer, startTestServer } from '../support/testServer';
 import { World, buildWorld, fundedSession } from '../support/world';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { until } from '../support/until';
 
 describe('round TTL over HTTP (ROUND_TTL_S=1)', () => {
   let server: TestServer;
@@ -106,7 +106,8 @@ describe('round TTL over HTTP (ROUND_TTL_S=1)', () => {
       "SELECT COUNT(*) AS n FROM transactions WHERE user_id = 'ttl-player1'",
     );
 
-    await sleep(2500);
+    // The closer runs on its own schedule: wait for it to close the stale round rather than guess how long.
+    await until('the closer to close ttl-r1', async () => (await round('ttl-r1'))?.status === 'closed', 10_000);
 
     expect(await round('ttl-r1')).toMatchObject({
       status: 'closed',
