@@ -15,7 +15,7 @@ import {
   RoundKey,
   StoredRound,
 } from '../app/provider/providerLedgerStore';
-import { assertInvariant } from '../domain/wallet';
+import { assertInvariant, assertMoved } from '../domain/wallet';
 import { newPlatformTransactionId } from '../domain/platformIds';
 import { walletModeOf } from '../domain/walletMode';
 import {
@@ -256,11 +256,12 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
 
   // Writes whose results nobody waits for are deferred: they travel with the next read or the COMMIT
   // (TransactionConnection), their checks run when their results arrive, still before COMMIT succeeds.
-  async setWalletBalance(walletId: string, expected: Minor, next: Minor): Promise<void> {
-    // A relative update of a row this transaction holds locked: it lands exactly on `next`, and the
+  async moveLockedBalance(walletId: string, before: Minor, after: Minor): Promise<void> {
+    // A relative update of a row this transaction holds locked: it lands exactly on `after`, and the
     // CHECK (balance_minor >= 0) constraint still refuses anything below zero before the COMMIT runs.
+    assertMoved(before, (after - before) as Minor, after);
     this.connection.defer('UPDATE wallets SET balance_minor = balance_minor + ?, updated_at = ? WHERE id = ?', [
-      next - expected,
+      after - before,
       new Date(),
       walletId,
     ]);

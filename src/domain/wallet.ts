@@ -12,11 +12,12 @@ export type MovementOutcome =
   | { readonly applied: false; readonly refusal: Refusal };
 
 export function applyMovement(balance: Minor, direction: Direction, amount: Minor): MovementOutcome {
-  assertInvariant(balance >= 0n, `balance ${balance} is negative`);
+  assertBalanceInRange(balance, 'before the movement');
   assertInvariant(amount >= 0n, `amount ${amount} is negative`);
   if (direction === 'debit') {
     if (amount > balance) return { applied: false, refusal: refuse(ResultCode.INSUFFICIENT_FUNDS) };
     const balanceAfter = (balance - amount) as Minor;
+    assertMoved(balance, -amount as Minor, balanceAfter);
     return { applied: true, balanceAfter, delta: -amount as Minor };
   }
   const balanceAfter = (balance + amount) as Minor;
@@ -29,7 +30,23 @@ export function applyMovement(balance: Minor, direction: Direction, amount: Mino
       ),
     };
   }
+  assertMoved(balance, amount, balanceAfter);
   return { applied: true, balanceAfter, delta: amount };
+}
+
+/** A stored balance is never below zero nor above MAX_MINOR (the CHECK constraint says the same). */
+export function assertBalanceInRange(balance: Minor, when: string): void {
+  assertInvariant(balance >= 0n && balance <= MAX_MINOR, `balance ${balance} out of range ${when}`);
+}
+
+/**
+ * The pair around every balance move (TigerBeetle's habit): both ends in range, and the move is exactly
+ * the delta, so that a wrong sign or a stale `before` fails here instead of in the books.
+ */
+export function assertMoved(before: Minor, delta: Minor, after: Minor): void {
+  assertBalanceInRange(before, 'before the move');
+  assertBalanceInRange(after, 'after the move');
+  assertInvariant(before + delta === after, `balance ${before} moved by ${delta} is not ${after}`);
 }
 
 /** A broken invariant is a bug: fail loudly rather than branch around it. */

@@ -1,4 +1,4 @@
-// Risk covered: a stranger growing the process's memory without bound (issue 9, finding 8): unsigned
+// Risk covered: a stranger growing the process's memory without bound: unsigned
 // requests with ever new agentIDs/providerIDs filling the caller cache, ids outside the §2 grammar kept
 // at all, and an operator wallet whose answer is endless being read whole before the 64 KiB rule (§6).
 import { SignedClient, postJson } from '../support/clients';

@@ -138,7 +138,7 @@ async function providerTransaction(
     return recordRefusal(scope, command, hash, wallet, movement.refusal);
   }
   const balanceAfter = movement && movement.applied ? movement.balanceAfter : wallet.balance;
-  if (balanceAfter !== wallet.balance) await scope.setWalletBalance(wallet.id, wallet.balance, balanceAfter);
+  if (balanceAfter !== wallet.balance) await scope.moveLockedBalance(wallet.id, wallet.balance, balanceAfter);
   const platformTransactionId = await scope.insertTransaction({
     ...providerLedgerRow(command, hash, wallet.id),
     status: 'applied',

@@ -15,7 +15,7 @@
 import { requestHash } from '../../domain/idempotency';
 import { Minor } from '../../domain/money';
 import { ResultCode, defaultMessage, refuse } from '../../domain/resultCodes';
-import { applyMovement, assertInvariant } from '../../domain/wallet';
+import { applyMovement, assertMoved } from '../../domain/wallet';
 import { requireTransferMode } from '../../domain/walletMode';
 import { OperatorCaller, requireEnabledCurrency } from '../callers';
 import { missingWalletRefusal } from './players';
@@ -88,7 +88,8 @@ async function transferInTransaction(
   const delta = (kind === 'deposit' ? amount : -amount) as Minor;
   const moved = await scope.moveBalance(operator.id, userId, currency, delta);
   if (moved !== null) {
-    assertInvariant(moved >= 0n, `balance ${moved} below zero after ${kind}`);
+    // The guarded UPDATE answers the balance after it; the one before it is that minus the delta.
+    assertMoved((moved - delta) as Minor, delta, moved);
     const platformTransactionId = await scope.insertTransaction({
       ...row,
       walletId: 'by-owner',
@@ -109,7 +110,7 @@ async function transferInTransaction(
   if (!outcome.applied && outcome.refusal.code !== ResultCode.INSUFFICIENT_FUNDS) {
     return { ...outcome.refusal, balance: wallet.balance };
   }
-  if (outcome.applied) await scope.setWalletBalance(wallet.id, wallet.balance, outcome.balanceAfter);
+  if (outcome.applied) await scope.moveLockedBalance(wallet.id, wallet.balance, outcome.balanceAfter);
   const balanceAfter = outcome.applied ? outcome.balanceAfter : wallet.balance;
   const platformTransactionId = await scope.insertTransaction({
     ...row,

@@ -97,8 +97,12 @@ export interface WalletTransactionScope {
   lockWallet(operatorId: number, userId: string, currency: string): Promise<WalletLock>;
   /** Whether the operator knows this player (in any currency). */
   playerExists(operatorId: number, userId: string): Promise<boolean>;
-  /** Writes the balance decided under the lock; `expected` is asserted, not trusted. */
-  setWalletBalance(walletId: string, expected: Minor, next: Minor): Promise<void>;
+  /**
+   * Moves the balance of a wallet row this transaction holds locked from `before` (read under that lock)
+   * to `after`: written as a relative update by `after - before`, which lands exactly on `after` because
+   * nobody else can write the row meanwhile. Not a compare-and-set: the lock is the guarantee.
+   */
+  moveLockedBalance(walletId: string, before: Minor, after: Minor): Promise<void>;
   /** Inserts the ledger row; throws DuplicateTransactionIdError when the id is already taken. */
   insertTransaction(row: NewTransaction): Promise<string>;
 }

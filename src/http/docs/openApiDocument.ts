@@ -30,7 +30,7 @@ export interface OpenApiDocument {
   components: Json;
 }
 
-/** `z.toJSONSchema` as the issue asks: draft 2020-12, the shape callers send (`input`), no throw on exotic types. */
+/** `z.toJSONSchema`: draft 2020-12, the shape callers send (`input`), no throw on exotic types. */
 export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output' = 'input'): Json {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
