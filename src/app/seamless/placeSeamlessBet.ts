@@ -72,7 +72,7 @@ export async function placeSeamlessBet(deps: SeamlessDeps, input: BetInput, amou
   const attempt = step.attempt;
   const result = await resolveWithdraw(store, attempt, reply, settings, hash);
   if (result.code === 'already-resolved') return settledRepeat();
-  if (result.code === 17) {
+  if (result.code === ResultCode.OPERATOR_WALLET_UNAVAILABLE) {
     await deps.queue.enqueue({ id: result.compensationId, attempts: 0, operatorId: session.operatorId }, 0);
     // The reason stays in the Withdraw's lastError (callbacks/list) and the logs, never in the studio's answer.
     return {
@@ -81,7 +81,7 @@ export async function placeSeamlessBet(deps: SeamlessDeps, input: BetInput, amou
     };
   }
   const balance = result.balance ?? (await lastKnown());
-  if (result.code === 7) return { ...refuse(ResultCode.INSUFFICIENT_FUNDS), balance };
+  if (result.code === ResultCode.INSUFFICIENT_FUNDS) return { ...refuse(ResultCode.INSUFFICIENT_FUNDS), balance };
   return {
     code: ResultCode.OK,
     message: defaultMessage(ResultCode.OK),

@@ -14,8 +14,16 @@ import { SeamlessScope, SeamlessStore, WithdrawAttempt } from './seamlessStore';
 import { SeamlessSettings, deliveryBudget } from './seamlessDeps';
 
 export type WithdrawResult =
-  | { readonly code: 0 | 7; readonly balance: Minor | null; readonly platformTransactionId: string }
-  | { readonly code: 17; readonly compensationId: string; readonly platformTransactionId: string }
+  | {
+      readonly code: typeof ResultCode.OK | typeof ResultCode.INSUFFICIENT_FUNDS;
+      readonly balance: Minor | null;
+      readonly platformTransactionId: string;
+    }
+  | {
+      readonly code: typeof ResultCode.OPERATOR_WALLET_UNAVAILABLE;
+      readonly compensationId: string;
+      readonly platformTransactionId: string;
+    }
   /** Someone else (the sweeper, or the call itself) resolved this attempt first. */
   | { readonly code: 'already-resolved' };
 
@@ -92,7 +100,7 @@ async function recordWithdrawOutcome(
       delta: -amount as Minor,
       operatorBalance: reply.balance,
     });
-    return { code: 0, balance: reply.balance, platformTransactionId: attempt.platformTransactionId };
+    return { code: ResultCode.OK, balance: reply.balance, platformTransactionId: attempt.platformTransactionId };
   }
   if (reply.outcome === 'insufficient') {
     scope.settleWithdraw(attempt.platformTransactionId, {
@@ -109,7 +117,11 @@ async function recordWithdrawOutcome(
       delta: zero,
       operatorBalance: reply.balance,
     });
-    return { code: 7, balance: reply.balance, platformTransactionId: attempt.platformTransactionId };
+    return {
+      code: ResultCode.INSUFFICIENT_FUNDS,
+      balance: reply.balance,
+      platformTransactionId: attempt.platformTransactionId,
+    };
   }
   // Status `refused`, not `failed`: a Withdraw is made once and answered (17); `failed` means a parked
   // delivery that is still owed, which this is not (its compensating Rollback is).
@@ -139,5 +151,9 @@ async function recordWithdrawOutcome(
     maxAttempts: deliveryBudget(settings) - 1,
     nextAttemptAt: new Date(),
   });
-  return { code: 17, compensationId, platformTransactionId: attempt.platformTransactionId };
+  return {
+    code: ResultCode.OPERATOR_WALLET_UNAVAILABLE,
+    compensationId,
+    platformTransactionId: attempt.platformTransactionId,
+  };
 }
