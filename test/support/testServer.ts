@@ -35,17 +35,21 @@ export function testEnv(databaseUrl: string, extra: Record<string, string> = {})
 /**
  * `shareDatabaseOf`: a second server on the database (and Redis) of one already running, as a second
  * API process behind a load balancer would be; its close() leaves the database to the first.
+ * `workers: false`: an API process only, without delivery workers and sweepers (nothing changes rows
+ * behind the test's back).
  */
 export async function startTestServer(
   label: string,
   env: Record<string, string> = {},
-  options: { shareDatabaseOf?: TestServer } = {},
+  options: { shareDatabaseOf?: TestServer; workers?: boolean } = {},
 ): Promise<TestServer> {
   const owner = options.shareDatabaseOf === undefined;
   const databaseUrl = options.shareDatabaseOf?.databaseUrl ?? uniqueDatabaseUrl(label);
   const config = loadConfig(testEnv(databaseUrl, env));
   // TEST_LOG_LEVEL=error (say) shows what the server logs while a test runs.
-  const server: RunningServer = await startServer(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const server: RunningServer = await startServer(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), {
+    workers: options.workers ?? true,
+  });
   const db = assertionPool(databaseUrl);
   let adminClient: AdminClient | undefined;
   return {
