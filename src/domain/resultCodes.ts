@@ -28,6 +28,10 @@ export const ResultCode = {
   ROUND_CLOSED: 15,
   FREE_SPINS_UNAVAILABLE: 16,
   OPERATOR_WALLET_UNAVAILABLE: 17,
+  /** A live operator's prepaid credit is exhausted: real-money launches only are refused (§11). */
+  OPERATOR_OUT_OF_CREDIT: 18,
+  /** The player is restricted (self-exclusion, cool-off, operator) or the bet is above its limit (§14). */
+  PLAYER_RESTRICTED: 19,
 } as const;
 
 export type ResultCode = (typeof ResultCode)[keyof typeof ResultCode];
@@ -51,6 +55,8 @@ const DEFAULT_MESSAGES: Record<ResultCode, string> = {
   15: 'round closed or settled',
   16: 'free spins unavailable',
   17: 'operator wallet unavailable',
+  18: 'operator out of prepaid credit',
+  19: 'player restricted',
 };
 
 export function defaultMessage(code: ResultCode): string {
