@@ -1,5 +1,6 @@
 /** The authenticated caller of a platform or provider call, as the envelope check resolved it. */
 import { Refusal, ResultCode, refuse } from '../domain/resultCodes';
+import { OperatorStatus } from '../domain/operatorStatus';
 import { WalletMode } from '../domain/walletMode';
 
 export interface OperatorCaller {
@@ -9,6 +10,7 @@ export interface OperatorCaller {
   readonly mode: WalletMode;
   readonly callbackUrl: string | null;
   readonly callbackScheme: 'hmac' | 'md5';
+  readonly status: OperatorStatus;
 }
 
 export interface ProviderCaller {

@@ -14,6 +14,7 @@ import type { RedisClient } from '../jobs/redisConnection';
 import { Logger } from 'pino';
 import { OperatorCaller, ProviderCaller } from '../app/callers';
 import { isExternalId } from '../domain/externalIds';
+import { OperatorStatus } from '../domain/operatorStatus';
 import { WalletMode } from '../domain/walletMode';
 import { Credentialed, MysqlCallerStore } from './callerStore';
 import { LruMap } from './lruMap';
@@ -94,7 +95,7 @@ export class CallerCache {
     return this.cached(`provider:${providerId}`, () => this.store.findProvider(providerId));
   }
 
-  operatorById(id: number): Promise<{ mode: WalletMode; enabled: boolean } | null> {
+  operatorById(id: number): Promise<{ mode: WalletMode; enabled: boolean; status: OperatorStatus } | null> {
     return this.cached(`operator#${id}`, () => this.store.operatorById(id));
   }
 

@@ -1,5 +1,6 @@
 /** Resolves the caller named in a signed request (operator or provider) with its secret. */
 import { Pool, RowDataPacket } from 'mysql2/promise';
+import { OperatorStatus, operatorStatusOf } from '../domain/operatorStatus';
 import { WalletMode, walletModeOf } from '../domain/walletMode';
 import { OperatorCaller, ProviderCaller } from '../app/callers';
 import { AllowList, allowListOf } from '../app/ipAllowList';
@@ -51,17 +52,24 @@ export class MysqlCallerStore {
   }
 
   /** The operator behind a launch session: its current mode and whether it is enabled. */
-  async operatorById(id: number): Promise<{ mode: WalletMode; enabled: boolean } | null> {
-    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT callback_url, enabled FROM operators WHERE id = ?', [
-      id,
-    ]);
+  async operatorById(id: number): Promise<{ mode: WalletMode; enabled: boolean; status: OperatorStatus } | null> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      'SELECT callback_url, enabled, status FROM operators WHERE id = ?',
+      [id],
+    );
     const row = rows[0];
-    return row ? { mode: walletModeOf(row.callback_url as string | null), enabled: Boolean(row.enabled) } : null;
+    return row
+      ? {
+          mode: walletModeOf(row.callback_url as string | null),
+          enabled: Boolean(row.enabled),
+          status: operatorStatusOf(row.status as string),
+        }
+      : null;
   }
 
   async findOperator(agentId: string): Promise<Credentialed<OperatorCaller> | null> {
     const [rows] = await this.pool.query<RowDataPacket[]>(
-      'SELECT id, agent_id, currencies, secret_key, previous_secret_key, previous_secret_expires_at, allowed_ips, callback_url, callback_scheme, enabled FROM operators WHERE agent_id = ?',
+      'SELECT id, agent_id, currencies, secret_key, previous_secret_key, previous_secret_expires_at, allowed_ips, callback_url, callback_scheme, enabled, status FROM operators WHERE agent_id = ?',
       [agentId],
     );
     const row = rows[0];
@@ -75,6 +83,7 @@ export class MysqlCallerStore {
         mode: walletModeOf(callbackUrl),
         callbackUrl,
         callbackScheme: row.callback_scheme as 'hmac' | 'md5',
+        status: operatorStatusOf(row.status as string),
       },
       secretKey: openStored(secretContext.operatorSecret(row.agent_id as string), row.secret_key as string),
       previousSecret: previousSecretOf(secretContext.operatorPreviousSecret(row.agent_id as string), row),

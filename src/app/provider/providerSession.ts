@@ -4,6 +4,7 @@
  * game than the call names gets code 9; an expired one is refused only where the caller says so (bets).
  */
 import { Refusal, ResultCode, refuse } from '../../domain/resultCodes';
+import { OperatorStatus } from '../../domain/operatorStatus';
 import { WalletMode } from '../../domain/walletMode';
 import { ProviderCaller } from '../callers';
 import { LaunchSession, readLaunchToken } from './../sessions/launchToken';
@@ -12,10 +13,12 @@ export interface PlayerSession extends LaunchSession {
   readonly userId: string;
   readonly operatorMode: WalletMode;
   readonly operatorEnabled: boolean;
+  /** Sandbox transactions are stored with `sandbox` set (PROTOCOL §11). */
+  readonly operatorStatus: OperatorStatus;
 }
 
 export interface OperatorLookup {
-  operatorById(id: number): Promise<{ mode: WalletMode; enabled: boolean } | null>;
+  operatorById(id: number): Promise<{ mode: WalletMode; enabled: boolean; status: OperatorStatus } | null>;
 }
 
 export async function resolvePlayerSession(
@@ -39,6 +42,12 @@ export async function resolvePlayerSession(
   if (!operator.enabled && !options.allowExpired) return invalid('the operator of this session is disabled');
   return {
     ok: true,
-    session: { ...session, userId: session.userId, operatorMode: operator.mode, operatorEnabled: operator.enabled },
+    session: {
+      ...session,
+      userId: session.userId,
+      operatorMode: operator.mode,
+      operatorEnabled: operator.enabled,
+      operatorStatus: operator.status,
+    },
   };
 }
