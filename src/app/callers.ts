@@ -2,6 +2,7 @@
 import { Refusal, ResultCode, refuse } from '../domain/resultCodes';
 import { OperatorStatus } from '../domain/operatorStatus';
 import { WalletMode } from '../domain/walletMode';
+import { AllowList } from './ipAllowList';
 
 export interface OperatorCaller {
   readonly id: number;
@@ -23,4 +24,15 @@ export function requireEnabledCurrency(operator: OperatorCaller, currency: strin
   return operator.currencies.has(currency)
     ? null
     : refuse(ResultCode.CURRENCY_NOT_SUPPORTED, `currency ${currency} is not enabled for operator ${operator.agentId}`);
+}
+
+/** A caller with its secrets opened: decrypted once per load, then held by the caller cache. */
+export interface Credentialed<T> {
+  readonly caller: T;
+  readonly secretKey: string;
+  /** The secret before the last rotation, accepted until `expiresAtMs` (PROTOCOL §10). */
+  readonly previousSecret: { readonly secretKey: string; readonly expiresAtMs: number } | null;
+  /** Null when every client address is admitted. */
+  readonly allowedIps: AllowList | null;
+  readonly enabled: boolean;
 }

@@ -2,21 +2,12 @@
 import { Pool, RowDataPacket } from 'mysql2/promise';
 import { OperatorStatus, operatorStatusOf } from '../domain/operatorStatus';
 import { WalletMode, walletModeOf } from '../domain/walletMode';
-import { OperatorCaller, ProviderCaller } from '../app/callers';
-import { AllowList, allowListOf } from '../app/ipAllowList';
+import { Credentialed, OperatorCaller, ProviderCaller } from '../app/callers';
+
+export type { Credentialed } from '../app/callers';
+import { allowListOf } from '../app/ipAllowList';
 import { secretContext } from '../domain/secretEnvelope';
 import { openStored, openStoredOrNull } from './storedSecrets';
-
-/** A caller with its secrets opened: decrypted once per load, then held by the caller cache. */
-export interface Credentialed<T> {
-  readonly caller: T;
-  readonly secretKey: string;
-  /** The secret before the last rotation, accepted until `expiresAtMs` (PROTOCOL §10). */
-  readonly previousSecret: { readonly secretKey: string; readonly expiresAtMs: number } | null;
-  /** Null when every client address is admitted. */
-  readonly allowedIps: AllowList | null;
-  readonly enabled: boolean;
-}
 
 function previousSecretOf(context: string, row: RowDataPacket): Credentialed<unknown>['previousSecret'] {
   const expiresAt = row.previous_secret_expires_at as Date | null;

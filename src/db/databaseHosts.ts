@@ -4,7 +4,7 @@
  * or leaves the cluster's primary component. Ready means, on Galera, `wsrep_ready` ON and the node
  * `Synced`; a server without wsrep is ready when it answers.
  */
-import mysql, { RowDataPacket } from 'mysql2/promise';
+import mysql, { Pool, RowDataPacket } from 'mysql2/promise';
 import { DatabaseHost, DatabaseTarget } from './databaseUrl';
 
 const PROBE_TIMEOUT_MS = 2_000;
@@ -32,6 +32,13 @@ export function readinessOf(results: unknown): NodeReadiness {
     return { ready: false, detail: `wsrep_ready is ${wsrepReady ?? 'missing'} (state ${state})` };
   if (state !== 'Synced') return { ready: false, detail: `the node is ${state}, not Synced` };
   return { ready: true, detail: state };
+}
+
+/** Rejects with the reason when the node behind `pool` is not ready for writes (what /health reports). */
+export async function assertReadyForWrites(pool: Pool): Promise<void> {
+  const [results] = await pool.query(READINESS_SQL);
+  const readiness = readinessOf(results);
+  if (!readiness.ready) throw new Error(`the database node is not ready for writes: ${readiness.detail}`);
 }
 
 /** Opens a short-lived connection to one host and asks whether it is ready for writes. */

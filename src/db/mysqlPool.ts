@@ -3,6 +3,7 @@
  * small pool for admin work: its interactive transactions measured 5.6x slower than the same mysql2
  * transaction here and fail with P2028 when callers outnumber the pool (see docs/ARCHITECTURE.md).
  */
+import { DatabaseBusyError } from '../app/databaseBusy';
 import mysql, { Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise';
 import { format } from 'mysql2';
 import { DatabaseHosts } from './databaseHosts';
@@ -161,17 +162,8 @@ export const MysqlErrno = {
   SERVER_SHUTDOWN: 1053,
 } as const;
 
-/**
- * Our fault, and nothing was applied: the database refused the transaction too many times in a row
- * (conflicts under load), no connection was free in time, or the node failed before COMMIT was sent.
- * Answered as HTTP 503 with code 1 (PROTOCOL §2: the caller may retry with the same ids).
- */
-export class DatabaseBusyError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DatabaseBusyError';
-  }
-}
+// DatabaseBusyError is the use cases' own (app/databaseBusy.ts): thrown here, answered at the HTTP edge.
+export { DatabaseBusyError };
 
 export function mysqlErrno(error: unknown): number | undefined {
   const errno = (error as { errno?: unknown } | null)?.errno;

@@ -34,6 +34,7 @@ import { MysqlCampaignStore } from '../db/campaignStore';
 import { signedEnvelope } from './signedEnvelope';
 import { LoginThrottle } from './admin/loginThrottle';
 import { parseDatabaseUrl } from '../db/databaseUrl';
+import { assertReadyForWrites } from '../db/databaseHosts';
 import { queuePrefix } from '../runtime';
 
 export interface AppDependencies {
@@ -104,7 +105,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(freeSpinRoutes({ store: new MysqlCampaignStore(pool), envelope: platformEnvelope }));
 
   // After the money routes: each router mounted before them is matched against every money call.
-  app.use(healthRoutes({ pool, redis: deps.redisHealth }));
+  app.use(healthRoutes({ databaseReady: () => assertReadyForWrites(pool), redis: deps.redisHealth }));
   app.use(metricsRoutes(metrics, config.metricsToken));
   app.use(docsRoutes({ includeDemo: config.nodeEnv !== 'production' }));
   app.use(backofficeRoutes());

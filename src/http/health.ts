@@ -5,8 +5,6 @@
  */
 import { Router } from 'express';
 import type { RedisHealthCheck } from '../jobs/redisHealth';
-import { Pool } from 'mysql2/promise';
-import { READINESS_SQL, readinessOf } from '../db/databaseHosts';
 
 const PROBE_TIMEOUT_MS = 2_000;
 
@@ -30,17 +28,12 @@ async function probe(check: () => Promise<unknown>, label: string): Promise<{ ok
   }
 }
 
-async function databaseReady(pool: Pool): Promise<void> {
-  const [results] = await pool.query(READINESS_SQL);
-  const readiness = readinessOf(results);
-  if (!readiness.ready) throw new Error(`the database node is not ready for writes: ${readiness.detail}`);
-}
-
-export function healthRoutes(deps: { pool: Pool; redis: RedisHealthCheck }): Router {
+/** `databaseReady` rejects with the reason when the node cannot take writes (db/databaseHosts.ts). */
+export function healthRoutes(deps: { databaseReady: () => Promise<void>; redis: RedisHealthCheck }): Router {
   const router = Router();
   router.get('/health', async (_req, res) => {
     const [database, redis] = await Promise.all([
-      probe(() => databaseReady(deps.pool), 'database'),
+      probe(deps.databaseReady, 'database'),
       probe(() => deps.redis.check(), 'redis'),
     ]);
     const healthy = database.ok && redis.ok;

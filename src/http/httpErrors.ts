@@ -1,7 +1,7 @@
 /** The non-200 answers: 404 unknown path, 400/413 bodies, 5xx our faults (PROTOCOL §2). */
 import { ErrorRequestHandler, RequestHandler } from 'express';
 import { Logger } from 'pino';
-import { DatabaseBusyError } from '../db/mysqlPool';
+import { DatabaseBusyError } from '../app/databaseBusy';
 import { RefusalError, ResultCode } from '../domain/resultCodes';
 import { sendAnswer } from './respond';
 

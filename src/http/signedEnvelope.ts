@@ -8,7 +8,7 @@ import { NextFunction, Request, RequestHandler, Response } from 'express';
 import { isExternalId } from '../domain/externalIds';
 import { ResultCode } from '../domain/resultCodes';
 import { isWithinWindow, verifySign } from '../domain/signing';
-import { Credentialed } from '../db/callerStore';
+import { Credentialed } from '../app/callers';
 import { displayAddress, isAllowedAddress } from '../app/ipAllowList';
 import { sendAnswer } from './respond';
 

@@ -4,6 +4,7 @@
  * Rollback). Runs in every worker process; everything it does is idempotent.
  */
 import { Logger } from 'pino';
+import { ResultCode } from '../domain/resultCodes';
 import { SeamlessDeps } from '../app/seamless/seamlessDeps';
 import { resolveWithdraw } from '../app/seamless/withdrawOutcome';
 import { Outage, OutageListener } from './outage';
@@ -36,7 +37,7 @@ export async function sweepDeliveries(
       settings,
       hash,
     );
-    if (result.code === 17) {
+    if (result.code === ResultCode.OPERATOR_WALLET_UNAVAILABLE) {
       resolved++;
       await queue.enqueue({ id: result.compensationId, attempts: 0, operatorId: attempt.operatorId }, 0);
     }

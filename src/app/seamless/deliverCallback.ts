@@ -4,7 +4,7 @@
  * counted and the next one scheduled, until the budget is spent and the delivery is parked for staff.
  * Guarded by the attempt count, so two workers holding the same attempt cannot both count it.
  */
-import { WalletCall } from '../../callbacks/walletCallback';
+import { WalletCall } from './walletPort';
 import { Minor, minor } from '../../domain/money';
 import { Delivery } from './seamlessStore';
 import { SeamlessDeps } from './seamlessDeps';

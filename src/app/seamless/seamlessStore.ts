@@ -129,9 +129,9 @@ export interface SeamlessStore {
 export interface OperatorWalletPort {
   call(
     operatorId: number,
-    call: import('../../callbacks/walletCallback').WalletCall,
+    call: import('./walletPort').WalletCall,
     timeoutMs: number,
-  ): Promise<import('../../callbacks/walletCallback').WalletReply>;
+  ): Promise<import('./walletPort').WalletReply>;
 }
 
 /** Hands a delivery attempt to the durable queue; must not throw when the queue is down (the sweeper catches up). */

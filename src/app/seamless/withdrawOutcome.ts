@@ -4,7 +4,7 @@
  * did not answer properly, a compensating Rollback queued so that an operator that did debit is made
  * whole. Used right after the call, and by the sweeper for a call whose process died.
  */
-import { WalletReply } from '../../callbacks/walletCallback';
+import { WalletReply } from './walletPort';
 import { Minor, minor } from '../../domain/money';
 import { newPlatformTransactionId } from '../../domain/platformIds';
 import { ResultCode } from '../../domain/resultCodes';
