@@ -36,7 +36,6 @@ interface StudioAnswer extends Record<string, unknown> {
   message: string;
 }
 
-// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
 export function demoStudioRoutes(deps: { pool: Pool; logger: Logger }): Router {
   const router = Router();
   const { pool, logger } = deps;
@@ -85,88 +84,106 @@ export function demoStudioRoutes(deps: { pool: Pool; logger: Logger }): Router {
     return withExponent(answer);
   });
 
-  api('/demo-studio/api/spin', async (req, studio) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const bet = body.bet;
-    if (typeof bet !== 'number' || !Number.isFinite(bet) || bet <= 0)
-      return { code: ResultCode.INVALID_PARAMETERS, message: 'bet: must be a positive amount' };
-    const token = tokenOf(req);
-    const gameId = positiveInt(body.game) ?? (token ? gameIdInToken(token) : null);
-    if (gameId === null) return { code: ResultCode.INVALID_PARAMETERS, message: 'game: which game is this spin for?' };
-    const game = await loadGame(pool, gameId);
-    if (!game)
-      return { code: ResultCode.GAME_NOT_FOUND, message: `game ${gameId} is not one of ${DEMO_PROVIDER_ID}'s` };
-
-    if (body.demo === true) {
-      // Play money: the page keeps the credits; nothing reaches the provider API.
-      const stake = parseMajorAmount(bet, 'EUR');
-      if (!stake.ok) return { code: ResultCode.INVALID_PARAMETERS, message: `bet: ${stake.reason}` };
-      const outcome = spin(game.rtp);
-      return {
-        code: ResultCode.OK,
-        message: 'OK',
-        reels: outcome.reels,
-        multiplier: outcome.multiplier,
-        bet,
-        win: toMajorNumber((stake.minor * BigInt(outcome.multiplier)) as Minor, 'EUR'),
-      };
-    }
-
-    if (!token) return badToken();
-    let currency = typeof body.currency === 'string' && isKnownCurrency(body.currency) ? body.currency : null;
-    if (!currency) {
-      const balance = relay(await studio.call('/provider/v1/balance', { token }));
-      if (balance.code !== ResultCode.OK) return balance;
-      currency = String(balance.currency);
-    }
-    const stake = parseMajorAmount(bet, currency);
-    if (!stake.ok) return { code: ResultCode.INVALID_PARAMETERS, message: `bet: ${stake.reason}` };
-
-    const roundID = `demo-round-${randomUUID()}`;
-    const betID = `demo-bet-${randomUUID()}`;
-    const placed = relay(
-      await studio.call('/provider/v1/bet', { token, transactionID: betID, roundID, gameID: gameId, amount: bet }),
-    );
-    if (placed.code !== ResultCode.OK) return { ...placed, currency, bet };
-
-    const outcome = spin(game.rtp);
-    const win = toMajorNumber((stake.minor * BigInt(outcome.multiplier)) as Minor, currency);
-    const winFields = {
-      token,
-      transactionID: `demo-win-${randomUUID()}`,
-      refTransactionID: betID,
-      roundID,
-      gameID: gameId,
-      amount: win,
-      roundClosed: true,
-    };
-    // The win is owed: retried with the same ids (a repeat answers 11, which is the same success).
-    let paid: StudioAnswer = { code: ResultCode.INTERNAL_ERROR, message: 'the win was not reported' };
-    for (let attempt = 1; attempt <= WIN_ATTEMPTS; attempt++) {
-      paid = relay(await studio.call('/provider/v1/win', winFields));
-      if (paid.code === ResultCode.DUPLICATE_TRANSACTION) paid = { ...paid, code: ResultCode.OK, message: 'OK' };
-      if (paid.code !== ResultCode.INTERNAL_ERROR) break;
-    }
-    if (paid.code !== ResultCode.OK)
-      logger.error(
-        { roundID, code: paid.code, message: paid.message },
-        'demo studio: the win of a round was not accepted',
-      );
-    return {
-      ...paid,
-      balance: paid.balance ?? placed.balance,
-      currency,
-      bet,
-      win,
-      multiplier: outcome.multiplier,
-      reels: outcome.reels,
-      roundID,
-      betTransactionID: betID,
-      winTransactionID: winFields.transactionID,
-    };
-  });
+  api('/demo-studio/api/spin', (req, studio) => playSpin(pool, logger, req, studio));
 
   return router;
+}
+
+/** One spin: play money stays in the page; real money is a bet, then its win, through the provider API. */
+async function playSpin(pool: Pool, logger: Logger, req: Request, studio: Studio): Promise<StudioAnswer> {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const bet = body.bet;
+  if (typeof bet !== 'number' || !Number.isFinite(bet) || bet <= 0)
+    return { code: ResultCode.INVALID_PARAMETERS, message: 'bet: must be a positive amount' };
+  const token = tokenOf(req);
+  const gameId = positiveInt(body.game) ?? (token ? gameIdInToken(token) : null);
+  if (gameId === null) return { code: ResultCode.INVALID_PARAMETERS, message: 'game: which game is this spin for?' };
+  const game = await loadGame(pool, gameId);
+  if (!game) return { code: ResultCode.GAME_NOT_FOUND, message: `game ${gameId} is not one of ${DEMO_PROVIDER_ID}'s` };
+  if (body.demo === true) return playMoneySpin(bet, game.rtp);
+  if (!token) return badToken();
+  let currency = typeof body.currency === 'string' && isKnownCurrency(body.currency) ? body.currency : null;
+  if (!currency) {
+    const balance = relay(await studio.call('/provider/v1/balance', { token }));
+    if (balance.code !== ResultCode.OK) return balance;
+    currency = String(balance.currency);
+  }
+  return realMoneySpin(logger, studio, { token, gameId, rtp: game.rtp, bet, currency });
+}
+
+function playMoneySpin(bet: number, rtp: number): StudioAnswer {
+  const stake = parseMajorAmount(bet, 'EUR');
+  if (!stake.ok) return { code: ResultCode.INVALID_PARAMETERS, message: `bet: ${stake.reason}` };
+  const outcome = spin(rtp);
+  return {
+    code: ResultCode.OK,
+    message: 'OK',
+    reels: outcome.reels,
+    multiplier: outcome.multiplier,
+    bet,
+    win: toMajorNumber((stake.minor * BigInt(outcome.multiplier)) as Minor, 'EUR'),
+  };
+}
+
+interface RealSpin {
+  readonly token: string;
+  readonly gameId: number;
+  readonly rtp: number;
+  /** In major units, as the page sent it. */
+  readonly bet: number;
+  readonly currency: string;
+}
+
+async function realMoneySpin(logger: Logger, studio: Studio, play: RealSpin): Promise<StudioAnswer> {
+  const { token, gameId, bet, currency } = play;
+  const stake = parseMajorAmount(bet, currency);
+  if (!stake.ok) return { code: ResultCode.INVALID_PARAMETERS, message: `bet: ${stake.reason}` };
+  const roundID = `demo-round-${randomUUID()}`;
+  const betID = `demo-bet-${randomUUID()}`;
+  const placed = relay(
+    await studio.call('/provider/v1/bet', { token, transactionID: betID, roundID, gameID: gameId, amount: bet }),
+  );
+  if (placed.code !== ResultCode.OK) return { ...placed, currency, bet };
+  const outcome = spin(play.rtp);
+  const win = toMajorNumber((stake.minor * BigInt(outcome.multiplier)) as Minor, currency);
+  const winFields = {
+    token,
+    transactionID: `demo-win-${randomUUID()}`,
+    refTransactionID: betID,
+    roundID,
+    gameID: gameId,
+    amount: win,
+    roundClosed: true,
+  };
+  const paid = await reportWin(studio, winFields);
+  if (paid.code !== ResultCode.OK)
+    logger.error(
+      { roundID, code: paid.code, message: paid.message },
+      'demo studio: the win of a round was not accepted',
+    );
+  return {
+    ...paid,
+    balance: paid.balance ?? placed.balance,
+    currency,
+    bet,
+    win,
+    multiplier: outcome.multiplier,
+    reels: outcome.reels,
+    roundID,
+    betTransactionID: betID,
+    winTransactionID: winFields.transactionID,
+  };
+}
+
+/** The win is owed: retried with the same ids (a repeat answers 11, which is the same success). */
+async function reportWin(studio: Studio, winFields: Record<string, unknown>): Promise<StudioAnswer> {
+  let paid: StudioAnswer = { code: ResultCode.INTERNAL_ERROR, message: 'the win was not reported' };
+  for (let attempt = 1; attempt <= WIN_ATTEMPTS; attempt++) {
+    paid = relay(await studio.call('/provider/v1/win', winFields));
+    if (paid.code === ResultCode.DUPLICATE_TRANSACTION) paid = { ...paid, code: ResultCode.OK, message: 'OK' };
+    if (paid.code !== ResultCode.INTERNAL_ERROR) break;
+  }
+  return paid;
 }
 
 interface Studio {
@@ -261,18 +278,8 @@ function positiveInt(value: unknown): number | null {
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
-function gamePage(nonce: string, gameName: string, lang: string): string {
-  const safeLang = /^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})?$/.test(lang) ? lang : 'en';
-  return `<!doctype html>
-<html lang="${safeLang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>${escapeHtml(gameName)} · demo studio</title>
-<style nonce="${nonce}">
-  * { box-sizing: border-box; }
+/** The slot page's styles (inlined under the page's CSP nonce). */
+const GAME_STYLES = `  * { box-sizing: border-box; }
   body { margin: 0; min-height: 100vh; display: flex; align-items: center; justify-content: center;
          font: 16px/1.4 system-ui, -apple-system, Segoe UI, Roboto, sans-serif; color: #f5f0ff;
          background: radial-gradient(circle at 50% 20%, #3b1d6e, #12081f 70%); }
@@ -294,21 +301,10 @@ function gamePage(nonce: string, gameName: string, lang: string): string {
   .message { min-height: 1.5em; margin-top: 14px; font-weight: 600; }
   .message.win { color: #7cf29a; } .message.error { color: #ff8a8a; }
   a { color: #c6b3ff; font-size: .85rem; }
-</style>
-</head>
-<body>
-<main>
-  <h1 id="title">${escapeHtml(gameName)}</h1>
-  <p class="sub" id="who">connecting…</p>
-  <div class="reels"><div class="reel" id="r0"></div><div class="reel" id="r1"></div><div class="reel" id="r2"></div></div>
-  <div class="row"><span>Balance</span><span class="balance" id="balance">…</span></div>
-  <div class="row"><label for="bet">Bet</label><select id="bet"></select></div>
-  <button id="spin" disabled>SPIN</button>
-  <div class="message" id="message"></div>
-  <p><a id="lobby" hidden>← back to the lobby</a></p>
-</main>
-<script nonce="${nonce}">
-(() => {
+`;
+
+/** The slot page's script: auth, balance and spins through this studio's own API, never ours directly. */
+const GAME_SCRIPT = `(() => {
   const params = new URLSearchParams(location.search);
   const token = params.get('token') || '';
   const game = Number(params.get('game')) || undefined;
@@ -385,7 +381,33 @@ function gamePage(nonce: string, gameName: string, lang: string): string {
 
   start();
 })();
-</script>
+`;
+
+function gamePage(nonce: string, gameName: string, lang: string): string {
+  const safeLang = /^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})?$/.test(lang) ? lang : 'en';
+  return `<!doctype html>
+<html lang="${safeLang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>${escapeHtml(gameName)} · demo studio</title>
+<style nonce="${nonce}">
+${GAME_STYLES}</style>
+</head>
+<body>
+<main>
+  <h1 id="title">${escapeHtml(gameName)}</h1>
+  <p class="sub" id="who">connecting…</p>
+  <div class="reels"><div class="reel" id="r0"></div><div class="reel" id="r1"></div><div class="reel" id="r2"></div></div>
+  <div class="row"><span>Balance</span><span class="balance" id="balance">…</span></div>
+  <div class="row"><label for="bet">Bet</label><select id="bet"></select></div>
+  <button id="spin" disabled>SPIN</button>
+  <div class="message" id="message"></div>
+  <p><a id="lobby" hidden>← back to the lobby</a></p>
+</main>
+<script nonce="${nonce}">
+${GAME_SCRIPT}</script>
 </body>
 </html>
 `;

@@ -165,10 +165,8 @@ export class SandboxWallet {
     );
   }
 
-  // eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
   private async apply(m: Movement): Promise<SandboxAnswer> {
     await this.ensurePlayer(poolQueryable(this.pool), m.agentId, m.userId, m.currency);
-    // eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
     return inMysqlTransaction(this.pool, async (tx) => {
       // The player's balance row is the one lock: a Withdraw and its Rollback are serialised by it.
       const [locked] = await tx.query<RowDataPacket[]>(
@@ -176,105 +174,138 @@ export class SandboxWallet {
         [m.agentId, m.userId, m.currency],
       );
       const balance = BigInt(locked[0]!.balance_minor as string) as Minor;
-      const answer = (code: number, message: string, minor: Minor = balance, id?: string): SandboxAnswer => ({
-        code,
-        message,
-        balance: toMajorNumber(minor, m.currency),
-        ...(id ? { platformTransactionID: id } : {}),
-      });
-
+      const answer = answerFor(m.currency, balance);
       const original = await findByTransactionId(tx, m.agentId, m.transactionId);
-      if (original) {
-        const sameContent =
-          original.kind === m.kind &&
-          original.user_id === m.userId &&
-          original.currency === m.currency &&
-          (m.kind === 'rollback'
-            ? original.ref_transaction_id === m.refTransactionId
-            : BigInt(original.amount_minor) === m.amount);
-        if (!sameContent)
-          return answer(
-            ResultCode.TRANSACTION_CONFLICT,
-            `transactionID ${m.transactionId} was used for another ${original.kind}`,
-          );
-        return answer(
-          ResultCode.DUPLICATE_TRANSACTION,
-          'duplicate: already applied',
-          BigInt(original.balance_after_minor) as Minor,
-          sandboxId(original.id),
-        );
-      }
-
-      let credited: Minor;
-      let after: Minor;
-      if (m.kind === 'withdraw') {
-        const [tombstones] = await tx.query<RowDataPacket[]>(
-          "SELECT id FROM sandbox_transactions WHERE agent_id = ? AND ref_transaction_id = ? AND kind = 'rollback' LIMIT 1",
-          [m.agentId, m.transactionId],
-        );
-        if (tombstones.length)
-          return answer(ResultCode.REFERENCE_NOT_FOUND, `Withdraw ${m.transactionId} was already rolled back`);
-        if (m.amount > balance) return answer(ResultCode.INSUFFICIENT_FUNDS, 'insufficient funds');
-        credited = m.amount;
-        after = (balance - m.amount) as Minor;
-      } else if (m.kind === 'deposit') {
-        if (balance + m.amount > MAX_MINOR)
-          return answer(ResultCode.INVALID_PARAMETERS, 'amount: the balance would exceed the largest amount we carry');
-        credited = m.amount;
-        after = (balance + m.amount) as Minor;
-      } else {
-        const [earlier] = await tx.query<RowDataPacket[]>(
-          "SELECT id, balance_after_minor FROM sandbox_transactions WHERE agent_id = ? AND ref_transaction_id = ? AND kind = 'rollback' LIMIT 1",
-          [m.agentId, m.refTransactionId],
-        );
-        if (earlier[0]) {
-          return answer(
-            ResultCode.DUPLICATE_TRANSACTION,
-            `Withdraw ${m.refTransactionId} was already rolled back`,
-            BigInt(earlier[0].balance_after_minor as string) as Minor,
-            sandboxId(earlier[0].id as string),
-          );
-        }
-        const withdraw = await findByTransactionId(tx, m.agentId, m.refTransactionId!);
-        if (withdraw && withdraw.kind !== 'withdraw')
-          return answer(ResultCode.REFERENCE_NOT_FOUND, `${m.refTransactionId} is a ${withdraw.kind}, not a Withdraw`);
-        if (withdraw && (withdraw.user_id !== m.userId || withdraw.currency !== m.currency)) {
-          return answer(
-            ResultCode.REFERENCE_NOT_FOUND,
-            `Withdraw ${m.refTransactionId} belongs to another player or currency`,
-          );
-        }
-        // Never applied here: nothing to give back, and a tombstone so that it is refused if it comes.
-        credited = withdraw ? (BigInt(withdraw.amount_minor) as Minor) : (0n as Minor);
-        after = (balance + credited) as Minor;
-      }
-
-      const [inserted] = await tx.query<ResultSetHeader>(
-        `INSERT INTO sandbox_transactions (agent_id, transaction_id, kind, user_id, currency, amount_minor, ref_transaction_id, balance_after_minor, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          m.agentId,
-          m.transactionId,
-          m.kind,
-          m.userId,
-          m.currency,
-          credited.toString(),
-          m.refTransactionId,
-          after.toString(),
-          new Date(),
-        ],
-      );
-      if (after !== balance) {
-        await tx.query(
-          'UPDATE sandbox_balances SET balance_minor = ?, updated_at = ? WHERE agent_id = ? AND user_id = ? AND currency = ?',
-          [after.toString(), new Date(), m.agentId, m.userId, m.currency],
-        );
-      }
+      if (original) return replayAnswer(m, original, answer);
+      const judged = await judgeMovement(tx, m, balance, answer);
+      if ('code' in judged) return judged;
+      const id = await recordMovement(tx, m, balance, judged);
       const message =
-        m.kind === 'rollback' && credited === 0n ? 'OK (no such Withdraw here: nothing to give back)' : 'OK';
-      return answer(ResultCode.OK, message, after, sandboxId(inserted.insertId));
+        m.kind === 'rollback' && judged.credited === 0n ? 'OK (no such Withdraw here: nothing to give back)' : 'OK';
+      return answer(ResultCode.OK, message, judged.after, id);
     });
   }
+}
+
+type Answer = (code: number, message: string, minor?: Minor, id?: string) => SandboxAnswer;
+
+/** What this wallet answers, with the balance in major units as the §6.1 scheme carries it. */
+function answerFor(currency: string, balance: Minor): Answer {
+  return (code, message, minor = balance, id) => ({
+    code,
+    message,
+    balance: toMajorNumber(minor, currency),
+    ...(id ? { platformTransactionID: id } : {}),
+  });
+}
+
+/** A transactionID seen before: the same content is a duplicate (11) with the first answer, other content 13. */
+function replayAnswer(m: Movement, original: StoredRow, answer: Answer): SandboxAnswer {
+  const sameContent =
+    original.kind === m.kind &&
+    original.user_id === m.userId &&
+    original.currency === m.currency &&
+    (m.kind === 'rollback'
+      ? original.ref_transaction_id === m.refTransactionId
+      : BigInt(original.amount_minor) === m.amount);
+  if (!sameContent)
+    return answer(
+      ResultCode.TRANSACTION_CONFLICT,
+      `transactionID ${m.transactionId} was used for another ${original.kind}`,
+    );
+  return answer(
+    ResultCode.DUPLICATE_TRANSACTION,
+    'duplicate: already applied',
+    BigInt(original.balance_after_minor) as Minor,
+    sandboxId(original.id),
+  );
+}
+
+interface Judged {
+  readonly credited: Minor;
+  readonly after: Minor;
+}
+
+/** The movement's effect on the locked balance, or the refusal a careful wallet answers. */
+async function judgeMovement(
+  tx: Queryable,
+  m: Movement,
+  balance: Minor,
+  answer: Answer,
+): Promise<Judged | SandboxAnswer> {
+  if (m.kind === 'withdraw') {
+    const [tombstones] = await tx.query<RowDataPacket[]>(
+      "SELECT id FROM sandbox_transactions WHERE agent_id = ? AND ref_transaction_id = ? AND kind = 'rollback' LIMIT 1",
+      [m.agentId, m.transactionId],
+    );
+    if (tombstones.length)
+      return answer(ResultCode.REFERENCE_NOT_FOUND, `Withdraw ${m.transactionId} was already rolled back`);
+    if (m.amount > balance) return answer(ResultCode.INSUFFICIENT_FUNDS, 'insufficient funds');
+    return { credited: m.amount, after: (balance - m.amount) as Minor };
+  }
+  if (m.kind === 'deposit') {
+    if (balance + m.amount > MAX_MINOR)
+      return answer(ResultCode.INVALID_PARAMETERS, 'amount: the balance would exceed the largest amount we carry');
+    return { credited: m.amount, after: (balance + m.amount) as Minor };
+  }
+  return judgeRollback(tx, m, balance, answer);
+}
+
+async function judgeRollback(
+  tx: Queryable,
+  m: Movement,
+  balance: Minor,
+  answer: Answer,
+): Promise<Judged | SandboxAnswer> {
+  const [earlier] = await tx.query<RowDataPacket[]>(
+    "SELECT id, balance_after_minor FROM sandbox_transactions WHERE agent_id = ? AND ref_transaction_id = ? AND kind = 'rollback' LIMIT 1",
+    [m.agentId, m.refTransactionId],
+  );
+  if (earlier[0]) {
+    return answer(
+      ResultCode.DUPLICATE_TRANSACTION,
+      `Withdraw ${m.refTransactionId} was already rolled back`,
+      BigInt(earlier[0].balance_after_minor as string) as Minor,
+      sandboxId(earlier[0].id as string),
+    );
+  }
+  const withdraw = await findByTransactionId(tx, m.agentId, m.refTransactionId!);
+  if (withdraw && withdraw.kind !== 'withdraw')
+    return answer(ResultCode.REFERENCE_NOT_FOUND, `${m.refTransactionId} is a ${withdraw.kind}, not a Withdraw`);
+  if (withdraw && (withdraw.user_id !== m.userId || withdraw.currency !== m.currency))
+    return answer(
+      ResultCode.REFERENCE_NOT_FOUND,
+      `Withdraw ${m.refTransactionId} belongs to another player or currency`,
+    );
+  // Never applied here: nothing to give back, and a tombstone so that it is refused if it comes.
+  const credited = withdraw ? (BigInt(withdraw.amount_minor) as Minor) : (0n as Minor);
+  return { credited, after: (balance + credited) as Minor };
+}
+
+/** The movement's row and, when the balance changes, the balance: our id for it. */
+async function recordMovement(tx: Queryable, m: Movement, balance: Minor, judged: Judged): Promise<string> {
+  const [inserted] = await tx.query<ResultSetHeader>(
+    `INSERT INTO sandbox_transactions (agent_id, transaction_id, kind, user_id, currency, amount_minor, ref_transaction_id, balance_after_minor, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      m.agentId,
+      m.transactionId,
+      m.kind,
+      m.userId,
+      m.currency,
+      judged.credited.toString(),
+      m.refTransactionId,
+      judged.after.toString(),
+      new Date(),
+    ],
+  );
+  if (judged.after !== balance) {
+    await tx.query(
+      'UPDATE sandbox_balances SET balance_minor = ?, updated_at = ? WHERE agent_id = ? AND user_id = ? AND currency = ?',
+      [judged.after.toString(), new Date(), m.agentId, m.userId, m.currency],
+    );
+  }
+  return sandboxId(inserted.insertId);
 }
 
 async function findByTransactionId(tx: Queryable, agentId: string, transactionId: string): Promise<StoredRow | null> {
