@@ -295,7 +295,7 @@ async function ignoreAlreadyExists(work: Promise<unknown>): Promise<void> {
 
 function isAlreadyExists(error: unknown): boolean {
   return (
-    (error instanceof AdminRefusal && error.httpStatus === 409) ||
+    (error instanceof AdminRefusal && error.kind === 'conflict') ||
     (error as { code?: unknown } | null)?.code === 'P2002'
   );
 }

@@ -1,15 +1,18 @@
 /**
- * Refusals of the admin API, which follows web conventions (PROTOCOL §8): an HTTP status plus the
- * `{code, message}` body with a code from §7.
+ * Refusals of the admin use cases: what kind of refusal it is and a code from PROTOCOL §7. Which web
+ * status each kind gets (§8: the admin API follows web conventions) is decided once, at the HTTP edge
+ * (src/http/admin/refusalStatus.ts); the use cases know nothing of HTTP.
  */
 import { ResultCode } from '../../domain/resultCodes';
 
+export type AdminRefusalKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not-found' | 'conflict' | 'rate-limited';
+
 export class AdminRefusal extends Error {
   constructor(
-    readonly httpStatus: 400 | 401 | 403 | 404 | 409 | 429,
+    readonly kind: AdminRefusalKind,
     readonly code: Exclude<ResultCode, 0>,
     message: string,
-    /** With 429: the Retry-After header, in seconds. */
+    /** With 'rate-limited': how long until a try is allowed again, in seconds. */
     readonly retryAfterS?: number,
   ) {
     super(message);
@@ -17,6 +20,7 @@ export class AdminRefusal extends Error {
   }
 }
 
-export const notFound = (what: string) => new AdminRefusal(404, ResultCode.INVALID_PARAMETERS, `${what} not found`);
-export const conflict = (message: string) => new AdminRefusal(409, ResultCode.INVALID_PARAMETERS, message);
-export const badRequest = (message: string) => new AdminRefusal(400, ResultCode.INVALID_PARAMETERS, message);
+export const notFound = (what: string) =>
+  new AdminRefusal('not-found', ResultCode.INVALID_PARAMETERS, `${what} not found`);
+export const conflict = (message: string) => new AdminRefusal('conflict', ResultCode.INVALID_PARAMETERS, message);
+export const badRequest = (message: string) => new AdminRefusal('invalid', ResultCode.INVALID_PARAMETERS, message);

@@ -1,9 +1,8 @@
 /** Callback deliveries, staff side (PROTOCOL §8 `callbacks/list`, `callbacks/retry`). */
 import { Prisma } from '../../db/prismaClient';
 import { FOLD_SETTLED_WITHDRAWS } from '../../db/seamlessStore';
-import { ResultCode } from '../../domain/resultCodes';
 import { DeliveryQueuePort } from '../seamless/seamlessStore';
-import { AdminRefusal, notFound } from './adminErrors';
+import { conflict, notFound } from './adminErrors';
 import { recordAudit } from './audit';
 
 export interface CallbackView {
@@ -101,14 +100,8 @@ export async function retryCallback(
   const updated = await prisma.$transaction(async (tx) => {
     const row = await tx.callbackDelivery.findUnique({ where: { id } });
     if (!row) throw notFound(`callback ${id}`);
-    if (row.kind === 'withdraw')
-      throw new AdminRefusal(
-        409,
-        ResultCode.INVALID_PARAMETERS,
-        'a Withdraw is never redelivered; its outcome was already answered',
-      );
-    if (row.status === 'delivered')
-      throw new AdminRefusal(409, ResultCode.INVALID_PARAMETERS, 'this callback was already delivered');
+    if (row.kind === 'withdraw') throw conflict('a Withdraw is never redelivered; its outcome was already answered');
+    if (row.status === 'delivered') throw conflict('this callback was already delivered');
     const next = await tx.callbackDelivery.update({
       where: { id },
       data: {

@@ -117,7 +117,7 @@ function updateOperatorOnce(prisma: Prisma, actor: string, input: UpdateOperator
     const to = walletModeOf(nextUrl);
     if (from !== to) {
       const refusal = judgeModeSwitch(from, to, await countModeSwitchBlockers(tx, before.id));
-      if (refusal) throw new AdminRefusal(409, refusal.code, refusal.message);
+      if (refusal) throw new AdminRefusal('conflict', refusal.code, refusal.message);
       if (to === 'seamless') await touchWallets(tx, before.id);
     }
     const row = await tx.operator.update({

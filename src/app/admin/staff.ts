@@ -180,14 +180,14 @@ export async function updateStaff(
   });
 }
 
-/** Changes the caller's own password and revokes every token it had; answers the new session. */
 /** A wrong currentPassword on me/password: counted as a failed login by the caller. */
 export class WrongCurrentPassword extends AdminRefusal {
   constructor() {
-    super(400, ResultCode.INVALID_PARAMETERS, 'currentPassword: wrong password');
+    super('invalid', ResultCode.INVALID_PARAMETERS, 'currentPassword: wrong password');
   }
 }
 
+/** Changes the caller's own password and revokes every token it had; answers the new session. */
 export async function changeOwnPassword(
   prisma: Prisma,
   username: string,
@@ -289,4 +289,4 @@ export async function auditLoginEvent(
 }
 
 export const loginRefused = (message = 'wrong username or password') =>
-  new AdminRefusal(401, ResultCode.CALLER_NOT_ALLOWED, message);
+  new AdminRefusal('unauthenticated', ResultCode.CALLER_NOT_ALLOWED, message);

@@ -5,6 +5,7 @@ import { Prisma } from '../../db/prismaClient';
 import { isKnownCurrency } from '../../domain/currencies';
 import { ResultCode } from '../../domain/resultCodes';
 import { AdminRefusal, badRequest } from '../../app/admin/adminErrors';
+import { ADMIN_REFUSAL_STATUS } from './refusalStatus';
 import { listAudit, verifyAudit } from '../../app/admin/audit';
 import { createOperator, listOperators, rotateOperatorSecret, updateOperator } from '../../app/admin/operators';
 import { createProvider, listProviders, rotateProviderSecret, updateProvider } from '../../app/admin/providers';
@@ -434,7 +435,7 @@ export function adminRoutes(deps: {
 export function adminErrorHandler(error: unknown, _req: Request, res: Response, next: NextFunction): void {
   if (error instanceof AdminRefusal) {
     if (error.retryAfterS !== undefined) res.set('Retry-After', String(error.retryAfterS));
-    res.status(error.httpStatus).json({ code: error.code, message: error.message });
+    res.status(ADMIN_REFUSAL_STATUS[error.kind]).json({ code: error.code, message: error.message });
     return;
   }
   if ((error as { code?: unknown } | null)?.code === 'P2002') {

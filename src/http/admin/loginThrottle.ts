@@ -48,7 +48,7 @@ function counter(redis: RedisClient, prefix: string, scope: LockScope, limit: nu
 
 const tooMany = (scope: LockScope, msBeforeNext: number) =>
   new AdminRefusal(
-    429,
+    'rate-limited',
     ResultCode.CALLER_NOT_ALLOWED,
     `too many failed logins for this ${scope === 'user' ? 'username' : 'address'}: try again later`,
     Math.max(1, Math.ceil(msBeforeNext / 1000)),
