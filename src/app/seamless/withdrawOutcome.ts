@@ -46,7 +46,6 @@ export async function resolveWithdraw(
   }
 }
 
-// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
 async function recordWithdrawOutcome(
   scope: SeamlessScope,
   attempt: WithdrawAttempt,
@@ -54,12 +53,21 @@ async function recordWithdrawOutcome(
   settings: SeamlessSettings,
   requestHash: Buffer,
 ): Promise<WithdrawResult> {
-  const p = attempt.payload;
-  const amount = minor(p.amount);
   // No player lock: the bet's ledger row is the claim and the outcome (its idempotency key admits one;
   // the sweeper may race this), twins and rollbacks of this bet wait for it, and the round is counted
   // atomically. Every write is deferred: the whole outcome is one round trip with its COMMIT.
-  const base = {
+  const row = betRowOf(attempt, requestHash);
+  if (reply.outcome === 'ok' || reply.outcome === 'duplicate') return recordDebited(scope, attempt, row, reply.balance);
+  if (reply.outcome === 'insufficient') return recordInsufficient(scope, attempt, row, reply.balance);
+  return recordUnavailable(scope, attempt, row, reply.error, settings);
+}
+
+type BetRow = ReturnType<typeof betRowOf>;
+
+/** What every outcome's ledger row of this bet has in common. */
+function betRowOf(attempt: WithdrawAttempt, requestHash: Buffer) {
+  const p = attempt.payload;
+  return {
     platformTransactionId: attempt.platformTransactionId,
     origin: 'provider' as const,
     originId: attempt.providerId!,
@@ -78,60 +86,85 @@ async function recordWithdrawOutcome(
     mirrored: true,
     balanceAfter: null,
   };
+}
 
-  if (reply.outcome === 'ok' || reply.outcome === 'duplicate') {
-    // The round row first: a bet of this player locks player then round, and may read this attempt's
-    // rows under those locks; taking the round before the attempt's rows keeps the order acyclic.
-    const key: RoundKey = {
-      providerId: attempt.providerId!,
-      operatorId: attempt.operatorId,
-      userId: p.userId,
-      roundId: p.roundId!,
-    };
-    await scope.countBet(key, p.gameId!);
-    // The attempt stays `sending` here: the ledger row is the outcome, and the sweeper moves settled
-    // attempts to `delivered` in bulk (foldSettledWithdraws), one write fewer on every bet. The ledger
-    // row carries the operator's balance: it is also the last one we know (lastKnownBalance).
-    await scope.insertTransaction({
-      ...base,
-      status: 'applied',
-      resultCode: ResultCode.OK,
-      amount,
-      delta: -amount as Minor,
-      operatorBalance: reply.balance,
-    });
-    return { code: ResultCode.OK, balance: reply.balance, platformTransactionId: attempt.platformTransactionId };
-  }
-  if (reply.outcome === 'insufficient') {
-    scope.settleWithdraw(attempt.platformTransactionId, {
-      status: 'refused',
-      operatorBalance: reply.balance,
-      lastError: 'insufficient funds',
-    });
-    const zero = 0n as Minor;
-    await scope.insertTransaction({
-      ...base,
-      status: 'refused',
-      resultCode: ResultCode.INSUFFICIENT_FUNDS,
-      amount: zero,
-      delta: zero,
-      operatorBalance: reply.balance,
-    });
-    return {
-      code: ResultCode.INSUFFICIENT_FUNDS,
-      balance: reply.balance,
-      platformTransactionId: attempt.platformTransactionId,
-    };
-  }
+/** The operator debited (or already had the Withdraw): the bet is applied with the balance it reported. */
+async function recordDebited(
+  scope: SeamlessScope,
+  attempt: WithdrawAttempt,
+  row: BetRow,
+  operatorBalance: Minor | null,
+): Promise<WithdrawResult> {
+  const p = attempt.payload;
+  const amount = minor(p.amount);
+  // The round row first: a bet of this player locks player then round, and may read this attempt's
+  // rows under those locks; taking the round before the attempt's rows keeps the order acyclic.
+  const key: RoundKey = {
+    providerId: attempt.providerId!,
+    operatorId: attempt.operatorId,
+    userId: p.userId,
+    roundId: p.roundId!,
+  };
+  await scope.countBet(key, p.gameId!);
+  // The attempt stays `sending` here: the ledger row is the outcome, and the sweeper moves settled
+  // attempts to `delivered` in bulk (foldSettledWithdraws), one write fewer on every bet. The ledger
+  // row carries the operator's balance: it is also the last one we know (lastKnownBalance).
+  await scope.insertTransaction({
+    ...row,
+    status: 'applied',
+    resultCode: ResultCode.OK,
+    amount,
+    delta: -amount as Minor,
+    operatorBalance,
+  });
+  return { code: ResultCode.OK, balance: operatorBalance, platformTransactionId: attempt.platformTransactionId };
+}
+
+/** The operator refused for funds (7): the refusal is remembered, nothing moved. */
+async function recordInsufficient(
+  scope: SeamlessScope,
+  attempt: WithdrawAttempt,
+  row: BetRow,
+  operatorBalance: Minor | null,
+): Promise<WithdrawResult> {
+  scope.settleWithdraw(attempt.platformTransactionId, {
+    status: 'refused',
+    operatorBalance,
+    lastError: 'insufficient funds',
+  });
+  const zero = 0n as Minor;
+  await scope.insertTransaction({
+    ...row,
+    status: 'refused',
+    resultCode: ResultCode.INSUFFICIENT_FUNDS,
+    amount: zero,
+    delta: zero,
+    operatorBalance,
+  });
+  return {
+    code: ResultCode.INSUFFICIENT_FUNDS,
+    balance: operatorBalance,
+    platformTransactionId: attempt.platformTransactionId,
+  };
+}
+
+/** No proper answer (17): nothing is owed by the player, and a Rollback makes a debiting operator whole. */
+async function recordUnavailable(
+  scope: SeamlessScope,
+  attempt: WithdrawAttempt,
+  row: BetRow,
+  error: string,
+  settings: SeamlessSettings,
+): Promise<WithdrawResult> {
   // Status `refused`, not `failed`: a Withdraw is made once and answered (17); `failed` means a parked
   // delivery that is still owed, which this is not (its compensating Rollback is).
   scope.settleWithdraw(attempt.platformTransactionId, {
     status: 'refused',
-    lastError: `no debit (code 17): ${reply.error}`.slice(0, 500),
+    lastError: `no debit (code 17): ${error}`.slice(0, 500),
   });
   const zero = 0n as Minor;
   await scope.insertTransaction({
-    ...base,
+    ...row,
     status: 'refused',
     resultCode: ResultCode.OPERATOR_WALLET_UNAVAILABLE,
     amount: zero,
@@ -145,7 +178,7 @@ async function recordWithdrawOutcome(
     platformTransactionId: newPlatformTransactionId(),
     providerId: attempt.providerId,
     transactionId: null,
-    payload: { ...p, refTransactionId: attempt.platformTransactionId, freeSpinId: null },
+    payload: { ...attempt.payload, refTransactionId: attempt.platformTransactionId, freeSpinId: null },
     status: 'pending',
     attempts: 0,
     maxAttempts: deliveryBudget(settings) - 1,
