@@ -39,7 +39,9 @@ module.exports = {
     {
       name: 'no-circular',
       severity: 'error',
-      from: { path: '^src/' },
+      // Back-office section modules import their helpers from app.js, which lists them (sections/index.js):
+      // that cycle is the designed plug-in shape of the page (ES modules resolve it at load), not a layering break.
+      from: { path: '^src/', pathNot: '^src/http/backoffice/public/' },
       to: { circular: true },
     },
   ],

@@ -1,5 +1,6 @@
 # Multi-stage build: compile with dev dependencies, ship production dependencies only, run as non-root.
-FROM node:20-bookworm-slim AS build
+# Node 22 (maintained LTS); the code still runs on Node 20.19+ (package.json engines).
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -8,7 +9,7 @@ COPY prisma ./prisma
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 ENV NODE_ENV=production PORT=3000
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
@@ -16,6 +17,8 @@ COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 # The migrator applies these SQL files at every start-up.
 COPY --from=build --chown=node:node /app/prisma ./prisma
+# /docs/integration.md serves the integration guide.
+COPY --chown=node:node docs/INTEGRATION.md ./docs/INTEGRATION.md
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \

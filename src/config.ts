@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { isKnownCurrency } from './domain/currencies';
 import { passwordProblem } from './domain/passwordPolicy';
 import { parseDatabaseUrl } from './db/databaseUrl';
 import { RedisTopology, redisTopologyProblems } from './jobs/redisTopology';
@@ -87,6 +88,9 @@ const envSchema = z.object({
   /** Deliveries one worker process attempts at once, and per operator across all processes. */
   CALLBACK_WORKER_CONCURRENCY: positiveInt('CALLBACK_WORKER_CONCURRENCY', 32),
   CALLBACK_OPERATOR_CONCURRENCY: positiveInt('CALLBACK_OPERATOR_CONCURRENCY', 32),
+  // ---- Certification and circuit breaker (PROTOCOL §6.3) ----
+  CALLBACK_BREAKER_FAILURES: positiveInt('CALLBACK_BREAKER_FAILURES', 5),
+  CALLBACK_BREAKER_OPEN_S: positiveInt('CALLBACK_BREAKER_OPEN_S', 30),
   /** Connections of the hot-path mysql2 pool (money calls). */
   DB_POOL_SIZE: positiveInt('DB_POOL_SIZE', 20),
   /** Connections of Prisma's pool (admin and back-office calls). */
@@ -135,6 +139,51 @@ const envSchema = z.object({
   SECRETS_KEY_PREVIOUS: z.string().optional(),
   /** Comma-separated host names exempt from the private-address rule for callback URLs. */
   CALLBACK_ALLOWED_HOSTS: z.string().optional(),
+  // ---- Go-live, credit and fees (§11), FX rates and the feed (§12, §4) ----
+  BASE_CURRENCY: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const value = raw === undefined || raw === '' ? 'EUR' : raw;
+      if (!isKnownCurrency(value)) {
+        ctx.addIssue({ code: 'custom', message: `BASE_CURRENCY must be a supported ISO 4217 code, got "${value}"` });
+        return z.NEVER;
+      }
+      return value;
+    }),
+  DEFAULT_FEE_PERCENT: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const value = raw === undefined || raw === '' ? '10' : raw;
+      if (!/^\d{1,3}(\.\d{1,2})?$/.test(value) || Number(value) > 100) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `DEFAULT_FEE_PERCENT must be 0 to 100 with at most 2 decimals, got "${value}"`,
+        });
+        return z.NEVER;
+      }
+      return value;
+    }),
+  /** How often each worker process looks for ended days not yet billed. */
+  BILLING_INTERVAL_MS: positiveInt('BILLING_INTERVAL_MS', 300_000),
+  /** How often the feed sequencer numbers and folds new transactions (the feed's and the aggregate's lag). */
+  FEED_SEQUENCER_INTERVAL_MS: positiveInt('FEED_SEQUENCER_INTERVAL_MS', 200),
+  /** A replica for GGR reports; empty: a small pool of their own on DATABASE_URL. */
+  REPORTS_DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return null;
+      try {
+        parseDatabaseUrl(raw);
+        return raw;
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `REPORTS_DATABASE_URL: ${(error as Error).message}, got "${raw}"` });
+        return z.NEVER;
+      }
+    }),
+  REPORTS_POOL_SIZE: positiveInt('REPORTS_POOL_SIZE', 4),
 });
 
 export interface Config {
@@ -156,6 +205,11 @@ export interface Config {
   callbackRetryTimeoutMs: number;
   callbackWorkerConcurrency: number;
   callbackOperatorConcurrency: number;
+  // ---- Certification and circuit breaker (PROTOCOL §6.3) ----
+  /** Consecutive failed inline calls (Balance, Withdraw) that open an operator's breaker. */
+  callbackBreakerFailures: number;
+  /** How long an open breaker stays open before one half-open try. */
+  callbackBreakerOpenS: number;
   dbPoolSize: number;
   prismaPoolSize: number;
   dbAcquireTimeoutMs: number;
@@ -178,6 +232,17 @@ export interface Config {
   secretsKeyIsDevelopment: boolean;
   /** Lower-case host names exempt from the callback private-address rule (CALLBACK_ALLOWED_HOSTS). */
   callbackAllowedHosts: string[];
+  // ---- Go-live, credit and fees (§11), FX rates and the feed (§12, §4) ----
+  /** Currency of prepaid credit, fees, reports and amountBase (BASE_CURRENCY, default EUR); its rate is always 1. */
+  baseCurrency: string;
+  /** feePercent of operators created without one, as a decimal string (DEFAULT_FEE_PERCENT). */
+  defaultFeePercent: string;
+  billingIntervalMs: number;
+  /** How often the feed sequencer numbers and folds new transactions (FEED_SEQUENCER_INTERVAL_MS). */
+  feedSequencerIntervalMs: number;
+  /** Where GGR reports read (REPORTS_DATABASE_URL, a replica); null: DATABASE_URL. */
+  reportsDatabaseUrl: string | null;
+  reportsPoolSize: number;
 }
 
 /**
@@ -206,16 +271,9 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
-  const problems: string[] = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ` : '') + issue.message);
-  // The rules between variables read the raw values, so every problem is reported in one go.
-  const e = parsed.success
-    ? parsed.data
-    : ({ ...env, NODE_ENV: env.NODE_ENV ?? 'development' } as unknown as z.infer<typeof envSchema>);
-  const production = e.NODE_ENV === 'production';
+/** The rules between the credential variables (JWT, first admin, metrics token). */
+function credentialProblems(e: z.infer<typeof envSchema>, production: boolean): string[] {
+  const problems: string[] = [];
   if (production && !e.JWT_SECRET) problems.push('JWT_SECRET is required when NODE_ENV=production');
   if (e.JWT_SECRET !== undefined && e.JWT_SECRET.length > 0 && e.JWT_SECRET.length < 32) {
     problems.push('JWT_SECRET must be at least 32 characters');
@@ -232,6 +290,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (adminPasswordProblem) problems.push(`ADMIN_PASSWORD ${adminPasswordProblem}`);
   if (production && !e.METRICS_TOKEN) problems.push('METRICS_TOKEN is required when NODE_ENV=production');
   if (e.METRICS_TOKEN && e.METRICS_TOKEN.length < 16) problems.push('METRICS_TOKEN must be at least 16 characters');
+  return problems;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  const problems: string[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ` : '') + issue.message);
+  // The rules between variables read the raw values, so every problem is reported in one go.
+  const e = parsed.success
+    ? parsed.data
+    : ({ ...env, NODE_ENV: env.NODE_ENV ?? 'development' } as unknown as z.infer<typeof envSchema>);
+  const production = e.NODE_ENV === 'production';
+  problems.push(...credentialProblems(e, production));
   const flag = (raw: string | undefined) =>
     raw === undefined || raw === '' ? undefined : raw === 'true' || raw === '1';
   const demoSeedRaw =
@@ -265,6 +337,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     callbackRetryTimeoutMs: e.CALLBACK_RETRY_TIMEOUT_MS,
     callbackWorkerConcurrency: e.CALLBACK_WORKER_CONCURRENCY,
     callbackOperatorConcurrency: e.CALLBACK_OPERATOR_CONCURRENCY,
+    callbackBreakerFailures: e.CALLBACK_BREAKER_FAILURES,
+    callbackBreakerOpenS: e.CALLBACK_BREAKER_OPEN_S,
     dbPoolSize: e.DB_POOL_SIZE,
     prismaPoolSize: e.PRISMA_POOL_SIZE,
     dbAcquireTimeoutMs: e.DB_ACQUIRE_TIMEOUT_MS,
@@ -283,6 +357,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .split(',')
       .map((host) => host.trim().toLowerCase())
       .filter(Boolean),
+    baseCurrency: e.BASE_CURRENCY,
+    defaultFeePercent: e.DEFAULT_FEE_PERCENT,
+    billingIntervalMs: e.BILLING_INTERVAL_MS,
+    feedSequencerIntervalMs: e.FEED_SEQUENCER_INTERVAL_MS,
+    reportsDatabaseUrl: e.REPORTS_DATABASE_URL,
+    reportsPoolSize: e.REPORTS_POOL_SIZE,
   };
 }
 

@@ -9,8 +9,13 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const server = await startServer(config, logger);
   if (server.demo) process.stdout.write(formatDemoBanner(server.demo));
+  // Under `npm start` one Ctrl-C arrives twice (the terminal's, and npm's forwarded copy): a repeat
+  // while draining is ignored, instead of killing the process mid-drain with the default action.
+  let draining = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (draining) return;
+      draining = true;
       logger.info({ signal }, 'shutting down: draining in-flight requests');
       server.close().then(
         () => process.exit(0),

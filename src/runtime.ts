@@ -9,7 +9,7 @@ import { closeTransport } from './callbacks/httpTransport';
 import { OperatorWalletClient } from './callbacks/operatorWallet';
 import { Config } from './config';
 import { DatabaseHosts } from './db/databaseHosts';
-import { DatabaseTarget } from './db/databaseUrl';
+import { DatabaseTarget, parseDatabaseUrl } from './db/databaseUrl';
 import { createMysqlPool } from './db/mysqlPool';
 import { CallerCache } from './db/callerCache';
 import { MysqlCallerStore } from './db/callerStore';
@@ -24,9 +24,19 @@ import { RedisClient, openRedis } from './jobs/redisConnection';
 import { RedisHealthCheck, redisHealth } from './jobs/redisHealth';
 import { describeRedisTopology } from './jobs/redisTopology';
 import { startRoundCloser } from './jobs/roundCloser';
+import { startBillingScheduler } from './jobs/billingScheduler';
+import { PrismaGoLiveStore } from './db/goLiveStore';
+import { startFeedSequencer } from './jobs/feedSequencerJob';
+import { SEQUENCER_BATCH_SIZE, runSequencerPass } from './db/feedSequencer';
+import { configureFxRates } from './db/fxRateCache';
 import { Metrics } from './observability/metrics';
 import { useCallbackUrlPolicy } from './callbacks/callbackUrlPolicy';
 import { useSecretsKeyring } from './db/storedSecrets';
+import { recordingWallet } from './app/seamless/attemptLog';
+import { BatchedAttemptLog } from './db/attemptLogWriter';
+import { RedisWalletBreaker } from './jobs/walletBreaker';
+import { BullCertificationQueue, startCertificationWorker } from './jobs/certificationJob';
+import { PrismaCertificationStore } from './db/certificationStore';
 
 export interface Runtime {
   readonly pool: Pool;
@@ -38,6 +48,12 @@ export interface Runtime {
   readonly seamless: SeamlessDeps;
   readonly deliveryQueue: BullDeliveryQueue;
   readonly callers: CallerCache;
+  /** The per-operator circuit breaker (§6.3), shared through Redis. */
+  readonly breaker: RedisWalletBreaker;
+  /** Certification runs (§11) are queued here and run by the workers. */
+  readonly certificationQueue: BullCertificationQueue;
+  /** GGR reports' own small pool: on REPORTS_DATABASE_URL (a replica) when set, else on DATABASE_URL. */
+  readonly reportsPool: Pool;
   close(deadlineMs: number): Promise<void>;
 }
 
@@ -73,6 +89,15 @@ function warnIfClusterNode(client: RedisClient, logger: Logger): void {
   });
 }
 
+/** Reports never take the money calls' connections: a pool of their own, on a replica when one is named. */
+function openReportsPool(config: Config, target: DatabaseTarget, hosts: DatabaseHosts): Pool {
+  const replica = config.reportsDatabaseUrl ? parseDatabaseUrl(config.reportsDatabaseUrl) : null;
+  return createMysqlPool(replica ?? target, config.reportsPoolSize, {
+    settings: { acquireTimeoutMs: config.dbAcquireTimeoutMs },
+    hosts: !replica && hosts.several ? hosts : undefined,
+  });
+}
+
 // eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
 export function openRuntime(
   config: Config,
@@ -95,6 +120,7 @@ export function openRuntime(
     hosts: hosts.several ? hosts : undefined,
   });
   const prisma = createFollowingPrismaClient(target, config.prismaPoolSize, hosts);
+  const reportsPool = openReportsPool(config, target, hosts);
   hosts.onSwitch((host, previous) =>
     logger.warn(
       { from: `${previous.host}:${previous.port}`, to: `${host.host}:${host.port}` },
@@ -111,15 +137,38 @@ export function openRuntime(
   const prefix = queuePrefix(target);
   const deliveryQueue = new BullDeliveryQueue(queueConnection, logger, prefix, onOutage);
   const callers = new CallerCache(new MysqlCallerStore(pool));
+  // Before any store is used: every transaction stored over this pool captures its rate from this cache.
+  const fxRates = configureFxRates(pool, config.baseCurrency);
   // The detail of a failed callback (addresses, transport errors) stays here and in callbacks/list.
   const logWalletFailure = (failure: { agentID: string; kind: string; error: string }) =>
     logger.warn(failure, 'operator wallet call failed');
+  // Every delivery call is kept as an attempt (rounds/get), written in batches off the money path.
+  const attemptLog = new BatchedAttemptLog(pool, (error, lost) =>
+    logger.warn({ err: (error as Error).message, lost }, 'delivery attempts not recorded'),
+  );
+  const breaker = new RedisWalletBreaker(
+    queueConnection,
+    prefix,
+    {
+      failures: config.callbackBreakerFailures,
+      openMs: config.callbackBreakerOpenS * 1000,
+      trialLeaseMs: config.callbackTimeoutMs * 2,
+    },
+    logger,
+    async (id) => (await callers.callbackTarget(id))?.agentId ?? null,
+    ({ agentId, operatorId, to }) =>
+      options.metrics?.breakerTransitions.inc({ agentID: agentId ?? String(operatorId), to }),
+  );
   const seamless: SeamlessDeps = {
     store: new MysqlSeamlessStore(pool),
-    wallet: new OperatorWalletClient(
-      (id) => callers.callbackTarget(id),
-      options.metrics?.callbackObserver('sync'),
-      logWalletFailure,
+    wallet: recordingWallet(
+      new OperatorWalletClient(
+        (id) => callers.callbackTarget(id),
+        options.metrics?.callbackObserver('sync'),
+        logWalletFailure,
+      ),
+      attemptLog,
+      'inline',
     ),
     queue: deliveryQueue,
     settings: {
@@ -128,25 +177,63 @@ export function openRuntime(
       retryDelayMs: config.callbackRetryDelayMs,
       retryTimeoutMs: config.callbackRetryTimeoutMs,
     },
+    breaker,
   };
-  options.metrics?.watch({ pool, deliveryQueue });
+  options.metrics?.watch({ pool, deliveryQueue, breaker });
   const subscriber = watchRedis(openRedis(config.redis, 'subscriber'), 'subscriber', logger);
   callers.listen(queueConnection, subscriber, logger);
+  breaker.listen(subscriber);
+  fxRates.listen(queueConnection, subscriber, logger);
   const roundCloser = startRoundCloser(new MysqlRoundStore(pool), config.roundTtlS, logger);
+
+  // ---- Go-live (PROTOCOL §11): the daily fees, billed by every worker process (exactly once by key).
+  const billing = options.workers
+    ? startBillingScheduler(
+        new PrismaGoLiveStore(prisma, goLiveDefaultsOf(config)),
+        goLiveDefaultsOf(config),
+        config.billingIntervalMs,
+        logger,
+      )
+    : null;
 
   let workers: ReturnType<typeof startDeliveryWorker> | null = null;
   let sweeper: ReturnType<typeof startDeliverySweeper> | null = null;
   let workerConnection: RedisClient | null = null;
+  let feedSequencer: ReturnType<typeof startFeedSequencer> | null = null;
+  const certificationQueue = new BullCertificationQueue(queueConnection, prefix);
+  let certificationWorker: ReturnType<typeof startCertificationWorker> | null = null;
+  let certificationConnection: RedisClient | null = null;
   if (options.workers) {
+    certificationConnection = watchRedis(openRedis(config.redis, 'blocking'), 'certification', logger);
+    certificationWorker = startCertificationWorker(
+      {
+        store: new PrismaCertificationStore(prisma),
+        target: (id) => callers.callbackTarget(id),
+        timeoutMs: config.callbackTimeoutMs,
+        logger,
+      },
+      certificationConnection,
+      prefix,
+    );
+    feedSequencer = startFeedSequencer(
+      () => runSequencerPass(pool),
+      SEQUENCER_BATCH_SIZE,
+      config.feedSequencerIntervalMs,
+      logger,
+    );
     // Workers block on Redis: BullMQ needs retries without limit on their connection.
     workerConnection = watchRedis(openRedis(config.redis, 'blocking'), 'worker', logger);
     // The workers' own wallet client, so their calls are counted as queued attempts.
     const queued: SeamlessDeps = {
       ...seamless,
-      wallet: new OperatorWalletClient(
-        (id) => callers.callbackTarget(id),
-        options.metrics?.callbackObserver('queued'),
-        logWalletFailure,
+      wallet: recordingWallet(
+        new OperatorWalletClient(
+          (id) => callers.callbackTarget(id),
+          options.metrics?.callbackObserver('queued'),
+          logWalletFailure,
+        ),
+        attemptLog,
+        'queue',
       ),
     };
     workers = startDeliveryWorker(queued, workerConnection, logger, {
@@ -177,18 +264,35 @@ export function openRuntime(
     seamless,
     deliveryQueue,
     callers,
+    breaker,
+    certificationQueue,
+    reportsPool,
     async close(deadlineMs: number) {
       hosts.stop();
+      // A run in progress is abandoned: it stays `running` until BullMQ hands its job to another worker.
+      await Promise.race([
+        Promise.allSettled([certificationWorker?.close(true), certificationQueue.close()]),
+        new Promise((resolve) => setTimeout(resolve, Math.min(deadlineMs, 2_000)).unref()),
+      ]);
       await sweeper?.stop();
       await workers?.close(deadlineMs);
       await roundCloser.stop();
+      await attemptLog.close();
+      await billing?.stop();
+      await feedSequencer?.stop();
       // BullMQ's close waits for its connection to be ready: with Redis unreachable it would wait forever.
       const queueClosed = Promise.race([
         deliveryQueue.close(),
         new Promise((resolve) => setTimeout(resolve, Math.min(deadlineMs, 2_000)).unref()),
       ]);
-      await Promise.allSettled([queueClosed, pool.end(), prisma.$disconnect(), closeTransport()]);
-      for (const connection of [queueConnection, workerConnection, subscriber]) connection?.disconnect();
+      await Promise.allSettled([queueClosed, pool.end(), reportsPool.end(), prisma.$disconnect(), closeTransport()]);
+      for (const connection of [queueConnection, workerConnection, subscriber, certificationConnection])
+        connection?.disconnect();
     },
   };
+}
+
+/** BASE_CURRENCY and DEFAULT_FEE_PERCENT as the go-live use cases read them (PROTOCOL §11). */
+export function goLiveDefaultsOf(config: Config): { baseCurrency: string; defaultFeePercent: string } {
+  return { baseCurrency: config.baseCurrency, defaultFeePercent: config.defaultFeePercent };
 }

@@ -14,6 +14,7 @@ import { parseDatabaseUrl } from './db/databaseUrl';
 import { migrate } from './db/migrate';
 import { DemoWorld, seedDemo } from './demo/seedDemo';
 import { createApp } from './http/app';
+import { StartupState } from './http/health';
 import { Metrics } from './observability/metrics';
 import { openRuntime } from './runtime';
 import { applySecurityAtStartup } from './securityStartup';
@@ -57,7 +58,10 @@ export async function startServer(
     logger.warn('JWT_SECRET is not set: using a random secret for this process only (tokens die with it)');
   }
 
+  // Not ready (503 `starting` on /health) until the demo world a newcomer is told about exists.
+  const startup: StartupState = { pending: config.demoSeed ? 'seeding the demo world' : null };
   const app = createApp({
+    startup,
     config,
     pool,
     prisma,
@@ -68,6 +72,8 @@ export async function startServer(
     deliveryQueue: runtime.deliveryQueue,
     callers: runtime.callers,
     metrics,
+    certificationQueue: runtime.certificationQueue,
+    reportsPool: runtime.reportsPool,
   });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
@@ -103,6 +109,7 @@ export async function startServer(
     } catch (error) {
       logger.error({ err: error }, 'demo: seeding the demo world failed (the APIs are served anyway)');
     }
+    startup.pending = null;
   }
 
   return { port, url: `http://127.0.0.1:${port}`, demo, close };

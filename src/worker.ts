@@ -17,8 +17,12 @@ async function main(): Promise<void> {
   const runtime = openRuntime(config, target, logger, { workers: true });
   await applySecurityAtStartup(config, runtime.pool, logger);
   logger.info('delivery workers running');
+  // A repeated signal (npm forwards the terminal's Ctrl-C a second time) does not cut the stop short.
+  let stopping = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
       logger.info({ signal }, 'stopping workers: finishing attempts in progress');
       runtime.close(config.shutdownTimeoutMs).then(
         () => process.exit(0),

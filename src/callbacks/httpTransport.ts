@@ -69,7 +69,8 @@ function poolFor(origin: string): Pool {
 
 export type TransportResult =
   | { readonly ok: true; readonly status: number; readonly body: unknown }
-  | { readonly ok: false; readonly error: string };
+  /** `status`: when an answer came but could not be read (too large, not JSON). */
+  | { readonly ok: false; readonly error: string; readonly status?: number };
 
 const MAX_ANSWER_BYTES = 64 * 1024;
 
@@ -118,12 +119,17 @@ export async function postJson(url: string, body: unknown, timeoutMs: number): P
       signal: deadline.signal,
     });
     const text = await readCapped(response.body, response.headers['content-length'], MAX_ANSWER_BYTES);
-    if (text === null) return { ok: false, error: `answer larger than ${MAX_ANSWER_BYTES} bytes` };
+    if (text === null)
+      return { ok: false, error: `answer larger than ${MAX_ANSWER_BYTES} bytes`, status: response.statusCode };
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
-      return { ok: false, error: `HTTP ${response.statusCode} with a body that is not JSON` };
+      return {
+        ok: false,
+        error: `HTTP ${response.statusCode} with a body that is not JSON`,
+        status: response.statusCode,
+      };
     }
     return { ok: true, status: response.statusCode, body: parsed };
   } catch (error) {

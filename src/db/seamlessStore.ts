@@ -11,17 +11,21 @@ import {
   SeamlessStore,
 } from '../app/seamless/seamlessStore';
 import { MysqlErrno, Queryable, inMysqlTransaction, mysqlErrno, poolQueryable } from './mysqlPool';
+import { fxRatesOf } from './fxRateCache';
 import { DuplicateTransactionIdError } from '../app/wallet/walletStore';
 import {
   MysqlLedgerScope,
   MysqlWalletStore,
   OPERATOR_CALLBACK_URL,
+  PROTECTION_JOIN,
+  PROTECTION_SELECT,
   ROUND_COLUMNS,
   roundFromRow,
   roundKeyText,
   tombstoneJoin,
   tombstoneParams,
   tombstoneSelect,
+  protectionParams,
 } from './walletStore';
 import { RoundKey } from '../app/provider/providerLedgerStore';
 
@@ -152,19 +156,25 @@ class MysqlSeamlessScope extends MysqlLedgerScope implements SeamlessScope {
     return mode;
   }
 
-  async lockPlayerForBet(key: RoundKey, betTransactionId: string): Promise<{ stored: boolean; mode: WalletMode }> {
+  async lockPlayerForBet(
+    key: RoundKey,
+    betTransactionId: string,
+    currency: string,
+  ): Promise<{ stored: boolean; mode: WalletMode }> {
     this.holdOperatorMode(key.operatorId);
     // Every table joined, none read by subquery: joined rows are read current after the lock wait
     // (see tombstoneJoin), so a stored bet or a tombstone committed meanwhile is seen. The operator's
     // mode is the exception, safe because its row is held shared (holdOperatorMode).
     const read = () =>
       this.connection.query<RowDataPacket[]>(
-        `SELECT p.id AS player_id, ${OPERATOR_CALLBACK_URL}, ${ROUND_COLUMNS}, ${tombstoneSelect(betTransactionId)}, stored.id AS stored
+        `SELECT p.id AS player_id, ${OPERATOR_CALLBACK_URL}, ${ROUND_COLUMNS}, ${tombstoneSelect(betTransactionId)}, stored.id AS stored,
+                ${PROTECTION_SELECT}
            FROM (SELECT 1 AS one) AS anchor
            LEFT JOIN players p ON p.operator_id = ? AND p.user_id = ?
            LEFT JOIN rounds r ON r.provider_id = ? AND r.operator_id = p.operator_id AND r.user_id = p.user_id AND r.round_id = ?
            ${tombstoneJoin(betTransactionId)}
            LEFT JOIN transactions stored ON stored.origin = 'provider' AND stored.origin_id = ? AND stored.transaction_id = ?
+           ${PROTECTION_JOIN}
             FOR UPDATE`,
         [
           key.operatorId,
@@ -175,6 +185,7 @@ class MysqlSeamlessScope extends MysqlLedgerScope implements SeamlessScope {
           ...tombstoneParams(key, betTransactionId),
           key.providerId,
           betTransactionId,
+          ...protectionParams(key.operatorId, key.userId, currency),
         ],
       );
     let [rows] = await read();
@@ -190,6 +201,7 @@ class MysqlSeamlessScope extends MysqlLedgerScope implements SeamlessScope {
       [rows] = await read();
     }
     const row = rows[0]!;
+    this.rememberProtection(key.operatorId, key.userId, currency, row);
     this.prefetched = {
       key: roundKeyText(key),
       betTransactionId,
@@ -233,8 +245,10 @@ function twinAttemptError(error: unknown): Error | null {
     : null;
 }
 
+// round_id repeats the payload's roundId so that a round's deliveries are one indexed read (rounds/get).
 const INSERT_DELIVERY = `INSERT INTO callback_deliveries (operator_id, kind, platform_transaction_id, provider_id, transaction_id,
-  payload, status, attempts, max_attempts, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  payload, status, attempts, max_attempts, next_attempt_at, created_at, updated_at, round_id)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 function deliveryValues(d: NewDelivery): unknown[] {
   const now = new Date();
@@ -251,6 +265,7 @@ function deliveryValues(d: NewDelivery): unknown[] {
     d.nextAttemptAt,
     now,
     now,
+    d.payload.roundId,
   ];
 }
 
@@ -284,7 +299,9 @@ export class MysqlSeamlessStore implements SeamlessStore {
   }
 
   inSeamlessTransaction<T>(work: (scope: SeamlessScope) => Promise<T>): Promise<T> {
-    return inMysqlTransaction(this.pool, (connection) => work(new MysqlSeamlessScope(connection)));
+    return inMysqlTransaction(this.pool, (connection) =>
+      work(new MysqlSeamlessScope(connection, fxRatesOf(this.pool))),
+    );
   }
 
   lastKnownBalance(operatorId: number, userId: string, currency: string): Promise<Minor | null> {

@@ -6,6 +6,7 @@
 import { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { MAX_MINOR, Minor, minor } from '../domain/money';
 import { CampaignFacts } from '../domain/freeSpins';
+import { NO_PROTECTION, ProtectionFacts, RestrictionReason } from '../domain/playerProtection';
 import { ProviderTransactionFacts } from '../domain/rounds';
 import {
   FreeSpinSlot,
@@ -27,6 +28,7 @@ import {
   WalletStore,
   WalletTransactionScope,
 } from '../app/wallet/walletStore';
+import { FxRateSource, fxRatesOf } from './fxRateCache';
 import { MysqlErrno, TransactionConnection, inMysqlTransaction, mysqlErrno } from './mysqlPool';
 
 interface TransactionRow extends RowDataPacket {
@@ -70,6 +72,31 @@ export function tombstoneSelect(betTransactionId: string | null): string {
 export function tombstoneParams(key: RoundKey, betTransactionId: string | null): unknown[] {
   return betTransactionId === null ? [] : [key.providerId, betTransactionId];
 }
+
+/**
+ * The player's restriction and its limit in the bet's currency (PROTOCOL §14), as LEFT JOINs of a bet's
+ * locking statement on their primary keys: read current with the locks (a restriction committed while
+ * the statement waited is seen), and no round trip of their own. A restriction being written waits for
+ * the bets holding its row, and the bets after it read it.
+ */
+export const PROTECTION_JOIN = `LEFT JOIN player_restrictions pr ON pr.operator_id = ? AND pr.user_id = ?
+         LEFT JOIN player_limits pl ON pl.operator_id = ? AND pl.user_id = ? AND pl.currency = ?`;
+export const PROTECTION_SELECT = 'pr.reason AS restriction_reason, pr.until AS restriction_until, pl.max_bet_minor';
+
+export function protectionParams(operatorId: number, userId: string, currency: string): unknown[] {
+  return [operatorId, userId, operatorId, userId, currency];
+}
+
+export function protectionFromRow(row: RowDataPacket): ProtectionFacts {
+  const reason = (row.restriction_reason as RestrictionReason | null) ?? null;
+  return {
+    restriction: reason === null ? null : { reason, until: (row.restriction_until as Date | null) ?? null },
+    maxBet: row.max_bet_minor === null || row.max_bet_minor === undefined ? null : minor(row.max_bet_minor as string),
+  };
+}
+
+export const protectionKeyText = (operatorId: number, userId: string, currency: string) =>
+  `${operatorId}/${userId}/${currency}`;
 
 export function roundKeyText(key: RoundKey): string {
   return `${key.providerId}/${key.operatorId}/${key.userId}/${key.roundId}`;
@@ -165,11 +192,11 @@ export class MysqlWalletStore implements WalletStore, ProviderLedgerStore {
   }
 
   inTransaction<T>(work: (scope: WalletTransactionScope) => Promise<T>): Promise<T> {
-    return inMysqlTransaction(this.pool, (connection) => work(new MysqlLedgerScope(connection)));
+    return inMysqlTransaction(this.pool, (connection) => work(new MysqlLedgerScope(connection, fxRatesOf(this.pool))));
   }
 
   inProviderTransaction<T>(work: (scope: ProviderLedgerScope) => Promise<T>): Promise<T> {
-    return inMysqlTransaction(this.pool, (connection) => work(new MysqlLedgerScope(connection)));
+    return inMysqlTransaction(this.pool, (connection) => work(new MysqlLedgerScope(connection, fxRatesOf(this.pool))));
   }
 }
 
@@ -199,7 +226,10 @@ export const OPERATOR_CALLBACK_URL = '(SELECT o.callback_url FROM operators o WH
 export class MysqlLedgerScope implements ProviderLedgerScope {
   private readonly modeHeld = new Set<number>();
 
-  constructor(readonly connection: TransactionConnection) {}
+  constructor(
+    readonly connection: TransactionConnection,
+    private readonly rates: FxRateSource,
+  ) {}
 
   /**
    * A shared lock on the operator row until COMMIT, sent with the transaction's first lock and taken
@@ -269,12 +299,19 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
 
   async insertTransaction(row: NewTransaction): Promise<string> {
     const platformTransactionId = row.platformTransactionId ?? newPlatformTransactionId();
+    const createdAt = new Date();
+    // Captured now and never changed (PROTOCOL §11, §12): the rate in force (from the process's cache, no
+    // query) with the exact amount in base currency, and whether the operator is in the sandbox, read
+    // from its row inside the INSERT (the row this transaction already holds shared): no round trip.
+    const fx = await this.rates.capture(row.currency, row.amount, createdAt);
     this.connection.defer(
       `INSERT INTO transactions (platform_transaction_id, origin, origin_id, transaction_id, request_hash, operator_id,
          wallet_id, user_id, currency, type, status, result_code, amount_minor, delta_minor, balance_after_minor,
-         provider_id, game_id, round_id, free_spin_id, ref_transaction_id, mirrored, operator_balance_minor, created_at)
+         provider_id, game_id, round_id, free_spin_id, ref_transaction_id, mirrored, operator_balance_minor, created_at,
+         fx_rate, amount_base, sandbox)
        VALUES (?, ?, ?, ?, ?, ?, ${row.walletId === 'by-owner' ? '(SELECT id FROM wallets WHERE operator_id = ? AND user_id = ? AND currency = ?)' : '?'},
-         ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+         (SELECT o.status = 'sandbox' FROM operators o WHERE o.id = ?))`,
       [
         platformTransactionId,
         row.origin,
@@ -298,7 +335,10 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
         row.refTransactionId ?? null,
         row.mirrored ?? false,
         row.operatorBalance ?? null,
-        new Date(),
+        createdAt,
+        fx.rate,
+        fx.amountBase,
+        row.operatorId,
       ],
       {
         // Only the idempotency key means "a twin got here first"; any other duplicate is a bug.
@@ -320,6 +360,24 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
     round: StoredRound | null;
     tombstone: boolean;
   } | null = null;
+
+  /** The protection read by this transaction's bet locking statement (see playerProtection). */
+  protected prefetchedProtection: { key: string; facts: ProtectionFacts } | null = null;
+
+  protected rememberProtection(operatorId: number, userId: string, currency: string, row: RowDataPacket): void {
+    this.prefetchedProtection = { key: protectionKeyText(operatorId, userId, currency), facts: protectionFromRow(row) };
+  }
+
+  async playerProtection(operatorId: number, userId: string, currency: string): Promise<ProtectionFacts> {
+    const memo = this.prefetchedProtection;
+    if (memo?.key === protectionKeyText(operatorId, userId, currency)) return memo.facts;
+    // Not read with a lock yet in this transaction: read it now, current and locked like the bet's read.
+    const [rows] = await this.connection.query<RowDataPacket[]>(
+      `SELECT ${PROTECTION_SELECT} FROM (SELECT 1 AS one) AS anchor ${PROTECTION_JOIN} FOR UPDATE`,
+      protectionParams(operatorId, userId, currency),
+    );
+    return rows[0] ? protectionFromRow(rows[0]) : NO_PROTECTION;
+  }
 
   async lockRound(key: RoundKey): Promise<StoredRound | null> {
     if (this.prefetched?.key === roundKeyText(key)) return this.prefetched.round;
@@ -352,12 +410,16 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
     betTransactionId: string | null,
   ): Promise<WalletLock> {
     this.holdOperatorMode(operatorId);
+    // A bet also reads the player's protection (§14) here; wins, rollbacks and jackpots never need it.
+    const betting = betTransactionId !== null;
     const [rows] = await this.connection.query<RowDataPacket[]>(
       `SELECT w.id AS wallet_id, w.balance_minor, ${OPERATOR_CALLBACK_URL}, ${ROUND_COLUMNS}, ${tombstoneSelect(betTransactionId)}
+              ${betting ? `, ${PROTECTION_SELECT}` : ''}
          FROM (SELECT 1 AS one) AS anchor
          LEFT JOIN wallets w ON w.operator_id = ? AND w.user_id = ? AND w.currency = ?
          LEFT JOIN rounds r ON r.provider_id = ? AND r.operator_id = w.operator_id AND r.user_id = w.user_id AND r.round_id = ?
          ${tombstoneJoin(betTransactionId)}
+         ${betting ? PROTECTION_JOIN : ''}
           FOR UPDATE`,
       [
         operatorId,
@@ -367,10 +429,12 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
         key.providerId,
         key.roundId,
         ...tombstoneParams(key, betTransactionId),
+        ...(betting ? protectionParams(operatorId, userId, currency) : []),
       ],
     );
     const row = rows[0]!;
     const mode = walletModeOf(row.callback_url as string | null);
+    if (betting) this.rememberProtection(operatorId, userId, currency, row);
     if (row.wallet_id === null) return { mode, wallet: null };
     this.prefetched = {
       key: roundKeyText(key),

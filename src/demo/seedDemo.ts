@@ -46,9 +46,38 @@ export const DEMO_CURRENCIES = ['EUR', 'USD'] as const;
 export const DEMO_FUNDING_MAJOR = 1000;
 const ACTOR = 'demo-seed';
 
+/** The demo catalogue, with the §14 metadata a lobby shows (no thumbnails: the demo studio serves none). */
 export const DEMO_GAMES: readonly Omit<GameInput, 'providerID'>[] = [
-  { gameID: 900001, name: 'Demo Fruits', type: 'slot', rtp: 96, freeSpins: true, demo: true, enabled: true },
-  { gameID: 900002, name: 'Demo Sevens', type: 'slot', rtp: 95.5, freeSpins: false, demo: true, enabled: true },
+  {
+    gameID: 900001,
+    name: 'Demo Fruits',
+    type: 'slot',
+    rtp: 96,
+    freeSpins: true,
+    demo: true,
+    enabled: true,
+    category: 'video-slots',
+    platforms: ['desktop', 'mobile'],
+    volatility: 'low',
+    features: ['free-spins'],
+    releaseDate: '2026-11-21',
+    blockedCountries: [],
+  },
+  {
+    gameID: 900002,
+    name: 'Demo Sevens',
+    type: 'slot',
+    rtp: 95.5,
+    freeSpins: false,
+    demo: true,
+    enabled: true,
+    category: 'classic-slots',
+    platforms: ['desktop', 'mobile'],
+    volatility: 'medium',
+    features: [],
+    releaseDate: '2026-11-21',
+    blockedCountries: [],
+  },
   {
     gameID: 900003,
     name: 'Demo Gems (real money only)',
@@ -57,6 +86,12 @@ export const DEMO_GAMES: readonly Omit<GameInput, 'providerID'>[] = [
     freeSpins: true,
     demo: false,
     enabled: true,
+    category: 'video-slots',
+    platforms: ['desktop'],
+    volatility: 'high',
+    features: ['free-spins', 'jackpot'],
+    releaseDate: '2026-12-01',
+    blockedCountries: ['US'],
   },
 ];
 
@@ -152,6 +187,7 @@ async function seedOnce(deps: SeedDependencies, port: number): Promise<DemoWorld
       demo,
       lobbyUrl: null,
       device: 'desktop' as const,
+      country: null,
     };
     const launched = await launchGame(catalogue, operator, request, {
       secret: config.jwtSecret,

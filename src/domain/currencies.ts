@@ -178,3 +178,13 @@ export function currencyExponent(code: string): number {
   if (exponent === undefined) throw new Error(`unknown currency ${code}`);
   return exponent;
 }
+
+/** Every supported code, alphabetical: what a refusal lists so staff can pick one. */
+export const SUPPORTED_CURRENCIES: readonly string[] = Object.freeze(Object.keys(CURRENCY_EXPONENTS).sort());
+
+/** A refusal in plain words: which codes are unknown, and which ones are supported. */
+export function unsupportedCurrencyMessage(unknown: readonly string[]): string {
+  const named = unknown.join(', ');
+  const verb = unknown.length === 1 ? 'is not a currency' : 'are not currencies';
+  return `${named} ${verb} we support. Supported currencies: ${SUPPORTED_CURRENCIES.join(', ')}.`;
+}

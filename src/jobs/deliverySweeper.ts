@@ -39,7 +39,8 @@ export async function sweepDeliveries(
     );
     if (result.code === ResultCode.OPERATOR_WALLET_UNAVAILABLE) {
       resolved++;
-      await queue.enqueue({ id: result.compensationId, attempts: 0, operatorId: attempt.operatorId }, 0);
+      if (result.compensationId)
+        await queue.enqueue({ id: result.compensationId, attempts: 0, operatorId: attempt.operatorId }, 0);
     }
   }
   if (requeued || resolved) logger.info({ requeued, resolved, owed: due.length }, 'delivery sweep');

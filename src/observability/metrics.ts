@@ -32,6 +32,8 @@ export interface MetricsSources {
   readonly pool?: Pool;
   readonly deliveryQueue?: { depth(): Promise<Record<string, number>> };
   readonly callers?: { readonly size: { readonly known: number; readonly unknown: number } };
+  /** The circuit breaker states this process holds (§6.3). */
+  readonly breaker?: { held(): { operatorId: number; state: string }[] };
 }
 
 /** mysql2 keeps its pool state in private queues (lib/base/pool.js); read defensively, a driver upgrade may move them. */
@@ -101,6 +103,14 @@ export class Metrics {
     name: 'backoff_outages_total',
     help: 'Times a component started backing off (one per outage, however many commands failed in it)',
     labelNames: ['component'] as const,
+    registers: [this.registry],
+  });
+
+  /** Every change of an operator's circuit breaker made by this process (§6.3), by the state it went to. */
+  readonly breakerTransitions = new Counter({
+    name: 'callback_breaker_transitions_total',
+    help: "Changes of operators' wallet circuit breakers made by this process, by agentID and the state entered",
+    labelNames: ['agentID', 'to'] as const,
     registers: [this.registry],
   });
 
@@ -176,6 +186,18 @@ export class Metrics {
         this.reset();
         const size = metrics.sources.callers?.size;
         if (size) for (const kind of ['known', 'unknown'] as const) this.set({ kind }, size[kind]);
+      },
+    });
+
+    new Gauge({
+      name: 'callback_breaker_open',
+      help: 'Operators whose wallet circuit breaker this process holds as open or half-open (1), or closed (0), by operator id and state',
+      labelNames: ['operator', 'state'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const { operatorId, state } of metrics.sources.breaker?.held() ?? [])
+          this.set({ operator: String(operatorId), state }, state === 'closed' ? 0 : 1);
       },
     });
 

@@ -139,6 +139,10 @@ describeBrowser('back office in a real browser', () => {
       'Callbacks',
       'Audit log',
       'Staff',
+      'Catalogue blocks',
+      'Players',
+      'Reports',
+      'Round',
       'My account',
     ]);
 
@@ -183,6 +187,10 @@ describeBrowser('back office in a real browser', () => {
     expect(await refusal.textContent()).toContain(
       'cannot switch to seamless mode: 1 transfer wallet(s) hold a non-zero balance',
     );
+    // The refusal is said inside the dialog, which stays open with the URL typed, ready for another try.
+    expect(await page.locator('#modal').isVisible()).toBe(true);
+    expect(await page.inputValue('#modal input[name="callbackUrl"]')).toBe('https://wallet.bo-mode.example/callbacks');
+    await page.locator('#modal').getByRole('button', { name: 'Cancel' }).click();
     expect(await page.locator('#modal').isVisible()).toBe(false);
     await expectText(row.getByTestId('mode'), 'transfer');
     expect((await admin.ok('/admin/v1/operators/list')).operators.find((o: any) => o.agentID === 'bo-mode').mode).toBe(
@@ -236,7 +244,19 @@ describeBrowser('back office in a real browser', () => {
       await page
         .locator('tr[data-transaction-id]')
         .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-transaction-id'))),
-    ).toEqual(['bo-dep-1', 'bo-wd-1']);
+    ).toEqual(['bo-wd-1', 'bo-dep-1']);
+    // Oldest first on request.
+    await page.selectOption('[data-testid="transaction-search"] select[name="order"]', 'oldest');
+    await page.click('[data-testid="transaction-search"] button[type="submit"]');
+    await until('oldest first', async () =>
+      (
+        await page
+          .locator('tr[data-transaction-id]')
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-transaction-id')))
+      ).join() === 'bo-dep-1,bo-wd-1'
+        ? true
+        : undefined,
+    );
   });
 
   test('create an operator on the page: secrets shown once and working; rotate; names are shown as text', async () => {
@@ -349,7 +369,7 @@ describeBrowser('back office in a real browser', () => {
     expect((rows as any[])[0]).toMatchObject({ name: 'Back Office Slots', providerId: 'bo-studio' });
   });
 
-  test('roles: support reads and retries but changes nothing; finance sees transactions only', async () => {
+  test('roles: support reads and retries but changes nothing; finance sees transactions and reports only', async () => {
     await admin.ok('/admin/v1/users/create', {
       username: 'bo-support',
       password: 'support-password-123',
@@ -375,7 +395,12 @@ describeBrowser('back office in a real browser', () => {
 
     await signIn('bo-finance', 'finance-password-123', 'operators');
     expect(await page.textContent('#session-role')).toBe('finance');
-    expect(await page.locator('#side-nav a').allTextContents()).toEqual(['Transactions', 'My account']);
+    expect(await page.locator('#side-nav a').allTextContents()).toEqual([
+      'Transactions',
+      'Reports',
+      'Round',
+      'My account',
+    ]);
     await expectText(page.locator('h1'), 'Transactions');
     expect(page.url()).toMatch(/#\/transactions$/);
   });
@@ -517,7 +542,7 @@ describeBrowser('back office in a real browser', () => {
       const row = page.locator(`tr[data-callback-id="${parked.id}"]`);
       await expectText(row.getByTestId('callback-status'), 'failed (parked)');
       await expectText(row, parked.lastError);
-      expect(await row.locator('td').nth(5).textContent()).toBe(String(parked.attempts));
+      expect(await row.getByTestId('attempts').textContent()).toMatch(new RegExp(`^${parked.attempts} of \\d+$`));
       // The Withdraw of the bet is listed as delivered, without a Retry button.
       await expectText(page.locator('tr[data-status="delivered"]').first(), 'withdraw');
       expect(await page.locator('tr[data-status="delivered"]').getByRole('button', { name: 'Retry' }).count()).toBe(0);
@@ -530,6 +555,7 @@ describeBrowser('back office in a real browser', () => {
         page.getByTestId('refusal'),
         'cannot switch to transfer mode: 1 seamless deliveries are still pending',
       );
+      await page.locator('#modal').getByRole('button', { name: 'Cancel' }).click();
       await expectText(operatorRow('bo-seam').getByTestId('mode'), 'seamless');
 
       wallet.setBehaviour({ mode: 'normal' });

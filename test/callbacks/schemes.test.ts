@@ -336,7 +336,7 @@ describe('the schemes over HTTP (transport failures become failures, never succe
       body: JSON.stringify({ code: 0, message: 'OK', balance: 87.66, platformTransactionID: 'op-1' }),
     });
     const reply = await hmacScheme.call({ ...target, callbackUrl: `${url}/wallet/` }, withdrawCall, 2_000);
-    expect(reply).toEqual({ outcome: 'ok', balance: 8766n });
+    expect(reply).toEqual({ outcome: 'ok', balance: 8766n, httpStatus: 200, operatorCode: 0 });
     const request = seen[seen.length - 1]!;
     expect(request.path).toBe('/wallet/Withdraw');
     expect(verifySign(target.secretKey, request.body)).toBe(true);
@@ -346,7 +346,7 @@ describe('the schemes over HTTP (transport failures become failures, never succe
   test('md5 posts to the one URL with a key valid for its timestamp', async () => {
     next = () => ({ status: 200, body: JSON.stringify({ code: 0, balance: 100 }) });
     const reply = await md5Scheme.call({ ...target, callbackUrl: `${url}/md5` }, depositCall, 2_000);
-    expect(reply).toEqual({ outcome: 'ok', balance: 100n });
+    expect(reply).toEqual({ outcome: 'ok', balance: 100n, httpStatus: 200, operatorCode: 0 });
     const request = seen[seen.length - 1]!;
     expect(request.path).toBe('/md5');
     expect(request.body.key).toBe(md5Key(request.body.timestamp, target.saltKey));

@@ -422,11 +422,22 @@ describe('operators', () => {
       mode: 'transfer',
       allowedIps: [],
       previousSecretExpiresAt: null,
+      blockedProviders: [],
+      blockedGames: [],
+      // Go-live (PROTOCOL §11): a new operator is in the sandbox with the default fee and no credit.
+      status: 'sandbox',
+      liveSince: null,
+      feePercent: 10,
+      creditLimit: 0,
+      peakPerSecond: 10,
+      // The circuit breaker (PROTOCOL §6.3) exists in seamless mode only.
+      wallet: null,
     });
     expect(byId.get('op-adm-seamless')).toMatchObject({
       callbackUrl: 'https://wallet.example.com/api',
       callbackScheme: 'md5',
       mode: 'seamless',
+      wallet: { state: 'closed' },
     });
     const text = JSON.stringify(list);
     for (const secret of secrets) expect(text).not.toContain(secret);
@@ -452,8 +463,15 @@ describe('operators', () => {
       mode: 'transfer',
       allowedIps: [],
       previousSecretExpiresAt: null,
+      blockedProviders: [],
+      blockedGames: [],
+      status: 'sandbox',
+      liveSince: null,
+      feePercent: 10,
+      creditLimit: 0,
+      peakPerSecond: 10,
     });
-    expect((await operatorsList()).find((o) => o.agentID === 'op-adm-1')).toEqual(answer.operator);
+    expect((await operatorsList()).find((o) => o.agentID === 'op-adm-1')).toEqual({ ...answer.operator, wallet: null });
     // Fields left out are left alone.
     const enabled = await admin.ok('/admin/v1/operators/update', { agentID: 'op-adm-1', enabled: true });
     expect(enabled.operator).toMatchObject({ name: 'First Renamed', currencies: ['EUR', 'JPY'], enabled: true });

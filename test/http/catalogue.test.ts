@@ -1,4 +1,4 @@
-// Risk covered: a catalogue that lists or launches what staff disabled, a launch URL or token that names the wrong thing, a launch that moves money, and session tokens that can be forged, tampered with or replayed by another studio (PROTOCOL §4 games/list, games/launch, §5 Sessions, §8 providers/*, games/upsert).
+// Risk covered: a catalogue that lists or launches what staff disabled (the §14 metadata, feed and blocks are in catalogueMetadata.test.ts), a launch URL or token that names the wrong thing, a launch that moves money, and session tokens that can be forged, tampered with or replayed by another studio (PROTOCOL §4 games/list, games/launch, §5 Sessions, §8 providers/*, games/upsert).
 import jwt from 'jsonwebtoken';
 import { AdminClient, HttpAnswer, SignedClient } from '../support/clients';
 import { assertLedgerConsistent } from '../support/ledgerConsistency';
@@ -24,6 +24,18 @@ afterEach(async () => {
   await assertLedgerConsistent(server.db);
 });
 afterAll(async () => server.close());
+
+/** What a game without §14 metadata answers (PROTOCOL §14), enabled as every listed game is. */
+const NO_METADATA = {
+  category: null,
+  thumbnailUrl: null,
+  platforms: ['desktop', 'mobile'],
+  volatility: null,
+  features: [],
+  releaseDate: null,
+  blockedCountries: [],
+  enabled: true,
+};
 
 function expectAdminRefusal(answer: HttpAnswer, status: number, code: number): void {
   expect({ status: answer.status, code: answer.body?.code }).toEqual({ status, code });
@@ -157,6 +169,7 @@ describe('admin: providers and games/upsert', () => {
     let listed = (await operator.call('/v1/games/list', { providerID: 'prov-upsert' })).games;
     expect(listed).toEqual([
       {
+        ...NO_METADATA,
         gameID: 5001,
         name: 'Alpha',
         providerID: 'prov-upsert',
@@ -165,7 +178,16 @@ describe('admin: providers and games/upsert', () => {
         freeSpins: false,
         demo: false,
       },
-      { gameID: 5002, name: 'Beta', providerID: 'prov-upsert', type: 'live', rtp: 97.1, freeSpins: false, demo: false },
+      {
+        ...NO_METADATA,
+        gameID: 5002,
+        name: 'Beta',
+        providerID: 'prov-upsert',
+        type: 'live',
+        rtp: 97.1,
+        freeSpins: false,
+        demo: false,
+      },
     ]);
 
     const second = await admin.ok('/admin/v1/games/upsert', {
@@ -182,6 +204,7 @@ describe('admin: providers and games/upsert', () => {
       [5003, 'Gamma'],
     ]);
     expect(listed[0]).toEqual({
+      ...NO_METADATA,
       gameID: 5001,
       name: 'Alpha Deluxe',
       providerID: 'prov-upsert',
@@ -279,8 +302,11 @@ describe('/v1/games/list', () => {
     expect(ids).not.toContain(6006);
     for (const id of [6001, 6002, 6003, 6005, 6007, world.gameId, world.otherGameId]) expect(ids).toContain(id);
     for (const g of games)
-      expect(Object.keys(g).sort()).toEqual(['demo', 'freeSpins', 'gameID', 'name', 'providerID', 'rtp', 'type']);
+      expect(Object.keys(g).sort()).toEqual(
+        [...Object.keys(NO_METADATA), 'demo', 'freeSpins', 'gameID', 'name', 'providerID', 'rtp', 'type'].sort(),
+      );
     expect(games.find((g) => g.gameID === world.gameId)).toEqual({
+      ...NO_METADATA,
       gameID: world.gameId,
       name: 'Book of Tests',
       providerID: world.studio.callerId,
@@ -388,7 +414,8 @@ describe('/v1/games/launch', () => {
   });
 
   test("unknown or disabled game and a disabled provider's game get code 8", async () => {
-    await world.operator.call('/v1/player/create', { userID: 'launch002', currency: 'EUR' });
+    // Funded: a player whose wallet is empty cannot enter a real-money game (PROTOCOL §4).
+    await fundedSession(world, 'launch002', 1);
     const launch = (fields: Record<string, unknown>) =>
       world.operator.call('/v1/games/launch', { userID: 'launch002', currency: 'EUR', ...fields });
     expect((await launch({ gameID: 987654 })).code).toBe(8);
@@ -475,7 +502,7 @@ describe('/v1/games/launch', () => {
   });
 
   test('player and currency checks: no wallet in that currency 6, currency not enabled 14, no userID without demo 2', async () => {
-    await world.operator.call('/v1/player/create', { userID: 'launch004', currency: 'EUR' });
+    await fundedSession(world, 'launch004', 1);
     const launch = (fields: Record<string, unknown>) =>
       world.operator.call('/v1/games/launch', { gameID: world.gameId, ...fields });
     expect((await launch({ userID: 'launch004', currency: 'EUR' })).code).toBe(0);

@@ -97,6 +97,9 @@ test('the demo world exists: a transfer operator, a seamless operator on the san
   const games = await (await operatorClient('demo-transfer')).call('/v1/games/list', { providerID: 'demo-studio' });
   expect(games.games.map((g: any) => g.gameID)).toEqual([900001, 900002, 900003]);
   expect(games.games[0]).toMatchObject({ type: 'slot', demo: true, freeSpins: true });
+  // The demo lobby has catalogue metadata (PROTOCOL §14).
+  expect(games.games[0]).toMatchObject({ category: 'video-slots', volatility: 'low', features: ['free-spins'] });
+  expect(games.games[2]).toMatchObject({ platforms: ['desktop'], releaseDate: '2026-12-01', blockedCountries: ['US'] });
   // The funded player, through the platform API like an operator sees it.
   const balance = await (
     await operatorClient('demo-transfer')

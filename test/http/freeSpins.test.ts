@@ -364,7 +364,7 @@ describe("a win naming a freeSpinID is paid only on that campaign's games, for i
 
   test("another operator's freeSpinID gets 16, even when its player has the same userID", async () => {
     const other = await buildWorld(await server.admin(), { currencies: ['EUR'] });
-    await fundedSession(other, 'fs-xo-p1', 0);
+    await other.operator.call('/v1/player/create', { userID: 'fs-xo-p1', currency: 'EUR' });
     const definition = campaign({ userIDs: ['fs-xo-p1'], gameIDs: [world.gameId] });
     expect(await other.operator.call('/v1/freespins/create', { ...definition })).toMatchObject({ code: 0 });
     const token = await fundedSession(world, 'fs-xo-p1', 5);
@@ -505,8 +505,10 @@ describe('free-spin wins', () => {
   });
 
   test('wins for spins already played are paid after the campaign is cancelled or finished', async () => {
-    const token = await fundedSession(world, 'fs-win03', 0);
+    await world.operator.call('/v1/player/create', { userID: 'fs-win03', currency: 'EUR' });
     const fs = await createCampaign({ userIDs: ['fs-win03'], spins: 2 });
+    // The wallet is empty: the campaign's spins on this game are what let the player in (PROTOCOL §4).
+    const token = await fundedSession(world, 'fs-win03', 0);
     expect((await freeBet(token, fs.freeSpinID, { roundID: 'fs-win03-r1' })).code).toBe(0);
     expect(await world.operator.call('/v1/freespins/cancel', { freeSpinID: fs.freeSpinID })).toMatchObject({
       code: 0,

@@ -955,11 +955,12 @@ describe('Rollbacks', () => {
 
 describe('Jackpot', () => {
   test('Jackpot: a jackpot credits the player without a bet', async () => {
-    const { userID, token } = await newPlayer(0);
+    // Funded with 1: an empty wallet cannot enter a real-money game (PROTOCOL §4).
+    const { userID, token } = await newPlayer(1);
     const roundID = id('round');
     const jp = await jackpot(token, { transactionID: id('jp'), roundID, amount: 1234.56, jackpotID: 'grand' });
-    expect(jp).toMatchObject({ code: 0, balance: 1234.56 });
-    expect(await balanceOf(userID)).toBe(1234.56);
+    expect(jp).toMatchObject({ code: 0, balance: 1235.56 });
+    expect(await balanceOf(userID)).toBe(1235.56);
     const listed = await history({ userID, roundID });
     expect(listed).toHaveLength(1);
     expect(listed[0]).toMatchObject({

@@ -12,8 +12,13 @@ export interface CallbackView {
   transactionID: string;
   status: string;
   attempts: number;
+  /** Parked (failed) when attempts reach this. */
+  maxAttempts: number;
   lastError: string | null;
   nextAttemptAt: string | null;
+  /** When the row last changed: the last attempt's outcome, or a staff retry. No per-attempt log is kept. */
+  lastAttemptAt: string | null;
+  deliveredAt: string | null;
   createdAt: string;
 }
 
@@ -27,8 +32,11 @@ function view(row: Row, agentId: string): CallbackView {
     transactionID: row.platformTransactionId,
     status: row.status,
     attempts: row.attempts,
+    maxAttempts: row.maxAttempts,
     lastError: row.lastError,
     nextAttemptAt: row.nextAttemptAt?.toISOString() ?? null,
+    lastAttemptAt: row.attempts > 0 ? row.updatedAt.toISOString() : null,
+    deliveredAt: row.deliveredAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
   };
 }

@@ -11,6 +11,9 @@ import { allowedIpsView, storedAllowedIps } from '../ipAllowList';
 import { secretContext } from '../../domain/secretEnvelope';
 import { sealStored } from '../../db/storedSecrets';
 import { previousSecretExpiry, rotatedSecretColumns, withoutCredentials } from './callerSecrets';
+import { CatalogueBlocks, NO_BLOCKS, blocksOf, resolveBlocks, writeBlocks } from './games';
+import { OperatorStatus, operatorStatusOf } from '../../domain/operatorStatus';
+import { Minor, toMajorNumber } from '../../domain/money';
 
 export interface OperatorView {
   agentID: string;
@@ -23,9 +26,23 @@ export interface OperatorView {
   // ---- Security (PROTOCOL §10) ----
   allowedIps: string[];
   previousSecretExpiresAt: string | null;
+  // ---- Go-live (PROTOCOL §11) ----
+  status: OperatorStatus;
+  feePercent: number;
+  /** Base-currency major units the credit may fall below zero. */
+  creditLimit: number;
+  peakPerSecond: number;
+  liveSince: string | null;
 }
 
-export function operatorView(row: Operator): OperatorView {
+/** How go-live fields render: the base currency of creditLimit, the fee of rows stored without one. */
+export interface GoLiveDefaults {
+  readonly baseCurrency: string;
+  readonly defaultFeePercent: string;
+}
+export const PROTOCOL_GO_LIVE_DEFAULTS: GoLiveDefaults = { baseCurrency: 'EUR', defaultFeePercent: '10' };
+
+export function operatorView(row: Operator, defaults: GoLiveDefaults = PROTOCOL_GO_LIVE_DEFAULTS): OperatorView {
   return {
     agentID: row.agentId,
     name: row.name,
@@ -36,7 +53,19 @@ export function operatorView(row: Operator): OperatorView {
     mode: walletModeOf(row.callbackUrl),
     allowedIps: allowedIpsView(row.allowedIps),
     previousSecretExpiresAt: previousSecretExpiry(row.previousSecretExpiresAt),
+    status: operatorStatusOf(row.status),
+    feePercent: Number(row.feePercent ?? defaults.defaultFeePercent),
+    creditLimit: toMajorNumber(row.creditLimitMinor as Minor, defaults.baseCurrency),
+    peakPerSecond: row.peakPerSecond,
+    liveSince: row.liveSince?.toISOString() ?? null,
   };
+}
+
+/** Go-live settings of operators/create|update (validated by the route; creditLimit in base minor units). */
+export interface GoLiveSettingsInput {
+  feePercent?: string;
+  creditLimitMinor?: bigint;
+  peakPerSecond?: number;
 }
 
 export const newSecret = () => randomBytes(32).toString('hex');
@@ -50,40 +79,65 @@ export interface CreateOperatorInput {
   callbackScheme?: 'hmac' | 'md5';
   /** Canonical CIDRs (validated by the route). */
   allowedIps?: string[];
+  blockedProviders?: string[];
+  blockedGames?: number[];
 }
 
-export async function createOperator(prisma: Prisma, actor: string, input: CreateOperatorInput) {
+/** The operator as operators/create|update|list answer it: with its catalogue blocks (PROTOCOL §14). */
+export type OperatorWithBlocks = OperatorView & CatalogueBlocks;
+
+export async function createOperator(
+  prisma: Prisma,
+  actor: string,
+  input: CreateOperatorInput & GoLiveSettingsInput,
+  defaults: GoLiveDefaults = PROTOCOL_GO_LIVE_DEFAULTS,
+) {
+  return prisma.$transaction((tx) => createOperatorIn(tx, actor, input, defaults));
+}
+
+/** The same inside a caller's transaction (an approved application creates its operator atomically). */
+export async function createOperatorIn(
+  tx: Tx,
+  actor: string,
+  input: CreateOperatorInput & GoLiveSettingsInput,
+  defaults: GoLiveDefaults = PROTOCOL_GO_LIVE_DEFAULTS,
+) {
   const secretKey = newSecret();
   const saltKey = newSalt();
   const now = new Date();
-  return prisma.$transaction(async (tx) => {
-    if (await tx.operator.findUnique({ where: { agentId: input.agentID } }))
-      throw conflict(`operator ${input.agentID} already exists`);
-    const row = await tx.operator.create({
-      data: {
-        agentId: input.agentID,
-        name: input.name,
-        currencies: [...new Set(input.currencies)].join(','),
-        secretKey: sealStored(secretContext.operatorSecret(input.agentID), secretKey),
-        saltKey: sealStored(secretContext.operatorSalt(input.agentID), saltKey),
-        allowedIps: storedAllowedIps(input.allowedIps ?? []),
-        callbackUrl: input.callbackUrl || null,
-        callbackScheme: input.callbackScheme ?? 'hmac',
-        enabled: true,
-        createdAt: now,
-        updatedAt: now,
-      },
-    });
-    const view = operatorView(row);
-    await recordAudit(tx, {
-      actor,
-      action: 'operators.create',
-      targetType: 'operator',
-      targetId: row.agentId,
-      after: view,
-    });
-    return { operator: view, secretKey, saltKey };
+  if (await tx.operator.findUnique({ where: { agentId: input.agentID } }))
+    throw conflict(`operator ${input.agentID} already exists`);
+  const row = await tx.operator.create({
+    data: {
+      agentId: input.agentID,
+      name: input.name,
+      currencies: [...new Set(input.currencies)].join(','),
+      secretKey: sealStored(secretContext.operatorSecret(input.agentID), secretKey),
+      saltKey: sealStored(secretContext.operatorSalt(input.agentID), saltKey),
+      allowedIps: storedAllowedIps(input.allowedIps ?? []),
+      callbackUrl: input.callbackUrl || null,
+      callbackScheme: input.callbackScheme ?? 'hmac',
+      enabled: true,
+      feePercent: input.feePercent ?? defaults.defaultFeePercent,
+      creditLimitMinor: input.creditLimitMinor ?? 0n,
+      peakPerSecond: input.peakPerSecond ?? 10,
+      createdAt: now,
+      updatedAt: now,
+    },
   });
+  await writeBlocks(tx, row.id, await resolveBlocks(tx, input), now);
+  const view: OperatorWithBlocks = {
+    ...operatorView(row, defaults),
+    ...((await blocksOf(tx, [row.id])).get(row.id) ?? NO_BLOCKS),
+  };
+  await recordAudit(tx, {
+    actor,
+    action: 'operators.create',
+    targetType: 'operator',
+    targetId: row.agentId,
+    after: view,
+  });
+  return { operator: view, secretKey, saltKey };
 }
 
 export interface UpdateOperatorInput {
@@ -94,14 +148,28 @@ export interface UpdateOperatorInput {
   callbackScheme?: 'hmac' | 'md5';
   enabled?: boolean;
   allowedIps?: string[];
+  /** Only back to the sandbox: going live is operators/go-live. */
+  status?: 'sandbox';
+  blockedProviders?: string[];
+  blockedGames?: number[];
 }
 
 /** Galera's certification conflict (or a deadlock): the whole switch is run again. */
-export function updateOperator(prisma: Prisma, actor: string, input: UpdateOperatorInput): Promise<OperatorView> {
-  return retryOnWriteConflict(() => updateOperatorOnce(prisma, actor, input), 3);
+export function updateOperator(
+  prisma: Prisma,
+  actor: string,
+  input: UpdateOperatorInput & GoLiveSettingsInput,
+  defaults: GoLiveDefaults = PROTOCOL_GO_LIVE_DEFAULTS,
+): Promise<OperatorWithBlocks> {
+  return retryOnWriteConflict(() => updateOperatorOnce(prisma, actor, input, defaults), 3);
 }
 
-function updateOperatorOnce(prisma: Prisma, actor: string, input: UpdateOperatorInput): Promise<OperatorView> {
+function updateOperatorOnce(
+  prisma: Prisma,
+  actor: string,
+  input: UpdateOperatorInput & GoLiveSettingsInput,
+  defaults: GoLiveDefaults,
+): Promise<OperatorWithBlocks> {
   return prisma.$transaction(async (tx) => {
     // The row lock serialises concurrent updates of one operator, so two switches cannot interleave;
     // and every money transaction holds this row shared from before its first write to its COMMIT
@@ -112,6 +180,8 @@ function updateOperatorOnce(prisma: Prisma, actor: string, input: UpdateOperator
     >`SELECT id FROM operators WHERE agent_id = ${input.agentID} FOR UPDATE`;
     if (!locked[0]) throw notFound(`operator ${input.agentID}`);
     const before = await tx.operator.findUniqueOrThrow({ where: { agentId: input.agentID } });
+    const blocks = await resolveBlocks(tx, input);
+    const blocksBefore = (await blocksOf(tx, [before.id])).get(before.id) ?? NO_BLOCKS;
     const nextUrl = input.callbackUrl === undefined ? before.callbackUrl : input.callbackUrl || null;
     const from = walletModeOf(before.callbackUrl);
     const to = walletModeOf(nextUrl);
@@ -129,16 +199,21 @@ function updateOperatorOnce(prisma: Prisma, actor: string, input: UpdateOperator
         callbackScheme: input.callbackScheme,
         enabled: input.enabled,
         allowedIps: input.allowedIps === undefined ? undefined : storedAllowedIps(input.allowedIps),
+        status: input.status,
+        feePercent: input.feePercent,
+        creditLimitMinor: input.creditLimitMinor,
+        peakPerSecond: input.peakPerSecond,
         updatedAt: new Date(),
       },
     });
-    const after = operatorView(row);
+    await writeBlocks(tx, row.id, blocks, row.updatedAt);
+    const after = { ...operatorView(row, defaults), ...((await blocksOf(tx, [row.id])).get(row.id) ?? NO_BLOCKS) };
     await recordAudit(tx, {
       actor,
       action: from !== to ? `operators.switch-to-${to}` : 'operators.update',
       targetType: 'operator',
       targetId: row.agentId,
-      before: operatorView(before),
+      before: { ...operatorView(before, defaults), ...blocksBefore },
       after,
     });
     return after;
@@ -178,9 +253,16 @@ async function countModeSwitchBlockers(tx: Tx, operatorId: number): Promise<Mode
   return { nonZeroWallets, openRounds, pendingDeliveries };
 }
 
-export async function listOperators(prisma: Prisma): Promise<OperatorView[]> {
+export async function listOperators(
+  prisma: Prisma,
+  defaults: GoLiveDefaults = PROTOCOL_GO_LIVE_DEFAULTS,
+): Promise<OperatorWithBlocks[]> {
   const rows = await prisma.operator.findMany({ orderBy: { id: 'asc' } });
-  return rows.map(operatorView);
+  const blocks = await blocksOf(
+    prisma,
+    rows.map((r) => r.id),
+  );
+  return rows.map((row) => ({ ...operatorView(row, defaults), ...(blocks.get(row.id) ?? NO_BLOCKS) }));
 }
 
 /**

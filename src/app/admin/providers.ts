@@ -85,6 +85,9 @@ export async function updateProvider(
       },
     });
     const after = providerView(row);
+    // Its games appear, or disappear, in every operator's lobby: the change feed (§14) must say so.
+    if (before.enabled !== row.enabled)
+      await tx.game.updateMany({ where: { providerId: row.id }, data: { changedAt: new Date() } });
     await recordAudit(tx, {
       actor,
       action: 'providers.update',

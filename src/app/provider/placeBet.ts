@@ -1,9 +1,11 @@
 /** `/provider/v1/bet` (PROTOCOL §5 "Bets"): debit the stake, or use one free spin of a campaign. */
 import { judgeFreeSpinBet } from '../../domain/freeSpins';
 import { Minor } from '../../domain/money';
+import { judgeProtectedBet } from '../../domain/playerProtection';
+import { Refusal } from '../../domain/resultCodes';
 import { judgeBet } from '../../domain/rounds';
 import { MoneyAnswer } from '../wallet/answers';
-import { ProviderLedgerStore } from './providerLedgerStore';
+import { ProviderLedgerScope, ProviderLedgerStore } from './providerLedgerStore';
 import { Decide, ProviderCommand, recordProviderTransaction } from './recordProviderTransaction';
 
 export type BetInput = Omit<ProviderCommand, 'type' | 'meaningful' | 'refTransactionId'>;
@@ -18,11 +20,30 @@ export function placeBet(store: ProviderLedgerStore, input: BetInput, amount: Mi
 }
 
 /**
- * The bet rule: tombstone, round, then either one free spin of the campaign (no money moves) or a debit
- * of the stake. In seamless mode the debit is the operator's Withdraw; the decision is the same.
+ * The player's protection (PROTOCOL §14), judged before any other bet rule: a restricted player, or a
+ * stake above its maxBet, is code 19, and in seamless mode no Withdraw is ever sent for it. The facts
+ * come with the bet's locking statement (no query of their own). A free-spin bet stakes nothing.
+ */
+export async function refuseProtectedBet(
+  scope: ProviderLedgerScope,
+  command: BetInput,
+  amount: Minor,
+  now: Date,
+): Promise<Refusal | null> {
+  const { session } = command;
+  const facts = await scope.playerProtection(session.operatorId, session.userId, session.currency);
+  return judgeProtectedBet(facts, command.freeSpinId === null ? amount : (0n as Minor), now);
+}
+
+/**
+ * The bet rule: protection, tombstone, round, then either one free spin of the campaign (no money
+ * moves) or a debit of the stake. In seamless mode the debit is the operator's Withdraw; the decision
+ * is the same.
  */
 export function decideBet(command: BetInput, amount: Minor, now: () => Date = () => new Date()): Decide {
   return async (scope, key) => {
+    const protectedBet = await refuseProtectedBet(scope, command, amount, now());
+    if (protectedBet) return { kind: 'refuse', refusal: protectedBet };
     const { round, tombstone } = await scope.lockRoundForBet(key, command.transactionId);
     const refusal = judgeBet({ round, tombstone, gameId: command.gameId });
     if (refusal) return { kind: 'refuse', refusal };

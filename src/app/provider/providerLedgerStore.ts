@@ -4,6 +4,7 @@
  */
 import { CampaignFacts } from '../../domain/freeSpins';
 import { Minor } from '../../domain/money';
+import { ProtectionFacts } from '../../domain/playerProtection';
 import { ProviderTransactionFacts, RoundFacts } from '../../domain/rounds';
 import { WalletLock, WalletStore, WalletTransactionScope } from '../wallet/walletStore';
 
@@ -67,6 +68,12 @@ export interface ProviderLedgerScope extends WalletTransactionScope {
     gameId: number,
   ): Promise<FreeSpinSlot | null>;
   changeFreeSpinPlayer(campaignId: number, userId: string, change: { spinsUsed?: 1 | -1; win?: Minor }): Promise<void>;
+  /**
+   * The player's restriction and this currency's maxBet (PROTOCOL §14). A bet's locking statement
+   * (lockWalletAndRound, lockPlayerForBet) reads them with its locks, and this answers from it: no
+   * statement of its own on the bet path, and read current, so every process sees a change at once.
+   */
+  playerProtection(operatorId: number, userId: string, currency: string): Promise<ProtectionFacts>;
 }
 
 export interface ProviderLedgerStore extends Pick<WalletStore, 'findTransaction' | 'walletBalance'> {

@@ -23,6 +23,7 @@ import { DuplicateTransactionIdError, StoredTransaction } from '../wallet/wallet
 import { OPERATOR_WALLET_UNAVAILABLE_MESSAGE, SeamlessDeps } from './seamlessDeps';
 import { SeamlessScope, WithdrawAttempt } from './seamlessStore';
 import { waitForWithdrawOutcome } from './waitForWithdraw';
+import { BREAKER_OPEN_ERROR, NO_BREAKER, breakerFailure } from './walletBreaker';
 import { resolveWithdraw } from './withdrawOutcome';
 
 export async function placeSeamlessBet(deps: SeamlessDeps, input: BetInput, amount: Minor): Promise<MoneyAnswer> {
@@ -54,26 +55,35 @@ export async function placeSeamlessBet(deps: SeamlessDeps, input: BetInput, amou
   if (step.kind === 'answer') return step.answer;
   if (step.kind === 'twin' || step.kind === 'stored') return settledRepeat();
 
-  const reply = await deps.wallet.call(
-    session.operatorId,
-    {
-      kind: 'withdraw',
-      userId: session.userId,
-      currency: session.currency,
-      amount,
-      transactionId: step.attempt.platformTransactionId,
-      refTransactionId: null,
-      roundId: input.roundId,
-      gameId: input.gameId,
-      freeSpinId: null,
-    },
-    settings.callbackTimeoutMs,
-  );
+  // Admitted right before the call: an open breaker (§6.3) sends nothing, and the bet is refused 17
+  // and remembered as such, with no compensating Rollback (nothing was sent, so nothing can be owed).
+  const breaker = deps.breaker ?? NO_BREAKER;
+  const admission = await breaker.admit(session.operatorId);
+  const sent = admission !== 'refuse';
+  const reply = !sent
+    ? ({ outcome: 'failed', error: BREAKER_OPEN_ERROR } as const)
+    : await deps.wallet.call(
+        session.operatorId,
+        {
+          kind: 'withdraw',
+          userId: session.userId,
+          currency: session.currency,
+          amount,
+          transactionId: step.attempt.platformTransactionId,
+          refTransactionId: null,
+          roundId: input.roundId,
+          gameId: input.gameId,
+          freeSpinId: null,
+        },
+        settings.callbackTimeoutMs,
+      );
+  if (sent) await breaker.record(session.operatorId, admission, breakerFailure(reply));
   const attempt = step.attempt;
-  const result = await resolveWithdraw(store, attempt, reply, settings, hash);
+  const result = await resolveWithdraw(store, attempt, reply, settings, hash, { sent });
   if (result.code === 'already-resolved') return settledRepeat();
   if (result.code === ResultCode.OPERATOR_WALLET_UNAVAILABLE) {
-    await deps.queue.enqueue({ id: result.compensationId, attempts: 0, operatorId: session.operatorId }, 0);
+    if (result.compensationId)
+      await deps.queue.enqueue({ id: result.compensationId, attempts: 0, operatorId: session.operatorId }, 0);
     // The reason stays in the Withdraw's lastError (callbacks/list) and the logs, never in the studio's answer.
     return {
       ...refuse(ResultCode.OPERATOR_WALLET_UNAVAILABLE, OPERATOR_WALLET_UNAVAILABLE_MESSAGE),
@@ -104,7 +114,7 @@ async function betStep1(scope: SeamlessScope, input: BetInput, amount: Minor, ha
   const key = roundKeyOf(command);
   // One statement: the player's lock, the round, the tombstone, and whether this bet is a repeat. A
   // twin of a bet whose Withdraw is in flight is stopped by its attempt's key (DuplicateTransactionIdError).
-  const seen = await scope.lockPlayerForBet(key, input.transactionId);
+  const seen = await scope.lockPlayerForBet(key, input.transactionId, session.currency);
   // The mode under the operator's lock, not the session's: the operator may have switched since.
   const wrongMode = requireSeamlessMode(seen.mode, "a bet on the operator's wallet");
   if (wrongMode) return { kind: 'answer', answer: wrongMode };

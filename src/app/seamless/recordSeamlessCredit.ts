@@ -22,6 +22,7 @@ import { answerRepeat } from '../wallet/answerRepeat';
 import { MoneyAnswer } from '../wallet/answers';
 import { DuplicateTransactionIdError } from '../wallet/walletStore';
 import { deliverCallback } from './deliverCallback';
+import { NO_BREAKER } from './walletBreaker';
 import { SeamlessDeps, SeamlessSettings, deliveryBudget } from './seamlessDeps';
 import { DeliveryKind, SeamlessScope } from './seamlessStore';
 import { waitForWithdrawOutcome } from './waitForWithdraw';
@@ -64,6 +65,11 @@ export async function recordSeamlessCredit(
     platformTransactionId: outcome.platformTransactionId,
   });
   if (!outcome.deliveryId) return ok(await lastKnown());
+  // An open breaker (§6.3): stored and queued without an inline try; the queue keeps its own schedule.
+  if (await (deps.breaker ?? NO_BREAKER).isOpen(session.operatorId)) {
+    await deps.queue.enqueue({ id: outcome.deliveryId, attempts: 0, operatorId: session.operatorId }, 0);
+    return ok(await lastKnown());
+  }
   const delivered = await deliverCallback(deps, outcome.deliveryId, settings.callbackTimeoutMs);
   if (delivered.state === 'delivered') return ok(delivered.balance ?? (await lastKnown()));
   if (delivered.state === 'retry')

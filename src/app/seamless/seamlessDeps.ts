@@ -1,5 +1,6 @@
 /** Everything a seamless use case is given: stores, the operator wallet, the queue, and the §9 settings. */
 import { DeliveryQueuePort, OperatorWalletPort, SeamlessStore } from './seamlessStore';
+import { WalletBreakerPort } from './walletBreaker';
 
 export interface SeamlessSettings {
   /** Timeout of a callback made while the provider waits (Balance, Withdraw, the first try of the rest). */
@@ -14,6 +15,8 @@ export interface SeamlessDeps {
   readonly wallet: OperatorWalletPort;
   readonly queue: DeliveryQueuePort;
   readonly settings: SeamlessSettings;
+  /** The per-operator circuit breaker (§6.3) for calls made while the provider waits; none: always send. */
+  readonly breaker?: WalletBreakerPort;
 }
 
 /** A delivery is tried once while the provider waits, then CALLBACK_RETRY_ATTEMPTS times from the queue. */

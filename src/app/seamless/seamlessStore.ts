@@ -83,9 +83,14 @@ export interface SeamlessScope extends ProviderLedgerScope {
    * lockPlayer for a bet, in one statement with what the bet rule reads: the round (locked; later
    * lockRound/lockRoundForBet calls answer from it), the bet's tombstone, and whether the bet is already
    * stored (a repeat). A twin whose Withdraw is in flight is not read here: its own attempt's insert
-   * fails on the one-attempt-per-provider-transaction key (DuplicateTransactionIdError).
+   * fails on the one-attempt-per-provider-transaction key (DuplicateTransactionIdError). The player's
+   * protection in `currency` comes with it (playerProtection answers from it).
    */
-  lockPlayerForBet(key: RoundKey, betTransactionId: string): Promise<{ stored: boolean; mode: WalletMode }>;
+  lockPlayerForBet(
+    key: RoundKey,
+    betTransactionId: string,
+    currency: string,
+  ): Promise<{ stored: boolean; mode: WalletMode }>;
   findWithdrawAttempt(providerId: number, transactionId: string): Promise<Delivery | null>;
   lastKnownBalance(operatorId: number, userId: string, currency: string): Promise<Minor | null>;
   /** Throws DuplicateTransactionIdError when this provider transaction already has a callback of this kind. */

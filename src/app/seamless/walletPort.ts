@@ -21,10 +21,25 @@ export interface WalletCall {
   readonly freeSpinId?: string | null;
 }
 
-export type WalletReply =
+/**
+ * What the transport saw, kept with each delivery attempt (PROTOCOL §14 rounds): the HTTP status when an
+ * answer came, and the operator's `code` when the answer was a JSON object carrying an integer one.
+ */
+export interface ReplyDetail {
+  readonly httpStatus?: number | null;
+  readonly operatorCode?: number | null;
+}
+
+export type WalletReply = (
   | { readonly outcome: 'ok'; readonly balance: Minor | null }
   /** Withdraw refused for insufficient funds (code 7). */
   | { readonly outcome: 'insufficient'; readonly balance: Minor | null }
   /** The operator already has this transaction (code 11): counts as delivered. */
   | { readonly outcome: 'duplicate'; readonly balance: Minor | null }
-  | { readonly outcome: 'failed'; readonly error: string };
+  /**
+   * `answered`: the operator answered as the scheme says, with a code that is a refusal (the wallet is
+   * up, so the circuit breaker does not count it, PROTOCOL §6.3); otherwise a timeout, non-200 or garbage.
+   */
+  | { readonly outcome: 'failed'; readonly error: string; readonly answered?: boolean }
+) &
+  ReplyDetail;

@@ -21,7 +21,8 @@ export type WithdrawResult =
     }
   | {
       readonly code: typeof ResultCode.OPERATOR_WALLET_UNAVAILABLE;
-      readonly compensationId: string;
+      /** Null when the Withdraw was never sent (circuit breaker open): no Rollback is owed. */
+      readonly compensationId: string | null;
       readonly platformTransactionId: string;
     }
   /** Someone else (the sweeper, or the call itself) resolved this attempt first. */
@@ -34,10 +35,11 @@ export async function resolveWithdraw(
   reply: WalletReply,
   settings: SeamlessSettings,
   requestHash: Buffer,
+  options: { readonly sent: boolean } = { sent: true },
 ): Promise<WithdrawResult> {
   try {
     return await store.inSeamlessTransaction((scope) =>
-      recordWithdrawOutcome(scope, attempt, reply, settings, requestHash),
+      recordWithdrawOutcome(scope, attempt, reply, settings, requestHash, options.sent),
     );
   } catch (error) {
     // The bet's ledger row is the claim: whoever resolved the attempt first has written it.
@@ -52,6 +54,7 @@ async function recordWithdrawOutcome(
   reply: WalletReply,
   settings: SeamlessSettings,
   requestHash: Buffer,
+  sent: boolean,
 ): Promise<WithdrawResult> {
   // No player lock: the bet's ledger row is the claim and the outcome (its idempotency key admits one;
   // the sweeper may race this), twins and rollbacks of this bet wait for it, and the round is counted
@@ -59,7 +62,7 @@ async function recordWithdrawOutcome(
   const row = betRowOf(attempt, requestHash);
   if (reply.outcome === 'ok' || reply.outcome === 'duplicate') return recordDebited(scope, attempt, row, reply.balance);
   if (reply.outcome === 'insufficient') return recordInsufficient(scope, attempt, row, reply.balance);
-  return recordUnavailable(scope, attempt, row, reply.error, settings);
+  return recordUnavailable(scope, attempt, row, { error: reply.error, sent }, settings);
 }
 
 type BetRow = ReturnType<typeof betRowOf>;
@@ -153,9 +156,10 @@ async function recordUnavailable(
   scope: SeamlessScope,
   attempt: WithdrawAttempt,
   row: BetRow,
-  error: string,
+  failure: { readonly error: string; readonly sent: boolean },
   settings: SeamlessSettings,
 ): Promise<WithdrawResult> {
+  const { error, sent } = failure;
   // Status `refused`, not `failed`: a Withdraw is made once and answered (17); `failed` means a parked
   // delivery that is still owed, which this is not (its compensating Rollback is).
   scope.settleWithdraw(attempt.platformTransactionId, {
@@ -171,6 +175,13 @@ async function recordUnavailable(
     delta: zero,
     operatorBalance: null,
   });
+  // Never sent (PROTOCOL §6.3, breaker open): the operator cannot have debited, so nothing is owed back.
+  if (!sent)
+    return {
+      code: ResultCode.OPERATOR_WALLET_UNAVAILABLE,
+      compensationId: null,
+      platformTransactionId: attempt.platformTransactionId,
+    };
   // The operator may have debited before the failure: a Rollback of this Withdraw makes it whole.
   const compensationId = await scope.insertDelivery({
     operatorId: attempt.operatorId,

@@ -6,9 +6,14 @@
 import { Minor, parseMajorAmount, toMajorNumber } from '../../domain/money';
 import { signBody } from '../../domain/signing';
 import { postJson } from '../httpTransport';
-import { OperatorTarget, WalletCall, WalletCallbackScheme, WalletReply } from '../walletCallback';
+import { OperatorTarget, WalletCall, WalletCallbackScheme, WalletReply, replyDetail } from '../walletCallback';
 
-const PATHS = { balance: 'Balance', withdraw: 'Withdraw', deposit: 'Deposit', rollback: 'Rollback' } as const;
+export const HMAC_PATHS = {
+  balance: 'Balance',
+  withdraw: 'Withdraw',
+  deposit: 'Deposit',
+  rollback: 'Rollback',
+} as const;
 
 export function hmacRequestBody(target: OperatorTarget, call: WalletCall, nowSeconds: number): Record<string, unknown> {
   const body: Record<string, unknown> = { agentID: target.agentId, userID: call.userId, currency: call.currency };
@@ -44,15 +49,16 @@ export function readHmacAnswer(call: WalletCall, status: number, answer: unknown
   return {
     outcome: 'failed',
     error: `operator answered code ${code}${typeof message === 'string' ? `: ${message.slice(0, 200)}` : ''}`,
+    answered: true,
   };
 }
 
 export const hmacScheme: WalletCallbackScheme = {
   name: 'hmac',
   async call(target: OperatorTarget, call: WalletCall, timeoutMs: number): Promise<WalletReply> {
-    const url = `${target.callbackUrl.replace(/\/+$/, '')}/${PATHS[call.kind]}`;
+    const url = `${target.callbackUrl.replace(/\/+$/, '')}/${HMAC_PATHS[call.kind]}`;
     const result = await postJson(url, hmacRequestBody(target, call, Math.floor(Date.now() / 1000)), timeoutMs);
-    if (!result.ok) return { outcome: 'failed', error: result.error };
-    return readHmacAnswer(call, result.status, result.body);
+    if (!result.ok) return { outcome: 'failed', error: result.error, ...replyDetail(result.status, undefined) };
+    return { ...readHmacAnswer(call, result.status, result.body), ...replyDetail(result.status, result.body) };
   },
 };

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { Minor, MAX_MINOR } from '../../domain/money';
 import { postJson } from '../httpTransport';
-import { OperatorTarget, WalletCall, WalletCallbackScheme, WalletReply } from '../walletCallback';
+import { OperatorTarget, WalletCall, WalletCallbackScheme, WalletReply, replyDetail } from '../walletCallback';
 
 export function md5Key(timestampSeconds: number, saltKey: string): string {
   return createHash('md5').update(`${timestampSeconds}${saltKey}`).digest('hex');
@@ -55,7 +55,7 @@ export function readMd5Answer(call: WalletCall, status: number, answer: unknown)
       : { outcome: 'ok', balance: value };
   if (code === 7 && call.kind === 'withdraw') return { outcome: 'insufficient', balance: value };
   if (code === 11 && call.kind !== 'balance') return { outcome: 'duplicate', balance: value };
-  return { outcome: 'failed', error: `operator answered code ${code}` };
+  return { outcome: 'failed', error: `operator answered code ${code}`, answered: true };
 }
 
 export const md5Scheme: WalletCallbackScheme = {
@@ -66,7 +66,7 @@ export const md5Scheme: WalletCallbackScheme = {
       md5RequestBody(target, call, Math.floor(Date.now() / 1000)),
       timeoutMs,
     );
-    if (!result.ok) return { outcome: 'failed', error: result.error };
-    return readMd5Answer(call, result.status, result.body);
+    if (!result.ok) return { outcome: 'failed', error: result.error, ...replyDetail(result.status, undefined) };
+    return { ...readMd5Answer(call, result.status, result.body), ...replyDetail(result.status, result.body) };
   },
 };

@@ -2,12 +2,22 @@
 import { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import { Prisma } from '../../db/prismaClient';
-import { isKnownCurrency } from '../../domain/currencies';
+import { isKnownCurrency, unsupportedCurrencyMessage } from '../../domain/currencies';
 import { ResultCode } from '../../domain/resultCodes';
 import { AdminRefusal, badRequest } from '../../app/admin/adminErrors';
 import { ADMIN_REFUSAL_STATUS } from './refusalStatus';
 import { listAudit, verifyAudit } from '../../app/admin/audit';
-import { createOperator, listOperators, rotateOperatorSecret, updateOperator } from '../../app/admin/operators';
+import {
+  GoLiveDefaults,
+  GoLiveSettingsInput,
+  PROTOCOL_GO_LIVE_DEFAULTS,
+  createOperator,
+  listOperators,
+  rotateOperatorSecret,
+  updateOperator,
+} from '../../app/admin/operators';
+import { feeBasisPoints } from '../../domain/credit';
+import { parseMajorAmount } from '../../domain/money';
 import { createProvider, listProviders, rotateProviderSecret, updateProvider } from '../../app/admin/providers';
 import { DEFAULT_OVERLAP_S, MAX_OVERLAP_S } from '../../app/admin/callerSecrets';
 import { MAX_ALLOWED_IPS, parseAllowedIps } from '../../app/ipAllowList';
@@ -34,6 +44,7 @@ import {
 import { HistoryStore, decodeCursor, encodeCursor, listTransactions } from '../../app/history/transactionHistory';
 import { historyFilterFields, historyFilterFrom, renderHistoryEntry } from '../platform/transactionRoutes';
 import { externalIdField, formatIssues } from '../wireFields';
+import { gameMetadataFields, operatorBlockFields } from '../catalogueFields';
 import { LOGIN_WINDOW_S, LoginThrottle } from './loginThrottle';
 import { STAFF_TOKEN_TTL_S, allowRoles, issueStaffToken, requireStaff } from './staffAuth';
 
@@ -42,7 +53,10 @@ const currencyListField = z
   .array(z.string().regex(/^[A-Z]{3}$/, 'must be ISO 4217 codes such as EUR'))
   .min(1, 'must name at least one currency')
   .max(100)
-  .refine((codes) => codes.every(isKnownCurrency), { message: 'contains a currency we do not support' });
+  .superRefine((codes, ctx) => {
+    const unknown = codes.filter((code) => !isKnownCurrency(code));
+    if (unknown.length) ctx.addIssue({ code: 'custom', message: unsupportedCurrencyMessage(unknown) });
+  });
 // Its rules (scheme, credentials, addresses) are judged by requireAcceptableCallbackUrl, naming the rule.
 const callbackUrlField = z.string().max(512);
 // ---- Security (PROTOCOL §10): allow-lists, rotation overlap ----
@@ -82,6 +96,53 @@ export const changePasswordRequest = z.object({ currentPassword: z.string().max(
 export const totpConfirmRequest = z.object({
   code: z.string().max(16).describe('The 6-digit code the authenticator app shows for the enrolled secret.'),
 });
+// ---- Go-live (PROTOCOL §11): fee share, credit limit, expected peak ----
+const goLiveFields = {
+  feePercent: z
+    .number()
+    .refine((value) => feeBasisPoints(value) !== null, 'must be 0 to 100 with at most 2 decimals')
+    .optional()
+    .describe('Share of the positive daily GGR billed as a fee; default DEFAULT_FEE_PERCENT.'),
+  creditLimit: z
+    .number()
+    .min(0, 'must be 0 or more')
+    .optional()
+    .describe('Base-currency major units the prepaid credit may fall below zero before launches get 18; default 0.'),
+  peakPerSecond: z
+    .number()
+    .int('must be an integer')
+    .min(1, 'must be 1 to 100000')
+    .max(100_000, 'must be 1 to 100000')
+    .optional()
+    .describe('Expected peak of bets per second; certification loads at twice it. Default 10.'),
+};
+
+/** The go-live fields as the use case stores them: creditLimit in base minor units. */
+function withGoLiveSettings<T extends { feePercent?: number; creditLimit?: number; peakPerSecond?: number }>(
+  fields: T,
+  baseCurrency: string,
+): Omit<T, 'feePercent' | 'creditLimit'> & GoLiveSettingsInput {
+  const { feePercent, creditLimit, ...rest } = fields;
+  return { ...rest, ...goLiveSettings({ feePercent, creditLimit, peakPerSecond: fields.peakPerSecond }, baseCurrency) };
+}
+
+function goLiveSettings(
+  fields: { feePercent?: number; creditLimit?: number; peakPerSecond?: number },
+  baseCurrency: string,
+): GoLiveSettingsInput {
+  let creditLimitMinor: bigint | undefined;
+  if (fields.creditLimit !== undefined) {
+    const parsed = parseMajorAmount(fields.creditLimit, baseCurrency);
+    if (!parsed.ok) throw badRequest(`creditLimit: ${parsed.reason} (base currency ${baseCurrency})`);
+    creditLimitMinor = parsed.minor;
+  }
+  return {
+    feePercent: fields.feePercent === undefined ? undefined : String(fields.feePercent),
+    creditLimitMinor,
+    peakPerSecond: fields.peakPerSecond,
+  };
+}
+
 export const createOperatorRequest = z.object({
   agentID: externalIdField,
   name: z.string().min(1).max(128),
@@ -89,6 +150,8 @@ export const createOperatorRequest = z.object({
   callbackUrl: callbackUrlField.nullable().optional(),
   callbackScheme: z.enum(['hmac', 'md5']).optional(),
   allowedIps: allowedIpsField.optional(),
+  ...operatorBlockFields,
+  ...goLiveFields,
 });
 export const updateOperatorRequest = z.object({
   agentID: externalIdField,
@@ -98,6 +161,9 @@ export const updateOperatorRequest = z.object({
   callbackScheme: z.enum(['hmac', 'md5']).optional(),
   enabled: z.boolean().optional(),
   allowedIps: allowedIpsField.optional(),
+  ...operatorBlockFields,
+  ...goLiveFields,
+  status: z.literal('sandbox').optional().describe('Back to the sandbox; going live is operators/go-live.'),
 });
 export const agentRequest = z.object({ agentID: externalIdField });
 export const rotateOperatorSecretRequest = z.object({ agentID: externalIdField, overlapSeconds: overlapSecondsField });
@@ -136,6 +202,7 @@ export const upsertGamesRequest = z.object({
         freeSpins: z.boolean(),
         demo: z.boolean(),
         enabled: z.boolean(),
+        ...gameMetadataFields,
       }),
     )
     .min(1)
@@ -146,7 +213,7 @@ export const pageRequest = z.object({
   limit: z.number().int().min(1).max(500).optional(),
 });
 
-function input<S extends z.ZodType>(schema: S, req: Request): z.infer<S> {
+export function input<S extends z.ZodType>(schema: S, req: Request): z.infer<S> {
   // Reads take their parameters from the query string when called with GET.
   const source: unknown = req.method === 'GET' ? queryAsJson(req.query) : req.body;
   if (typeof source !== 'object' || source === null || Array.isArray(source))
@@ -166,7 +233,7 @@ function queryAsJson(query: Request['query']): Record<string, unknown> {
 }
 
 /** Read-only admin routes answer POST with a JSON body and GET with a query string alike. */
-function readRoute(router: Router, path: string, ...handlers: RequestHandler[]): void {
+export function readRoute(router: Router, path: string, ...handlers: RequestHandler[]): void {
   router.get(path, ...handlers);
   router.post(path, ...handlers);
 }
@@ -202,6 +269,9 @@ export const transactionSearchRequest = z.object({
   ...historyFilterFields,
   agentID: externalIdField.optional(),
   providerID: externalIdField.optional(),
+  platformTransactionID: z.string().max(32).optional(),
+  /** `oldest` first (the default, as `/v1/transactions`) or `newest` first; a cursor keeps its order. */
+  order: z.enum(['oldest', 'newest']).optional(),
 });
 
 // eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
@@ -216,8 +286,13 @@ export function adminRoutes(deps: {
   loginThrottle: LoginThrottle;
   /** ADMIN_REQUIRE_TOTP: admin-role staff without a second factor may only set one up. */
   requireTotp: boolean;
+  /** BASE_CURRENCY and DEFAULT_FEE_PERCENT, for the go-live fields of operators (§11). */
+  goLiveDefaults?: GoLiveDefaults;
+  /** An operator's circuit breaker state (§6.3), null in transfer mode: `wallet.state` in operators/list. */
+  walletState?: (agentId: string) => Promise<string | null>;
 }): Router {
   const { prisma, jwtSecret } = deps;
+  const goLiveDefaults = deps.goLiveDefaults ?? PROTOCOL_GO_LIVE_DEFAULTS;
   const router = Router();
   const staff = requireStaff(jwtSecret, prisma, { requireTotp: deps.requireTotp });
   const readers = allowRoles('admin', 'support');
@@ -299,7 +374,12 @@ export function adminRoutes(deps: {
   router.post('/admin/v1/operators/create', staff, admins, async (req, res) => {
     const fields = canonicalAllowedIps(input(createOperatorRequest, req));
     await requireAcceptableCallbackUrl(fields.callbackUrl);
-    const created = await createOperator(prisma, actor(res), fields);
+    const created = await createOperator(
+      prisma,
+      actor(res),
+      withGoLiveSettings(fields, goLiveDefaults.baseCurrency),
+      goLiveDefaults,
+    );
     await deps.callers.changed('operator', created.operator.agentID);
     ok(res, {
       agentID: created.operator.agentID,
@@ -312,13 +392,20 @@ export function adminRoutes(deps: {
   router.post('/admin/v1/operators/update', staff, admins, async (req, res) => {
     const fields = canonicalAllowedIps(input(updateOperatorRequest, req));
     await requireAcceptableCallbackUrl(fields.callbackUrl);
-    const operator = await updateOperator(prisma, actor(res), fields);
+    const operator = await updateOperator(
+      prisma,
+      actor(res),
+      withGoLiveSettings(fields, goLiveDefaults.baseCurrency),
+      goLiveDefaults,
+    );
     await deps.callers.changed('operator', operator.agentID);
     ok(res, { operator });
   });
 
   readRoute(router, '/admin/v1/operators/list', staff, readers, async (_req, res) => {
-    ok(res, { operators: await listOperators(prisma) });
+    const operators = await listOperators(prisma, goLiveDefaults);
+    const states = await Promise.all(operators.map((op) => deps.walletState?.(op.agentID) ?? null));
+    ok(res, { operators: operators.map((op, i) => ({ ...op, wallet: states[i] ? { state: states[i] } : null })) });
   });
 
   router.post('/admin/v1/operators/rotate-secret', staff, admins, async (req, res) => {
@@ -378,7 +465,10 @@ export function adminRoutes(deps: {
       const fields = input(transactionSearchRequest, req);
       const parsed = historyFilterFrom(fields);
       if (!parsed.ok) throw badRequest(parsed.message);
-      const filter = parsed.filter;
+      const filter =
+        fields.order === 'newest'
+          ? { ...parsed.filter, after: undefined, before: parsed.filter.after, newestFirst: true }
+          : parsed.filter;
       let operatorId: number | undefined;
       let providerId: number | undefined;
       if (fields.agentID !== undefined) {
@@ -390,10 +480,16 @@ export function adminRoutes(deps: {
           (await prisma.provider.findUnique({ where: { providerId: fields.providerID }, select: { id: true } }))?.id ??
           -1;
       }
-      const page = await listTransactions(deps.history, { ...filter, operatorId, providerId });
+      const page = await listTransactions(deps.history, {
+        ...filter,
+        operatorId,
+        providerId,
+        platformTransactionId: fields.platformTransactionID,
+      });
       ok(res, {
         transactions: page.entries.map((e) => ({ ...renderHistoryEntry(e), agentID: e.agentId })),
         nextCursor: page.nextCursor,
+        resumeCursor: page.resumeCursor,
       });
     },
   );

@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { RequestHandler, Router } from 'express';
+import { CURRENCY_EXPONENTS } from '../../domain/currencies';
 
 export function backofficePublicDir(): string {
   const candidates = [path.join(__dirname, 'public'), path.resolve(__dirname, '../../../src/http/backoffice/public')];
@@ -37,6 +38,11 @@ export function backofficeRoutes(): Router {
   const router = Router();
   const page: RequestHandler = (_req, res) => res.sendFile('index.html', { root: publicDir });
   router.get(['/backoffice', '/backoffice/'], securityHeaders, page);
+  // The page formats amounts with each currency's digits from the server's own table, not the browser's.
+  const currencies = `export const CURRENCY_DIGITS = Object.freeze(${JSON.stringify(CURRENCY_EXPONENTS)});\n`;
+  router.get('/backoffice/currencies.js', securityHeaders, (_req, res) => {
+    res.type('text/javascript').send(currencies);
+  });
   router.use(
     '/backoffice',
     securityHeaders,

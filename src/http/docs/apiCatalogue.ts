@@ -9,8 +9,14 @@
  * only (the same test checks that the callback bodies we build match them).
  */
 import { z } from 'zod';
+import { GO_LIVE_ENDPOINTS } from './goLiveCatalogue';
 import { ROLES } from '../../app/admin/staff';
 import { ResultCode, defaultMessage } from '../../domain/resultCodes';
+import {
+  certificationGetRequest,
+  certificationListRequest,
+  certificationRunRequest,
+} from '../admin/certificationRoutes';
 import {
   callbackRetryRequest,
   callbacksListRequest,
@@ -29,11 +35,17 @@ import {
   updateProviderRequest,
   upsertGamesRequest,
 } from '../admin/adminRoutes';
+import { fxListRequest, fxSetRequest } from '../admin/fxRoutes';
 import { freeSpinCreateRequest, freeSpinIdRequest } from '../platform/freeSpinRoutes';
+import { adminReportRequest, operatorReportRequest } from '../reports/reportRoutes';
 import { gamesListRequest, launchRequest } from '../platform/gameRoutes';
 import { transactionsRequest } from '../platform/transactionRoutes';
+import { roundsGetRequest, roundsListRequest } from '../platform/roundRoutes';
+import { adminRoundGetRequest } from '../admin/roundAdminRoutes';
 import { playerBalanceRequest, playerCreateRequest, transferRequest } from '../platform/walletRoutes';
 import { betRequest, jackpotRequest, rollbackRequest, sessionRequest, winRequest } from '../provider/providerRoutes';
+import { limitsRequest, restrictRequest, unrestrictRequest } from '../platform/protectionRoutes';
+import { adminLimitsRequest, adminRestrictRequest, playerGetRequest, playerSearchRequest } from '../admin/playerRoutes';
 
 export type HttpMethod = 'get' | 'post';
 /** `demo`: the sandbox wallet and demo studio, served only outside production. */
@@ -71,7 +83,7 @@ export interface ApiEndpoint {
     readonly description: string;
     /** JSON answer schema; ignored when `contentType` is not JSON. */
     readonly schema?: z.ZodType;
-    readonly contentType?: 'application/json' | 'text/html' | 'text/plain';
+    readonly contentType?: 'application/json' | 'text/html' | 'text/plain' | 'text/javascript';
   };
 }
 
@@ -109,7 +121,26 @@ const gameView = z.object({
   rtp: z.number().describe('Return to player in percent (96.5).'),
   freeSpins: z.boolean(),
   demo: z.boolean(),
+  ...catalogueMetadataView(),
+  enabled: z
+    .boolean()
+    .describe('Always true in a plain listing; in the change feed false for a disabled or blocked game.'),
 });
+
+/** PROTOCOL §14: what a game tells a lobby besides §4's fields (games/upsert takes the same). */
+function catalogueMetadataView() {
+  return {
+    category: z.string().nullable().describe('A short word: video-slots, roulette, blackjack, crash, ...'),
+    thumbnailUrl: z.string().nullable(),
+    platforms: z.array(z.enum(['desktop', 'mobile'])),
+    volatility: z.enum(['low', 'medium', 'high']).nullable(),
+    features: z.array(z.string()).describe('Short words: bonus-buy, jackpot, free-spins, ...'),
+    releaseDate: z.string().nullable().describe('YYYY-MM-DD.'),
+    blockedCountries: z
+      .array(z.string())
+      .describe('ISO 3166-1 alpha-2 codes where the game may not be launched (a launch naming one gets code 8).'),
+  };
+}
 
 const transactionView = z.object({
   platformTransactionID,
@@ -124,7 +155,21 @@ const transactionView = z.object({
   providerID: z.string().nullable(),
   freeSpinID: z.string().nullable(),
   createdAt: isoDate,
+  fxRate: z
+    .string()
+    .nullable()
+    .describe('Base-currency units for one unit of `currency` in force when stored (decimal string); null: no rate.'),
+  amountBase: z
+    .string()
+    .nullable()
+    .describe('amount × fxRate exactly, in base major units, never rounded (decimal string); null without a rate.'),
+  sandbox: z.boolean().describe('The operator was in the sandbox when the transaction was stored.'),
 });
+const resumeCursor = z
+  .string()
+  .describe(
+    'Never null. Pass as `cursor` to get what was stored after the last transaction of this page: polling with it sees every transaction exactly once.',
+  );
 
 const operatorView = z.object({
   agentID: z.string(),
@@ -135,6 +180,55 @@ const operatorView = z.object({
   enabled: z.boolean(),
   mode: z.enum(['transfer', 'seamless']).describe('seamless when callbackUrl is set, transfer otherwise.'),
   ...securityViewFields(),
+  // ---- Catalogue (PROTOCOL §14) ----
+  blockedProviders: z.array(z.string()).describe('Studios whose games this operator neither lists nor launches.'),
+  blockedGames: z.array(z.number().int()).describe('Games this operator neither lists nor launches.'),
+  wallet: z
+    .object({ state: z.enum(['closed', 'open', 'half-open']) })
+    .nullable()
+    .describe(
+      "The wallet's circuit breaker (§6.3), shared by every process; null in transfer mode. In operators/list.",
+    ),
+});
+
+const certificationPhase = z
+  .object({
+    ratePerSecond: z.number(),
+    sent: z.number().int(),
+    errors: z.number().int(),
+    p50Ms: z.number(),
+    p99Ms: z.number(),
+    passed: z.boolean(),
+    detail: z.string(),
+    failures: z.array(z.unknown()).describe('The first failed exchanges, as they went over the wire.'),
+  })
+  .nullable();
+const certificationRunView = z.object({
+  id: z.string(),
+  agentID: z.string(),
+  status: z.enum(['running', 'passed', 'failed']),
+  callbackUrl: z.string(),
+  scheme: z.enum(['hmac', 'md5']),
+  userID: z.string(),
+  currency: z.string(),
+  loadSeconds: z.number().int(),
+  soakSeconds: z.number().int(),
+  ratePerSecond: z.number().int(),
+  startedAt: isoDate,
+  finishedAt: isoDate.nullable(),
+  checks: z.array(
+    z.object({
+      name: z.string(),
+      passed: z.boolean(),
+      detail: z.string(),
+      exchanges: z
+        .array(z.unknown())
+        .optional()
+        .describe('A failed check: each request as sent (url, body) and the answer (HTTP status, body).'),
+    }),
+  ),
+  load: certificationPhase,
+  soak: certificationPhase,
 });
 
 /** §10: allow-list and rotation overlap, shown by operators and providers alike. */
@@ -209,7 +303,13 @@ const staffView = z.object({
 });
 
 const probe = z.object({ ok: z.boolean(), error: z.string().optional() });
-const healthAnswer = z.object({ status: z.enum(['ok', 'unavailable']), database: probe, redis: probe });
+const healthAnswer = z.object({
+  status: z.enum(['ok', 'unavailable', 'starting']),
+  /** With `starting`: what start-up still does (seeding the demo world). */
+  starting: z.string().optional(),
+  database: probe,
+  redis: probe,
+});
 
 /** Routes that read no input: documented as an empty JSON object (the body must still be an object). */
 export const noFields = z.object({}).describe('No fields: send `{}` (POST) or no query string (GET).');
@@ -382,6 +482,132 @@ const PROVIDER_MONEY_NOTE =
 const SEAMLESS_NOTE =
   "In seamless mode this becomes a signed callback to the operator's wallet (see webhooks); code 17 when the wallet does not answer.";
 
+// ---- Rounds for disputes (§14) ----
+const roundView = z.object({
+  roundID: z.string(),
+  providerID: z.string(),
+  gameID: z.number().int(),
+  userID: z.string(),
+  status: z.enum(['open', 'closed']),
+  openedAt: isoDate,
+  closedAt: isoDate.nullable(),
+  closeReason: z
+    .enum(['roundClosed', 'ttl'])
+    .nullable()
+    .describe('roundClosed: a win closed it; ttl: closed after ROUND_TTL_S; null while open.'),
+  betCount: z.number().int(),
+  winCount: z.number().int(),
+  rolledBackCount: z.number().int(),
+});
+const attemptView = z.object({
+  at: isoDate.describe('When the call was made.'),
+  via: z.enum(['inline', 'queue']).describe('inline: while the provider waited; queue: from the durable queue.'),
+  outcome: z
+    .enum(['ok', 'insufficient', 'duplicate', 'failed'])
+    .describe('duplicate (operator code 11) counts as delivered; insufficient is a Withdraw answered 7.'),
+  httpStatus: z.number().int().nullable().describe('Null when no answer came (timeout, connection refused).'),
+  operatorCode: z.number().int().nullable().describe("The `code` of the operator's answer, when it had one."),
+  latencyMs: z.number().int(),
+  error: z.string().nullable(),
+});
+const roundCallbackView = z.object({
+  id: z.string(),
+  kind: z.enum(['withdraw', 'deposit', 'rollback']),
+  transactionID: z.string().describe('Our platformTransactionID the call reports (stable across retries).'),
+  refTransactionID: z.string().nullable(),
+  providerTransactionID: z
+    .string()
+    .nullable()
+    .describe("The studio's transactionID; null for the compensating Rollback of a failed Withdraw."),
+  amount: major,
+  currency: z.string(),
+  status: z.string().describe('sending, pending, delivered, refused (a Withdraw answered 7 or 17) or failed (parked).'),
+  attemptCount: z.number().int(),
+  maxAttempts: z.number().int(),
+  lastError: z.string().nullable(),
+  nextAttemptAt: isoDate.nullable(),
+  createdAt: isoDate,
+  deliveredAt: isoDate.nullable(),
+  attempts: z.array(attemptView).describe('Every call made for this delivery, oldest first.'),
+});
+const roundStoryFields = {
+  ...roundView.shape,
+  transactions: z.array(transactionView).describe('Applied transactions of the round, in the order stored.'),
+  callbacks: z
+    .array(roundCallbackView)
+    .describe('Seamless mode: each delivery of the round with every attempt; absent in transfer mode.'),
+};
+
+// ---- Player protection (PROTOCOL §14) and the back office's Players view ----
+const restrictionReason = z.enum(['self-exclusion', 'cool-off', 'operator']);
+const PROTECTION_NOTE =
+  'The same in both modes. A restricted player gets code 19 on real-money launches and bets (free-spin bets too), and so does a bet above its maxBet; in seamless mode no Withdraw is sent for it. Wins, rollbacks and jackpots are always paid. A change applies to live sessions from the moment the call answers, in every process. Every change is audited.';
+const playerView = z.object({
+  agentID: z.string(),
+  userID: z.string(),
+  mode: z.enum(['transfer', 'seamless']),
+  currencies: z.array(z.string()),
+  known: z.boolean().describe('False when we hold no row for the player (a seamless player that never launched).'),
+  createdAt: isoDate.nullable(),
+  balances: z.array(
+    z.object({
+      currency: z.string(),
+      balance: major,
+      source: z
+        .enum(['wallet', 'last-known'])
+        .describe("`wallet`: our transfer wallet; `last-known`: what the operator's wallet last reported."),
+      updatedAt: isoDate,
+    }),
+  ),
+  restriction: z
+    .object({ reason: restrictionReason, until: isoDate.nullable(), createdAt: isoDate, active: z.boolean() })
+    .nullable()
+    .describe('`active` is false once `until` has passed: the restriction has lifted by itself.'),
+  limits: z.array(z.object({ currency: z.string(), maxBet: major })),
+});
+const playerAnswer = {
+  description: 'The player as the Players view shows it.',
+  schema: answer({ player: playerView }),
+};
+
+// ---- GGR reports (PROTOCOL §12)
+const GGR_NOTE =
+  "From the daily aggregate (never the ledger), from inclusive to exclusive, at most 366 days. GGR = bets − rollbacks − wins, provider transactions only. Base figures are exact sums rounded half-even once, to the base currency's minor unit (totals are the exact sums rounded, not the sum of rounded rows); transactions without an FX rate are counted in missingRates and left out of the base figures, kept in the local ones. Sandbox transactions are left out unless includeSandbox. `freshness` says what the aggregate holds: every transaction folded by the sequencer up to feed position lastSeq, as of asOf (null: never ran). More than 50000 rows: code 2.";
+const baseMoney = z.number().describe('Base-currency major units, rounded half-even to its minor unit.');
+const localMoney = z.number().describe("The row's currency, major units (only when grouped by currency).");
+const ggrFigures = {
+  betCount: z.number().int().describe('Bets, free-spin bets included.'),
+  bets: baseMoney,
+  rollbacks: baseMoney.describe('Stakes given back by rollbacks, base currency.'),
+  wins: baseMoney.describe('Wins and jackpots, base currency.'),
+  ggr: baseMoney.describe('bets − rollbacks − wins, from the exact sums, then rounded.'),
+  rounds: z.number().int().describe('Distinct rounds with a provider transaction in the group.'),
+  players: z.number().int().describe('Distinct players with a provider transaction in the group.'),
+  missingRates: z.number().int().describe('Provider transactions without an FX rate, left out of the base figures.'),
+};
+const ggrRow = z.object({
+  day: z.string().optional().describe('YYYY-MM-DD (UTC), when grouped by day.'),
+  agentID: z.string().optional(),
+  providerID: z.string().optional(),
+  gameID: z.number().int().optional(),
+  currency: z.string().optional(),
+  ...ggrFigures,
+  betsLocal: localMoney.optional(),
+  rollbacksLocal: localMoney.optional(),
+  winsLocal: localMoney.optional(),
+  ggrLocal: localMoney.optional(),
+});
+const ggrReportShape = {
+  baseCurrency: z.string(),
+  groupBy: z.array(z.string()),
+  freshness: z.object({
+    asOf: z.string().nullable().describe('When the sequencer last folded (ISO 8601); null: never.'),
+    lastSeq: z.string().describe('The last feed position folded into the aggregate.'),
+  }),
+  rows: z.array(ggrRow).describe('Ordered by the groupBy keys, in the order given.'),
+  totals: z.object(ggrFigures),
+};
+
 export const API_CATALOGUE: readonly ApiEndpoint[] = [
   // ------------------------------------------------------------ system
   {
@@ -391,7 +617,7 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     operationId: 'health',
     summary: 'Liveness, database and Redis',
     description:
-      'HTTP 200 when this process, the database and Redis all answer; HTTP 503 otherwise, with the failing probe.',
+      'HTTP 200 when this process, the database and Redis all answer and start-up is done; HTTP 503 otherwise, with the failing probe, or `status: "starting"` while the demo world (DEMO_SEED) is still being seeded.',
     auth: 'none',
     resultCodes: [],
     response: {
@@ -409,6 +635,18 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     auth: 'none',
     resultCodes: [],
     response: { description: 'The HTML reference page.', contentType: 'text/html' },
+  },
+  {
+    path: '/docs/integration.md',
+    methods: ['get'],
+    tag: 'system',
+    operationId: 'integrationGuide',
+    summary: 'The integration guide (docs/INTEGRATION.md)',
+    description:
+      'Parties, signing with a worked example, every endpoint and result code, the callback schemes, the sandbox wallet and demo studio; Markdown as plain text.',
+    auth: 'none',
+    resultCodes: [],
+    response: { description: 'The guide.', contentType: 'text/plain' },
   },
   {
     path: '/docs/openapi.json',
@@ -445,6 +683,20 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     auth: 'none',
     resultCodes: [],
     response: { description: 'The back-office page.', contentType: 'text/html' },
+  },
+  // Go-live (PROTOCOL §4 /v1/account, §11): goLiveCatalogue.ts.
+  ...GO_LIVE_ENDPOINTS,
+  {
+    path: '/backoffice/currencies.js',
+    methods: ['get'],
+    tag: 'system',
+    operationId: 'backofficeCurrencies',
+    summary: 'Currency digits for the back-office page',
+    description:
+      "A JavaScript module exporting `CURRENCY_DIGITS`, the ISO 4217 minor-unit digits of every supported currency (the server's own table), with which the page formats amounts.",
+    auth: 'none',
+    resultCodes: [],
+    response: { description: 'The module.', contentType: 'text/javascript' },
   },
 
   // ------------------------------------------------------------ demo world (outside production only)
@@ -534,19 +786,26 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
   platform(
     '/v1/games/list',
     'listGames',
-    'List enabled games',
-    'Enabled games of enabled providers ordered by gameID, filtered by providerID and type, paged by page (from 1) and pageSize (1..200, default 50; out of range is code 2).',
+    'List enabled games, or what changed since a time',
+    'Enabled games of enabled providers not blocked for this operator, ordered by gameID, filtered by providerID, type, category and platform, paged by page (from 1) and pageSize (1..200, default 50; out of range is code 2). With `changedSince` (ISO 8601) it is the change feed: every game added, changed, disabled or blocked for this operator at or after that time, in its current state, disabled and blocked ones with `enabled: false`; the filters and paging apply alike. Pass `nextChangedSince` as the next `changedSince`: it overlaps the call by a minute, so a change committed during the call is never missed (a game may then be answered twice; each entry is its whole state).',
     gamesListRequest,
     [],
-    { description: 'A page of games.', schema: answer({ games: z.array(gameView), total: z.number().int() }) },
+    {
+      description: 'A page of games.',
+      schema: answer({
+        games: z.array(gameView),
+        total: z.number().int(),
+        nextChangedSince: isoDate.describe('With changedSince only: the changedSince of the next feed call.'),
+      }),
+    },
   ),
   platform(
     '/v1/games/launch',
     'launchGame',
     'Launch a game',
-    'Returns the game URL and a session token (a JWT naming operator, player, game and currency; expires, default 4 hours). In transfer mode the player must exist in that currency (code 6); in seamless mode we learn the player from the launch. `demo: true` needs no player and never touches money (its token is refused with code 9 by money calls); a game without demo gets code 8. Disabled games cannot be launched.',
+    "Returns the game URL and a session token (a JWT naming operator, player, game and currency; expires, default 4 hours). In transfer mode the player must exist in that currency (code 6); in seamless mode we learn the player from the launch. `demo: true` needs no player and never touches money (its token is refused with code 9 by money calls); a game without demo gets code 8. Disabled games, games blocked for the operator (its `blockedProviders`, `blockedGames`) and games whose `blockedCountries` has the launch's `country` get code 8; an unknown `country` (ISO 3166-1 alpha-2, upper case) is code 2.",
     launchRequest,
-    [R.PLAYER_NOT_FOUND, R.GAME_NOT_FOUND, R.CURRENCY_NOT_SUPPORTED],
+    [R.PLAYER_NOT_FOUND, R.GAME_NOT_FOUND, R.CURRENCY_NOT_SUPPORTED, R.PLAYER_RESTRICTED],
     { description: 'The launch URL and session token.', schema: answer({ url: z.string(), token: z.string() }) },
   ),
   platform(
@@ -602,10 +861,13 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     '/v1/transactions',
     'listTransactions',
     "The operator's transaction history",
-    'Stored transactions ordered by creation, oldest first, stable under paging; `from` inclusive, `to` exclusive, `limit` 1..1000, `cursor` opaque. Refused requests are not listed.',
+    'Stored transactions in the order they were committed (creation order, except that of two concurrent ones the one whose commit finished first comes first), oldest first, stable under paging; `from` inclusive, `to` exclusive, `limit` 1..1000, `cursor` opaque. Refused requests are not listed. Reconciliation feed: every page answers `resumeCursor`; polling with it returns what was stored since, each transaction exactly once, including one whose commit finished after a later one. A transaction is listed once the feed sequencer has numbered it (every listing numbers what is committed first).',
     transactionsRequest,
     [],
-    { description: 'A page of transactions.', schema: answer({ transactions: z.array(transactionView), nextCursor }) },
+    {
+      description: 'A page of transactions.',
+      schema: answer({ transactions: z.array(transactionView), nextCursor, resumeCursor }),
+    },
   ),
   platform(
     '/v1/freespins/create',
@@ -690,6 +952,7 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
       R.ROUND_CLOSED,
       R.FREE_SPINS_UNAVAILABLE,
       R.OPERATOR_WALLET_UNAVAILABLE,
+      R.PLAYER_RESTRICTED,
     ],
     { description: 'The balance after and our transaction id.', schema: moneyAnswer },
   ),
@@ -863,7 +1126,7 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     ['post'],
     'createOperator',
     'Create an operator',
-    "The new operator's secretKey (HMAC) and saltKey (md5 callbacks) are shown once. A callbackUrl makes it a seamless operator. HTTP 409 when the agentID exists.",
+    "The new operator's secretKey (HMAC) and saltKey (md5 callbacks) are shown once. A callbackUrl makes it a seamless operator. blockedProviders (providerIDs) and blockedGames (gameIDs) are the studios and games it neither lists nor launches (PROTOCOL §14); an unknown one is HTTP 400 code 2. HTTP 409 when the agentID exists.",
     ['admin'],
     createOperatorRequest,
     {
@@ -879,7 +1142,7 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     ['post'],
     'updateOperator',
     'Update an operator, including its wallet mode',
-    'Setting callbackUrl switches to seamless mode; null or "" switches to transfer mode. A callbackUrl is http: or https: (https: only in production), carries no user or password, and its host must not resolve to a loopback (allowed outside production), private, link-local, unique-local, multicast or unspecified address unless listed in CALLBACK_ALLOWED_HOSTS; a refused URL is HTTP 400, code 2, naming the rule. allowedIps replaces the IP allow-list. A switch to seamless is refused (HTTP 409, code 12) while a transfer wallet holds money or a round is open; a switch back while seamless deliveries are pending; the message names what blocks it. Nothing is ever moved by a switch.',
+    'Setting callbackUrl switches to seamless mode; null or "" switches to transfer mode. A callbackUrl is http: or https: (https: only in production), carries no user or password, and its host must not resolve to a loopback (allowed outside production), private, link-local, unique-local, multicast or unspecified address unless listed in CALLBACK_ALLOWED_HOSTS; a refused URL is HTTP 400, code 2, naming the rule. allowedIps replaces the IP allow-list; blockedProviders and blockedGames each replace that list of blocks (PROTOCOL §14; an unknown providerID or gameID is HTTP 400 code 2, nothing changed). A switch to seamless is refused (HTTP 409, code 12) while a transfer wallet holds money or a round is open; a switch back while seamless deliveries are pending; the message names what blocks it. Nothing is ever moved by a switch.',
     ['admin'],
     updateOperatorRequest,
     { description: 'The operator after the change.', schema: answer({ operator: operatorView }, 'The operator.') },
@@ -999,6 +1262,7 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
               freeSpins: z.boolean(),
               demo: z.boolean(),
               enabled: z.boolean(),
+              ...catalogueMetadataView(),
             }),
           ),
         },
@@ -1011,7 +1275,7 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     ['post'],
     'upsertGames',
     'Create or update games',
-    'Up to 1000 games by gameID.',
+    'Up to 1000 games by gameID, all or nothing. The catalogue metadata of PROTOCOL §14 (category, thumbnailUrl, platforms, volatility, features, releaseDate, blockedCountries) is optional: a field left out keeps what the game has (a new game: null, platforms desktop and mobile, empty lists). A game sent unchanged is not written, audited or put in the change feed.',
     ['admin'],
     upsertGamesRequest,
     {
@@ -1030,7 +1294,7 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
     {
       description: 'A page of transactions.',
       schema: answer(
-        { transactions: z.array(transactionView.extend({ agentID: z.string() })), nextCursor },
+        { transactions: z.array(transactionView.extend({ agentID: z.string() })), nextCursor, resumeCursor },
         'A page of transactions.',
       ),
     },
@@ -1091,6 +1355,234 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
       ),
     },
   ),
+  // ---- Rounds for disputes (§14) ----
+  platform(
+    '/v1/rounds/get',
+    'getRound',
+    'A round as a dispute needs it',
+    "One of the operator's rounds with its transactions in order and, in seamless mode, every delivery to the operator's wallet with each attempt (time, outcome, HTTP status, operator code, latency, error). Code 10 when no such round is the operator's; code 2 when two studios used this roundID for the player and providerID is not given.",
+    roundsGetRequest,
+    [R.REFERENCE_NOT_FOUND],
+    { description: "The round's fields beside code and message.", schema: answer(roundStoryFields) },
+  ),
+  platform(
+    '/v1/rounds/list',
+    'listRounds',
+    "The operator's rounds, newest first",
+    '`limit` 1..200 (default 50), `cursor` opaque; filters `userID` and `status` (open/closed).',
+    roundsListRequest,
+    [],
+    { description: 'A page of rounds.', schema: answer({ rounds: z.array(roundView), nextCursor }) },
+  ),
+  admin(
+    '/admin/v1/rounds/get',
+    ['get', 'post'],
+    'getRoundForStaff',
+    'A round as a dispute needs it, for staff',
+    'As /v1/rounds/get, named by agentID, userID, roundID (providerID?) or by callbackID (the round a delivery reports). HTTP 404 code 10 for no such round, HTTP 404 code 2 for an unknown operator or callback.',
+    ['admin', 'support', 'finance'],
+    adminRoundGetRequest,
+    {
+      description: 'The round.',
+      schema: answer(
+        {
+          agentID: z.string(),
+          ...roundStoryFields,
+          transactions: z.array(transactionView.extend({ agentID: z.string() })),
+        },
+        'The round.',
+      ),
+    },
+    [R.REFERENCE_NOT_FOUND],
+  ),
+  // ---- Certification (PROTOCOL §11) ----
+  admin(
+    '/admin/v1/certification/run',
+    ['post'],
+    'startCertification',
+    "Certify an operator's seamless wallet",
+    'Answers `{id, status: "running"}` at once; a worker runs every named check, the load phase (open-loop, at ratePerSecond) and the optional soak against the wallet, then puts the player back at its starting balance. HTTP 404 for an unknown operator, 409 code 12 for one in transfer mode.',
+    ['admin'],
+    certificationRunRequest,
+    {
+      description: 'The run, started.',
+      schema: answer({ id: z.string(), status: z.literal('running') }, 'The run, started.'),
+    },
+    [ResultCode.WRONG_WALLET_MODE],
+  ),
+  admin(
+    '/admin/v1/certification/get',
+    ['get', 'post'],
+    'getCertification',
+    'Read a certification run',
+    'The run with each check (name, passed, detail, and for a failed check the exact requests and answers) and the load and soak figures.',
+    ['admin', 'support'],
+    certificationGetRequest,
+    { description: 'The run.', schema: answer(certificationRunView.shape, 'The run.') },
+  ),
+  admin(
+    '/admin/v1/certification/list',
+    ['get', 'post'],
+    'listCertifications',
+    'List certification runs',
+    'Newest first, optionally for one operator.',
+    ['admin', 'support'],
+    certificationListRequest,
+    { description: 'The runs.', schema: answer({ runs: z.array(certificationRunView) }, 'The runs.') },
+  ),
+  // ---- Player protection (PROTOCOL §14) and the back office's Players view ----
+  platform(
+    '/v1/players/restrict',
+    'restrictPlayer',
+    'Restrict a player (self-exclusion, cool-off, operator)',
+    `Until \`until\` (ISO 8601, in the future; code 2 otherwise) or, null or absent, until unrestricted; a second call replaces the restriction. A restriction whose until has passed lifts by itself. ${PROTECTION_NOTE}`,
+    restrictRequest,
+    [],
+    {
+      description: 'The restriction in force.',
+      schema: answer({
+        userID: z.string(),
+        restricted: z.boolean(),
+        reason: restrictionReason,
+        until: isoDate.nullable(),
+      }),
+    },
+  ),
+  platform(
+    '/v1/players/unrestrict',
+    'unrestrictPlayer',
+    'Lift a player restriction',
+    `Code 0 whether or not the player was restricted. ${PROTECTION_NOTE}`,
+    unrestrictRequest,
+    [],
+    { description: 'The player, unrestricted.', schema: answer({ userID: z.string(), restricted: z.boolean() }) },
+  ),
+  platform(
+    '/v1/players/limits',
+    'playerLimits',
+    "Set, clear or read a player's maxBet in one currency",
+    `\`maxBet\` in major units (>= 0, at most the currency's digits; code 2 otherwise): a bet staking more gets code 19, exactly maxBet is accepted. null clears it; absent reads it. The currency must be one of the operator's (14). ${PROTECTION_NOTE}`,
+    limitsRequest,
+    [R.CURRENCY_NOT_SUPPORTED],
+    {
+      description: 'The limit now in force (null: none).',
+      schema: answer({ userID: z.string(), currency: z.string(), maxBet: major.nullable() }),
+    },
+  ),
+  admin(
+    '/admin/v1/players/search',
+    ['post'],
+    'searchPlayers',
+    "Search an operator's players",
+    'Players we hold a row for (transfer players, and seamless players once launched) whose userID starts with `userID` (case-sensitive), by userID, 50 a page. HTTP 404 for an unknown operator.',
+    ['admin', 'support'],
+    playerSearchRequest,
+    {
+      description: 'A page of players.',
+      schema: answer({
+        players: z.array(z.object({ userID: z.string(), createdAt: isoDate, restricted: z.boolean() })),
+        nextCursor,
+      }),
+    },
+  ),
+  admin(
+    '/admin/v1/players/get',
+    ['post'],
+    'getPlayer',
+    'One player: balances per currency, restriction and limits',
+    "Transfer mode: our wallets; seamless mode: the balance the operator's wallet last reported. Its transactions come from transactions/search with agentID and userID. HTTP 404 for an unknown operator.",
+    ['admin', 'support'],
+    playerGetRequest,
+    playerAnswer,
+  ),
+  admin(
+    '/admin/v1/players/restrict',
+    ['post'],
+    'adminRestrictPlayer',
+    'Restrict a player (staff)',
+    `As /v1/players/restrict, for the operator \`agentID\`, audited with the staff member as actor. ${PROTECTION_NOTE}`,
+    ['admin'],
+    adminRestrictRequest,
+    playerAnswer,
+  ),
+  admin(
+    '/admin/v1/players/unrestrict',
+    ['post'],
+    'adminUnrestrictPlayer',
+    'Lift a player restriction (staff)',
+    'As /v1/players/unrestrict, for the operator `agentID`, audited with the staff member as actor.',
+    ['admin'],
+    playerGetRequest,
+    playerAnswer,
+  ),
+  admin(
+    '/admin/v1/players/limits',
+    ['post'],
+    'adminPlayerLimits',
+    "Set or clear a player's maxBet (staff)",
+    'As /v1/players/limits, for the operator `agentID`, audited with the staff member as actor; a currency the operator does not offer is HTTP 400 code 14.',
+    ['admin'],
+    adminLimitsRequest,
+    playerAnswer,
+    [R.CURRENCY_NOT_SUPPORTED],
+  ),
+  // ---- FX rates (PROTOCOL §12) ----
+  admin(
+    '/admin/v1/fx/set',
+    ['post'],
+    'setFxRates',
+    "Record a day's FX rates",
+    '`rates`: currency to a decimal string of base-currency units for one unit of it (at most 12 decimals, > 0). Replaces the day\'s rates whole for transactions stored from then on (a currency left out has no rate that day); stored transactions keep the rate they captured. The base currency\'s rate is always 1 (it may be sent only as "1"). Audited.',
+    ['admin', 'finance'],
+    fxSetRequest,
+    {
+      description: 'The day as recorded (rates normalised: no trailing zeros).',
+      schema: answer(
+        { date: z.string(), rates: z.record(z.string(), z.string()), baseCurrency: z.string() },
+        "The day's rates.",
+      ),
+    },
+  ),
+  admin(
+    '/admin/v1/fx/list',
+    ['get', 'post'],
+    'listFxRates',
+    'List FX rates by day',
+    'Days with rates in [from, to), oldest first, at most 1000 (`more` is true when there are others). The rate in force for a transaction is the one of the latest day on or before its UTC day.',
+    ['admin', 'finance', 'support'],
+    fxListRequest,
+    {
+      description: 'The days.',
+      schema: answer(
+        {
+          baseCurrency: z.string(),
+          days: z.array(z.object({ date: z.string(), rates: z.record(z.string(), z.string()) })),
+          more: z.boolean(),
+        },
+        'The days.',
+      ),
+    },
+  ),
+  // ---- GGR reports (PROTOCOL §12)
+  platform(
+    '/v1/reports/ggr',
+    'ggrReport',
+    "The operator's GGR report",
+    `${GGR_NOTE} The operator's own figures only.`,
+    operatorReportRequest,
+    [],
+    { description: 'The report.', schema: answer(ggrReportShape) },
+  ),
+  admin(
+    '/admin/v1/reports/ggr',
+    ['get', 'post'],
+    'adminGgrReport',
+    'GGR report across operators',
+    `${GGR_NOTE} Also filters by agentID and providerID. With format "csv" the answer is text/csv (a header row, then one line per row; money with the currency's minor digits; no totals line), streamed; its base currency and freshness are in the X-Report-Base-Currency, X-Report-As-Of and X-Report-Last-Seq headers. On GET, groupBy is comma-separated (groupBy=day,gameID).`,
+    ['admin', 'finance', 'support'],
+    adminReportRequest,
+    { description: 'The report (JSON), or text/csv with format csv.', schema: answer(ggrReportShape, 'The report.') },
+  ),
 ];
 
 /**
@@ -1100,6 +1592,7 @@ export const API_CATALOGUE: readonly ApiEndpoint[] = [
 export const STATIC_ASSET_MOUNTS: readonly { readonly path: string; readonly serves: string }[] = [
   { path: '/docs/assets', serves: 'the files of the interactive reference (swagger-ui-dist)' },
   { path: '/backoffice', serves: 'the files of the back-office page' },
+  { path: '/backoffice/vendor/chartjs', serves: 'Chart.js (from node_modules) for the Reports page chart' },
 ];
 
 export interface ApiWebhook {

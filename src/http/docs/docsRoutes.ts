@@ -10,7 +10,8 @@
  * the page never calls validator.swagger.io.
  */
 import express, { Router } from 'express';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { API_CATALOGUE } from './apiCatalogue';
 import { buildOpenApiDocument } from './openApiDocument';
 
@@ -57,6 +58,12 @@ export function docsRoutes(options: { includeDemo: boolean } = { includeDemo: tr
 
   router.get('/docs', (_req, res) => {
     res.type('html').send(PAGE);
+  });
+  // The project's integration guide (docs/INTEGRATION.md; src/http/docs and dist/http/docs are both three
+  // levels below the package root). Read at start-up: a missing guide fails the start, not a reader.
+  const guide = readFileSync(resolve(__dirname, '../../../docs/INTEGRATION.md'), 'utf8');
+  router.get('/docs/integration.md', (_req, res) => {
+    res.type('text/plain; charset=utf-8').send(guide);
   });
   router.get('/docs/openapi.json', (_req, res) => {
     res.type('json').send(document);

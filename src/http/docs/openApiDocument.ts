@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ResultCode, defaultMessage } from '../../domain/resultCodes';
+import { DOCS_EXAMPLE_SECRET, signedExample } from './signedExamples';
 import {
   API_CATALOGUE,
   API_WEBHOOKS,
@@ -89,12 +90,14 @@ const FIELD_NOTES: Record<string, string> = {
   to: 'ISO 8601 date-time, exclusive.',
 };
 
-/** Example values (those of the §3 test vector where it has one), so the page's sample bodies read like real ones. */
+/**
+ * Example values (those of the §3 test vector where it has one), so the page's sample bodies read like real ones.
+ * No `sign` here: each example body carries its own (signedExamples.ts).
+ */
 const FIELD_EXAMPLES: Record<string, unknown> = {
   agentID: 'agent01',
   providerID: 'studio01',
   timestamp: 1763700000,
-  sign: 'AEDFA926112F5643C3947F6C49505D34E71A91BE1BA68304A802681D49273BA0',
   userID: 'player01',
   currency: 'EUR',
   amount: 1.5,
@@ -166,7 +169,10 @@ function operationFor(endpoint: ApiEndpoint, method: HttpMethod): Json {
     schema: jsonSchemaOf(parameter.schema),
   }));
   if (method === 'post') {
-    operation.requestBody = { required: true, content: jsonContent(request) };
+    const signed = endpoint.auth === 'operatorHmac' || endpoint.auth === 'providerHmac';
+    const content: Json = jsonContent(request);
+    if (signed) (content['application/json'] as Json).example = signedExample(request, FIELD_EXAMPLES);
+    operation.requestBody = { required: true, content };
   } else if (endpoint.request) {
     if (request.type !== 'object') throw new Error(`GET ${endpoint.path}: query parameters need an object schema`);
     const required = new Set((request.required as string[] | undefined) ?? []);
@@ -265,6 +271,10 @@ Test vector: secret \`s3cr3t-key\`, body
 signs \`agentID=agent01&amount=1.5&currency=EUR&gameID=1566&refTransactionID=b1&roundID=307e9124a5314f2795ce583391e1c61c&timestamp=1763700000&transactionID=4146ed8dd6d5497780e9fc273e86bae0&userID=player01\`
 as \`AEDFA926112F5643C3947F6C49505D34E71A91BE1BA68304A802681D49273BA0\`.
 
+Every example request body on this page is signed for itself with the published example secret \`${DOCS_EXAMPLE_SECRET}\` (recompute any of them to check your code); with your own secret and a fresh \`timestamp\` the \`sign\` changes.
+
+**Where \`agentID\` and \`secretKey\` come from.** Staff create the operator in the back office (Operators, New operator) or with \`/admin/v1/operators/create\` (or by approving an application): the answer shows \`agentID\`, \`secretKey\` and \`saltKey\` once; \`/admin/v1/operators/rotate-secret\` issues new ones. A studio's \`providerID\` and \`secretKey\` come from \`/admin/v1/providers/create\` the same way. With \`DEMO_SEED\` on, the start-up banner prints the demo operators' and studio's credentials. The integration guide is docs/INTEGRATION.md in the repository, also served at [/docs/integration.md](/docs/integration.md).
+
 ## Wallet modes and callbacks
 An operator with an empty \`callbackUrl\` is in **transfer mode** (we keep the players' wallets; it moves money with deposit/withdraw).
 With a \`callbackUrl\` it is in **seamless mode**: every balance read, bet, win and rollback becomes a callback to the operator's wallet, documented under *Webhooks*:
@@ -290,6 +300,57 @@ const TAGS: OpenApiDocument['tags'] = [
   },
 ];
 
+/** The shared error answers; each example shows its own code and message, never the `"code": 0` a generator would pick. */
+function errorResponses(): Json {
+  const envelope = { $ref: '#/components/schemas/ResultEnvelope' };
+  const envelopeResponse = (description: string, code: ResultCode, message: string) => ({
+    description,
+    content: { 'application/json': { schema: envelope, example: { code, message } } },
+  });
+  return {
+    NotAJsonObject: envelopeResponse(
+      'The body is not a JSON object sent as application/json, is nested deeper than 32 levels, or has a Content-Encoding that cannot be decoded (code 2). Not an API call: nothing was read.',
+      ResultCode.INVALID_PARAMETERS,
+      'the body must be a JSON object sent as application/json',
+    ),
+    TooLarge: envelopeResponse(
+      'The body is over 64 KiB (code 2).',
+      ResultCode.INVALID_PARAMETERS,
+      'the body is larger than 64 KiB',
+    ),
+    InternalError: envelopeResponse(
+      'Our fault (code 1): nothing was applied; retry with the same ids.',
+      ResultCode.INTERNAL_ERROR,
+      'internal error; retry with the same ids',
+    ),
+    AdminBadRequest: envelopeResponse(
+      'Invalid fields (code 2); the message names them.',
+      ResultCode.INVALID_PARAMETERS,
+      'name: Invalid input: expected string, received undefined',
+    ),
+    Unauthorized: envelopeResponse(
+      'Missing, bad or expired token, or a failed login (code 5).',
+      ResultCode.CALLER_NOT_ALLOWED,
+      'missing bearer token',
+    ),
+    Forbidden: envelopeResponse(
+      "The user's role may not do this (code 5).",
+      ResultCode.CALLER_NOT_ALLOWED,
+      'role finance may not do this',
+    ),
+    NotFound: envelopeResponse(
+      'The named operator, provider or callback does not exist (code 2).',
+      ResultCode.INVALID_PARAMETERS,
+      'operator casino-royale not found',
+    ),
+    Conflict: envelopeResponse(
+      'Already exists, or a change refused by the current state (the message says which; a refused wallet-mode switch is code 12).',
+      ResultCode.WRONG_WALLET_MODE,
+      'cannot switch to seamless mode: 1 transfer wallet(s) hold a non-zero balance',
+    ),
+  };
+}
+
 export function buildOpenApiDocument(
   catalogue: readonly ApiEndpoint[] = API_CATALOGUE,
   webhooks: readonly ApiWebhook[] = API_WEBHOOKS,
@@ -302,8 +363,6 @@ export function buildOpenApiDocument(
       item[method] = operationFor(endpoint, method);
     }
   }
-  const envelope = { $ref: '#/components/schemas/ResultEnvelope' };
-  const envelopeResponse = (description: string) => ({ description, content: jsonContent(envelope) });
   return {
     openapi: '3.1.0',
     info: { title: 'Casino aggregation API', version: packageVersion(), description: DESCRIPTION },
@@ -322,20 +381,7 @@ export function buildOpenApiDocument(
             .join('; '),
         },
       },
-      responses: {
-        NotAJsonObject: envelopeResponse(
-          'The body is not a JSON object sent as application/json, is nested deeper than 32 levels, or has a Content-Encoding that cannot be decoded (code 2). Not an API call: nothing was read.',
-        ),
-        TooLarge: envelopeResponse('The body is over 64 KiB (code 2).'),
-        InternalError: envelopeResponse('Our fault (code 1): nothing was applied; retry with the same ids.'),
-        AdminBadRequest: envelopeResponse('Invalid fields (code 2); the message names them.'),
-        Unauthorized: envelopeResponse('Missing, bad or expired token, or a failed login (code 5).'),
-        Forbidden: envelopeResponse("The user's role may not do this (code 5)."),
-        NotFound: envelopeResponse('The named operator, provider or callback does not exist (code 2).'),
-        Conflict: envelopeResponse(
-          'Already exists, or a change refused by the current state (the message says which; a refused wallet-mode switch is code 12).',
-        ),
-      },
+      responses: errorResponses(),
       securitySchemes: {
         staffBearer: {
           type: 'http',

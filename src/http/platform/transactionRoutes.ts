@@ -8,9 +8,11 @@ import {
   HistoryFilter,
   HistoryStore,
   MAX_HISTORY_LIMIT,
-  decodeCursor,
+  FeedPosition,
+  decodeFeedCursor,
   listTransactions,
 } from '../../app/history/transactionHistory';
+import { decimalText } from '../../domain/fx';
 import { toMajorNumber } from '../../domain/money';
 import { ResultCode } from '../../domain/resultCodes';
 import { parseFields } from '../fields';
@@ -40,11 +42,11 @@ type HistoryFields = { [K in keyof typeof historyFilterFields]?: z.infer<(typeof
 export function historyFilterFrom(
   fields: HistoryFields,
 ): { ok: true; filter: Omit<HistoryFilter, 'operatorId' | 'providerId'> } | { ok: false; message: string } {
-  let afterId: bigint | undefined;
+  let after: FeedPosition | undefined;
   if (fields.cursor !== undefined) {
-    const decoded = decodeCursor(fields.cursor);
+    const decoded = decodeFeedCursor(fields.cursor);
     if (decoded === null) return { ok: false, message: 'cursor: not a cursor from a previous page' };
-    afterId = decoded;
+    after = decoded;
   }
   return {
     ok: true,
@@ -54,7 +56,7 @@ export function historyFilterFrom(
       transactionId: fields.transactionID,
       from: fields.from ? new Date(fields.from) : undefined,
       to: fields.to ? new Date(fields.to) : undefined,
-      afterId,
+      after,
       limit: fields.limit ?? DEFAULT_HISTORY_LIMIT,
     },
   };
@@ -74,6 +76,9 @@ export function renderHistoryEntry(entry: HistoryEntry) {
     providerID: entry.providerId,
     freeSpinID: entry.freeSpinId,
     createdAt: entry.createdAt.toISOString(),
+    fxRate: entry.fxRate === null ? null : decimalText(entry.fxRate),
+    amountBase: entry.amountBase === null ? null : decimalText(entry.amountBase),
+    sandbox: entry.sandbox,
   };
 }
 
@@ -90,6 +95,7 @@ export function transactionRoutes(store: HistoryStore, envelope: RequestHandler)
       code: ResultCode.OK,
       transactions: page.entries.map(renderHistoryEntry),
       nextCursor: page.nextCursor,
+      resumeCursor: page.resumeCursor,
     });
   });
   return router;

@@ -2,6 +2,8 @@
 // Every value from the server reaches the page through text nodes (textContent), never as HTML.
 
 import * as extraSections from './sections/index.js';
+import { roundUrl } from './sections/round.js';
+import { CURRENCY_DIGITS } from './currencies.js';
 
 const SESSION_KEY = 'backoffice.session';
 const ROLES = ['admin', 'support', 'finance'];
@@ -134,6 +136,130 @@ export function table(headers, rows, emptyText) {
 
 export function cell(content, cls) {
   return h('td', { class: cls }, content);
+}
+
+/** A button of the page's style; `cls` adds e.g. `btn-sm`, `btn-primary` or `btn-danger`. */
+export function button(label, onclick, cls = '', props = {}) {
+  return h('button', { class: `btn ${cls}`.trim(), type: 'button', onclick, ...props }, label);
+}
+
+/**
+ * The one table of the back office: every column is `{ title, render(item), class? }`, so every column
+ * has a header; `rowProps(item)` gives the row's attributes (the data-* ids tests and links use).
+ */
+export function dataTable(columns, items, { empty = 'Nothing to show.', rowProps } = {}) {
+  const rows = items.map((item) =>
+    h(
+      'tr',
+      rowProps ? rowProps(item) : {},
+      columns.map((column) => cell(column.render(item), column.class)),
+    ),
+  );
+  return table(
+    columns.map((column) => column.title),
+    rows,
+    empty,
+  );
+}
+
+/**
+ * A list read from the admin API and paged by its opaque cursor (`nextCursor`, null at the end), shared by
+ * every section. `fetchPage(cursor)` asks the server, `render(answer, page)` draws the answer; lists that
+ * do not page leave `endLabel` empty. `first()` starts again from page 1, `reload()` reads the same page.
+ */
+export function pagedList({ live, notices, fetchPage, render, doing, onLoaded, labels = {} }) {
+  const { first = 'First page', next = 'Next page →', end = 'End of list', loading = 'Loading…' } = labels;
+  const results = h('div', {}, h('div', { class: 'empty' }, loading));
+  const pager = h('div', { class: 'pager' });
+  let cursor;
+  let page = 1;
+  const go = (nextCursor, nextPage) => {
+    cursor = nextCursor;
+    page = nextPage;
+    return load();
+  };
+  async function load() {
+    try {
+      const answer = await fetchPage(cursor);
+      if (!live()) return;
+      fill(results, render(answer, page));
+      fill(
+        pager,
+        page > 1 ? button(first, () => go(undefined, 1)) : null,
+        answer.nextCursor
+          ? button(next, () => go(answer.nextCursor, page + 1))
+          : end && h('span', { class: 'muted small' }, end),
+      );
+      onLoaded?.(answer);
+    } catch (error) {
+      if (!live()) return;
+      results.replaceChildren();
+      onLoaded?.(null);
+      notifyError(notices, error, doing);
+    }
+  }
+  return { node: h('div', {}, results, pager), first: () => go(undefined, 1), reload: load };
+}
+
+/** Copies `text`; without clipboard access (plain http) it falls back to a selected hidden field. */
+export async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    const area = h('textarea', { class: 'offscreen', readonly: true }, text);
+    document.body.append(area);
+    area.select();
+    const copied = document.execCommand?.('copy') ?? false;
+    area.remove();
+    return copied;
+  }
+}
+
+/**
+ * A long id shown short (its first `keep` characters and an ellipsis, the whole id in the tooltip) with a
+ * copy button, so a row stays on one line; ids are never broken mid-word.
+ */
+export function shortId(id, { keep = 10, label = 'id' } = {}) {
+  if (id === null || id === undefined || id === '') return '—';
+  const text = String(id);
+  const shown = text.length > keep + 1 ? `${text.slice(0, keep)}…` : text;
+  const copy = button('⧉', null, 'btn-copy', { title: `Copy ${label}`, 'aria-label': `Copy ${label} ${text}` });
+  copy.addEventListener('click', async (event) => {
+    event.preventDefault();
+    event.stopPropagation();
+    copy.textContent = (await copyText(text)) ? '✓' : '!';
+    setTimeout(() => (copy.textContent = '⧉'), 1500);
+  });
+  return h('span', { class: 'id-short' }, h('span', { class: 'mono', title: text, 'data-full': text }, shown), copy);
+}
+
+/** An amount (major units, a JSON number) with its currency's digits: 1234.5 EUR is "1,234.50". */
+export function formatAmount(amount, currency) {
+  if (amount === null || amount === undefined) return '—';
+  const digits = CURRENCY_DIGITS[currency] ?? 2;
+  return new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
+    Number(amount),
+  );
+}
+
+/** A URL that wraps only after its slashes, dots and query separators, never inside a word. */
+export function urlText(url, cls = 'mono small') {
+  const parts = String(url).split(/(?<=[/?&=.])/);
+  // Each piece is unbreakable (a browser would otherwise break after a hyphen); the <wbr> are the only breaks.
+  const pieces = parts.flatMap((part) => [h('span', { class: 'nobreak' }, part), h('wbr')]);
+  return h('span', { class: `url ${cls}`, title: String(url) }, pieces);
+}
+
+/** Query parameters after the section in the address (`#/transactions?transactionID=…`). */
+export function routeParams() {
+  const query = location.hash.split('?')[1] ?? '';
+  return Object.fromEntries(new URLSearchParams(query));
+}
+
+/** Removes what the previous action left in a notice area (a banner of a past action misleads). */
+export function clearNotices(...slots) {
+  for (const slot of slots) slot?.replaceChildren();
 }
 
 export function sectionHead(title, description, ...tools) {
@@ -300,9 +426,18 @@ export function openModal({ title, description, fields = [], confirmLabel, dange
       confirm,
     ),
   );
-  const showError = (message) => {
+  /** `refusal`: the server refused (a mode switch's guard); the dialog stays open with what was typed. */
+  const showError = (message, { refusal = false } = {}) => {
     errorSlot.replaceChildren(
-      h('div', { class: 'alert alert-error', role: 'alert' }, h('div', { class: 'alert-body' }, message)),
+      h(
+        'div',
+        {
+          class: `alert alert-error${refusal ? ' alert-refusal' : ''}`,
+          role: 'alert',
+          'data-testid': refusal ? 'refusal' : 'modal-error',
+        },
+        h('div', { class: 'alert-body' }, message),
+      ),
     );
   };
   form.addEventListener('submit', async (event) => {
@@ -437,7 +572,7 @@ export function showApp() {
 }
 
 export function currentSection() {
-  const key = location.hash.replace(/^#\/?/, '');
+  const key = location.hash.replace(/^#\/?/, '').split('?')[0];
   const allowed = allowedSections();
   return allowed.includes(key) ? key : allowed[0];
 }
@@ -446,7 +581,7 @@ export function route() {
   if (!state.session) return;
   stopPolling();
   const key = currentSection();
-  if (location.hash !== `#/${key}`) {
+  if (location.hash.split('?')[0] !== `#/${key}`) {
     history.replaceState(null, '', `#/${key}`);
   }
   for (const link of $('side-nav').querySelectorAll('a')) {
@@ -528,227 +663,190 @@ export async function signOut() {
 // ---------------------------------------------------------------------------------------------
 // Operators
 
-// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
+const MODE_HELP =
+  'Transfer mode: we keep the players\u2019 wallets. Seamless mode: every balance read, bet and win is a callback to the operator\u2019s wallet. Setting a callback URL switches to seamless; clearing it switches back.';
+
 export function renderOperators(root, live) {
   const notices = h('div');
   const secrets = h('div');
-  const list = h('div', {}, h('div', { class: 'empty' }, 'Loading operators…'));
-  const createCard = can('manage') ? operatorCreateCard(notices, secrets, () => load()) : null;
+  const ctx = { notices, secrets, reload: () => list.reload() };
+  const list = pagedList({
+    live,
+    notices,
+    doing: 'list operators',
+    fetchPage: () => api('operators/list'),
+    render: ({ operators }) => operatorTable(ctx, operators),
+    labels: { end: null, loading: 'Loading operators…' },
+  });
+  const createCard = can('manage') ? operatorCreateCard(notices, secrets, ctx.reload) : null;
   if (createCard) createCard.hidden = true;
-  const newButton = can('manage')
-    ? h(
-        'button',
-        {
-          class: 'btn btn-primary',
-          type: 'button',
-          onclick: () => {
-            createCard.hidden = !createCard.hidden;
-            if (!createCard.hidden) createCard.querySelector('input')?.focus();
-          },
-        },
-        'New operator',
-      )
-    : null;
-
+  const toggleCreate = () => {
+    clearNotices(notices, secrets);
+    createCard.hidden = !createCard.hidden;
+    if (!createCard.hidden) createCard.querySelector('input')?.focus();
+  };
   append(root, [
     sectionHead(
       'Operators',
-      'Transfer mode: we keep the players\u2019 wallets. Seamless mode: every balance read, bet and win is a callback to the operator\u2019s wallet. Setting a callback URL switches to seamless; clearing it switches back.',
-      newButton,
-      h('button', { class: 'btn', type: 'button', onclick: () => load() }, 'Refresh'),
+      MODE_HELP,
+      can('manage') ? button('New operator', toggleCreate, 'btn-primary') : null,
+      button('Refresh', () => list.reload()),
     ),
-    can('manage')
-      ? null
-      : h(
-          'div',
-          { class: 'alert alert-info' },
-          h(
-            'div',
-            { class: 'alert-body' },
-            `Read only: your role (${state.session.role}) may view operators but not change them.`,
-          ),
-        ),
+    can('manage') ? null : readOnlyNote(`your role (${state.session.role}) may view operators but not change them.`),
     notices,
     secrets,
     createCard,
-    list,
+    list.node,
   ]);
-
-  async function load() {
-    try {
-      const { operators } = await api('operators/list');
-      if (!live()) return;
-      list.replaceChildren(operatorTable(operators));
-    } catch (error) {
-      if (!live()) return;
-      list.replaceChildren();
-      notifyError(notices, error, 'list operators');
-    }
-  }
-
-  function operatorTable(operators) {
-    const manage = can('manage');
-    const rows = operators.map((op) =>
-      h(
-        'tr',
-        { 'data-agent-id': op.agentID },
-        cell(h('span', { class: 'mono' }, op.agentID)),
-        cell(op.name, 'wrap'),
-        cell(op.currencies.join(', '), 'wrap'),
-        cell(
-          [
-            modeBadge(op.mode),
-            op.callbackUrl ? h('span', { class: 'sub mono', title: 'Callback URL' }, op.callbackUrl) : null,
-            op.mode === 'seamless' ? h('span', { class: 'sub' }, `scheme ${op.callbackScheme}`) : null,
-          ],
-          'wrap',
-        ),
-        cell(enabledBadge(op.enabled)),
-        cell(securitySummary(op), 'wrap'),
-        manage
-          ? cell(
-              h(
-                'div',
-                { class: 'actions' },
-                op.mode === 'transfer'
-                  ? h(
-                      'button',
-                      { class: 'btn btn-sm', type: 'button', onclick: () => switchToSeamless(op) },
-                      'Switch to seamless…',
-                    )
-                  : h(
-                      'button',
-                      { class: 'btn btn-sm', type: 'button', onclick: () => switchToTransfer(op) },
-                      'Switch to transfer…',
-                    ),
-                h('button', { class: 'btn btn-sm', type: 'button', onclick: () => rotate(op) }, 'Rotate secret…'),
-                h(
-                  'button',
-                  {
-                    class: 'btn btn-sm',
-                    type: 'button',
-                    onclick: () =>
-                      editAllowList(notices, 'operators/update', { agentID: op.agentID }, op.allowedIps, load),
-                  },
-                  'IP allow-list…',
-                ),
-                op.enabled
-                  ? h(
-                      'button',
-                      { class: 'btn btn-sm btn-danger', type: 'button', onclick: () => setEnabled(op, false) },
-                      'Disable',
-                    )
-                  : h('button', { class: 'btn btn-sm', type: 'button', onclick: () => setEnabled(op, true) }, 'Enable'),
-              ),
-            )
-          : null,
-      ),
-    );
-    const headers = ['Agent ID', 'Name', 'Currencies', 'Mode', 'Status', 'Security'];
-    if (manage) headers.push('Actions');
-    return table(headers, rows, 'No operators yet.');
-  }
-
-  /** Sends a mode switch; a refusal (409) closes the dialog and is shown prominently above the list. */
-  async function sendSwitch(op, body, showError) {
-    try {
-      const { operator } = await api('operators/update', { agentID: op.agentID, ...body });
-      notify(notices, 'success', 'Mode switched', `${operator.agentID} is now in ${operator.mode} mode.`);
-      load();
-      return true;
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 400) {
-        showError(error.message);
-        return false;
-      }
-      notifyError(notices, error, `switch ${op.agentID}`);
-      load();
-      return true;
-    }
-  }
-
-  function switchToSeamless(op) {
-    openModal({
-      title: `Switch ${op.agentID} to seamless mode`,
-      description:
-        'We will stop keeping wallets for this operator and call its wallet instead. The switch is refused while any of its transfer wallets holds money or a round is open.',
-      fields: [
-        field(
-          'Callback URL',
-          h('input', {
-            name: 'callbackUrl',
-            type: 'url',
-            required: true,
-            placeholder: 'https://wallet.operator.example/callbacks',
-            maxlength: 512,
-          }),
-        ),
-        field(
-          'Callback scheme',
-          h(
-            'select',
-            { name: 'callbackScheme' },
-            h('option', { value: 'hmac', selected: op.callbackScheme === 'hmac' }, 'hmac (HMAC-SHA-256 signed JSON)'),
-            h('option', { value: 'md5', selected: op.callbackScheme === 'md5' }, 'md5 (salted md5 key, minor units)'),
-          ),
-        ),
-      ],
-      confirmLabel: 'Switch to seamless',
-      onConfirm: async (form, showError) => {
-        const callbackUrl = valueOf(form, 'callbackUrl');
-        if (!/^https?:\/\/\S+$/.test(callbackUrl)) {
-          showError('Enter the http(s) URL of the operator\u2019s wallet.');
-          return false;
-        }
-        return sendSwitch(op, { callbackUrl, callbackScheme: valueOf(form, 'callbackScheme') }, showError);
-      },
-    });
-  }
-
-  function switchToTransfer(op) {
-    openModal({
-      title: `Switch ${op.agentID} to transfer mode`,
-      description: `This clears the callback URL (${op.callbackUrl ?? ''}); we will keep the players\u2019 wallets again, starting from zero. The switch is refused while deliveries to the operator are still owed.`,
-      confirmLabel: 'Clear URL and switch to transfer',
-      danger: true,
-      onConfirm: (_form, showError) => sendSwitch(op, { callbackUrl: null }, showError),
-    });
-  }
-
-  function rotate(op) {
-    rotateSecret({
-      notices,
-      secrets,
-      reload: load,
-      path: 'operators/rotate-secret',
-      target: { agentID: op.agentID },
-      title: `Rotate the secrets of ${op.agentID}`,
-      description:
-        'New secretKey and saltKey are issued at once, and our callbacks use them at once. The old secretKey is still accepted on the operator\u2019s requests during the overlap (0: it stops at once).',
-      shown: (rotated) => [
-        ['secretKey', rotated.secretKey],
-        ['saltKey', rotated.saltKey],
-      ],
-    });
-  }
-
-  async function setEnabled(op, enabled) {
-    try {
-      await api('operators/update', { agentID: op.agentID, enabled });
-      notify(notices, 'success', null, `${op.agentID} ${enabled ? 'enabled' : 'disabled'}.`);
-    } catch (error) {
-      notifyError(notices, error, `${enabled ? 'enable' : 'disable'} ${op.agentID}`);
-    }
-    load();
-  }
-
-  load();
+  list.reload();
 }
 
-// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
-export function operatorCreateCard(notices, secrets, reload) {
-  const error = h('div');
-  const form = h(
+export function readOnlyNote(text) {
+  return h('div', { class: 'alert alert-info' }, h('div', { class: 'alert-body' }, `Read only: ${text}`));
+}
+
+function operatorTable(ctx, operators) {
+  const columns = [
+    { title: 'Agent ID', render: (op) => h('span', { class: 'mono ident' }, op.agentID) },
+    { title: 'Name', render: (op) => op.name, class: 'wrap' },
+    { title: 'Currencies', render: (op) => op.currencies.join(', '), class: 'wrap' },
+    { title: 'Mode', render: operatorModeCell, class: 'wrap' },
+    { title: 'Status', render: (op) => enabledBadge(op.enabled) },
+    { title: 'Security', render: securitySummary, class: 'wrap' },
+  ];
+  if (can('manage')) columns.push({ title: 'Actions', render: (op) => operatorActions(ctx, op) });
+  return dataTable(columns, operators, {
+    empty: 'No operators yet.',
+    rowProps: (op) => ({ 'data-agent-id': op.agentID }),
+  });
+}
+
+function operatorModeCell(op) {
+  return [
+    modeBadge(op.mode),
+    op.callbackUrl ? h('span', { class: 'sub' }, urlText(op.callbackUrl)) : null,
+    op.mode === 'seamless' ? h('span', { class: 'sub' }, `scheme ${op.callbackScheme}`) : null,
+  ];
+}
+
+function operatorActions(ctx, op) {
+  const allowList = () =>
+    editAllowList(ctx.notices, 'operators/update', { agentID: op.agentID }, op.allowedIps, ctx.reload);
+  return h(
+    'div',
+    { class: 'actions' },
+    op.mode === 'transfer'
+      ? button('Switch to seamless…', () => switchToSeamless(ctx, op), 'btn-sm')
+      : button('Switch to transfer…', () => switchToTransfer(ctx, op), 'btn-sm'),
+    button('Rotate secret…', () => rotateOperatorSecret(ctx, op), 'btn-sm'),
+    button('IP allow-list…', allowList, 'btn-sm'),
+    op.enabled
+      ? button('Disable', () => setOperatorEnabled(ctx, op, false), 'btn-sm btn-danger')
+      : button('Enable', () => setOperatorEnabled(ctx, op, true), 'btn-sm'),
+  );
+}
+
+/**
+ * Sends a mode switch. A refusal (400, or 409 code 12) keeps the dialog open with what was typed, and
+ * says inside it what blocks the switch, so the staff member can fix that and try again.
+ */
+async function sendSwitch(ctx, op, body, showError) {
+  clearNotices(ctx.notices);
+  try {
+    const { operator } = await api('operators/update', { agentID: op.agentID, ...body });
+    notify(ctx.notices, 'success', 'Mode switched', `${operator.agentID} is now in ${operator.mode} mode.`);
+    ctx.reload();
+    return true;
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 400 || (error.status === 409 && error.code === 12))) {
+      showError(error.status === 409 ? `Mode switch refused: ${error.message}` : error.message, { refusal: true });
+      return false;
+    }
+    notifyError(ctx.notices, error, `switch ${op.agentID}`);
+    ctx.reload();
+    return true;
+  }
+}
+
+function switchToSeamless(ctx, op) {
+  clearNotices(ctx.notices);
+  openModal({
+    title: `Switch ${op.agentID} to seamless mode`,
+    description:
+      'We will stop keeping wallets for this operator and call its wallet instead. The switch is refused while any of its transfer wallets holds money or a round is open.',
+    fields: [
+      field(
+        'Callback URL',
+        h('input', {
+          name: 'callbackUrl',
+          type: 'url',
+          required: true,
+          placeholder: 'https://wallet.operator.example/callbacks',
+          maxlength: 512,
+        }),
+      ),
+      field('Callback scheme', callbackSchemeSelect(op.callbackScheme)),
+    ],
+    confirmLabel: 'Switch to seamless',
+    onConfirm: async (form, showError) => {
+      const callbackUrl = valueOf(form, 'callbackUrl');
+      if (!/^https?:\/\/\S+$/.test(callbackUrl)) {
+        showError('Enter the http(s) URL of the operator\u2019s wallet.');
+        return false;
+      }
+      return sendSwitch(ctx, op, { callbackUrl, callbackScheme: valueOf(form, 'callbackScheme') }, showError);
+    },
+  });
+}
+
+function callbackSchemeSelect(current) {
+  return h(
+    'select',
+    { name: 'callbackScheme' },
+    h('option', { value: 'hmac', selected: current === 'hmac' }, 'hmac (HMAC-SHA-256 signed JSON)'),
+    h('option', { value: 'md5', selected: current === 'md5' }, 'md5 (salted md5 key, minor units)'),
+  );
+}
+
+function switchToTransfer(ctx, op) {
+  clearNotices(ctx.notices);
+  openModal({
+    title: `Switch ${op.agentID} to transfer mode`,
+    description: `This clears the callback URL (${op.callbackUrl ?? ''}); we will keep the players\u2019 wallets again, starting from zero. The switch is refused while deliveries to the operator are still owed.`,
+    confirmLabel: 'Clear URL and switch to transfer',
+    danger: true,
+    onConfirm: (_form, showError) => sendSwitch(ctx, op, { callbackUrl: null }, showError),
+  });
+}
+
+function rotateOperatorSecret(ctx, op) {
+  rotateSecret({
+    ...ctx,
+    path: 'operators/rotate-secret',
+    target: { agentID: op.agentID },
+    title: `Rotate the secrets of ${op.agentID}`,
+    description:
+      'New secretKey and saltKey are issued at once, and our callbacks use them at once. The old secretKey is still accepted on the operator\u2019s requests during the overlap (0: it stops at once).',
+    shown: (rotated) => [
+      ['secretKey', rotated.secretKey],
+      ['saltKey', rotated.saltKey],
+    ],
+  });
+}
+
+async function setOperatorEnabled(ctx, op, enabled) {
+  clearNotices(ctx.notices, ctx.secrets);
+  try {
+    await api('operators/update', { agentID: op.agentID, enabled });
+    notify(ctx.notices, 'success', null, `${op.agentID} ${enabled ? 'enabled' : 'disabled'}.`);
+  } catch (error) {
+    notifyError(ctx.notices, error, `${enabled ? 'enable' : 'disable'} ${op.agentID}`);
+  }
+  ctx.reload();
+}
+
+function operatorCreateForm(error, onCancel) {
+  return h(
     'form',
     { novalidate: true, 'data-testid': 'operator-create' },
     h('h2', {}, 'New operator'),
@@ -784,27 +882,29 @@ export function operatorCreateCard(notices, secrets, reload) {
       ),
     ),
     h(
+      'p',
+      { class: 'muted small' },
+      'Currencies: ISO 4217 codes separated by commas or spaces, such as EUR, USD, JPY.',
+    ),
+    h(
       'div',
       { class: 'form-actions' },
       h('button', { class: 'btn btn-primary', type: 'submit' }, 'Create operator'),
-      h(
-        'button',
-        {
-          class: 'btn',
-          type: 'button',
-          onclick: () => {
-            form.reset();
-            card.hidden = true;
-          },
-        },
-        'Cancel',
-      ),
+      button('Cancel', onCancel),
     ),
   );
+}
+
+export function operatorCreateCard(notices, secrets, reload) {
+  const error = h('div');
+  const form = operatorCreateForm(error, () => {
+    form.reset();
+    card.hidden = true;
+  });
   const card = h('div', { class: 'card' }, form);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    error.replaceChildren();
+    clearNotices(error, notices, secrets);
     const currencies = valueOf(form, 'currencies')
       .toUpperCase()
       .split(/[\s,]+/)
@@ -828,11 +928,8 @@ export function operatorCreateCard(notices, secrets, reload) {
       ]);
       reload();
     } catch (failure) {
-      notifyError(
-        failure instanceof ApiError && failure.status === 400 ? error : notices,
-        failure,
-        'create the operator',
-      );
+      const inForm = failure instanceof ApiError && failure.status === 400;
+      notifyError(inForm ? error : notices, failure, 'create the operator');
     }
   });
   return card;
@@ -859,6 +956,7 @@ export function securitySummary(caller) {
 }
 
 export function rotateSecret({ notices, secrets, reload, path, target, title, description, shown }) {
+  clearNotices(notices, secrets);
   openModal({
     title,
     description,
@@ -892,6 +990,7 @@ export function rotateSecret({ notices, secrets, reload, path, target, title, de
 }
 
 export function editAllowList(notices, path, target, current, reload) {
+  clearNotices(notices);
   openModal({
     title: `IP allow-list of ${Object.values(target)[0]}`,
     description:
@@ -929,178 +1028,130 @@ export function editAllowList(notices, path, target, current, reload) {
 // ---------------------------------------------------------------------------------------------
 // Providers
 
-// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
+function providerCreateCard(ctx) {
+  const error = h('div');
+  const form = h(
+    'form',
+    { novalidate: true },
+    h('h2', {}, 'New provider'),
+    error,
+    h(
+      'div',
+      { class: 'form-grid' },
+      field(
+        'Provider ID',
+        h('input', {
+          name: 'providerID',
+          required: true,
+          maxlength: 64,
+          placeholder: 'studio-one',
+          autocomplete: 'off',
+        }),
+      ),
+      field('Name', h('input', { name: 'name', required: true, maxlength: 128, placeholder: 'Studio One' })),
+      field(
+        'Launch URL template',
+        h('input', {
+          name: 'launchUrl',
+          type: 'url',
+          maxlength: 1024,
+          placeholder: 'https://studio.example/play?token={token}&game={gameID}&lang={language}&lobby={lobbyUrl}',
+        }),
+        'wide',
+      ),
+    ),
+    h('p', { class: 'muted small' }, 'Placeholders: {token}, {gameID}, {language}, {lobbyUrl}.'),
+    h(
+      'div',
+      { class: 'form-actions' },
+      h('button', { class: 'btn btn-primary', type: 'submit' }, 'Create provider'),
+      button('Cancel', () => {
+        form.reset();
+        card.hidden = true;
+      }),
+    ),
+  );
+  const card = h('div', { class: 'card', hidden: true }, form);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearNotices(error, ctx.notices, ctx.secrets);
+    const body = { providerID: valueOf(form, 'providerID'), name: valueOf(form, 'name') };
+    const launchUrl = valueOf(form, 'launchUrl');
+    if (launchUrl) body.launchUrl = launchUrl;
+    try {
+      const created = await api('providers/create', body);
+      form.reset();
+      card.hidden = true;
+      showSecrets(ctx.secrets, `Provider ${created.providerID} created`, [
+        ['providerID', created.providerID],
+        ['secretKey', created.secretKey],
+      ]);
+      ctx.reload();
+    } catch (failure) {
+      const inForm = failure instanceof ApiError && failure.status === 400;
+      notifyError(inForm ? error : ctx.notices, failure, 'create the provider');
+    }
+  });
+  return card;
+}
+
 export function renderProviders(root, live) {
   const notices = h('div');
   const secrets = h('div');
-  const list = h('div', {}, h('div', { class: 'empty' }, 'Loading providers…'));
-  const manage = can('manage');
-  let createCard = null;
-  if (manage) {
-    const error = h('div');
-    const form = h(
-      'form',
-      { novalidate: true },
-      h('h2', {}, 'New provider'),
-      error,
-      h(
-        'div',
-        { class: 'form-grid' },
-        field(
-          'Provider ID',
-          h('input', {
-            name: 'providerID',
-            required: true,
-            maxlength: 64,
-            placeholder: 'studio-one',
-            autocomplete: 'off',
-          }),
-        ),
-        field('Name', h('input', { name: 'name', required: true, maxlength: 128, placeholder: 'Studio One' })),
-        field(
-          'Launch URL template',
-          h('input', {
-            name: 'launchUrl',
-            type: 'url',
-            maxlength: 1024,
-            placeholder: 'https://studio.example/play?token={token}&game={gameID}&lang={language}&lobby={lobbyUrl}',
-          }),
-          'wide',
-        ),
-      ),
-      h('p', { class: 'muted small' }, 'Placeholders: {token}, {gameID}, {language}, {lobbyUrl}.'),
-      h(
-        'div',
-        { class: 'form-actions' },
-        h('button', { class: 'btn btn-primary', type: 'submit' }, 'Create provider'),
-        h(
-          'button',
-          {
-            class: 'btn',
-            type: 'button',
-            onclick: () => {
-              form.reset();
-              createCard.hidden = true;
-            },
-          },
-          'Cancel',
-        ),
-      ),
-    );
-    createCard = h('div', { class: 'card', hidden: true }, form);
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      error.replaceChildren();
-      const body = { providerID: valueOf(form, 'providerID'), name: valueOf(form, 'name') };
-      const launchUrl = valueOf(form, 'launchUrl');
-      if (launchUrl) body.launchUrl = launchUrl;
-      try {
-        const created = await api('providers/create', body);
-        form.reset();
-        createCard.hidden = true;
-        showSecrets(secrets, `Provider ${created.providerID} created`, [
-          ['providerID', created.providerID],
-          ['secretKey', created.secretKey],
-        ]);
-        load();
-      } catch (failure) {
-        notifyError(
-          failure instanceof ApiError && failure.status === 400 ? error : notices,
-          failure,
-          'create the provider',
-        );
-      }
-    });
-  }
-
+  const ctx = { notices, secrets, reload: () => list.reload() };
+  const list = pagedList({
+    live,
+    notices,
+    doing: 'list providers',
+    fetchPage: () => api('providers/list'),
+    render: ({ providers }) => providerTable(ctx, providers),
+    labels: { end: null, loading: 'Loading providers…' },
+  });
+  const createCard = can('manage') ? providerCreateCard(ctx) : null;
+  const toggleCreate = () => {
+    clearNotices(notices, secrets);
+    createCard.hidden = !createCard.hidden;
+  };
   append(root, [
     sectionHead(
       'Providers',
       'Game studios that call the provider API with their own secret.',
-      manage
-        ? h(
-            'button',
-            {
-              class: 'btn btn-primary',
-              type: 'button',
-              onclick: () => {
-                createCard.hidden = !createCard.hidden;
-              },
-            },
-            'New provider',
-          )
-        : null,
-      h('button', { class: 'btn', type: 'button', onclick: () => load() }, 'Refresh'),
+      createCard ? button('New provider', toggleCreate, 'btn-primary') : null,
+      button('Refresh', () => list.reload()),
     ),
     notices,
     secrets,
     createCard,
-    list,
+    list.node,
   ]);
+  list.reload();
+}
 
-  async function load() {
-    try {
-      const { providers } = await api('providers/list');
-      if (!live()) return;
-      const rows = providers.map((p) =>
-        h(
-          'tr',
-          { 'data-provider-id': p.providerID },
-          cell(h('span', { class: 'mono' }, p.providerID)),
-          cell(p.name, 'wrap'),
-          cell(
-            p.launchUrl ? h('span', { class: 'mono small' }, p.launchUrl) : h('span', { class: 'muted' }, 'none'),
-            'wrap',
-          ),
-          cell(enabledBadge(p.enabled)),
-          cell(securitySummary(p), 'wrap'),
-          manage
-            ? cell(
-                h(
-                  'div',
-                  { class: 'actions' },
-                  h('button', { class: 'btn btn-sm', type: 'button', onclick: () => rotate(p) }, 'Rotate secret…'),
-                  h(
-                    'button',
-                    {
-                      class: 'btn btn-sm',
-                      type: 'button',
-                      onclick: () =>
-                        editAllowList(notices, 'providers/update', { providerID: p.providerID }, p.allowedIps, load),
-                    },
-                    'IP allow-list…',
-                  ),
-                  p.enabled
-                    ? h(
-                        'button',
-                        { class: 'btn btn-sm btn-danger', type: 'button', onclick: () => setEnabled(p, false) },
-                        'Disable',
-                      )
-                    : h(
-                        'button',
-                        { class: 'btn btn-sm', type: 'button', onclick: () => setEnabled(p, true) },
-                        'Enable',
-                      ),
-                ),
-              )
-            : null,
-        ),
-      );
-      const headers = ['Provider ID', 'Name', 'Launch URL template', 'Status', 'Security'];
-      if (manage) headers.push('Actions');
-      list.replaceChildren(table(headers, rows, 'No providers yet.'));
-    } catch (error) {
-      if (!live()) return;
-      list.replaceChildren();
-      notifyError(notices, error, 'list providers');
-    }
-  }
+function providerTable(ctx, providers) {
+  const columns = [
+    { title: 'Provider ID', render: (p) => h('span', { class: 'mono ident' }, p.providerID) },
+    { title: 'Name', render: (p) => p.name, class: 'wrap' },
+    {
+      title: 'Launch URL template',
+      render: (p) => (p.launchUrl ? urlText(p.launchUrl) : h('span', { class: 'muted' }, 'none')),
+      class: 'wrap',
+    },
+    { title: 'Status', render: (p) => enabledBadge(p.enabled) },
+    { title: 'Security', render: securitySummary, class: 'wrap' },
+  ];
+  if (can('manage')) columns.push({ title: 'Actions', render: (p) => providerActions(ctx, p) });
+  return dataTable(columns, providers, {
+    empty: 'No providers yet.',
+    rowProps: (p) => ({ 'data-provider-id': p.providerID }),
+  });
+}
 
-  function rotate(p) {
+function providerActions(ctx, p) {
+  const allowList = () =>
+    editAllowList(ctx.notices, 'providers/update', { providerID: p.providerID }, p.allowedIps, ctx.reload);
+  const rotate = () =>
     rotateSecret({
-      notices,
-      secrets,
-      reload: load,
+      ...ctx,
       path: 'providers/rotate-secret',
       target: { providerID: p.providerID },
       title: `Rotate the secret of ${p.providerID}`,
@@ -1108,31 +1159,33 @@ export function renderProviders(root, live) {
         'A new secretKey is issued at once. The old one is still accepted on the studio\u2019s requests during the overlap (0: it stops at once).',
       shown: (rotated) => [['secretKey', rotated.secretKey]],
     });
-  }
+  return h(
+    'div',
+    { class: 'actions' },
+    button('Rotate secret…', rotate, 'btn-sm'),
+    button('IP allow-list…', allowList, 'btn-sm'),
+    p.enabled
+      ? button('Disable', () => setProviderEnabled(ctx, p, false), 'btn-sm btn-danger')
+      : button('Enable', () => setProviderEnabled(ctx, p, true), 'btn-sm'),
+  );
+}
 
-  async function setEnabled(p, enabled) {
-    try {
-      await api('providers/update', { providerID: p.providerID, enabled });
-      notify(notices, 'success', null, `${p.providerID} ${enabled ? 'enabled' : 'disabled'}.`);
-    } catch (error) {
-      notifyError(notices, error, `${enabled ? 'enable' : 'disable'} ${p.providerID}`);
-    }
-    load();
+async function setProviderEnabled(ctx, p, enabled) {
+  clearNotices(ctx.notices, ctx.secrets);
+  try {
+    await api('providers/update', { providerID: p.providerID, enabled });
+    notify(ctx.notices, 'success', null, `${p.providerID} ${enabled ? 'enabled' : 'disabled'}.`);
+  } catch (error) {
+    notifyError(ctx.notices, error, `${enabled ? 'enable' : 'disable'} ${p.providerID}`);
   }
-
-  load();
+  ctx.reload();
 }
 
 // ---------------------------------------------------------------------------------------------
 // Games
 
-// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
-export function renderGames(root, live) {
-  const notices = h('div');
-  const gamesTable = h('table', { class: 'table' }, h('tbody', {}, h('tr', {}, h('td', {}, 'Loading…'))));
-  const manage = can('manage');
-  const providerSelect = h('select', { name: 'providerID', required: true }, h('option', { value: '' }, 'Loading…'));
-  const form = h(
+function gameForm(manage, providerSelect) {
+  return h(
     'form',
     { novalidate: true },
     h('h2', {}, 'Create or update a game'),
@@ -1172,138 +1225,128 @@ export function renderGames(root, live) {
       h('div', { class: 'form-actions' }, h('button', { class: 'btn btn-primary', type: 'submit' }, 'Save game')),
     ),
   );
+}
+
+/** The game in the form, or a plain-words reason it cannot be saved. */
+function gameFromForm(form) {
+  const gameID = Number(valueOf(form, 'gameID'));
+  const rtp = Number(valueOf(form, 'rtp'));
+  const checked = (name) => form.elements.namedItem(name).checked;
+  const game = {
+    gameID,
+    providerID: valueOf(form, 'providerID'),
+    name: valueOf(form, 'name'),
+    type: valueOf(form, 'type'),
+    rtp,
+    freeSpins: checked('freeSpins'),
+    demo: checked('demo'),
+    enabled: checked('enabled'),
+  };
+  if (!Number.isInteger(gameID) || gameID <= 0) return { problem: 'Game ID must be a positive whole number.' };
+  if (!game.providerID) return { problem: 'Choose the provider of the game.' };
+  if (!Number.isFinite(rtp) || valueOf(form, 'rtp') === '') return { problem: 'RTP must be a number from 0 to 100.' };
+  return { game };
+}
+
+const GAME_COLUMNS = [
+  { title: 'Game ID', render: (g) => String(g.gameID), class: 'num' },
+  { title: 'Provider', render: (g) => h('span', { class: 'mono ident' }, g.providerID) },
+  { title: 'Name', render: (g) => g.name, class: 'wrap' },
+  { title: 'Type', render: (g) => g.type },
+  { title: 'RTP', render: (g) => `${g.rtp}%`, class: 'num' },
+  { title: 'Free spins', render: (g) => (g.freeSpins ? 'yes' : 'no') },
+  { title: 'Demo', render: (g) => (g.demo ? 'yes' : 'no') },
+  { title: 'Enabled', render: (g) => (g.enabled ? 'yes' : 'no') },
+];
+
+export function renderGames(root, live) {
+  const notices = h('div');
+  const manage = can('manage');
+  const providerSelect = h('select', { name: 'providerID', required: true }, h('option', { value: '' }, 'Loading…'));
+  const form = gameForm(manage, providerSelect);
+  const list = pagedList({
+    live,
+    notices,
+    doing: 'list games',
+    fetchPage: () => api('games/list'),
+    render: ({ games }) =>
+      dataTable(GAME_COLUMNS, games, {
+        empty: 'No games yet',
+        rowProps: (g) => ({ 'data-game-id': String(g.gameID) }),
+      }),
+    labels: { end: null },
+  });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const gameID = Number(valueOf(form, 'gameID'));
-    const rtp = Number(valueOf(form, 'rtp'));
-    const game = {
-      gameID,
-      providerID: valueOf(form, 'providerID'),
-      name: valueOf(form, 'name'),
-      type: valueOf(form, 'type'),
-      rtp,
-      freeSpins: form.elements.namedItem('freeSpins').checked,
-      demo: form.elements.namedItem('demo').checked,
-      enabled: form.elements.namedItem('enabled').checked,
-    };
-    if (!Number.isInteger(gameID) || gameID <= 0)
-      return notify(notices, 'error', 'Check the form', 'Game ID must be a positive whole number.');
-    if (!game.providerID) return notify(notices, 'error', 'Check the form', 'Choose the provider of the game.');
-    if (!Number.isFinite(rtp) || valueOf(form, 'rtp') === '')
-      return notify(notices, 'error', 'Check the form', 'RTP must be a number from 0 to 100.');
+    clearNotices(notices);
+    const { game, problem } = gameFromForm(form);
+    if (problem) return notify(notices, 'error', 'Check the form', problem);
     try {
       await api('games/upsert', { games: [game] });
-      notify(notices, 'success', 'Game saved', `Game ${gameID} (${game.name}) was created or updated.`);
-      loadGames();
+      notify(notices, 'success', 'Game saved', `Game ${game.gameID} (${game.name}) was created or updated.`);
+      list.reload();
     } catch (error) {
       notifyError(notices, error, 'save the game');
     }
   });
-
   append(root, [
     sectionHead('Games', 'The game catalogue; saving an existing game ID updates that game.'),
-    manage
-      ? null
-      : h(
-          'div',
-          { class: 'alert alert-info' },
-          h(
-            'div',
-            { class: 'alert-body' },
-            `Your role (${state.session.role}) may not change games, so the form is read only.`,
-          ),
-        ),
+    manage ? null : readOnlyNote(`your role (${state.session.role}) may not change games, so the form is read only.`),
     notices,
     h('div', { class: 'card' }, form),
-    h('div', { class: 'card' }, h('h2', {}, 'Catalogue'), gamesTable),
+    h('div', { class: 'card' }, h('h2', {}, 'Catalogue'), list.node),
   ]);
+  list.reload();
+  loadProviderChoices(live, notices, providerSelect);
+}
 
-  const loadGames = async () => {
-    try {
-      const { games } = await api('games/list');
-      if (!live()) return;
-      fill(
-        gamesTable,
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            ['Game ID', 'Provider', 'Name', 'Type', 'RTP', 'Free spins', 'Demo', 'Enabled'].map((t) => h('th', {}, t)),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          games.length
-            ? games.map((g) =>
-                h(
-                  'tr',
-                  { 'data-game-id': String(g.gameID) },
-                  [
-                    String(g.gameID),
-                    g.providerID,
-                    g.name,
-                    g.type,
-                    `${g.rtp}%`,
-                    g.freeSpins ? 'yes' : 'no',
-                    g.demo ? 'yes' : 'no',
-                    g.enabled ? 'yes' : 'no',
-                  ].map((v) => h('td', {}, v)),
-                ),
-              )
-            : h('tr', {}, h('td', { colspan: 8 }, 'No games yet')),
-        ),
-      );
-    } catch (error) {
-      if (live()) notifyError(notices, error, 'list games');
-    }
-  };
-  loadGames();
-
-  (async () => {
-    try {
-      const { providers } = await api('providers/list');
-      if (!live()) return;
-      fill(
-        providerSelect,
-        h('option', { value: '' }, providers.length ? 'Choose a provider' : 'No providers yet'),
-        providers.map((p) => h('option', { value: p.providerID }, `${p.providerID} · ${p.name}`)),
-      );
-    } catch (error) {
-      if (!live()) return;
-      providerSelect.replaceChildren(h('option', { value: '' }, 'Could not load providers'));
-      notifyError(notices, error, 'list providers');
-    }
-  })();
+async function loadProviderChoices(live, notices, providerSelect) {
+  try {
+    const { providers } = await api('providers/list');
+    if (!live()) return;
+    fill(
+      providerSelect,
+      h('option', { value: '' }, providers.length ? 'Choose a provider' : 'No providers yet'),
+      providers.map((p) => h('option', { value: p.providerID }, `${p.providerID} · ${p.name}`)),
+    );
+  } catch (error) {
+    if (!live()) return;
+    providerSelect.replaceChildren(h('option', { value: '' }, 'Could not load providers'));
+    notifyError(notices, error, 'list providers');
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Transactions
 
-// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
-export function renderTransactions(root, live) {
-  const notices = h('div');
-  const results = h('div');
-  const pager = h('div', { class: 'pager' });
-  let filters = null;
-  let cursor;
-  let page = 1;
+const TX_FILTERS = ['agentID', 'providerID', 'userID', 'roundID', 'transactionID', 'platformTransactionID'];
 
-  const form = h(
+function transactionSearchForm(onClear) {
+  const idField = (label, name, maxlength) =>
+    field(label, h('input', { name, maxlength, autocomplete: 'off', spellcheck: 'false' }));
+  return h(
     'form',
     { novalidate: true, 'data-testid': 'transaction-search' },
     h(
       'div',
       { class: 'form-grid' },
-      field('Agent ID', h('input', { name: 'agentID', maxlength: 64, autocomplete: 'off' })),
-      field('Provider ID', h('input', { name: 'providerID', maxlength: 64, autocomplete: 'off' })),
-      field('User ID', h('input', { name: 'userID', maxlength: 48, autocomplete: 'off' })),
-      field('Round ID', h('input', { name: 'roundID', maxlength: 64, autocomplete: 'off' })),
-      field('Transaction ID', h('input', { name: 'transactionID', maxlength: 64, autocomplete: 'off' })),
+      idField('Agent ID', 'agentID', 64),
+      idField('Provider ID', 'providerID', 64),
+      idField('User ID', 'userID', 48),
+      idField('Round ID', 'roundID', 64),
+      idField('Transaction ID', 'transactionID', 64),
+      idField('Platform transaction ID', 'platformTransactionID', 32),
       field('From (UTC)', h('input', { name: 'from', type: 'datetime-local', step: 1 })),
       field('To (UTC)', h('input', { name: 'to', type: 'datetime-local', step: 1 })),
+      field(
+        'Order',
+        h(
+          'select',
+          { name: 'order' },
+          h('option', { value: 'newest', selected: true }, 'Newest first'),
+          h('option', { value: 'oldest' }, 'Oldest first'),
+        ),
+      ),
       field(
         'Per page',
         h(
@@ -1317,161 +1360,120 @@ export function renderTransactions(root, live) {
       'div',
       { class: 'form-actions' },
       h('button', { class: 'btn btn-primary', type: 'submit' }, 'Search'),
-      h(
-        'button',
-        {
-          class: 'btn',
-          type: 'button',
-          onclick: () => {
-            form.reset();
-            search();
-          },
-        },
-        'Clear',
-      ),
+      button('Clear', onClear),
     ),
   );
+}
+
+function transactionFilters(form) {
+  const filters = { limit: Number(valueOf(form, 'limit')) || 50, order: valueOf(form, 'order') || 'newest' };
+  for (const name of TX_FILTERS) {
+    const value = valueOf(form, name);
+    if (value) filters[name] = value;
+  }
+  const from = utcFromLocalInput(valueOf(form, 'from'));
+  const to = utcFromLocalInput(valueOf(form, 'to'));
+  if (from) filters.from = from;
+  if (to) filters.to = to;
+  return filters;
+}
+
+function typeBadge(type) {
+  return badge(type, type === 'bet' || type === 'withdraw' ? 'pending' : type === 'rollback' ? 'off' : 'on');
+}
+
+/** One line per transaction: ids short with a copy button, amounts with the currency's digits. */
+const TRANSACTION_COLUMNS = [
+  { title: 'Time', render: (t) => formatTime(t.createdAt), class: 'nowrap' },
+  { title: 'Type', render: (t) => typeBadge(t.type) },
+  { title: 'Agent', render: (t) => h('span', { class: 'mono ident' }, t.agentID ?? '') },
+  { title: 'User', render: (t) => shortId(t.userID, { keep: 12, label: 'user ID' }) },
+  { title: 'Amount', render: (t) => formatAmount(t.amount, t.currency), class: 'num' },
+  { title: 'Balance after', render: (t) => formatAmount(t.balanceAfter, t.currency), class: 'num' },
+  { title: 'Currency', render: (t) => t.currency },
+  { title: 'Transaction ID', render: (t) => shortId(t.transactionID, { label: 'transaction ID' }) },
+  {
+    title: 'Platform ID',
+    render: (t) => shortId(t.platformTransactionID, { keep: 8, label: 'platform transaction ID' }),
+  },
+  {
+    title: 'Round',
+    render: (t) =>
+      t.roundID
+        ? h(
+            'a',
+            {
+              class: 'mono',
+              href: roundUrl({ agentID: t.agentID, userID: t.userID, roundID: t.roundID, providerID: t.providerID }),
+              'data-testid': 'round-link',
+              title: 'Open the round',
+            },
+            t.roundID,
+          )
+        : '—',
+  },
+  { title: 'Game', render: (t) => t.gameID ?? '—', class: 'num' },
+  { title: 'Provider', render: (t) => (t.providerID ? h('span', { class: 'mono ident' }, t.providerID) : '—') },
+];
+
+export function renderTransactions(root, live) {
+  const notices = h('div');
+  let filters = null;
+  const form = transactionSearchForm(() => {
+    form.reset();
+    search();
+  });
+  const list = pagedList({
+    live,
+    notices,
+    doing: 'search transactions',
+    fetchPage: (cursor) => api('transactions/search', cursor ? { ...filters, cursor } : filters),
+    render: ({ transactions }, page) => [
+      h(
+        'p',
+        { class: 'muted small' },
+        `Page ${page} · ${transactions.length} transaction${transactions.length === 1 ? '' : 's'}`,
+      ),
+      h(
+        'div',
+        { class: 'compact', 'data-testid': 'transactions' },
+        dataTable(TRANSACTION_COLUMNS, transactions, {
+          empty: 'No transactions match these filters.',
+          rowProps: (t) => ({ 'data-transaction-id': t.transactionID, 'data-platform-id': t.platformTransactionID }),
+        }),
+      ),
+    ],
+    labels: { end: 'End of results' },
+  });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     search();
   });
-
   append(root, [
-    sectionHead('Transactions', 'Every money movement across operators and providers, oldest first.'),
+    sectionHead('Transactions', 'Every money movement across operators and providers, newest first unless you choose.'),
     h('div', { class: 'card' }, form),
     notices,
-    results,
-    pager,
+    list.node,
   ]);
 
   function search() {
-    filters = { limit: Number(valueOf(form, 'limit')) || 50 };
-    for (const name of ['agentID', 'providerID', 'userID', 'roundID', 'transactionID']) {
-      const value = valueOf(form, name);
-      if (value) filters[name] = value;
-    }
-    const from = utcFromLocalInput(valueOf(form, 'from'));
-    const to = utcFromLocalInput(valueOf(form, 'to'));
-    if (from) filters.from = from;
-    if (to) filters.to = to;
-    cursor = undefined;
-    page = 1;
-    load();
+    clearNotices(notices);
+    filters = transactionFilters(form);
+    list.first();
   }
-
-  // eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
-  async function load() {
-    notices.replaceChildren();
-    try {
-      const answer = await api('transactions/search', cursor ? { ...filters, cursor } : filters);
-      if (!live()) return;
-      const rows = answer.transactions.map((t) =>
-        h(
-          'tr',
-          { 'data-transaction-id': t.transactionID },
-          cell(formatTime(t.createdAt), 'nowrap'),
-          cell(h('span', { class: 'mono' }, t.agentID ?? '')),
-          cell(
-            badge(t.type, t.type === 'bet' || t.type === 'withdraw' ? 'pending' : t.type === 'rollback' ? 'off' : 'on'),
-          ),
-          cell(h('span', { class: 'mono' }, t.userID)),
-          cell(String(t.amount), 'num'),
-          cell(t.balanceAfter === null || t.balanceAfter === undefined ? '—' : String(t.balanceAfter), 'num'),
-          cell(t.currency),
-          cell(
-            [
-              h('span', { class: 'mono' }, t.transactionID),
-              h('span', { class: 'sub mono', title: 'platformTransactionID' }, t.platformTransactionID),
-            ],
-            'wrap',
-          ),
-          cell(t.roundID ? h('span', { class: 'mono' }, t.roundID) : '—', 'wrap'),
-          cell(t.gameID ?? '—'),
-          cell(t.providerID ?? '—'),
-        ),
-      );
-      fill(
-        results,
-        h(
-          'p',
-          { class: 'muted small' },
-          `Page ${page} · ${answer.transactions.length} transaction${answer.transactions.length === 1 ? '' : 's'}`,
-        ),
-        table(
-          [
-            'Time',
-            'Agent',
-            'Type',
-            'User',
-            'Amount',
-            'Balance after',
-            'Currency',
-            'Transaction ID',
-            'Round',
-            'Game',
-            'Provider',
-          ],
-          rows,
-          'No transactions match these filters.',
-        ),
-      );
-      fill(
-        pager,
-        page > 1
-          ? h(
-              'button',
-              {
-                class: 'btn',
-                type: 'button',
-                onclick: () => {
-                  cursor = undefined;
-                  page = 1;
-                  load();
-                },
-              },
-              'First page',
-            )
-          : null,
-        answer.nextCursor
-          ? h(
-              'button',
-              {
-                class: 'btn',
-                type: 'button',
-                onclick: () => {
-                  cursor = answer.nextCursor;
-                  page++;
-                  load();
-                },
-              },
-              'Next page →',
-            )
-          : h('span', { class: 'muted small' }, 'End of results'),
-      );
-    } catch (error) {
-      if (!live()) return;
-      notifyError(notices, error, 'search transactions');
-    }
+  // A link from another section (a callback's transaction) arrives as `#/transactions?platformTransactionID=…`.
+  for (const [name, value] of Object.entries(routeParams())) {
+    const input = form.elements.namedItem(name);
+    if (input && TX_FILTERS.includes(name)) input.value = value;
   }
-
   search();
 }
 
 // ---------------------------------------------------------------------------------------------
 // Callbacks
 
-// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
-export function renderCallbacks(root, live) {
-  const notices = h('div');
-  const results = h('div');
-  const pager = h('div', { class: 'pager' });
-  let cursor;
-  let page = 1;
-  let filters = {};
-  /** The callback a retry is waiting on; the list refreshes itself until it leaves pending. */
-  let watching = null;
-
-  const form = h(
+function callbackFilterForm(onRefresh) {
+  return h(
     'form',
     { novalidate: true, 'data-testid': 'callback-filters' },
     h(
@@ -1494,14 +1496,116 @@ export function renderCallbacks(root, live) {
       'div',
       { class: 'form-actions' },
       h('button', { class: 'btn btn-primary', type: 'submit' }, 'Apply filters'),
-      h('button', { class: 'btn', type: 'button', onclick: () => load() }, 'Refresh'),
+      button('Refresh', onRefresh),
     ),
   );
+}
+
+/** The HTTP status inside a stored error ("HTTP 503 …"), when the last attempt got that far. */
+export function httpStatusOf(lastError) {
+  const match = /\bHTTP (\d{3})\b/.exec(lastError ?? '');
+  return match ? match[1] : null;
+}
+
+function callbackStatusBadge(c) {
+  return h(
+    'span',
+    { class: `badge badge-${c.status}`, 'data-testid': 'callback-status' },
+    c.status === 'failed' ? 'failed (parked)' : c.status,
+  );
+}
+
+/**
+ * What is stored of the attempts: how many of the budget, when the last one ended and how, with the HTTP
+ * status and error it left. A per-attempt log (each attempt's latency) is not kept.
+ */
+function attemptsCell(c) {
+  const status = httpStatusOf(c.lastError);
+  const outcome =
+    c.status === 'delivered'
+      ? `delivered ${formatTime(c.deliveredAt)}`
+      : c.lastAttemptAt
+        ? `last attempt ${formatTime(c.lastAttemptAt)}`
+        : 'not attempted yet';
+  return [
+    h('span', { 'data-testid': 'attempts' }, `${c.attempts}${c.maxAttempts ? ` of ${c.maxAttempts}` : ''}`),
+    h('span', { class: 'sub nowrap' }, outcome),
+    status ? h('span', { class: 'sub', 'data-testid': 'http-status' }, `HTTP ${status}`) : null,
+  ];
+}
+
+function callbackColumns(retryCell) {
+  const columns = [
+    { title: 'ID', render: (c) => h('span', { class: 'mono' }, c.id) },
+    { title: 'Agent', render: (c) => h('span', { class: 'mono ident' }, c.agentID) },
+    { title: 'Kind', render: (c) => c.kind },
+    {
+      title: 'Transaction',
+      render: (c) =>
+        h(
+          'a',
+          {
+            href: `#/transactions?platformTransactionID=${encodeURIComponent(c.transactionID)}`,
+            class: 'mono small',
+            title: `Transactions with platform ID ${c.transactionID}`,
+            'data-testid': 'transaction-link',
+          },
+          c.transactionID,
+        ),
+    },
+    { title: 'Status', render: callbackStatusBadge },
+    { title: 'Attempts', render: attemptsCell },
+    {
+      title: 'Last error',
+      render: (c) => (c.lastError ? h('span', { class: 'small' }, c.lastError) : '—'),
+      class: 'wrap',
+    },
+    {
+      title: 'Next attempt',
+      render: (c) => (c.status === 'delivered' || c.status === 'failed' ? '—' : formatTime(c.nextAttemptAt)),
+      class: 'nowrap',
+    },
+    { title: 'Created', render: (c) => formatTime(c.createdAt), class: 'nowrap' },
+    {
+      title: 'Round',
+      render: (c) => h('a', { href: roundUrl({ callbackID: c.id }), 'data-testid': 'round-link' }, 'Round'),
+    },
+  ];
+  if (retryCell) columns.push({ title: 'Retry', render: retryCell });
+  return columns;
+}
+
+export function renderCallbacks(root, live) {
+  const notices = h('div');
+  let filters = {};
+  /** The callback a retry is waiting on; the list refreshes itself until it leaves pending. */
+  let watching = null;
+  const retryCell = can('retry') ? (c) => retryControl(c, retryOne) : null;
+  const list = pagedList({
+    live,
+    notices,
+    doing: 'list callbacks',
+    fetchPage: (cursor) => {
+      stopPolling();
+      return api('callbacks/list', cursor ? { ...filters, cursor } : filters);
+    },
+    render: ({ callbacks }) =>
+      dataTable(callbackColumns(retryCell), callbacks, {
+        empty: 'No callback deliveries match these filters.',
+        rowProps: (c) => ({ 'data-callback-id': c.id, 'data-status': c.status }),
+      }),
+    onLoaded: (answer) => {
+      const row = answer?.callbacks.find((c) => c.id === watching?.id);
+      const stillOwed = row && (row.status === 'pending' || row.status === 'sending');
+      if (stillOwed && Date.now() < watching.until) state.pollTimer = setTimeout(() => live() && list.reload(), 1000);
+      else watching = null;
+    },
+  });
+  const form = callbackFilterForm(() => list.reload());
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     apply();
   });
-
   append(root, [
     sectionHead(
       'Callbacks',
@@ -1509,427 +1613,251 @@ export function renderCallbacks(root, live) {
     ),
     h('div', { class: 'card' }, form),
     notices,
-    results,
-    pager,
+    list.node,
   ]);
 
   function apply() {
+    clearNotices(notices);
     filters = {};
     const status = valueOf(form, 'status');
     const agentID = valueOf(form, 'agentID');
     if (status) filters.status = status;
     if (agentID) filters.agentID = agentID;
-    cursor = undefined;
-    page = 1;
-    load();
+    list.first();
   }
 
-  // eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
-  async function load() {
-    stopPolling();
-    try {
-      const answer = await api('callbacks/list', cursor ? { ...filters, cursor } : filters);
-      if (!live()) return;
-      const retry = can('retry');
-      const rows = answer.callbacks.map((c) => {
-        const retryable = retry && c.kind !== 'withdraw' && c.status !== 'delivered';
-        return h(
-          'tr',
-          { 'data-callback-id': c.id, 'data-status': c.status },
-          cell(h('span', { class: 'mono' }, c.id)),
-          cell(h('span', { class: 'mono' }, c.agentID)),
-          cell(c.kind),
-          cell(h('span', { class: 'mono small' }, c.transactionID), 'wrap'),
-          cell(
-            h(
-              'span',
-              { class: `badge badge-${c.status}`, 'data-testid': 'callback-status' },
-              c.status === 'failed' ? 'failed (parked)' : c.status,
-            ),
-          ),
-          cell(String(c.attempts), 'num'),
-          cell(c.lastError ? h('span', { class: 'small' }, c.lastError) : '—', 'wrap'),
-          cell(c.status === 'delivered' || c.status === 'failed' ? '—' : formatTime(c.nextAttemptAt), 'nowrap'),
-          cell(formatTime(c.createdAt), 'nowrap'),
-          retry
-            ? cell(
-                retryable
-                  ? h(
-                      'button',
-                      { class: 'btn btn-sm', type: 'button', onclick: (event) => retryOne(c, event.currentTarget) },
-                      'Retry',
-                    )
-                  : h(
-                      'span',
-                      { class: 'muted small', title: c.kind === 'withdraw' ? 'A Withdraw is never redelivered' : '' },
-                      '—',
-                    ),
-              )
-            : null,
-        );
-      });
-      const headers = [
-        'ID',
-        'Agent',
-        'Kind',
-        'Transaction ID',
-        'Status',
-        'Attempts',
-        'Last error',
-        'Next attempt',
-        'Created',
-      ];
-      if (retry) headers.push('');
-      results.replaceChildren(table(headers, rows, 'No callback deliveries match these filters.'));
-      fill(
-        pager,
-        page > 1
-          ? h(
-              'button',
-              {
-                class: 'btn',
-                type: 'button',
-                onclick: () => {
-                  cursor = undefined;
-                  page = 1;
-                  load();
-                },
-              },
-              'First page',
-            )
-          : null,
-        answer.nextCursor
-          ? h(
-              'button',
-              {
-                class: 'btn',
-                type: 'button',
-                onclick: () => {
-                  cursor = answer.nextCursor;
-                  page++;
-                  load();
-                },
-              },
-              'Next page →',
-            )
-          : h('span', { class: 'muted small' }, 'End of list'),
-      );
-      if (watching) {
-        const row = answer.callbacks.find((c) => c.id === watching.id);
-        const stillOwed = row && (row.status === 'pending' || row.status === 'sending');
-        if (stillOwed && Date.now() < watching.until) {
-          state.pollTimer = setTimeout(() => live() && load(), 1000);
-        } else {
-          watching = null;
-        }
-      }
-    } catch (error) {
-      if (!live()) return;
-      watching = null;
-      notifyError(notices, error, 'list callbacks');
-    }
-  }
-
-  async function retryOne(c, button) {
-    button.disabled = true;
+  async function retryOne(c, control) {
+    clearNotices(notices);
+    control.disabled = true;
     try {
       const { callback } = await api('callbacks/retry', { id: c.id });
-      notify(
-        notices,
-        'success',
-        'Queued again',
-        `Callback ${callback.id} (${callback.kind} for ${callback.agentID}) is queued for delivery now.`,
-      );
+      const what = `Callback ${callback.id} (${callback.kind} for ${callback.agentID}) is queued for delivery now.`;
+      notify(notices, 'success', 'Queued again', what);
       watching = { id: callback.id, until: Date.now() + 30_000 };
     } catch (error) {
       notifyError(notices, error, `retry callback ${c.id}`);
     }
-    load();
+    list.reload();
   }
-
   apply();
+}
+
+function retryControl(c, retryOne) {
+  if (c.kind !== 'withdraw' && c.status !== 'delivered') {
+    return button('Retry', (event) => retryOne(c, event.currentTarget), 'btn-sm');
+  }
+  return h(
+    'span',
+    { class: 'muted small', title: c.kind === 'withdraw' ? 'A Withdraw is never redelivered' : '' },
+    '—',
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
 // Audit log
 
-// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
+function jsonBlock(label, value) {
+  return value === null
+    ? null
+    : h('div', {}, h('span', { class: 'sub' }, label), h('pre', { class: 'json' }, JSON.stringify(value, null, 2)));
+}
+
+function changeCell(entry) {
+  if (entry.before === null && entry.after === null) return '—';
+  return h(
+    'details',
+    {},
+    h('summary', {}, entry.before === null ? 'created' : 'before → after'),
+    jsonBlock('before', entry.before),
+    jsonBlock('after', entry.after),
+  );
+}
+
+const AUDIT_COLUMNS = [
+  { title: 'When', render: (e) => formatTime(e.createdAt), class: 'nowrap' },
+  { title: 'Who', render: (e) => e.actor },
+  { title: 'Action', render: (e) => h('span', { class: 'mono' }, e.action) },
+  {
+    title: 'Target',
+    render: (e) => [h('span', { class: 'muted' }, `${e.targetType} `), h('span', { class: 'mono' }, e.targetId)],
+    class: 'wrap',
+  },
+  { title: 'Change', render: changeCell },
+];
+
 export function renderAudit(root, live) {
   const notices = h('div');
-  const results = h('div');
-  const pager = h('div', { class: 'pager' });
-  let cursor;
-  let page = 1;
-
+  const list = pagedList({
+    live,
+    notices,
+    doing: 'read the audit log',
+    fetchPage: (cursor) => api('audit/list', cursor ? { cursor, limit: 50 } : { limit: 50 }),
+    render: ({ entries }) =>
+      dataTable(AUDIT_COLUMNS, entries, {
+        empty: 'The audit log is empty.',
+        rowProps: (e) => ({ 'data-audit-id': e.id }),
+      }),
+    labels: { first: 'Newest', next: 'Older entries →', end: 'Beginning of the log' },
+  });
   append(root, [
     sectionHead(
       'Audit log',
       'Every change made by staff, newest first. Secrets are never recorded.',
-      h(
-        'button',
-        {
-          class: 'btn',
-          type: 'button',
-          onclick: () => {
-            cursor = undefined;
-            page = 1;
-            load();
-          },
-        },
-        'Refresh',
-      ),
+      button('Refresh', () => list.first()),
     ),
     notices,
-    results,
-    pager,
+    list.node,
   ]);
-
-  function changeCell(entry) {
-    if (entry.before === null && entry.after === null) return '—';
-    return h(
-      'details',
-      {},
-      h('summary', {}, entry.before === null ? 'created' : 'before → after'),
-      entry.before === null
-        ? null
-        : h(
-            'div',
-            {},
-            h('span', { class: 'sub' }, 'before'),
-            h('pre', { class: 'json' }, JSON.stringify(entry.before, null, 2)),
-          ),
-      entry.after === null
-        ? null
-        : h(
-            'div',
-            {},
-            h('span', { class: 'sub' }, 'after'),
-            h('pre', { class: 'json' }, JSON.stringify(entry.after, null, 2)),
-          ),
-    );
-  }
-
-  async function load() {
-    try {
-      const answer = await api('audit/list', cursor ? { cursor, limit: 50 } : { limit: 50 });
-      if (!live()) return;
-      const rows = answer.entries.map((e) =>
-        h(
-          'tr',
-          { 'data-audit-id': e.id },
-          cell(formatTime(e.createdAt), 'nowrap'),
-          cell(e.actor),
-          cell(h('span', { class: 'mono' }, e.action)),
-          cell([h('span', { class: 'muted' }, `${e.targetType} `), h('span', { class: 'mono' }, e.targetId)], 'wrap'),
-          cell(changeCell(e)),
-        ),
-      );
-      results.replaceChildren(table(['When', 'Who', 'Action', 'Target', 'Change'], rows, 'The audit log is empty.'));
-      fill(
-        pager,
-        page > 1
-          ? h(
-              'button',
-              {
-                class: 'btn',
-                type: 'button',
-                onclick: () => {
-                  cursor = undefined;
-                  page = 1;
-                  load();
-                },
-              },
-              'Newest',
-            )
-          : null,
-        answer.nextCursor
-          ? h(
-              'button',
-              {
-                class: 'btn',
-                type: 'button',
-                onclick: () => {
-                  cursor = answer.nextCursor;
-                  page++;
-                  load();
-                },
-              },
-              'Older entries →',
-            )
-          : h('span', { class: 'muted small' }, 'Beginning of the log'),
-      );
-    } catch (error) {
-      if (!live()) return;
-      notifyError(notices, error, 'read the audit log');
-    }
-  }
-
-  load();
+  list.first();
 }
 
 // ---------------------------------------------------------------------------------------------
 // Staff accounts
 
-// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
+function userCreateCard(ctx) {
+  const error = h('div');
+  const form = h(
+    'form',
+    { novalidate: true },
+    h('h2', {}, 'New staff member'),
+    error,
+    h(
+      'div',
+      { class: 'form-grid' },
+      field('Username', h('input', { name: 'username', required: true, maxlength: 64, autocomplete: 'off' })),
+      field(
+        'Password',
+        h('input', {
+          name: 'password',
+          type: 'password',
+          required: true,
+          maxlength: 1024,
+          autocomplete: 'new-password',
+        }),
+      ),
+      field(
+        'Role',
+        h(
+          'select',
+          { name: 'role' },
+          ROLES.map((role) => h('option', { value: role }, role)),
+        ),
+      ),
+    ),
+    h(
+      'p',
+      { class: 'muted small' },
+      '12 or more characters, not a common or easily guessed password, not the username.',
+    ),
+    h('div', { class: 'form-actions' }, h('button', { class: 'btn btn-primary', type: 'submit' }, 'Create user')),
+  );
+  const card = h('div', { class: 'card', hidden: true }, form);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearNotices(error, ctx.notices);
+    try {
+      await api('users/create', {
+        username: valueOf(form, 'username'),
+        password: form.elements.namedItem('password').value,
+        role: valueOf(form, 'role'),
+      });
+      form.reset();
+      card.hidden = true;
+      notify(ctx.notices, 'success', 'User created', '');
+      ctx.reload();
+    } catch (failure) {
+      const inForm = failure instanceof ApiError && failure.status === 400;
+      notifyError(inForm ? error : ctx.notices, failure, 'create the user');
+    }
+  });
+  return card;
+}
+
+function userColumns(update) {
+  const manage = can('manage');
+  const roleCell = (user) =>
+    manage
+      ? h(
+          'select',
+          {
+            'aria-label': `Role of ${user.username}`,
+            'data-testid': 'user-role',
+            onchange: (event) =>
+              update({ username: user.username, role: event.target.value }, `role set to ${event.target.value}`),
+          },
+          ROLES.map((role) => h('option', { value: role, selected: role === user.role }, role)),
+        )
+      : user.role;
+  const toggle = (user) =>
+    manage
+      ? button(
+          user.enabled ? 'Disable' : 'Enable',
+          () => update({ username: user.username, enabled: !user.enabled }, user.enabled ? 'disabled' : 'enabled'),
+          `btn-sm ${user.enabled ? 'btn-danger' : ''}`,
+        )
+      : '—';
+  return [
+    { title: 'Username', render: (user) => h('span', { class: 'mono ident' }, user.username) },
+    { title: 'Role', render: roleCell },
+    { title: 'Status', render: (user) => enabledBadge(user.enabled) },
+    {
+      title: 'Second factor',
+      render: (user) => (user.totp ? badge('TOTP on', 'on') : badge('no second factor', 'off')),
+    },
+    { title: 'Created', render: (user) => formatTime(user.createdAt), class: 'nowrap' },
+    { title: 'Actions', render: toggle },
+  ];
+}
+
 export function renderUsers(root, live) {
   const notices = h('div');
-  const list = h('div', {}, h('div', { class: 'empty' }, 'Loading staff…'));
-  const manage = can('manage');
-  let createCard = null;
-  if (manage) {
-    const error = h('div');
-    const form = h(
-      'form',
-      { novalidate: true },
-      h('h2', {}, 'New staff member'),
-      error,
-      h(
-        'div',
-        { class: 'form-grid' },
-        field('Username', h('input', { name: 'username', required: true, maxlength: 64, autocomplete: 'off' })),
-        field(
-          'Password',
-          h('input', {
-            name: 'password',
-            type: 'password',
-            required: true,
-            maxlength: 1024,
-            autocomplete: 'new-password',
-          }),
-        ),
-        field(
-          'Role',
-          h(
-            'select',
-            { name: 'role' },
-            ROLES.map((role) => h('option', { value: role }, role)),
-          ),
-        ),
-      ),
-      h(
-        'p',
-        { class: 'muted small' },
-        '12 or more characters, not a common or easily guessed password, not the username.',
-      ),
-      h('div', { class: 'form-actions' }, h('button', { class: 'btn btn-primary', type: 'submit' }, 'Create user')),
-    );
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      error.replaceChildren();
-      try {
-        await api('users/create', {
-          username: valueOf(form, 'username'),
-          password: form.elements.namedItem('password').value,
-          role: valueOf(form, 'role'),
-        });
-        form.reset();
-        createCard.hidden = true;
-        notify(notices, 'success', 'User created', '');
-        load();
-      } catch (failure) {
-        notifyError(
-          failure instanceof ApiError && failure.status === 400 ? error : notices,
-          failure,
-          'create the user',
-        );
-      }
-    });
-    createCard = h('div', { class: 'card', hidden: true }, form);
-  }
-
+  const ctx = { notices, reload: () => list.reload() };
+  const update = async (body, doing) => {
+    clearNotices(notices);
+    try {
+      await api('users/update', body);
+      notify(notices, 'success', 'Saved', `${body.username}: ${doing}.`);
+      list.reload();
+    } catch (error) {
+      notifyError(notices, error, doing);
+    }
+  };
+  const list = pagedList({
+    live,
+    notices,
+    doing: 'list staff',
+    fetchPage: () => api('users/list'),
+    render: ({ users }) =>
+      dataTable(userColumns(update), users, { empty: 'No staff.', rowProps: (u) => ({ 'data-username': u.username }) }),
+    labels: { end: null, loading: 'Loading staff…' },
+  });
+  const createCard = can('manage') ? userCreateCard(ctx) : null;
+  const toggleCreate = () => {
+    clearNotices(notices);
+    createCard.hidden = !createCard.hidden;
+  };
   append(root, [
     sectionHead(
       'Staff',
       'Back-office accounts. Disabling a user or changing its role signs it out everywhere at once.',
-      manage
-        ? h(
-            'button',
-            {
-              class: 'btn btn-primary',
-              type: 'button',
-              onclick: () => {
-                createCard.hidden = !createCard.hidden;
-              },
-            },
-            'New user',
-          )
-        : null,
-      h('button', { class: 'btn', type: 'button', onclick: () => load() }, 'Refresh'),
+      createCard ? button('New user', toggleCreate, 'btn-primary') : null,
+      button('Refresh', () => list.reload()),
     ),
     notices,
     createCard,
-    list,
+    list.node,
   ]);
-
-  async function update(body, doing) {
-    try {
-      await api('users/update', body);
-      notify(notices, 'success', 'Saved', `${body.username}: ${doing}.`);
-      load();
-    } catch (error) {
-      notifyError(notices, error, doing);
-    }
-  }
-
-  async function load() {
-    try {
-      const { users } = await api('users/list');
-      if (!live()) return;
-      const rows = users.map((user) => {
-        const roleCell = manage
-          ? h(
-              'select',
-              {
-                'aria-label': `Role of ${user.username}`,
-                'data-testid': 'user-role',
-                onchange: (event) =>
-                  update({ username: user.username, role: event.target.value }, `role set to ${event.target.value}`),
-              },
-              ROLES.map((role) => h('option', { value: role, selected: role === user.role }, role)),
-            )
-          : user.role;
-        const toggle = manage
-          ? h(
-              'button',
-              {
-                class: `btn btn-sm ${user.enabled ? 'btn-danger' : ''}`,
-                type: 'button',
-                onclick: () =>
-                  update({ username: user.username, enabled: !user.enabled }, user.enabled ? 'disabled' : 'enabled'),
-              },
-              user.enabled ? 'Disable' : 'Enable',
-            )
-          : null;
-        return h(
-          'tr',
-          { 'data-username': user.username },
-          cell(h('span', { class: 'mono' }, user.username)),
-          cell(roleCell),
-          cell(enabledBadge(user.enabled)),
-          cell(user.totp ? badge('TOTP on', 'on') : badge('no second factor', 'off')),
-          cell(formatTime(user.createdAt), 'nowrap'),
-          cell(toggle),
-        );
-      });
-      list.replaceChildren(table(['Username', 'Role', 'Status', 'Second factor', 'Created', ''], rows, 'No staff.'));
-    } catch (error) {
-      if (!live()) return;
-      list.replaceChildren();
-      notifyError(notices, error, 'list staff');
-    }
-  }
-
-  load();
+  list.reload();
 }
 
 // ---------------------------------------------------------------------------------------------
 // My account: own password and the TOTP second factor
 
-// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
-export function renderAccount(root, live) {
-  const notices = h('div');
+function passwordCard(notices) {
   const passwordError = h('div');
-  const passwordForm = h(
+  const passwordInput = (name, autocomplete) =>
+    h('input', { name, type: 'password', required: true, maxlength: 1024, autocomplete });
+  const form = h(
     'form',
     { novalidate: true, id: 'password-form' },
     h('h2', {}, 'Change your password'),
@@ -1937,26 +1865,8 @@ export function renderAccount(root, live) {
     h(
       'div',
       { class: 'form-grid' },
-      field(
-        'Current password',
-        h('input', {
-          name: 'currentPassword',
-          type: 'password',
-          required: true,
-          maxlength: 1024,
-          autocomplete: 'current-password',
-        }),
-      ),
-      field(
-        'New password',
-        h('input', {
-          name: 'newPassword',
-          type: 'password',
-          required: true,
-          maxlength: 1024,
-          autocomplete: 'new-password',
-        }),
-      ),
+      field('Current password', passwordInput('currentPassword', 'current-password')),
+      field('New password', passwordInput('newPassword', 'new-password')),
     ),
     h(
       'p',
@@ -1965,31 +1875,31 @@ export function renderAccount(root, live) {
     ),
     h('div', { class: 'form-actions' }, h('button', { class: 'btn btn-primary', type: 'submit' }, 'Change password')),
   );
-  passwordForm.addEventListener('submit', async (event) => {
+  form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    passwordError.replaceChildren();
+    clearNotices(passwordError, notices);
     try {
       const answer = await api('me/password', {
-        currentPassword: passwordForm.elements.namedItem('currentPassword').value,
-        newPassword: passwordForm.elements.namedItem('newPassword').value,
+        currentPassword: form.elements.namedItem('currentPassword').value,
+        newPassword: form.elements.namedItem('newPassword').value,
       });
       saveSession(answer, state.session.username);
-      passwordForm.reset();
+      form.reset();
       notify(notices, 'success', 'Password changed', 'Your other sessions were signed out.');
     } catch (failure) {
       if (failure instanceof ApiError && failure.status === 429)
         notify(passwordError, 'error', 'Locked', signInProblem(failure));
-      else
-        notifyError(
-          failure instanceof ApiError && failure.status === 400 ? passwordError : notices,
-          failure,
-          'change the password',
-        );
+      else {
+        const inForm = failure instanceof ApiError && failure.status === 400;
+        notifyError(inForm ? passwordError : notices, failure, 'change the password');
+      }
     }
   });
+  return h('div', { class: 'card' }, form);
+}
 
-  const totpArea = h('div', { id: 'totp-area' });
-  const totpCard = h(
+function totpCard(onEnroll, totpArea) {
+  return h(
     'div',
     { class: 'card' },
     h('h2', {}, 'Second factor (TOTP)'),
@@ -2013,84 +1923,96 @@ export function renderAccount(root, live) {
       { class: 'form-actions' },
       h(
         'button',
-        { class: 'btn btn-primary', type: 'button', id: 'totp-enroll', onclick: () => enroll() },
+        { class: 'btn btn-primary', type: 'button', id: 'totp-enroll', onclick: onEnroll },
         state.session.totp ? 'Replace with a new device' : 'Set up',
       ),
     ),
   );
+}
 
-  append(root, [
-    sectionHead('My account', `Signed in as ${state.session.username} (${state.session.role}).`),
-    notices,
-    totpCard,
-    state.session.totpSetupRequired ? null : h('div', { class: 'card' }, passwordForm),
-  ]);
-
-  async function enroll() {
+export function renderAccount(root, live) {
+  const notices = h('div');
+  const totpArea = h('div', { id: 'totp-area' });
+  const enroll = async () => {
+    clearNotices(notices);
     try {
       const enrolment = await api('me/totp/enroll');
-      if (!live()) return;
-      const error = h('div');
-      const form = h(
-        'form',
-        { novalidate: true, id: 'totp-confirm-form' },
-        error,
-        field(
-          'Code from the app',
-          h('input', {
-            name: 'code',
-            id: 'totp-code',
-            inputmode: 'numeric',
-            autocomplete: 'one-time-code',
-            maxlength: 6,
-            required: true,
-          }),
-        ),
-        h(
-          'div',
-          { class: 'form-actions' },
-          h('button', { class: 'btn btn-primary', type: 'submit', id: 'totp-confirm' }, 'Turn on'),
-        ),
-      );
-      form.addEventListener('submit', async (event) => {
-        event.preventDefault();
-        error.replaceChildren();
-        try {
-          await api('me/totp/confirm', { code: valueOf(form, 'code') });
-          state.session = { ...state.session, totp: true, totpSetupRequired: false };
-          sessionStorage.setItem(SESSION_KEY, JSON.stringify(state.session));
-          // Re-render: the status now says it is on, and the other sections open up.
-          showApp();
-        } catch (failure) {
-          notifyError(error, failure, 'turn on the second factor');
-        }
-      });
-      // The QR code is an SVG rendered by our server, shown as an image (never as markup in the page).
-      const qr = h('img', {
-        id: 'totp-qr',
-        class: 'qr',
-        alt: 'QR code to scan with an authenticator app',
-        width: 200,
-        height: 200,
-        src: `data:image/svg+xml;base64,${btoa(enrolment.qrSvg)}`,
-      });
-      fill(
-        totpArea,
-        h('p', {}, 'Scan this with an authenticator app, or type the key in, then enter the code it shows.'),
-        qr,
-        h(
-          'div',
-          { class: 'secret-row' },
-          h('strong', {}, 'Key'),
-          h('code', { id: 'totp-secret', 'data-secret': 'totp' }, enrolment.secret),
-        ),
-        form,
-      );
-      form.querySelector('input')?.focus();
+      if (live()) showEnrolment(totpArea, enrolment);
     } catch (error) {
       notifyError(notices, error, 'start the set-up');
     }
-  }
+  };
+  append(root, [
+    sectionHead('My account', `Signed in as ${state.session.username} (${state.session.role}).`),
+    notices,
+    totpCard(enroll, totpArea),
+    state.session.totpSetupRequired ? null : passwordCard(notices),
+  ]);
+}
+
+function totpConfirmForm() {
+  const error = h('div');
+  const form = h(
+    'form',
+    { novalidate: true, id: 'totp-confirm-form' },
+    error,
+    field(
+      'Code from the app',
+      h('input', {
+        name: 'code',
+        id: 'totp-code',
+        inputmode: 'numeric',
+        autocomplete: 'one-time-code',
+        maxlength: 6,
+        required: true,
+      }),
+    ),
+    h(
+      'div',
+      { class: 'form-actions' },
+      h('button', { class: 'btn btn-primary', type: 'submit', id: 'totp-confirm' }, 'Turn on'),
+    ),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearNotices(error);
+    try {
+      await api('me/totp/confirm', { code: valueOf(form, 'code') });
+      state.session = { ...state.session, totp: true, totpSetupRequired: false };
+      sessionStorage.setItem(SESSION_KEY, JSON.stringify(state.session));
+      // Re-render: the status now says it is on, and the other sections open up.
+      showApp();
+    } catch (failure) {
+      notifyError(error, failure, 'turn on the second factor');
+    }
+  });
+  return form;
+}
+
+function showEnrolment(totpArea, enrolment) {
+  const form = totpConfirmForm();
+  // The QR code is an SVG rendered by our server, shown as an image (never as markup in the page).
+  const qr = h('img', {
+    id: 'totp-qr',
+    class: 'qr',
+    alt: 'QR code to scan with an authenticator app',
+    width: 200,
+    height: 200,
+    src: `data:image/svg+xml;base64,${btoa(enrolment.qrSvg)}`,
+  });
+  fill(
+    totpArea,
+    h('p', {}, 'Scan this with an authenticator app, or type the key in, then enter the code it shows.'),
+    qr,
+    h(
+      'div',
+      { class: 'secret-row' },
+      h('strong', {}, 'Key'),
+      h('code', { id: 'totp-secret', 'data-secret': 'totp' }, enrolment.secret),
+    ),
+    form,
+  );
+  form.querySelector('input')?.focus();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,190 @@
+/**
+ * GGR reports over the daily aggregate (ggr_daily, ggr_daily_players, ggr_daily_rounds): one statement
+ * groups the sums and counts the distinct players and rounds of each group (sets, since distinct
+ * counts cannot be added across days or games). Never the ledger. Each report reads one consistent
+ * snapshot (REPEATABLE READ, WITH CONSISTENT SNAPSHOT), so its figures, totals and freshness agree
+ * even while the sequencer folds; on a replica (REPORTS_DATABASE_URL) the freshness read there also
+ * says how far behind the replica is.
+ */
+import type { Connection as CoreConnection } from 'mysql2';
+import { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import { ExactFigures, GroupKey } from '../domain/ggr';
+import { Freshness, GgrQuery, GgrReportStore, GgrRow, GgrStream, GroupValues } from '../app/reports/ggrReportStore';
+
+interface KeySql {
+  /** The aggregate's column the group is on. */
+  readonly column: string;
+  /** What the outer select shows for it. */
+  readonly output: string;
+  readonly orderBy: string;
+  readonly alias: string;
+}
+
+const KEYS: Record<GroupKey, KeySql> = {
+  day: { column: 'day', output: "DATE_FORMAT(s.day, '%Y-%m-%d')", orderBy: 's.day', alias: 'k_day' },
+  agentID: { column: 'operator_id', output: 'o.agent_id', orderBy: 'o.agent_id', alias: 'k_agent' },
+  providerID: { column: 'provider_id', output: 'p.provider_id', orderBy: 'p.provider_id', alias: 'k_provider' },
+  gameID: { column: 'game_id', output: 's.game_id', orderBy: 's.game_id', alias: 'k_game' },
+  currency: { column: 'currency', output: 's.currency', orderBy: 's.currency', alias: 'k_currency' },
+};
+
+/** The rows a query may see: its days, its operator, its studio, live rows unless sandbox is asked for. */
+function filterOf(query: GgrQuery): { sql: string; params: unknown[] } {
+  const clauses = ['g.day >= ?', 'g.day < ?'];
+  const params: unknown[] = [query.from, query.to];
+  if (!query.includeSandbox) clauses.push('g.sandbox = FALSE');
+  if (query.operatorId !== undefined) {
+    clauses.push('g.operator_id = ?');
+    params.push(query.operatorId);
+  }
+  // An unknown id gives NULL, which matches no row: an empty report, not an error.
+  if (query.agentId !== undefined) {
+    clauses.push('g.operator_id = (SELECT id FROM operators WHERE agent_id = ?)');
+    params.push(query.agentId);
+  }
+  if (query.providerId !== undefined) {
+    clauses.push('g.provider_id = (SELECT id FROM providers WHERE provider_id = ?)');
+    params.push(query.providerId);
+  }
+  return { sql: clauses.join(' AND '), params };
+}
+
+/** The report statement; `groupBy` empty gives the one row of totals. */
+export function reportSql(query: GgrQuery, groupBy: readonly GroupKey[], limit?: number) {
+  const filter = filterOf(query);
+  const columns = groupBy.map((key) => `g.${KEYS[key].column}`);
+  const select = columns.length ? `${columns.join(', ')}, ` : '';
+  const groupClause = columns.length ? `GROUP BY ${columns.join(', ')}` : '';
+  const joinOn = (other: string) =>
+    groupBy.length
+      ? groupBy.map((key) => `${other}.${KEYS[key].column} = s.${KEYS[key].column}`).join(' AND ')
+      : 'TRUE';
+  const sql = `
+    SELECT ${groupBy.map((key) => `${KEYS[key].output} AS ${KEYS[key].alias}, `).join('')}
+           s.bet_count, s.bets_minor, s.rollbacks_minor, s.wins_minor, s.bets_base, s.rollbacks_base, s.wins_base,
+           s.missing_rates, COALESCE(pl.players, 0) AS players, COALESCE(r.rounds, 0) AS rounds
+      FROM (SELECT ${select}COALESCE(SUM(g.bet_count), 0) AS bet_count, COALESCE(SUM(g.bets_minor), 0) AS bets_minor,
+                   COALESCE(SUM(g.rollbacks_minor), 0) AS rollbacks_minor, COALESCE(SUM(g.wins_minor), 0) AS wins_minor,
+                   COALESCE(SUM(g.bets_base), 0) AS bets_base, COALESCE(SUM(g.rollbacks_base), 0) AS rollbacks_base,
+                   COALESCE(SUM(g.wins_base), 0) AS wins_base, COALESCE(SUM(g.missing_rates), 0) AS missing_rates
+              FROM ggr_daily g WHERE ${filter.sql} ${groupClause}) s
+      LEFT JOIN (SELECT ${select}COUNT(DISTINCT g.operator_id, g.user_id) AS players
+                   FROM ggr_daily_players g WHERE ${filter.sql} ${groupClause}) pl ON ${joinOn('pl')}
+      LEFT JOIN (SELECT ${select}COUNT(DISTINCT g.operator_id, g.provider_id, g.user_id, g.round_id) AS rounds
+                   FROM ggr_daily_rounds g WHERE ${filter.sql} ${groupClause}) r ON ${joinOn('r')}
+      ${groupBy.includes('agentID') ? 'JOIN operators o ON o.id = s.operator_id' : ''}
+      ${groupBy.includes('providerID') ? 'JOIN providers p ON p.id = s.provider_id' : ''}
+      ${groupBy.length ? `ORDER BY ${groupBy.map((key) => KEYS[key].orderBy).join(', ')}` : ''}
+      ${limit === undefined ? '' : 'LIMIT ?'}`;
+  const params = [...filter.params, ...filter.params, ...filter.params];
+  if (limit !== undefined) params.push(limit);
+  return { sql, params };
+}
+
+function figuresOf(row: RowDataPacket): ExactFigures {
+  return {
+    betCount: String(row.bet_count),
+    betsMinor: String(row.bets_minor),
+    rollbacksMinor: String(row.rollbacks_minor),
+    winsMinor: String(row.wins_minor),
+    betsBase: String(row.bets_base),
+    rollbacksBase: String(row.rollbacks_base),
+    winsBase: String(row.wins_base),
+    missingRates: String(row.missing_rates),
+    rounds: String(row.rounds),
+    players: String(row.players),
+  };
+}
+
+function rowOf(row: RowDataPacket, groupBy: readonly GroupKey[]): GgrRow {
+  const keys: GroupValues = {};
+  for (const key of groupBy) {
+    const value = row[KEYS[key].alias] as string | number;
+    keys[key] = key === 'gameID' ? Number(value) : String(value);
+  }
+  return { keys, figures: figuresOf(row) };
+}
+
+async function beginSnapshot(connection: PoolConnection): Promise<Freshness> {
+  await connection.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+  await connection.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+  const [rows] = await connection.query<RowDataPacket[]>('SELECT last_seq, ran_at FROM feed_sequencer WHERE id = 1');
+  const row = rows[0];
+  return { asOf: (row?.ran_at as Date | null | undefined) ?? null, lastSeq: row ? String(row.last_seq) : '0' };
+}
+
+export class MysqlGgrReportStore implements GgrReportStore {
+  /** `pool`: the reports pool (a replica's when REPORTS_DATABASE_URL is set). */
+  constructor(private readonly pool: Pool) {}
+
+  async read(query: GgrQuery, maxRows: number) {
+    const connection = await this.pool.getConnection();
+    try {
+      const freshness = await beginSnapshot(connection);
+      try {
+        const grouped = reportSql(query, query.groupBy, maxRows + 1);
+        const [rows] = await connection.query<RowDataPacket[]>(grouped.sql, grouped.params);
+        const total = reportSql(query, []);
+        const [totals] = await connection.query<RowDataPacket[]>(total.sql, total.params);
+        return {
+          freshness,
+          rows: rows.map((row) => rowOf(row, query.groupBy)),
+          totals: figuresOf(totals[0]!),
+        };
+      } finally {
+        await connection.query('COMMIT');
+      }
+    } finally {
+      connection.release();
+    }
+  }
+
+  /**
+   * Rows streamed from the server as they are consumed (mysql2's row stream pauses the socket when
+   * the consumer lags), so a report of any size holds a few hundred rows at a time.
+   */
+  async stream(query: GgrQuery): Promise<GgrStream> {
+    const connection = await this.pool.getConnection();
+    let settled = false;
+    // A half-read result set leaves the connection unusable: destroyed, never returned to the pool.
+    const settle = async (clean: boolean) => {
+      if (settled) return;
+      settled = true;
+      if (!clean) return connection.destroy();
+      try {
+        await connection.query('COMMIT');
+        connection.release();
+      } catch {
+        connection.destroy();
+      }
+    };
+    let freshness: Freshness;
+    try {
+      freshness = await beginSnapshot(connection);
+    } catch (error) {
+      await settle(false);
+      throw error;
+    }
+    const { sql, params } = reportSql(query, query.groupBy);
+    // The promise wrapper's `connection` is the callback connection underneath, whose queries stream.
+    const core = connection.connection as unknown as CoreConnection;
+    const source = core.query(sql, params).stream({ highWaterMark: 256 });
+    async function* rows(): AsyncGenerator<GgrRow> {
+      let clean = false;
+      try {
+        for await (const raw of source) yield rowOf(raw as RowDataPacket, query.groupBy);
+        clean = true;
+      } finally {
+        await settle(clean);
+      }
+    }
+    return {
+      freshness,
+      rows: rows(),
+      abort: () => {
+        source.destroy();
+        void settle(false);
+      },
+    };
+  }
+}
