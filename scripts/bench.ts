@@ -81,11 +81,11 @@ const ADMIN = { username: 'bench-admin', password: 'bench-admin-password-0123' }
 const JWT_SECRET = 'bench-jwt-secret-that-is-long-enough-0123456789';
 const BENCH_AGENT = 'bench-op';
 const SEAMLESS_AGENT = 'bench-seam';
-/** The node flags of package.json's `start` script (`node <flags> dist/main.js`). */
+/** The node flags `npm start` runs the server with: its `serve` script (`exec node <flags> dist/main.js`). */
 const START_NODE_FLAGS: string[] = (() => {
-  const start = String(JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).scripts.start);
+  const start = String(JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).scripts.serve);
   const flags = /\bnode ((?:--\S+ )*)dist\/main\.js/.exec(start);
-  if (!flags) throw new Error(`package.json's start script does not run "node [flags] dist/main.js": ${start}`);
+  if (!flags) throw new Error(`package.json's serve script does not run "node [flags] dist/main.js": ${start}`);
   return flags[1]!.trim().split(' ').filter(Boolean);
 })();
 const BENCH_PROVIDER = 'bench-studio';
