@@ -201,9 +201,19 @@ async function measure(app: ChildServer, world: World, pool: mysql.Pool) {
   const operator = world.operators[7]!;
   const byDay = await timeOperatorReport(app.url, operator, ['day']);
   const byGame = await timeOperatorReport(app.url, operator, ['gameID']);
+  // Shown as they come, so that a slow CSV does not hide them.
+  process.stdout.write(
+    `  by day: cold ${byDay.coldMs.toFixed(0)} ms, warm median ${byDay.medianMs.toFixed(0)} ms; ` +
+      `by game: cold ${byGame.coldMs.toFixed(0)} ms, warm median ${byGame.medianMs.toFixed(0)} ms\n`,
+  );
   const csv = [];
-  for (const groupBy of ['day,gameID', 'day,agentID,gameID'])
+  for (const groupBy of ['day,gameID', 'day,agentID,gameID']) {
     csv.push(await streamCsv(app.url, world.token, app.pid!, groupBy));
+    const run = csv[csv.length - 1]!;
+    process.stdout.write(
+      `  CSV ${groupBy}: ${(run.ms / 1000).toFixed(1)} s, peak RSS ${run.peakRssMb.toFixed(0)} MB\n`,
+    );
+  }
   return { tableRows, byDay, byGame, csv };
 }
 
