@@ -38,6 +38,7 @@ import { Redis } from 'ioredis';
 import type { RowDataPacket } from 'mysql2/promise';
 import {
   APP_DATABASE,
+  APP_NO_SEQUENCER_DATABASE,
   REFERENCE_DATABASE,
   REFERENCE_SECRET,
   appDatabasePool,
@@ -81,9 +82,10 @@ const ADMIN = { username: 'bench-admin', password: 'bench-admin-password-0123' }
 const JWT_SECRET = 'bench-jwt-secret-that-is-long-enough-0123456789';
 const BENCH_AGENT = 'bench-op';
 const SEAMLESS_AGENT = 'bench-seam';
-/** The node flags `npm start` runs the server with: its `serve` script (`exec node <flags> dist/main.js`). */
+/** The node flags `npm start` runs our app with (`node <flags> dist/main.js`, in its `serve` script). */
 const START_NODE_FLAGS: string[] = (() => {
-  const start = String(JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).scripts.serve);
+  const scripts = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).scripts;
+  const start = String(scripts.serve ?? scripts.start);
   const flags = /\bnode ((?:--\S+ )*)dist\/main\.js/.exec(start);
   if (!flags) throw new Error(`package.json's serve script does not run "node [flags] dist/main.js": ${start}`);
   return flags[1]!.trim().split(' ').filter(Boolean);
@@ -92,6 +94,9 @@ const BENCH_PROVIDER = 'bench-studio';
 const BENCH_GAME = 9001;
 /** Our app's delivery queue prefix: queuePrefix() of src/runtime.ts for the bench's database. */
 const APP_QUEUE_PREFIX = `{casino-${APP_DATABASE}}`;
+const APP_NO_SEQUENCER_QUEUE_PREFIX = `{casino-${APP_NO_SEQUENCER_DATABASE}}`;
+/** setTimeout's largest delay (about 24.8 days): the second process's sequencer never runs during a bench. */
+const NEVER_MS = 2_147_483_647;
 
 function numberEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -158,7 +163,7 @@ async function clearBenchQueues(): Promise<void> {
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
   try {
     await redis.connect();
-    for (const prefix of [APP_QUEUE_PREFIX, MINIMAL_PREFIX]) {
+    for (const prefix of [APP_QUEUE_PREFIX, APP_NO_SEQUENCER_QUEUE_PREFIX, MINIMAL_PREFIX]) {
       let cursor = '0';
       do {
         const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
@@ -340,34 +345,54 @@ async function main(): Promise<void> {
     nodeFlags: nodeFlags('reference'),
   });
   children.push(reference);
+  const appEnv = {
+    // Not production: the bench's own wallet is http://127.0.0.1, which production's callback URL
+    // rules refuse (PROTOCOL §10). Nothing on the measured paths depends on NODE_ENV.
+    NODE_ENV: 'test',
+    SECRETS_KEY: Buffer.alloc(32, 0x5e).toString('base64'),
+    DATABASE_URL: databaseUrl(APP_DATABASE),
+    REDIS_URL: options.redisUrl,
+    PORT: String(appPort),
+    JWT_SECRET,
+    ADMIN_USERNAME: ADMIN.username,
+    ADMIN_PASSWORD: ADMIN.password,
+    LOG_LEVEL: options.appLogLevel,
+    DB_POOL_SIZE: String(options.poolSize),
+    CALLBACK_TIMEOUT_MS: String(APP_CALLBACK.timeoutMs),
+    CALLBACK_RETRY_DELAY_MS: String(APP_CALLBACK.retryDelayMs),
+    CALLBACK_RETRY_TIMEOUT_MS: String(APP_CALLBACK.retryTimeoutMs),
+    CALLBACK_RETRY_ATTEMPTS: String(APP_CALLBACK.retryAttempts),
+    CALLBACK_WORKER_CONCURRENCY: String(APP_CALLBACK.workerConcurrency),
+    CALLBACK_OPERATOR_CONCURRENCY: String(APP_CALLBACK.operatorConcurrency),
+  };
   const app = ChildServer.start({
     name: 'app',
     args: ['dist/main.js'],
-    env: {
-      // Not production: the bench's own wallet is http://127.0.0.1, which production's callback URL
-      // rules refuse (PROTOCOL §10). Nothing on the measured paths depends on NODE_ENV.
-      NODE_ENV: 'test',
-      SECRETS_KEY: Buffer.alloc(32, 0x5e).toString('base64'),
-      DATABASE_URL: databaseUrl(APP_DATABASE),
-      REDIS_URL: options.redisUrl,
-      PORT: String(appPort),
-      JWT_SECRET,
-      ADMIN_USERNAME: ADMIN.username,
-      ADMIN_PASSWORD: ADMIN.password,
-      LOG_LEVEL: options.appLogLevel,
-      DB_POOL_SIZE: String(options.poolSize),
-      CALLBACK_TIMEOUT_MS: String(APP_CALLBACK.timeoutMs),
-      CALLBACK_RETRY_DELAY_MS: String(APP_CALLBACK.retryDelayMs),
-      CALLBACK_RETRY_TIMEOUT_MS: String(APP_CALLBACK.retryTimeoutMs),
-      CALLBACK_RETRY_ATTEMPTS: String(APP_CALLBACK.retryAttempts),
-      CALLBACK_WORKER_CONCURRENCY: String(APP_CALLBACK.workerConcurrency),
-      CALLBACK_OPERATOR_CONCURRENCY: String(APP_CALLBACK.operatorConcurrency),
-    },
+    env: appEnv,
     port: appPort,
     logFile: path.join(logDir, 'app.log'),
     nodeFlags: nodeFlags('app'),
   });
   children.push(app);
+  // The same app on a database of its own with its feed sequencer never running, only when a selected
+  // scenario targets it (the sequencer group).
+  const noSequencerPort = await freePort();
+  const appNoSequencer = selected.some((s) => s.kind === 'load' && s.target === 'appNoSequencer')
+    ? ChildServer.start({
+        name: 'app-no-sequencer',
+        args: ['dist/main.js'],
+        env: {
+          ...appEnv,
+          DATABASE_URL: databaseUrl(APP_NO_SEQUENCER_DATABASE),
+          PORT: String(noSequencerPort),
+          FEED_SEQUENCER_INTERVAL_MS: String(NEVER_MS),
+        },
+        port: noSequencerPort,
+        logFile: path.join(logDir, 'app-no-sequencer.log'),
+        nodeFlags: nodeFlags('app-no-sequencer'),
+      })
+    : null;
+  if (appNoSequencer) children.push(appNoSequencer);
   const wallet = ChildServer.start({
     name: 'wallet',
     args: ['--import', 'tsx', 'scripts/bench/walletServer.ts'],
@@ -386,14 +411,34 @@ async function main(): Promise<void> {
   // an operator of the same id would share our seamless operator's slots.
   await appDb.query(`ALTER TABLE operators AUTO_INCREMENT = ${700_000 + Math.floor(Math.random() * 200_000)}`);
   const databasePid = findProcess(['mariadbd', 'mysqld']);
-  const pidOf: Record<TargetName, number | undefined> = { app: app.pid, reference: reference.pid, wallet: wallet.pid };
+  const pidOf: Record<TargetName, number | undefined> = {
+    app: app.pid,
+    appNoSequencer: appNoSequencer?.pid,
+    reference: reference.pid,
+    wallet: wallet.pid,
+  };
   const resolve = (ref: ProcessRef): number | 'self' | null | undefined =>
     typeof ref === 'number' ? ref : ref === 'db' ? databasePid : ref === 'loader' ? 'self' : pidOf[ref];
   const handles = await setUpApp(app.url, wallet.url);
+  let noSequencerHandles: Handles | null = null;
+  if (appNoSequencer) {
+    const noSequencerDb = appDatabasePool(APP_NO_SEQUENCER_DATABASE);
+    // Operator ids of their own here too (the delivery slots in Redis are keyed by operator id alone).
+    await noSequencerDb.query(`ALTER TABLE operators AUTO_INCREMENT = ${900_000 + Math.floor(Math.random() * 90_000)}`);
+    await noSequencerDb.end();
+    noSequencerHandles = await setUpApp(appNoSequencer.url, wallet.url);
+  }
   const ctx: BenchContext = {
     runId,
     workers: options.workers,
-    baseUrl: (target) => (target === 'app' ? app.url : target === 'wallet' ? wallet.url : reference.url),
+    baseUrl: (target) =>
+      target === 'app'
+        ? app.url
+        : target === 'appNoSequencer'
+          ? appNoSequencer!.url
+          : target === 'wallet'
+            ? wallet.url
+            : reference.url,
     ...handles,
     callbackSettings: APP_CALLBACK,
     redisUrl: options.redisUrl,
@@ -429,7 +474,11 @@ async function main(): Promise<void> {
   const results = new Map<string, LoadResult[]>();
   try {
     const setupStart = Date.now();
-    for (const scenario of selected) await scenario.setup(ctx);
+    // A scenario on the process without the sequencer gets that process's operator and studio.
+    const noSequencerCtx: BenchContext | null = noSequencerHandles ? { ...ctx, ...noSequencerHandles } : null;
+    const ctxOf = (scenario: Scenario): BenchContext =>
+      scenario.kind === 'load' && scenario.target === 'appNoSequencer' ? noSequencerCtx! : ctx;
+    for (const scenario of selected) await scenario.setup(ctxOf(scenario));
     console.log(`  set-up: ${((Date.now() - setupStart) / 1000).toFixed(1)} s`);
     for (let round = 1; round <= options.rounds; round++) {
       const seqBase = (round - 1) * 1_000_000_000;
@@ -441,13 +490,13 @@ async function main(): Promise<void> {
           if (scenario.prepareRound) {
             const plan = roundPlan(scenario, round, seqBase, thisRound, results.get(scenario.name) ?? []);
             const started = Date.now();
-            await scenario.prepareRound(ctx, plan);
+            await scenario.prepareRound(ctxOf(scenario), plan);
             console.log(
               `  ${prefix}${scenario.name}: placed ${plan.requestsPerWorker * options.workers} bets to work on in ${((Date.now() - started) / 1000).toFixed(1)} s`,
             );
           }
           await sleep(500); // let the previous scenario's stragglers and the database settle
-          result = await runLoad(scenario, ctx, { ...options, seqBase });
+          result = await runLoad(scenario, ctxOf(scenario), { ...options, seqBase });
           console.log(
             `  ${prefix}${scenario.name}: ${result.reqPerSec.toFixed(0)} req/s, ` +
               `p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ${result.errors} errors${result.detail ? `; ${result.detail}` : ''}`,

@@ -9,6 +9,8 @@ import { DatabaseTarget, parseDatabaseUrl } from '../../src/db/databaseUrl';
 export const MYSQL_SERVER_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 export const REFERENCE_DATABASE = 'casino_bench';
 export const APP_DATABASE = 'casino_bench_app';
+/** Our app's second process, without the feed sequencer (scenario target `appNoSequencer`). */
+export const APP_NO_SEQUENCER_DATABASE = 'casino_bench_app_noseq';
 
 export const REFERENCE_PATH = '/ref/withdraw';
 /** R with our app's statement shape (7 statements, 3 pool acquisitions): a diagnostic, see referenceServer.ts. */
@@ -43,6 +45,7 @@ export function dropBenchDatabases(): Promise<void> {
   return withServerConnection(async (connection) => {
     await connection.query(`DROP DATABASE IF EXISTS \`${REFERENCE_DATABASE}\``);
     await connection.query(`DROP DATABASE IF EXISTS \`${APP_DATABASE}\``);
+    await connection.query(`DROP DATABASE IF EXISTS \`${APP_NO_SEQUENCER_DATABASE}\``);
   });
 }
 
@@ -78,6 +81,6 @@ export function referenceSetupPool(): Pool {
 }
 
 /** A small pool on our app's database (created by the app), for the bench's set-up and for watching deliveries. */
-export function appDatabasePool(): Pool {
-  return mysql.createPool({ ...serverTarget(), database: APP_DATABASE, connectionLimit: 2 });
+export function appDatabasePool(database: string = APP_DATABASE): Pool {
+  return mysql.createPool({ ...serverTarget(), database, connectionLimit: 2 });
 }

@@ -78,13 +78,14 @@ export function freshBetScenario(
     players: (ctx: BenchContext, key: string) => Promise<string[]>;
     watch?: LoadScenario['watch'];
     requires?: readonly string[];
+    target?: LoadScenario['target'];
   },
 ): LoadScenario {
   let tokens: string[] = [];
   return {
     kind: 'load',
     name,
-    target: 'app',
+    target: options.target ?? 'app',
     baseline: options.baseline,
     requires: options.requires,
     watch: options.watch,
@@ -189,6 +190,24 @@ function stockedScenario(name: string, key: string, kind: 'win' | 'rollback', ba
     },
   };
 }
+
+/**
+ * What the feed sequencer (reconciliation feed and GGR aggregate, PROTOCOL §4 and §12) costs the bet path:
+ * the same fresh bets against our app's second process, whose sequencer never runs, then again against our
+ * app with its sequencer numbering and folding every 200 ms; the second is compared with the first in
+ * the same round (target: at least 0.95), and both are shown against R.
+ */
+export const sequencerScenarios = (baseline: string): LoadScenario[] => [
+  freshBetScenario('provider bet, no sequencer', 'pn', {
+    baseline,
+    players: transferPlayers,
+    target: 'appNoSequencer',
+  }),
+  freshBetScenario('provider bet, sequencer on', 'ps', {
+    baseline: 'provider bet, no sequencer',
+    players: transferPlayers,
+  }),
+];
 
 export const providerScenarios = (baseline: string): LoadScenario[] => [
   freshBetScenario('provider bet', 'pb', { baseline, players: transferPlayers }),

@@ -7,7 +7,13 @@ import type { Pool } from 'mysql2/promise';
 import type { LoadResult } from './loadRunner';
 import type { ChildTask } from './processes';
 
-export type TargetName = 'reference' | 'app' | 'wallet';
+/**
+ * `appNoSequencer`: a second process of our app, on a database of its own, whose feed sequencer never runs
+ * (FEED_SEQUENCER_INTERVAL_MS at its maximum): the bet path without the reconciliation feed and the GGR
+ * aggregate, to price them in the same run. Its scenarios get that process's operator and studio as
+ * `ctx.app` and `ctx.provider`.
+ */
+export type TargetName = 'reference' | 'app' | 'appNoSequencer' | 'wallet';
 /** A process whose CPU the bench can sample: a target, the database server, or the bench itself. */
 export type ProcessRef = TargetName | 'db' | 'loader' | number;
 

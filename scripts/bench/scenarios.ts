@@ -11,7 +11,7 @@
 import { signBody } from '../../src/domain/signing';
 import { REFERENCE_AGENT, REFERENCE_APP_SHAPED_PATH, REFERENCE_PATH, REFERENCE_SECRET } from './benchDatabase';
 import { drainScenarios } from './drainScenarios';
-import { providerScenarios } from './providerScenarios';
+import { providerScenarios, sequencerScenarios } from './providerScenarios';
 import {
   AMOUNT,
   CURRENCY,
@@ -114,6 +114,7 @@ export const scenarios: readonly Scenario[] = [
   appTransferScenario('withdraw distinct', 'wd', 'withdraw', 'R distinct', (w) => `bench_wd_${pad(w)}`),
   appTransferScenario('deposit distinct', 'dd', 'deposit', 'R distinct', (w) => `bench_dd_${pad(w)}`),
   ...providerScenarios('R distinct'),
+  ...sequencerScenarios('R distinct'),
   ...seamlessScenarios('R distinct'),
   referenceScenario('R hot', 'rh', () => HOT_REFERENCE_WALLET),
   referenceScenario('R7 hot', 'r7h', () => HOT_REFERENCE_WALLET + 1, {
@@ -131,6 +132,8 @@ export const targets: readonly Target[] = [
   { scenario: 'provider bet', minRatio: 0.5, maxErrors: 0 },
   // A replay (code 11) must be at least as fast as the fresh bet it repeats (its baseline).
   { scenario: 'provider duplicate', minRatio: 1.0, maxErrors: 0 },
+  // The feed sequencer may cost the bet path at most 5 % (issue 13), paired with the same bets without it.
+  { scenario: 'provider bet, sequencer on', minRatio: 0.95, maxErrors: 0 },
   { scenario: 'seamless bet', minRatio: 0.4, maxErrors: 0 },
   { scenario: 'seamless drain', minRatio: 0.4, maxErrors: 0 },
 ];

@@ -113,9 +113,31 @@ async function beginSnapshot(connection: PoolConnection): Promise<Freshness> {
   return { asOf: (row?.ran_at as Date | null | undefined) ?? null, lastSeq: row ? String(row.last_seq) : '0' };
 }
 
+/**
+ * MariaDB's split materialization turns the players and rounds subqueries into LATERAL ones, run again
+ * for every group of the sums: for the CSV of all operators by day and game (300,000 groups over 3
+ * million round rows) that was more than 20 minutes instead of under one. The report statement runs with
+ * it off (SET STATEMENT: that statement only); MySQL has no such optimization and takes the statement as is.
+ */
+const MARIADB_PREFIX = "SET STATEMENT optimizer_switch = 'split_materialized=off' FOR ";
+
 export class MysqlGgrReportStore implements GgrReportStore {
+  private mariadb: Promise<boolean> | null = null;
+
   /** `pool`: the reports pool (a replica's when REPORTS_DATABASE_URL is set). */
   constructor(private readonly pool: Pool) {}
+
+  /** The report statement as this server should run it (the server is asked once per process). */
+  private async statement(connection: PoolConnection, sql: string): Promise<string> {
+    this.mariadb ??= connection
+      .query<RowDataPacket[]>('SELECT VERSION() AS version')
+      .then(([rows]) => /mariadb/i.test(String(rows[0]?.version)));
+    const mariadb = await this.mariadb.catch((error: unknown) => {
+      this.mariadb = null;
+      throw error;
+    });
+    return mariadb ? MARIADB_PREFIX + sql : sql;
+  }
 
   async read(query: GgrQuery, maxRows: number) {
     const connection = await this.pool.getConnection();
@@ -123,9 +145,15 @@ export class MysqlGgrReportStore implements GgrReportStore {
       const freshness = await beginSnapshot(connection);
       try {
         const grouped = reportSql(query, query.groupBy, maxRows + 1);
-        const [rows] = await connection.query<RowDataPacket[]>(grouped.sql, grouped.params);
+        const [rows] = await connection.query<RowDataPacket[]>(
+          await this.statement(connection, grouped.sql),
+          grouped.params,
+        );
         const total = reportSql(query, []);
-        const [totals] = await connection.query<RowDataPacket[]>(total.sql, total.params);
+        const [totals] = await connection.query<RowDataPacket[]>(
+          await this.statement(connection, total.sql),
+          total.params,
+        );
         return {
           freshness,
           rows: rows.map((row) => rowOf(row, query.groupBy)),
@@ -159,13 +187,16 @@ export class MysqlGgrReportStore implements GgrReportStore {
       }
     };
     let freshness: Freshness;
+    let sql: string;
+    const report = reportSql(query, query.groupBy);
     try {
       freshness = await beginSnapshot(connection);
+      sql = await this.statement(connection, report.sql);
     } catch (error) {
       await settle(false);
       throw error;
     }
-    const { sql, params } = reportSql(query, query.groupBy);
+    const params = report.params;
     // The promise wrapper's `connection` is the callback connection underneath, whose queries stream.
     const core = connection.connection as unknown as CoreConnection;
     const source = core.query(sql, params).stream({ highWaterMark: 256 });
