@@ -42,6 +42,40 @@ function bet(token: string, amount: number, roundID = next('round'), extra: Reco
   return studio('bet', { token, transactionID: next('bet'), roundID, gameID: world.gameId, amount, ...extra });
 }
 
+/** What a restricted player is still owed on its open session: a win closing `roundID`, the rollback of `rolledBack`, a jackpot. */
+async function payOwed(
+  token: string,
+  roundID: string,
+  rolledBack: { transactionID: string; roundID: string },
+  amounts: { win: number; jackpot: number },
+) {
+  const gameID = world.gameId;
+  const win = await studio('win', {
+    token,
+    transactionID: next('win'),
+    roundID,
+    gameID,
+    amount: amounts.win,
+    roundClosed: true,
+  });
+  const rollback = await studio('rollback', {
+    token,
+    transactionID: next('rb'),
+    refTransactionID: rolledBack.transactionID,
+    roundID: rolledBack.roundID,
+    gameID,
+  });
+  const jackpot = await studio('jackpot', {
+    token,
+    transactionID: next('jp'),
+    roundID: next('round'),
+    gameID,
+    amount: amounts.jackpot,
+    jackpotID: 'jp-1',
+  });
+  return { win, rollback, jackpot };
+}
+
 async function auditOf(targetId: string): Promise<RowDataPacket[]> {
   const [rows] = await server.db.query<RowDataPacket[]>(
     'SELECT actor, action, `before`, `after` FROM audit_log WHERE target_type = ? AND target_id = ? ORDER BY id',
@@ -75,32 +109,10 @@ describe('a restriction in transfer mode', () => {
     expect(refused).toMatchObject({ code: RESTRICTED, balance: 85 });
     expect(refused.message).toMatch(/self-exclusion/);
     // Money owed is paid: a win on the open round, a rollback of the other bet, a jackpot.
-    const win = await studio('win', {
-      token,
-      transactionID: next('win'),
-      roundID,
-      gameID: world.gameId,
-      amount: 30,
-      roundClosed: true,
-    });
-    expect(win).toMatchObject({ code: 0, balance: 115 });
-    const rollback = await studio('rollback', {
-      token,
-      transactionID: next('rb'),
-      refTransactionID: secondBet.transactionID,
-      roundID: secondBet.roundID,
-      gameID: world.gameId,
-    });
-    expect(rollback).toMatchObject({ code: 0, balance: 120 });
-    const jackpot = await studio('jackpot', {
-      token,
-      transactionID: next('jp'),
-      roundID: next('round'),
-      gameID: world.gameId,
-      amount: 2.5,
-      jackpotID: 'jp-1',
-    });
-    expect(jackpot).toMatchObject({ code: 0, balance: 122.5 });
+    const owed = await payOwed(token, roundID, secondBet, { win: 30, jackpot: 2.5 });
+    expect(owed.win).toMatchObject({ code: 0, balance: 115 });
+    expect(owed.rollback).toMatchObject({ code: 0, balance: 120 });
+    expect(owed.jackpot).toMatchObject({ code: 0, balance: 122.5 });
 
     const launch = await world.operator.call('/v1/games/launch', { userID, gameID: world.gameId, currency: 'EUR' });
     expect(launch.code).toBe(RESTRICTED);
@@ -257,25 +269,10 @@ describe('seamless mode', () => {
     expect(refused.message).toMatch(/operator/);
     expect(s.wallet.callsOf('withdraw')).toHaveLength(2);
 
-    const win = await studio('win', { token, transactionID: next('win'), roundID, gameID: world.gameId, amount: 4 });
-    expect(win).toMatchObject({ code: 0, balance: 89 });
-    const rollback = await studio('rollback', {
-      token,
-      transactionID: next('rb'),
-      refTransactionID: other.transactionID,
-      roundID: other.roundID,
-      gameID: world.gameId,
-    });
-    expect(rollback).toMatchObject({ code: 0, balance: 94 });
-    const jackpot = await studio('jackpot', {
-      token,
-      transactionID: next('jp'),
-      roundID: next('round'),
-      gameID: world.gameId,
-      amount: 2.5,
-      jackpotID: 'jp-s',
-    });
-    expect(jackpot).toMatchObject({ code: 0, balance: 96.5 });
+    const owed = await payOwed(token, roundID, other, { win: 4, jackpot: 2.5 });
+    expect(owed.win).toMatchObject({ code: 0, balance: 89 });
+    expect(owed.rollback).toMatchObject({ code: 0, balance: 94 });
+    expect(owed.jackpot).toMatchObject({ code: 0, balance: 96.5 });
     // What the operator's wallet was told: the two Deposits and the Rollback, and no third Withdraw.
     expect(s.wallet.balanceOf(userID, 'EUR')).toBe(9_650n);
     expect(s.wallet.calls.map((c) => c.kind)).toEqual(['withdraw', 'withdraw', 'deposit', 'rollback', 'deposit']);
