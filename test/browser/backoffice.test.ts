@@ -5,37 +5,32 @@
 // do, a parked seamless delivery is retried from the page until it is delivered, a second factor is
 // enrolled from a QR code we render and then needed to sign in, and staff changes (disable, role, own
 // password, sign-out) take effect on the server at once.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { AdminClient, SignedClient } from '../support/clients';
+import { backOfficeBrowser, describeBrowser } from '../support/backOfficeBrowser';
 import { FakeOperatorWallet } from '../support/fakeOperatorWallet';
 import { TEST_ADMIN, TestServer, startTestServer } from '../support/testServer';
 import { buildWorld } from '../support/world';
 import { until } from '../support/until';
 import { generate } from 'otplib';
 
-const CHROMIUM = '/usr/bin/chromium';
 // The README's picture is refreshed only on request (UPDATE_SCREENSHOTS=1), so test runs leave the tree clean.
 const SCREENSHOT = process.env.UPDATE_SCREENSHOTS
   ? path.resolve(__dirname, '../../docs/backoffice.png')
   : path.join(require('node:os').tmpdir(), 'casino-backoffice.png');
-const runBrowser = existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!runBrowser) {
-  console.warn(
-    `SKIPPED test/browser/backoffice.test.ts: ${CHROMIUM} is missing (apt-get install -y chromium). CI installs it and never skips.`,
-  );
-}
-const describeBrowser = runBrowser ? describe : describe.skip;
-
 jest.setTimeout(120_000);
 
-describeBrowser('back office in a real browser', () => {
+describeBrowser('test/browser/backoffice.test.ts')('back office in a real browser', () => {
   let server: TestServer;
   let admin: AdminClient;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
+  // A 401 on a wrong password, 400 on a refused new password or a bad entry (shown in its dialog) and 409 refusals are answers the page expects; the browser logs them.
+  // Anything else the page logs as an error (a CSP violation, a script error) fails the test at the end.
+  const bo = backOfficeBrowser(() => server.url, {
+    args: ['--disable-quic', '--disable-component-update'],
+    expectedErrors: /status of (400|401|409)/,
+  });
+  const { page } = bo;
 
   beforeAll(async () => {
     server = await startTestServer('backoffice', {
@@ -45,53 +40,14 @@ describeBrowser('back office in a real browser', () => {
       CALLBACK_RETRY_TIMEOUT_MS: '300',
     });
     admin = await server.admin();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
   });
 
   afterAll(async () => {
-    await browser?.close();
     await server?.close();
   });
 
-  beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1360, height: 820 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    // Anything the page logs as an error (a CSP violation, a script error) fails the test at the end.
-    pageErrors = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(message.text());
-    });
-  });
-  let pageErrors: string[] = [];
-
-  afterEach(async () => {
-    await context?.close();
-    // A 401 on a wrong password, 400 on a refused new password or a bad entry (shown in its dialog) and 409 refusals are answers the page expects; the browser logs them.
-    expect(pageErrors.filter((text) => !/status of (400|401|409)/.test(text))).toEqual([]);
-  });
-
-  async function signIn(username = TEST_ADMIN.username, password = TEST_ADMIN.password, section = ''): Promise<void> {
-    await page.goto(`${server.url}/backoffice${section ? `#/${section}` : ''}`);
-    await page.fill('#login-username', username);
-    await page.fill('#login-password', password);
-    await page.click('#login-submit');
-    await page.locator('#app-view').waitFor({ state: 'visible' });
-  }
+  const signIn = (username = TEST_ADMIN.username, password = TEST_ADMIN.password, section = ''): Promise<void> =>
+    bo.signIn(section, { username, password });
 
   const operatorRow = (agentID: string) => page.locator(`tr[data-agent-id="${agentID}"]`);
 

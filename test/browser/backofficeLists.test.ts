@@ -4,22 +4,13 @@
 // without a header; a refused mode switch that throws away the URL typed; banners of a past action left
 // standing; agent ids and URLs broken mid-word; and a currency refusal that does not say what is
 // supported. Each is checked in Debian's chromium against a real server.
-import { existsSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { AdminClient, SignedClient } from '../support/clients';
+import { backOfficeBrowser, describeBrowser } from '../support/backOfficeBrowser';
 import { FakeOperatorWallet } from '../support/fakeOperatorWallet';
-import { TEST_ADMIN, TestServer, startTestServer } from '../support/testServer';
+import { TestServer, startTestServer } from '../support/testServer';
 import { until } from '../support/until';
 import { buildWorld } from '../support/world';
 
-const CHROMIUM = '/usr/bin/chromium';
-const runBrowser = existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!runBrowser) {
-  console.warn(
-    `SKIPPED test/browser/backofficeLists.test.ts: ${CHROMIUM} is missing (apt-get install -y chromium). CI installs it and never skips.`,
-  );
-}
-const describeBrowser = runBrowser ? describe : describe.skip;
 jest.setTimeout(120_000);
 
 const LONG_TX = 'deposit-2026-12-03-0001-a1b2c3d4e5f6a7b8c9d0';
@@ -44,13 +35,14 @@ const LINE_ENDS = `(el) => {
   return ends;
 }`;
 
-describeBrowser('back-office lists in a real browser', () => {
+describeBrowser('test/browser/backofficeLists.test.ts')('back-office lists in a real browser', () => {
   let server: TestServer;
   let admin: AdminClient;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  const pageErrors: string[] = [];
+  const bo = backOfficeBrowser(() => server.url, {
+    onContext: (context) => context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url }),
+    expectedErrors: /status of (400|409)/,
+  });
+  const { page } = bo;
 
   beforeAll(async () => {
     server = await startTestServer('bolists', {
@@ -60,34 +52,12 @@ describeBrowser('back-office lists in a real browser', () => {
       CALLBACK_RETRY_TIMEOUT_MS: '300',
     });
     admin = await server.admin();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
   });
   afterAll(async () => {
-    await browser?.close();
     await server?.close();
   });
-  beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1360, height: 820 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    pageErrors.length = 0;
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
-  });
-  afterEach(async () => {
-    await context?.close();
-    expect(pageErrors.filter((text) => !/status of (400|409)/.test(text))).toEqual([]);
-  });
 
-  async function signIn(section = ''): Promise<void> {
-    await page.goto(`${server.url}/backoffice${section ? `#/${section}` : ''}`);
-    await page.fill('#login-username', TEST_ADMIN.username);
-    await page.fill('#login-password', TEST_ADMIN.password);
-    await page.click('#login-submit');
-    await page.locator('#app-view').waitFor({ state: 'visible' });
-  }
+  const signIn = (section = ''): Promise<void> => bo.signIn(section);
 
   /** Every header cell of every table on the page has a title. */
   async function headersOf(): Promise<string[]> {

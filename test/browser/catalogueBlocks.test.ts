@@ -2,28 +2,20 @@
 // server: an admin's blocks of a studio and a game reach the server (that operator no longer lists or
 // launches them, another still does), a block survives filtering the game list, each game's country
 // blocks are shown, and support sees the blocks without being able to change them.
-import { existsSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { AdminClient, SignedClient } from '../support/clients';
+import { backOfficeBrowser, describeBrowser } from '../support/backOfficeBrowser';
 import { TEST_ADMIN, TestServer, startTestServer } from '../support/testServer';
 import { until } from '../support/until';
 
-const CHROMIUM = '/usr/bin/chromium';
-const runBrowser = existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!runBrowser) console.warn(`SKIPPED test/browser/catalogueBlocks.test.ts: ${CHROMIUM} is missing.`);
-const describeBrowser = runBrowser ? describe : describe.skip;
-
 jest.setTimeout(120_000);
 
-describeBrowser('catalogue blocks in a real browser', () => {
+describeBrowser('test/browser/catalogueBlocks.test.ts')('catalogue blocks in a real browser', () => {
   let server: TestServer;
   let admin: AdminClient;
   let blocked: SignedClient;
   let other: SignedClient;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let pageErrors: string[] = [];
+  const bo = backOfficeBrowser(() => server.url);
+  const { page } = bo;
 
   const listed = async (operator: SignedClient) =>
     ((await operator.call('/v1/games/list', { pageSize: 200 })).games as any[]).map((g) => g.gameID);
@@ -65,41 +57,14 @@ describeBrowser('catalogue blocks in a real browser', () => {
       password: 'support-password-123',
       role: 'support',
     });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu'],
-    });
   });
 
   afterAll(async () => {
-    await browser?.close();
     await server?.close();
   });
 
-  beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1360, height: 820 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    pageErrors = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(message.text());
-    });
-  });
-
-  afterEach(async () => {
-    await context?.close();
-    expect(pageErrors).toEqual([]);
-  });
-
   async function signIn(username: string, password: string): Promise<void> {
-    await page.goto(`${server.url}/backoffice#/blocks`);
-    await page.fill('#login-username', username);
-    await page.fill('#login-password', password);
-    await page.click('#login-submit');
-    await page.locator('#app-view').waitFor({ state: 'visible' });
+    await bo.signIn('blocks', { username, password });
     await page.locator('h1', { hasText: 'Catalogue blocks' }).waitFor();
   }
 

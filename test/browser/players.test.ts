@@ -2,66 +2,32 @@
 // staff cannot find an operator's player, see its balances per currency and its transactions, or restrict
 // it, lift the restriction and set a maxBet with the change reaching the bet path at once; a support
 // user sees the player but no controls; a refused limit is explained on the page and changes nothing.
-import { existsSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { AdminClient } from '../support/clients';
+import { backOfficeBrowser, describeBrowser } from '../support/backOfficeBrowser';
 import { TEST_ADMIN, TestServer, startTestServer } from '../support/testServer';
 import { World, buildWorld, fundedSession } from '../support/world';
 
-const CHROMIUM = '/usr/bin/chromium';
-const runBrowser = existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!runBrowser)
-  console.warn(`SKIPPED test/browser/players.test.ts: ${CHROMIUM} is missing (apt-get install -y chromium).`);
-const describeBrowser = runBrowser ? describe : describe.skip;
-
 jest.setTimeout(120_000);
 
-describeBrowser('Players view in a real browser', () => {
+describeBrowser('test/browser/players.test.ts')('Players view in a real browser', () => {
   let server: TestServer;
   let admin: AdminClient;
   let world: World;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let pageErrors: string[] = [];
+  // A 400 for a refused limit is an answer the page expects; the browser logs it.
+  const bo = backOfficeBrowser(() => server.url, { expectedErrors: /status of 400/ });
+  const { page } = bo;
 
   beforeAll(async () => {
     server = await startTestServer('boplayers');
     admin = await server.admin();
     world = await buildWorld(admin);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-    });
   });
   afterAll(async () => {
-    await browser?.close();
     await server?.close();
-  });
-  beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1360, height: 820 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    pageErrors = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(message.text());
-    });
-  });
-  afterEach(async () => {
-    await context?.close();
-    // A 400 for a refused limit is an answer the page expects; the browser logs it.
-    expect(pageErrors.filter((text) => !/status of 400/.test(text))).toEqual([]);
   });
 
   async function signIn(username: string, password: string): Promise<void> {
-    await page.goto(`${server.url}/backoffice#/players`);
-    await page.fill('#login-username', username);
-    await page.fill('#login-password', password);
-    await page.click('#login-submit');
-    await page.locator('#app-view').waitFor({ state: 'visible' });
+    await bo.signIn('players', { username, password });
     await page.locator('h1', { hasText: 'Players' }).waitFor();
   }
 

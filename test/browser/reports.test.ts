@@ -2,23 +2,18 @@
 // the chart library not served by us or blocked by the page's content policy, a chart that is blank or
 // does not draw the report's GGR per day (days without play must show as 0, a loss below the axis), a
 // table that differs from the API, and a CSV download that does not carry the figures.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { AdminClient } from '../support/clients';
+import { backOfficeBrowser, describeBrowser } from '../support/backOfficeBrowser';
 import { TestServer, startTestServer } from '../support/testServer';
 import { operatorIdOf, providerIdOf, seedGgrDaily, setFeedSequencer } from '../support/ggrSeed';
 
-const CHROMIUM = '/usr/bin/chromium';
 // docs/reports.png is refreshed only on request (UPDATE_SCREENSHOTS=1), so test runs leave the tree clean.
 const SCREENSHOT = process.env.UPDATE_SCREENSHOTS
   ? path.resolve(__dirname, '../../docs/reports.png')
   : path.join(require('node:os').tmpdir(), 'casino-reports.png');
-const runBrowser = existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!runBrowser)
-  console.warn(`SKIPPED test/browser/reports.test.ts: ${CHROMIUM} is missing (apt-get install -y chromium).`);
-const describeBrowser = runBrowser ? describe : describe.skip;
-
 jest.setTimeout(120_000);
 
 const FINANCE = { username: 'rep.finance', password: 'finance-password-for-reports-1' };
@@ -33,11 +28,14 @@ interface Pixel {
   y: number;
 }
 
-describeBrowser('back office: Reports', () => {
+describeBrowser('test/browser/reports.test.ts')('back office: Reports', () => {
   let server: TestServer;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
+  const bo = backOfficeBrowser(() => server.url, {
+    viewport: { width: 1360, height: 900 },
+    contextOptions: { acceptDownloads: true },
+    onePage: true,
+  });
+  const { page, errors: pageErrors } = bo;
 
   beforeAll(async () => {
     server = await startTestServer('reportspage', {}, { workers: false });
@@ -67,23 +65,9 @@ describeBrowser('back office: Reports', () => {
       day('2026-11-10', 100, 500, ['p-two2']),
     ]);
     await setFeedSequencer(server.db, 77, new Date('2026-11-15T00:00:05.000Z'));
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, acceptDownloads: true });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(message.text());
-    });
   });
 
   afterAll(async () => {
-    await browser?.close();
     await server?.close();
   });
 
@@ -97,10 +81,7 @@ describeBrowser('back office: Reports', () => {
   });
 
   test('finance staff see GGR per day drawn, the table and the CSV', async () => {
-    await page.goto(`${server.url}/backoffice#/reports`);
-    await page.fill('#login-username', FINANCE.username);
-    await page.fill('#login-password', FINANCE.password);
-    await page.click('#login-submit');
+    await bo.signIn('reports', FINANCE);
     await page.locator('h1', { hasText: 'Reports' }).waitFor();
     await page.fill('input[name="from"]', FROM);
     await page.fill('input[name="to"]', TO);

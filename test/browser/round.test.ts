@@ -1,28 +1,19 @@
 // Risk covered: support unable to follow a disputed round in the back office (PROTOCOL §14): the round page not reachable from a transaction or a callback row, not a URL that names the round, or not showing the story (the round, its transactions in order, each callback with every attempt and its outcome, HTTP status and operator code).
-import { existsSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { AdminClient, SignedClient } from '../support/clients';
+import { AdminClient } from '../support/clients';
 import { FakeOperatorWallet } from '../support/fakeOperatorWallet';
-import { TEST_ADMIN, TestServer, startTestServer } from '../support/testServer';
+import { TestServer, startTestServer } from '../support/testServer';
 import { until } from '../support/until';
-import { buildWorld } from '../support/world';
-
-const CHROMIUM = '/usr/bin/chromium';
-const runBrowser = existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!runBrowser)
-  console.warn(`SKIPPED test/browser/round.test.ts: ${CHROMIUM} is missing (apt-get install -y chromium).`);
-const describeBrowser = runBrowser ? describe : describe.skip;
+import { backOfficeBrowser, describeBrowser } from '../support/backOfficeBrowser';
+import { buildWorld, seamlessOperator } from '../support/world';
 
 jest.setTimeout(120_000);
 
-describeBrowser('the round page in a real browser', () => {
+describeBrowser('test/browser/round.test.ts')('the round page in a real browser', () => {
   let server: TestServer;
   let admin: AdminClient;
   let wallet: FakeOperatorWallet;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let pageErrors: string[] = [];
+  const bo = backOfficeBrowser(() => server.url, { viewport: { width: 1360, height: 900 } });
+  const { page, signIn } = bo;
   const agentID = 'round-page-op';
   const userID = 'disputer01';
   const roundID = 'RD-1';
@@ -37,53 +28,19 @@ describeBrowser('the round page in a real browser', () => {
     });
     admin = await server.admin();
     await playDisputedRound();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-    });
   });
 
   afterAll(async () => {
-    await browser?.close();
     await server?.close();
     await wallet?.stop();
-  });
-
-  beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    pageErrors = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(message.text());
-    });
-  });
-
-  afterEach(async () => {
-    await context?.close();
-    expect(pageErrors).toEqual([]);
   });
 
   /** A seamless round: two bets, a rollback of the second, a win whose Deposit fails twice before it lands. */
   async function playDisputedRound(): Promise<void> {
     const world = await buildWorld(admin, { currencies: ['EUR'] });
-    const keys = { secret: '' };
-    wallet = await new FakeOperatorWallet(
-      () => keys.secret,
-      () => '',
-    ).start();
-    const created = await admin.ok('/admin/v1/operators/create', {
-      agentID,
-      name: 'Round page operator',
-      currencies: ['EUR'],
-      callbackUrl: wallet.url,
-      callbackScheme: 'hmac',
-    });
-    keys.secret = created.secretKey;
-    const operator = new SignedClient(server.url, 'agentID', agentID, created.secretKey);
+    const seamless = await seamlessOperator(admin, agentID);
+    wallet = seamless.wallet;
+    const operator = seamless.op;
     wallet.fund(userID, 'EUR', 10_000n);
     const { token } = await operator.call('/v1/games/launch', { userID, gameID: world.gameId, currency: 'EUR' });
     const base = { token, gameID: world.gameId, roundID };
@@ -99,14 +56,6 @@ describeBrowser('the round page in a real browser', () => {
       const deposit = answer.callbacks?.find((c: any) => c.kind === 'deposit');
       return deposit?.status === 'delivered' && deposit.attempts.length === 3;
     });
-  }
-
-  async function signIn(section: string): Promise<void> {
-    await page.goto(`${server.url}/backoffice#/${section}`);
-    await page.fill('#login-username', TEST_ADMIN.username);
-    await page.fill('#login-password', TEST_ADMIN.password);
-    await page.click('#login-submit');
-    await page.locator('#app-view').waitFor({ state: 'visible' });
   }
 
   async function expectStory(): Promise<void> {
@@ -171,6 +120,8 @@ describeBrowser('the round page in a real browser', () => {
   });
 
   test('the lookup form finds a round by its identity, and an unknown one is said so', async () => {
+    // The 404 the page expects is logged by the browser; nothing else may be.
+    bo.allowErrors(/status of 404/);
     await signIn('round');
     const form = page.locator('form[data-testid="round-lookup"]');
     await form.locator('input[name="agentID"]').fill(agentID);
@@ -181,7 +132,22 @@ describeBrowser('the round page in a real browser', () => {
     await form.locator('input[name="roundID"]').fill(roundID);
     await form.locator('button[type="submit"]').click();
     await expectStory();
-    // The 404 the page expected is logged by the browser; nothing else is.
-    pageErrors = pageErrors.filter((text) => !/status of 404/.test(text));
+  });
+
+  test("a transaction row of the player's page in the Players view links to its round", async () => {
+    await signIn('players');
+    await page.locator(`[data-testid="players-operator"] option[value="${agentID}"]`).waitFor({ state: 'attached' });
+    await page.selectOption('[data-testid="players-operator"]', agentID);
+    await page.fill('[data-testid="players-user"]', userID);
+    await page.click('[data-testid="players-search"] button[type="submit"]');
+    await page.click(`[data-testid="players-results"] tr[data-user-id="${userID}"] button`);
+    const link = page.locator(
+      `[data-testid="player-transactions"] tr[data-transaction-id="${ids.rollback}"] a[data-testid="round-link"]`,
+    );
+    await link.waitFor({ state: 'visible' });
+    // Every transaction of the round has its link, not only the one clicked.
+    expect(await page.locator('[data-testid="player-transactions"] a[data-testid="round-link"]').count()).toBe(4);
+    await link.click();
+    await expectStory();
   });
 });

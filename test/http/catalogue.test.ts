@@ -1,8 +1,14 @@
 // Risk covered: a catalogue that lists or launches what staff disabled (the §14 metadata, feed and blocks are in catalogueMetadata.test.ts), a launch URL or token that names the wrong thing, a launch that moves money, and session tokens that can be forged, tampered with or replayed by another studio (PROTOCOL §4 games/list, games/launch, §5 Sessions, §8 providers/*, games/upsert).
 import jwt from 'jsonwebtoken';
-import { AdminClient, HttpAnswer, SignedClient } from '../support/clients';
+import { AdminClient, SignedClient } from '../support/clients';
+import {
+  NO_METADATA as METADATA_DEFAULTS,
+  expectAdminRefusal,
+  gameRow,
+  startCatalogueServer,
+} from '../support/catalogue';
 import { assertLedgerConsistent } from '../support/ledgerConsistency';
-import { TEST_JWT_SECRET, TestServer, startTestServer } from '../support/testServer';
+import { TEST_JWT_SECRET, TestServer } from '../support/testServer';
 import { World, buildWorld, fundedSession } from '../support/world';
 
 let server: TestServer;
@@ -10,14 +16,10 @@ let admin: AdminClient;
 let support: AdminClient;
 let world: World;
 
-const SUPPORT = { username: 'cat.support', password: 'support-password-1' };
 const TEMPLATE = 'https://studio.example/play?token={token}&game={gameID}&lang={language}&lobby={lobbyUrl}';
 
 beforeAll(async () => {
-  server = await startTestServer('catalogue');
-  admin = await server.admin();
-  await admin.ok('/admin/v1/users/create', { ...SUPPORT, role: 'support' });
-  support = await AdminClient.login(server.url, SUPPORT.username, SUPPORT.password);
+  ({ server, admin, support } = await startCatalogueServer('catalogue', 'cat.support'));
   world = await buildWorld(admin);
 });
 afterEach(async () => {
@@ -25,36 +27,9 @@ afterEach(async () => {
 });
 afterAll(async () => server.close());
 
-/** What a game without §14 metadata answers (PROTOCOL §14), enabled as every listed game is. */
-const NO_METADATA = {
-  category: null,
-  thumbnailUrl: null,
-  platforms: ['desktop', 'mobile'],
-  volatility: null,
-  features: [],
-  releaseDate: null,
-  blockedCountries: [],
-  enabled: true,
-};
-
-function expectAdminRefusal(answer: HttpAnswer, status: number, code: number): void {
-  expect({ status: answer.status, code: answer.body?.code }).toEqual({ status, code });
-  expect(typeof answer.body?.message).toBe('string');
-}
-
-function game(gameID: number, providerID: string, extra: Record<string, unknown> = {}) {
-  return {
-    gameID,
-    providerID,
-    name: `Game ${gameID}`,
-    type: 'slot',
-    rtp: 96.5,
-    freeSpins: false,
-    demo: false,
-    enabled: true,
-    ...extra,
-  };
-}
+/** What a listed game without §14 metadata answers (PROTOCOL §14): enabled, as every listed game is. */
+const NO_METADATA = { ...METADATA_DEFAULTS, enabled: true };
+const game = gameRow;
 
 async function createProvider(providerID: string, launchUrl: string | null = TEMPLATE): Promise<SignedClient> {
   const created = await admin.ok('/admin/v1/providers/create', {

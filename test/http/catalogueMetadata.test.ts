@@ -2,38 +2,25 @@
 // list the wrong games; a change feed that misses a disabled or blocked game, repeats an unchanged one,
 // or scans the whole catalogue; per-operator blocks that leak to other operators or fail to stop a
 // launch; country blocks ignored at launch; bad input that changes something (PROTOCOL §14, §4, §8).
-import { AdminClient, HttpAnswer, SignedClient } from '../support/clients';
-import { TestServer, startTestServer } from '../support/testServer';
+import { AdminClient, SignedClient } from '../support/clients';
+import { NO_METADATA, expectAdminRefusal, gameRow, startCatalogueServer } from '../support/catalogue';
+import { TestServer } from '../support/testServer';
 import { until } from '../support/until';
 
 let server: TestServer;
 let admin: AdminClient;
 let support: AdminClient;
 
-const SUPPORT = { username: 'meta.support', password: 'support-password-1' };
 const TEMPLATE = 'https://studio.example/play?token={token}&game={gameID}';
 
 beforeAll(async () => {
-  server = await startTestServer('catalogue-meta');
-  admin = await server.admin();
-  await admin.ok('/admin/v1/users/create', { ...SUPPORT, role: 'support' });
-  support = await AdminClient.login(server.url, SUPPORT.username, SUPPORT.password);
+  ({ server, admin, support } = await startCatalogueServer('catalogue-meta', 'meta.support'));
 });
 afterAll(async () => server.close());
 
-function game(gameID: number, providerID: string, extra: Record<string, unknown> = {}) {
-  return {
-    gameID,
-    providerID,
-    name: `Game ${gameID}`,
-    type: 'slot',
-    rtp: 96.5,
-    freeSpins: false,
-    demo: true,
-    enabled: true,
-    ...extra,
-  };
-}
+/** A game row with a demo mode (the block tests launch demos). */
+const game = (gameID: number, providerID: string, extra: Record<string, unknown> = {}) =>
+  gameRow(gameID, providerID, { demo: true, ...extra });
 
 /** Every §14 field set to something other than its default. */
 const FULL_METADATA = {
@@ -54,11 +41,6 @@ async function listOne(operator: SignedClient, gameID: number, fields: Record<st
   const answer = await operator.call('/v1/games/list', { pageSize: 200, ...fields });
   expect(answer.code).toBe(0);
   return (answer.games as any[]).find((g) => g.gameID === gameID);
-}
-
-function expectAdminRefusal(answer: HttpAnswer, status: number, code: number): void {
-  expect({ status: answer.status, code: answer.body?.code }).toEqual({ status, code });
-  expect(typeof answer.body?.message).toBe('string');
 }
 
 async function auditCount(): Promise<number> {
@@ -104,15 +86,7 @@ describe('metadata through games/upsert and /v1/games/list', () => {
     expect(staff).toMatchObject({ ...FULL_METADATA, enabled: true, providerID: 'meta-a' });
 
     // Nulls and empty lists round-trip too, and replace what was there.
-    const cleared = {
-      category: null,
-      thumbnailUrl: null,
-      platforms: ['desktop', 'mobile'],
-      volatility: null,
-      features: [],
-      releaseDate: null,
-      blockedCountries: [],
-    };
+    const cleared = NO_METADATA;
     await admin.ok('/admin/v1/games/upsert', { games: [game(31001, 'meta-a', cleared)] });
     expect(await listOne(operator, 31001)).toMatchObject(cleared);
   });
@@ -122,15 +96,7 @@ describe('metadata through games/upsert and /v1/games/list', () => {
     await admin.ok('/admin/v1/games/upsert', { games: [game(31002, 'meta-a', { name: 'Renamed' })] });
     expect(await listOne(operator, 31002)).toMatchObject({ name: 'Renamed', ...FULL_METADATA });
     await admin.ok('/admin/v1/games/upsert', { games: [game(31003, 'meta-a')] });
-    expect(await listOne(operator, 31003)).toMatchObject({
-      category: null,
-      thumbnailUrl: null,
-      platforms: ['desktop', 'mobile'],
-      volatility: null,
-      features: [],
-      releaseDate: null,
-      blockedCountries: [],
-    });
+    expect(await listOne(operator, 31003)).toMatchObject(NO_METADATA);
   });
 
   test('the audit records the metadata before and after; an unchanged upsert writes no entry', async () => {

@@ -9,7 +9,7 @@ import { FakeOperatorWallet } from '../support/fakeOperatorWallet';
 import { assertLedgerConsistent } from '../support/ledgerConsistency';
 import { TestServer, startSecondServer, startTestServer } from '../support/testServer';
 import { until } from '../support/until';
-import { World, buildWorld, fundedSession } from '../support/world';
+import { SeamlessOperator, World, buildWorld, fundedSession, seamlessOperator } from '../support/world';
 
 const RESTRICTED = 19;
 
@@ -42,6 +42,40 @@ function bet(token: string, amount: number, roundID = next('round'), extra: Reco
   return studio('bet', { token, transactionID: next('bet'), roundID, gameID: world.gameId, amount, ...extra });
 }
 
+/** What a restricted player is still owed on its open session: a win closing `roundID`, the rollback of `rolledBack`, a jackpot. */
+async function payOwed(
+  token: string,
+  roundID: string,
+  rolledBack: { transactionID: string; roundID: string },
+  amounts: { win: number; jackpot: number },
+) {
+  const gameID = world.gameId;
+  const win = await studio('win', {
+    token,
+    transactionID: next('win'),
+    roundID,
+    gameID,
+    amount: amounts.win,
+    roundClosed: true,
+  });
+  const rollback = await studio('rollback', {
+    token,
+    transactionID: next('rb'),
+    refTransactionID: rolledBack.transactionID,
+    roundID: rolledBack.roundID,
+    gameID,
+  });
+  const jackpot = await studio('jackpot', {
+    token,
+    transactionID: next('jp'),
+    roundID: next('round'),
+    gameID,
+    amount: amounts.jackpot,
+    jackpotID: 'jp-1',
+  });
+  return { win, rollback, jackpot };
+}
+
 async function auditOf(targetId: string): Promise<RowDataPacket[]> {
   const [rows] = await server.db.query<RowDataPacket[]>(
     'SELECT actor, action, `before`, `after` FROM audit_log WHERE target_type = ? AND target_id = ? ORDER BY id',
@@ -50,30 +84,10 @@ async function auditOf(targetId: string): Promise<RowDataPacket[]> {
   return rows;
 }
 
-interface Seamless {
-  agentID: string;
-  op: SignedClient;
-  wallet: FakeOperatorWallet;
-}
-
-async function seamlessOperator(): Promise<Seamless> {
-  const keys = { secret: '', salt: '' };
-  const wallet = await new FakeOperatorWallet(
-    () => keys.secret,
-    () => keys.salt,
-  ).start();
-  wallets.push(wallet);
-  const agentID = next('prot-seam-');
-  const created = await admin.ok('/admin/v1/operators/create', {
-    agentID,
-    name: agentID,
-    currencies: ['EUR'],
-    callbackUrl: wallet.url,
-    callbackScheme: 'hmac',
-  });
-  keys.secret = created.secretKey;
-  keys.salt = created.saltKey;
-  return { agentID, op: new SignedClient(server.url, 'agentID', agentID, created.secretKey), wallet };
+async function seamless(): Promise<SeamlessOperator> {
+  const s = await seamlessOperator(admin, next('prot-seam-'));
+  wallets.push(s.wallet);
+  return s;
 }
 
 describe('a restriction in transfer mode', () => {
@@ -95,32 +109,10 @@ describe('a restriction in transfer mode', () => {
     expect(refused).toMatchObject({ code: RESTRICTED, balance: 85 });
     expect(refused.message).toMatch(/self-exclusion/);
     // Money owed is paid: a win on the open round, a rollback of the other bet, a jackpot.
-    const win = await studio('win', {
-      token,
-      transactionID: next('win'),
-      roundID,
-      gameID: world.gameId,
-      amount: 30,
-      roundClosed: true,
-    });
-    expect(win).toMatchObject({ code: 0, balance: 115 });
-    const rollback = await studio('rollback', {
-      token,
-      transactionID: next('rb'),
-      refTransactionID: secondBet.transactionID,
-      roundID: secondBet.roundID,
-      gameID: world.gameId,
-    });
-    expect(rollback).toMatchObject({ code: 0, balance: 120 });
-    const jackpot = await studio('jackpot', {
-      token,
-      transactionID: next('jp'),
-      roundID: next('round'),
-      gameID: world.gameId,
-      amount: 2.5,
-      jackpotID: 'jp-1',
-    });
-    expect(jackpot).toMatchObject({ code: 0, balance: 122.5 });
+    const owed = await payOwed(token, roundID, secondBet, { win: 30, jackpot: 2.5 });
+    expect(owed.win).toMatchObject({ code: 0, balance: 115 });
+    expect(owed.rollback).toMatchObject({ code: 0, balance: 120 });
+    expect(owed.jackpot).toMatchObject({ code: 0, balance: 122.5 });
 
     const launch = await world.operator.call('/v1/games/launch', { userID, gameID: world.gameId, currency: 'EUR' });
     expect(launch.code).toBe(RESTRICTED);
@@ -256,24 +248,34 @@ describe('maxBet', () => {
 });
 
 describe('seamless mode', () => {
-  test('a restricted bet sends no Withdraw; a win on the open session is delivered; launches get 19', async () => {
-    const s = await seamlessOperator();
+  test('a restricted bet sends no Withdraw; a win, a rollback and a jackpot on the open session are delivered; launches get 19', async () => {
+    const s = await seamless();
     const userID = next('splayer');
     s.wallet.fund(userID, 'EUR', 10_000n);
     const launched = await s.op.call('/v1/games/launch', { userID, gameID: world.gameId, currency: 'EUR' });
     const token = launched.token as string;
     const roundID = next('round');
     expect(await bet(token, 10, roundID)).toMatchObject({ code: 0, balance: 90 });
-    expect(s.wallet.callsOf('withdraw')).toHaveLength(1);
+    const other = { transactionID: next('bet'), roundID: next('round') };
+    expect(await studio('bet', { token, ...other, gameID: world.gameId, amount: 5 })).toMatchObject({
+      code: 0,
+      balance: 85,
+    });
+    expect(s.wallet.callsOf('withdraw')).toHaveLength(2);
 
     await s.op.call('/v1/players/restrict', { userID, reason: 'operator' });
     const refused = await bet(token, 1, roundID);
     expect(refused).toMatchObject({ code: RESTRICTED });
-    expect(s.wallet.callsOf('withdraw')).toHaveLength(1);
+    expect(refused.message).toMatch(/operator/);
+    expect(s.wallet.callsOf('withdraw')).toHaveLength(2);
 
-    const win = await studio('win', { token, transactionID: next('win'), roundID, gameID: world.gameId, amount: 4 });
-    expect(win).toMatchObject({ code: 0, balance: 94 });
-    expect(s.wallet.balanceOf(userID, 'EUR')).toBe(9_400n);
+    const owed = await payOwed(token, roundID, other, { win: 4, jackpot: 2.5 });
+    expect(owed.win).toMatchObject({ code: 0, balance: 89 });
+    expect(owed.rollback).toMatchObject({ code: 0, balance: 94 });
+    expect(owed.jackpot).toMatchObject({ code: 0, balance: 96.5 });
+    // What the operator's wallet was told: the two Deposits and the Rollback, and no third Withdraw.
+    expect(s.wallet.balanceOf(userID, 'EUR')).toBe(9_650n);
+    expect(s.wallet.calls.map((c) => c.kind)).toEqual(['withdraw', 'withdraw', 'deposit', 'rollback', 'deposit']);
     expect((await s.op.call('/v1/games/launch', { userID, gameID: world.gameId, currency: 'EUR' })).code).toBe(
       RESTRICTED,
     );
@@ -281,11 +283,30 @@ describe('seamless mode', () => {
       "SELECT COUNT(*) AS n FROM callback_deliveries WHERE kind = 'withdraw' AND JSON_VALUE(payload, '$.userId') = ?",
       [userID],
     );
-    expect(Number(deliveries[0]!.n)).toBe(1);
+    expect(Number(deliveries[0]!.n)).toBe(2);
+  });
+
+  test('an expired restriction lifts by itself: the refused bet sent nothing, the same bet later sends one Withdraw', async () => {
+    const s = await seamless();
+    const userID = next('sexplayer');
+    s.wallet.fund(userID, 'EUR', 1_000n);
+    const token = (await s.op.call('/v1/games/launch', { userID, gameID: world.gameId, currency: 'EUR' })).token;
+    const endsAt = new Date(Date.now() + 1_500);
+    await s.op.call('/v1/players/restrict', { userID, reason: 'cool-off', until: endsAt.toISOString() });
+    const fields = { token, transactionID: next('bet'), roundID: next('round'), gameID: world.gameId, amount: 1 };
+    expect(await studio('bet', fields)).toMatchObject({ code: RESTRICTED });
+    expect(s.wallet.callsOf('withdraw')).toHaveLength(0);
+    const accepted = await until('the restriction to lift', async () => {
+      const answer = await studio('bet', fields);
+      return answer.code === 0 ? answer : null;
+    });
+    expect(Date.now()).toBeGreaterThanOrEqual(endsAt.getTime());
+    expect(accepted).toMatchObject({ code: 0, balance: 9 });
+    expect(s.wallet.callsOf('withdraw')).toHaveLength(1);
   });
 
   test('maxBet: exactly at it sends one Withdraw; one minor unit above sends none', async () => {
-    const s = await seamlessOperator();
+    const s = await seamless();
     const userID = next('smbplayer');
     s.wallet.fund(userID, 'EUR', 10_000n);
     const token = (await s.op.call('/v1/games/launch', { userID, gameID: world.gameId, currency: 'EUR' })).token;
@@ -325,6 +346,35 @@ describe('bad input is code 2 and changes nothing', () => {
     expect(await bet(token, 10)).toMatchObject({ code: 0, balance: 0 });
   });
 
+  test('on a player already restricted and limited, bad input leaves both as they were and audits nothing', async () => {
+    const userID = next('keptplayer');
+    const token = await fundedSession(world, userID, 10);
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    await world.operator.call('/v1/players/restrict', { userID, reason: 'cool-off', until });
+    await world.operator.call('/v1/players/limits', { userID, currency: 'EUR', maxBet: 3 });
+    const before = await admin.ok('/admin/v1/players/get', { agentID: world.operator.callerId, userID });
+    const audited = (await auditOf(`${world.operator.callerId}/${userID}`)).length;
+    for (const [path, fields] of [
+      ['/v1/players/restrict', { reason: 'self-exclusion', until: '2020-01-01T00:00:00Z' }],
+      ['/v1/players/restrict', { reason: 'holiday' }],
+      ['/v1/players/restrict', { reason: 'operator', until: 'soon' }],
+      ['/v1/players/limits', { currency: 'EUR', maxBet: -0.01 }],
+      ['/v1/players/limits', { currency: 'EUR', maxBet: 1.001 }],
+      ['/v1/players/limits', { currency: 'eur', maxBet: 1 }],
+      ['/v1/players/unrestrict', { userID: 'x' }],
+    ] as const) {
+      const answer = await world.operator.call(path, { userID, ...fields });
+      expect({ path, fields, code: answer.code }).toEqual({ path, fields, code: 2 });
+      expect(typeof answer.message).toBe('string');
+    }
+    const after = await admin.ok('/admin/v1/players/get', { agentID: world.operator.callerId, userID });
+    expect(after.player.restriction).toEqual(before.player.restriction);
+    expect(after.player.restriction).toMatchObject({ reason: 'cool-off', active: true });
+    expect(after.player.limits).toEqual([{ currency: 'EUR', maxBet: 3 }]);
+    expect(await auditOf(`${world.operator.callerId}/${userID}`)).toHaveLength(audited);
+    expect(await bet(token, 1)).toMatchObject({ code: RESTRICTED, balance: 10 });
+  });
+
   test('a currency the operator does not offer is 14', async () => {
     const answer = await world.operator.call('/v1/players/limits', {
       userID: next('curplayer'),
@@ -335,32 +385,89 @@ describe('bad input is code 2 and changes nothing', () => {
   });
 });
 
-test('two API processes: a restriction made through one refuses the next bet through the other at once', async () => {
-  const second = await startSecondServer(server);
-  try {
+describe('two API processes on one database', () => {
+  let second: TestServer;
+  beforeAll(async () => {
+    second = await startSecondServer(server);
+  });
+  afterAll(async () => second.close());
+  const via = (target: TestServer, client: SignedClient) =>
+    new SignedClient(target.url, client.callerField, client.callerId, client.secretKey);
+
+  test('transfer: a restriction made through one refuses the next bet and launch through the other at once; a win there is paid', async () => {
     const userID = next('twoproc');
     const token = await fundedSession(world, userID, 50);
-    const studio2 = new SignedClient(second.url, 'providerID', world.studio.callerId, world.studio.secretKey);
-    const operator2 = new SignedClient(second.url, 'agentID', world.operator.callerId, world.operator.secretKey);
-    const betVia = (client: SignedClient, amount: number) =>
+    const studio2 = via(second, world.studio);
+    const operator2 = via(second, world.operator);
+    const roundID = next('round');
+    const betVia = (client: SignedClient, amount: number, round = next('round')) =>
       client.call('/provider/v1/bet', {
         token,
         transactionID: next('bet'),
-        roundID: next('round'),
+        roundID: round,
+        gameID: world.gameId,
+        amount,
+      });
+    expect(await betVia(studio2, 1, roundID)).toMatchObject({ code: 0, balance: 49 });
+    await world.operator.call('/v1/players/restrict', { userID, reason: 'operator' });
+    expect(await betVia(studio2, 1)).toMatchObject({ code: RESTRICTED, balance: 49 });
+    expect((await operator2.call('/v1/games/launch', { userID, gameID: world.gameId, currency: 'EUR' })).code).toBe(
+      RESTRICTED,
+    );
+    const win = await studio2.call('/provider/v1/win', {
+      token,
+      transactionID: next('win'),
+      roundID,
+      gameID: world.gameId,
+      amount: 3,
+      roundClosed: true,
+    });
+    expect(win).toMatchObject({ code: 0, balance: 52 });
+    await operator2.call('/v1/players/limits', { userID, currency: 'EUR', maxBet: 2 });
+    await operator2.call('/v1/players/unrestrict', { userID });
+    expect(await betVia(world.studio, 2)).toMatchObject({ code: 0, balance: 50 });
+    expect(await betVia(world.studio, 2.01)).toMatchObject({ code: RESTRICTED });
+    expect(await betVia(studio2, 2.01)).toMatchObject({ code: RESTRICTED });
+  });
+
+  test('seamless: a restriction made through one refuses the next bet through the other with no Withdraw; a win there is delivered', async () => {
+    const s = await seamless();
+    const userID = next('twoseam');
+    s.wallet.fund(userID, 'EUR', 5_000n);
+    const token = (await s.op.call('/v1/games/launch', { userID, gameID: world.gameId, currency: 'EUR' })).token;
+    const studio2 = via(second, world.studio);
+    const operator2 = via(second, s.op);
+    const roundID = next('round');
+    const betVia = (client: SignedClient, amount: number, round = roundID) =>
+      client.call('/provider/v1/bet', {
+        token,
+        transactionID: next('bet'),
+        roundID: round,
         gameID: world.gameId,
         amount,
       });
     expect(await betVia(studio2, 1)).toMatchObject({ code: 0, balance: 49 });
-    await world.operator.call('/v1/players/restrict', { userID, reason: 'operator' });
-    expect(await betVia(studio2, 1)).toMatchObject({ code: RESTRICTED, balance: 49 });
-    await operator2.call('/v1/players/limits', { userID, currency: 'EUR', maxBet: 2 });
+    await s.op.call('/v1/players/restrict', { userID, reason: 'self-exclusion' });
+    expect(await betVia(studio2, 1)).toMatchObject({ code: RESTRICTED });
+    expect(await betVia(world.studio, 1)).toMatchObject({ code: RESTRICTED });
+    expect(s.wallet.callsOf('withdraw')).toHaveLength(1);
+    expect((await operator2.call('/v1/games/launch', { userID, gameID: world.gameId, currency: 'EUR' })).code).toBe(
+      RESTRICTED,
+    );
+    const win = await studio2.call('/provider/v1/win', {
+      token,
+      transactionID: next('win'),
+      roundID,
+      gameID: world.gameId,
+      amount: 2,
+      roundClosed: true,
+    });
+    expect(win).toMatchObject({ code: 0, balance: 51 });
+    expect(s.wallet.balanceOf(userID, 'EUR')).toBe(5_100n);
     await operator2.call('/v1/players/unrestrict', { userID });
-    expect(await betVia(world.studio, 2)).toMatchObject({ code: 0, balance: 47 });
-    expect(await betVia(world.studio, 2.01)).toMatchObject({ code: RESTRICTED });
-    expect(await betVia(studio2, 2.01)).toMatchObject({ code: RESTRICTED });
-  } finally {
-    await second.close();
-  }
+    expect(await betVia(world.studio, 1, next('round'))).toMatchObject({ code: 0, balance: 50 });
+    expect(s.wallet.callsOf('withdraw')).toHaveLength(2);
+  });
 });
 
 describe('the Players view (admin API)', () => {

@@ -4,7 +4,7 @@ import { FakeOperatorWallet } from '../support/fakeOperatorWallet';
 import { assertLedgerConsistent } from '../support/ledgerConsistency';
 import { TestServer, startTestServer } from '../support/testServer';
 import { until } from '../support/until';
-import { World, buildWorld, fundedSession } from '../support/world';
+import { SeamlessOperator, World, buildWorld, fundedSession, seamlessOperator } from '../support/world';
 
 const TIMEOUT_MS = 400;
 
@@ -39,6 +39,22 @@ const newId = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++seq}
 
 function studioCall(studio: SignedClient, path: string, fields: Record<string, unknown>) {
   return studio.call(`/provider/v1/${path}`, fields);
+}
+
+/** One accepted bet of `amount` on the round (a new transaction). */
+async function betOnce(studio: SignedClient, token: string, gameID: number, roundID: string, amount: number) {
+  expect(await studioCall(studio, 'bet', { token, gameID, roundID, transactionID: newId('b'), amount })).toMatchObject({
+    code: 0,
+  });
+}
+
+/** A player with a funded session and a round of one bet of 1.00 still open. */
+async function openRound(balance = 10): Promise<{ userID: string; roundID: string }> {
+  const userID = newUserId();
+  const roundID = newId('R');
+  const token = await fundedSession(world, userID, balance);
+  await betOnce(world.studio, token, world.gameId, roundID, 1);
+  return { userID, roundID };
 }
 
 /** bet A 1.00, bet B 2.00, rollback of B, win 3.00 for A closing the round: four transactions, in this order. */
@@ -107,16 +123,7 @@ describe('transfer mode', () => {
   });
 
   test('an open round reads open with no close reason; unknown rounds, players and studios are code 10', async () => {
-    const userID = newUserId();
-    const roundID = newId('R');
-    const token = await fundedSession(world, userID, 10);
-    await studioCall(world.studio, 'bet', {
-      token,
-      gameID: world.gameId,
-      roundID,
-      transactionID: newId('b'),
-      amount: 1,
-    });
+    const { userID, roundID } = await openRound();
     expect(await world.operator.call('/v1/rounds/get', { userID, roundID })).toMatchObject({
       code: 0,
       status: 'open',
@@ -133,16 +140,7 @@ describe('transfer mode', () => {
   });
 
   test("isolation: another operator gets code 10 for this operator's round and never lists it", async () => {
-    const userID = newUserId();
-    const roundID = newId('R');
-    const token = await fundedSession(world, userID, 10);
-    await studioCall(world.studio, 'bet', {
-      token,
-      gameID: world.gameId,
-      roundID,
-      transactionID: newId('b'),
-      amount: 1,
-    });
+    const { userID, roundID } = await openRound();
     // The other operator even has a player of the same userID.
     await otherWorld.operator.call('/v1/player/create', { userID, currency: 'EUR' });
     expect(await otherWorld.operator.call('/v1/rounds/get', { userID, roundID })).toMatchObject({ code: 10 });
@@ -152,28 +150,13 @@ describe('transfer mode', () => {
   });
 
   test('one roundID at two studios for one player: code 2 naming providerID until the studio is named', async () => {
-    const userID = newUserId();
-    const roundID = newId('R');
-    const token = await fundedSession(world, userID, 10);
-    await studioCall(world.studio, 'bet', {
-      token,
-      gameID: world.gameId,
-      roundID,
-      transactionID: newId('b'),
-      amount: 1,
-    });
+    const { userID, roundID } = await openRound();
     const launch = await world.operator.call('/v1/games/launch', {
       userID,
       gameID: otherWorld.gameId,
       currency: 'EUR',
     });
-    await studioCall(otherWorld.studio, 'bet', {
-      token: launch.token,
-      gameID: otherWorld.gameId,
-      roundID,
-      transactionID: newId('b'),
-      amount: 2,
-    });
+    await betOnce(otherWorld.studio, launch.token, otherWorld.gameId, roundID, 2);
     const ambiguous = await world.operator.call('/v1/rounds/get', { userID, roundID });
     expect(ambiguous.code).toBe(2);
     expect(ambiguous.message).toMatch(/providerID/);
@@ -190,14 +173,7 @@ describe('transfer mode', () => {
     const userID = newUserId();
     const token = await fundedSession(world, userID, 100);
     const roundIDs = [newId('L1'), newId('L2'), newId('L3')];
-    for (const roundID of roundIDs)
-      await studioCall(world.studio, 'bet', {
-        token,
-        gameID: world.gameId,
-        roundID,
-        transactionID: newId('b'),
-        amount: 1,
-      });
+    for (const roundID of roundIDs) await betOnce(world.studio, token, world.gameId, roundID, 1);
     await studioCall(world.studio, 'win', {
       token,
       gameID: world.gameId,
@@ -290,35 +266,14 @@ describe('transfer mode', () => {
   });
 });
 
-interface Seamless {
-  agentID: string;
-  op: SignedClient;
-  wallet: FakeOperatorWallet;
-}
-
 let opSeq = 0;
-async function seamlessOperator(): Promise<Seamless> {
-  const keys = { secret: '', salt: '' };
-  const wallet = await new FakeOperatorWallet(
-    () => keys.secret,
-    () => keys.salt,
-  ).start();
-  wallet.strictRollbacks = true;
-  wallets.push(wallet);
-  const agentID = `rounds-seam-${++opSeq}`;
-  const created = await admin.ok('/admin/v1/operators/create', {
-    agentID,
-    name: agentID,
-    currencies: ['EUR'],
-    callbackUrl: wallet.url,
-    callbackScheme: 'hmac',
-  });
-  keys.secret = created.secretKey;
-  keys.salt = created.saltKey;
-  return { agentID, op: new SignedClient(server.url, 'agentID', agentID, created.secretKey), wallet };
+async function seamless(): Promise<SeamlessOperator> {
+  const s = await seamlessOperator(admin, `rounds-seam-${++opSeq}`, { strictRollbacks: true });
+  wallets.push(s.wallet);
+  return s;
 }
 
-async function seamlessLaunch(s: Seamless, userID: string): Promise<string> {
+async function seamlessLaunch(s: SeamlessOperator, userID: string): Promise<string> {
   const answer = await s.op.call('/v1/games/launch', { userID, gameID: world.gameId, currency: 'EUR' });
   expect(answer.code).toBe(0);
   return answer.token as string;
@@ -326,7 +281,7 @@ async function seamlessLaunch(s: Seamless, userID: string): Promise<string> {
 
 describe('seamless mode', () => {
   test('a Deposit failing twice then delivered shows its three attempts, in order, beside the Withdraws and the Rollback', async () => {
-    const s = await seamlessOperator();
+    const s = await seamless();
     const userID = newUserId();
     const roundID = newId('SR');
     s.wallet.fund(userID, 'EUR', 10_000n);
@@ -415,7 +370,7 @@ describe('seamless mode', () => {
   });
 
   test('a Withdraw answered 17 shows refused, and its compensating Rollback belongs to the round', async () => {
-    const s = await seamlessOperator();
+    const s = await seamless();
     const userID = newUserId();
     const roundID = newId('SR');
     s.wallet.fund(userID, 'EUR', 10_000n);

@@ -1,5 +1,6 @@
 /** A small world for provider tests: an operator, a studio with games, funded players and their tokens. */
 import { AdminClient, SignedClient } from './clients';
+import { FakeOperatorWallet } from './fakeOperatorWallet';
 
 export interface World {
   admin: AdminClient;
@@ -72,4 +73,38 @@ export async function fundedSession(
   });
   if (launch.code !== 0) throw new Error(`launch failed: ${JSON.stringify(launch)}`);
   return launch.token as string;
+}
+
+/** A seamless-mode operator whose wallet is a FakeOperatorWallet (a real HTTP server), with its signed client. */
+export interface SeamlessOperator {
+  agentID: string;
+  op: SignedClient;
+  wallet: FakeOperatorWallet;
+}
+
+/**
+ * Creates `agentID` in seamless mode (§6.1 `hmac`) with its wallet started; the caller stops the wallet
+ * (push it on a list stopped in afterAll). `strictRollbacks`: see FakeOperatorWallet.
+ */
+export async function seamlessOperator(
+  admin: AdminClient,
+  agentID: string,
+  options: { currencies?: string[]; strictRollbacks?: boolean } = {},
+): Promise<SeamlessOperator> {
+  const keys = { secret: '', salt: '' };
+  const wallet = await new FakeOperatorWallet(
+    () => keys.secret,
+    () => keys.salt,
+  ).start();
+  wallet.strictRollbacks = options.strictRollbacks ?? false;
+  const created = await admin.ok('/admin/v1/operators/create', {
+    agentID,
+    name: agentID,
+    currencies: options.currencies ?? ['EUR'],
+    callbackUrl: wallet.url,
+    callbackScheme: 'hmac',
+  });
+  keys.secret = created.secretKey;
+  keys.salt = created.saltKey;
+  return { agentID, op: new SignedClient(admin.baseUrl, 'agentID', agentID, created.secretKey), wallet };
 }

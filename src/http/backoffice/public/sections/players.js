@@ -18,6 +18,7 @@ import {
   utcFromLocalInput,
   valueOf,
 } from '../app.js';
+import { roundUrl } from './round.js';
 
 const REASONS = ['self-exclusion', 'cool-off', 'operator'];
 
@@ -170,7 +171,21 @@ function transactionsTable(transactions) {
       cell(t.currency),
       cell(t.balanceAfter === null || t.balanceAfter === undefined ? '—' : String(t.balanceAfter), 'num'),
       cell(h('span', { class: 'mono' }, t.transactionID), 'wrap'),
-      cell(t.roundID ? h('span', { class: 'mono' }, t.roundID) : '—', 'wrap'),
+      cell(
+        t.roundID
+          ? h(
+              'a',
+              {
+                class: 'mono',
+                href: roundUrl({ agentID: t.agentID, userID: t.userID, roundID: t.roundID, providerID: t.providerID }),
+                'data-testid': 'round-link',
+                title: 'Open the round',
+              },
+              t.roundID,
+            )
+          : '—',
+        'wrap',
+      ),
     ),
   );
   return table(
