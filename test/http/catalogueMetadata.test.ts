@@ -5,6 +5,7 @@
 import { AdminClient, HttpAnswer, SignedClient } from '../support/clients';
 import { TestServer, startTestServer } from '../support/testServer';
 import { until } from '../support/until';
+import { assertLedgerConsistent } from '../support/ledgerConsistency';
 
 let server: TestServer;
 let admin: AdminClient;
@@ -18,6 +19,9 @@ beforeAll(async () => {
   admin = await server.admin();
   await admin.ok('/admin/v1/users/create', { ...SUPPORT, role: 'support' });
   support = await AdminClient.login(server.url, SUPPORT.username, SUPPORT.password);
+});
+afterEach(async () => {
+  await assertLedgerConsistent(server.db);
 });
 afterAll(async () => server.close());
 
