@@ -33,12 +33,7 @@ export async function startServer(
   options: { workers: boolean } = { workers: true },
 ): Promise<RunningServer> {
   const target = parseDatabaseUrl(config.databaseUrl);
-  const report = await migrate(target);
-  if (report.createdDatabase) logger.info({ database: target.database }, 'created the database');
-  if (report.applied.length) logger.info({ migrations: report.applied }, 'applied migrations');
-  if (report.unknownInDatabase.length) {
-    logger.warn({ migrations: report.unknownInDatabase }, 'the database has migrations this build does not know');
-  }
+  await migrateAndReport(target, logger);
 
   const metrics = new Metrics();
   const runtime = openRuntime(config, target, logger, { workers: options.workers, metrics });
@@ -85,21 +80,7 @@ export async function startServer(
   const port = (server.address() as AddressInfo).port;
   logger.info({ port }, 'listening');
 
-  let closing: Promise<void> | undefined;
-  const close = () =>
-    (closing ??= (async () => {
-      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Connections busy at SIGTERM turn idle as their responses finish; close each one then, instead of
-      // letting keep-alive hold the process until the deadline.
-      server.closeIdleConnections();
-      const closer = setInterval(() => server.closeIdleConnections(), 50);
-      const deadline = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
-      await Promise.race([drained, deadline]);
-      clearInterval(closer);
-      server.closeAllConnections();
-      await runtime.close(config.shutdownTimeoutMs);
-      logger.info('stopped');
-    })());
+  const close = drainOnClose(server, runtime, config, logger);
 
   // After listen: the demo's URLs carry the real port (PORT=0 picks one). A failure leaves the APIs up.
   let demo: DemoWorld | undefined;
@@ -113,4 +94,37 @@ export async function startServer(
   }
 
   return { port, url: `http://127.0.0.1:${port}`, demo, close };
+}
+
+async function migrateAndReport(target: ReturnType<typeof parseDatabaseUrl>, logger: Logger): Promise<void> {
+  const report = await migrate(target);
+  if (report.createdDatabase) logger.info({ database: target.database }, 'created the database');
+  if (report.applied.length) logger.info({ migrations: report.applied }, 'applied migrations');
+  if (report.unknownInDatabase.length) {
+    logger.warn({ migrations: report.unknownInDatabase }, 'the database has migrations this build does not know');
+  }
+}
+
+/** The SIGTERM drain: stop accepting, let in-flight requests finish until the deadline, then close the pools. */
+function drainOnClose(
+  server: Server,
+  runtime: ReturnType<typeof openRuntime>,
+  config: Config,
+  logger: Logger,
+): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () =>
+    (closing ??= (async () => {
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Connections busy at SIGTERM turn idle as their responses finish; close each one then, instead of
+      // letting keep-alive hold the process until the deadline.
+      server.closeIdleConnections();
+      const closer = setInterval(() => server.closeIdleConnections(), 50);
+      const deadline = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
+      await Promise.race([drained, deadline]);
+      clearInterval(closer);
+      server.closeAllConnections();
+      await runtime.close(config.shutdownTimeoutMs);
+      logger.info('stopped');
+    })());
 }

@@ -13,6 +13,7 @@ import { AdminClient, HttpAnswer, SignedClient, postJson } from './support/clien
 import { assertLedgerConsistent } from './support/ledgerConsistency';
 import { assertionPool, dropDatabase, uniqueDatabaseUrl } from './support/testDatabase';
 import { TEST_ADMIN, testEnv } from './support/testServer';
+import { sleep } from './support/until';
 
 const ROOT = path.resolve(__dirname, '..');
 const MAIN_JS = path.join(ROOT, 'dist/main.js');
@@ -105,7 +106,7 @@ async function waitHealthy(server: Spawned, timeoutMs = 30_000): Promise<void> {
     }
     if (Date.now() > deadline)
       throw new Error(`server not healthy within ${timeoutMs} ms:\n${server.stdout()}\n${server.stderr()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }
 

@@ -3,6 +3,8 @@
  * transaction with its audit entry. Credit moves hold the operator's credit row lock (created on first
  * use), so entries of one operator are serialised and each balance-after follows the previous one.
  */
+import { assertCreditMove } from '../domain/credit';
+import { assertInvariant } from '../domain/wallet';
 import { judgeRepeat } from '../domain/idempotency';
 import { walletModeOf } from '../domain/walletMode';
 import { recordAudit } from '../app/admin/audit';
@@ -92,6 +94,7 @@ async function appendEntry(
 ): Promise<CreditEntry> {
   const before = await lockCredit(tx, operatorId);
   const after = before + entry.amountMinor;
+  assertCreditMove(entry.kind, before, entry.amountMinor, after);
   const now = new Date();
   await tx.$executeRaw`INSERT INTO credit_entries
       (operator_id, kind, amount_minor, balance_after_minor, reference, reason, day, request_hash, actor, created_at)
@@ -102,7 +105,7 @@ async function appendEntry(
   const moved = await tx.$executeRaw`UPDATE operator_credit SET balance_minor = ${after}, updated_at = ${now}
      WHERE operator_id = ${operatorId} AND balance_minor = ${before}`;
   // The row is locked: anything but one row moved from `before` is a broken invariant, not a race.
-  if (moved !== 1) throw new Error(`credit of operator ${operatorId} moved under its lock`);
+  assertInvariant(moved === 1, `credit of operator ${operatorId} moved under its lock`);
   return { ...entry, id: BigInt(id), balanceAfterMinor: after, createdAt: now };
 }
 

@@ -2,6 +2,7 @@
 import { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { Minor, minor } from '../domain/money';
 import { WalletMode, walletModeOf } from '../domain/walletMode';
+import { assertDeliveryTransition, assertTransitioned } from '../domain/delivery';
 import {
   Delivery,
   DeliveryStatus,
@@ -98,6 +99,7 @@ function transitionStatement(
   from: DeliveryStatus,
   update: DeliveryUpdate,
 ): [string, unknown[]] {
+  assertDeliveryTransition(from, update);
   const sets = ['status = ?', 'updated_at = ?'];
   const params: unknown[] = [update.status, new Date()];
   const set = (column: string, value: unknown) => {
@@ -129,6 +131,7 @@ async function transitionDelivery(
   update: DeliveryUpdate,
 ): Promise<boolean> {
   const [result] = await sql.query<ResultSetHeader>(...transitionStatement(id, from, update));
+  assertTransitioned(result.affectedRows, `delivery ${id} from ${from} to ${update.status}`);
   return result.affectedRows === 1;
 }
 

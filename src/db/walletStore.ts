@@ -16,6 +16,7 @@ import {
   RoundKey,
   StoredRound,
 } from '../app/provider/providerLedgerStore';
+import { assertEntryMove } from '../domain/ledgerEntry';
 import { assertInvariant, assertMoved } from '../domain/wallet';
 import { newPlatformTransactionId } from '../domain/platformIds';
 import { walletModeOf } from '../domain/walletMode';
@@ -298,6 +299,7 @@ export class MysqlLedgerScope implements ProviderLedgerScope {
   }
 
   async insertTransaction(row: NewTransaction): Promise<string> {
+    assertEntryMove(row);
     const platformTransactionId = row.platformTransactionId ?? newPlatformTransactionId();
     const createdAt = new Date();
     // Captured now and never changed (PROTOCOL §11, §12): the rate in force (from the process's cache, no

@@ -178,26 +178,7 @@ async function seedOnce(deps: SeedDependencies, port: number): Promise<DemoWorld
   const seamless = (await callers.findOperator(DEMO_SEAMLESS_AGENT))!.caller;
   if (transfer.mode === 'transfer') await fundDemoPlayer(walletStore, transfer);
 
-  const launch = async (operator: OperatorCaller, demo: boolean): Promise<DemoLaunch> => {
-    const request = {
-      userId: demo ? null : DEMO_PLAYER,
-      gameId: DEMO_GAMES[0]!.gameID,
-      currency: 'EUR',
-      language: 'en',
-      demo,
-      lobbyUrl: null,
-      device: 'desktop' as const,
-      country: null,
-    };
-    const launched = await launchGame(catalogue, operator, request, {
-      secret: config.jwtSecret,
-      ttlS: config.sessionTtlS,
-    });
-    const base = { userID: request.userId, gameID: request.gameId, currency: request.currency };
-    return launched.ok
-      ? { ...base, url: launched.url, token: launched.token }
-      : { ...base, url: null, token: null, problem: `code ${launched.refusal.code}: ${launched.refusal.message}` };
-  };
+  const launch = (operator: OperatorCaller, demo: boolean) => demoLaunch(catalogue, config, operator, demo);
 
   return {
     baseUrl,
@@ -230,6 +211,33 @@ async function seedOnce(deps: SeedDependencies, port: number): Promise<DemoWorld
     sandboxWalletUrl,
     sessionTtlS: config.sessionTtlS,
   };
+}
+
+/** A launch of the first demo game for the demo player (or a fun-mode launch), as the banner shows it. */
+async function demoLaunch(
+  catalogue: MysqlCatalogueStore,
+  config: SeedDependencies['config'],
+  operator: OperatorCaller,
+  demo: boolean,
+): Promise<DemoLaunch> {
+  const request = {
+    userId: demo ? null : DEMO_PLAYER,
+    gameId: DEMO_GAMES[0]!.gameID,
+    currency: 'EUR',
+    language: 'en',
+    demo,
+    lobbyUrl: null,
+    device: 'desktop' as const,
+    country: null,
+  };
+  const launched = await launchGame(catalogue, operator, request, {
+    secret: config.jwtSecret,
+    ttlS: config.sessionTtlS,
+  });
+  const base = { userID: request.userId, gameID: request.gameId, currency: request.currency };
+  return launched.ok
+    ? { ...base, url: launched.url, token: launched.token }
+    : { ...base, url: null, token: null, problem: `code ${launched.refusal.code}: ${launched.refusal.message}` };
 }
 
 /** The demo studio; its launch URL follows the port while it is still the demo's own localhost URL. */

@@ -4,6 +4,7 @@
  * percent (basis points), so a fee is computed on integers only and rounded once.
  */
 import { Minor } from './money';
+import { assertInvariant } from './wallet';
 
 export type CreditEntryKind = 'topup' | 'adjustment' | 'fee';
 
@@ -24,6 +25,18 @@ export function feeBasisPoints(percent: string | number): bigint | null {
 export function dailyFeeMinor(ggrMinor: bigint, basisPoints: bigint): Minor {
   if (ggrMinor <= 0n) return 0n as Minor;
   return ((ggrMinor * basisPoints + 5_000n) / 10_000n) as Minor;
+}
+
+/**
+ * The pair around every move of an operator's prepaid credit: a top-up adds, a fee takes (or is 0),
+ * an adjustment does either but is never 0, and the balance after is exactly the one before plus the
+ * entry's amount. Credit may go below zero (down to the credit limit, by fees): no range to check.
+ */
+export function assertCreditMove(kind: CreditEntryKind, before: bigint, amountMinor: bigint, after: bigint): void {
+  if (kind === 'topup') assertInvariant(amountMinor > 0n, `a top-up of ${amountMinor}`);
+  if (kind === 'fee') assertInvariant(amountMinor <= 0n, `a fee of ${amountMinor} would add credit`);
+  if (kind === 'adjustment') assertInvariant(amountMinor !== 0n, 'an adjustment of 0');
+  assertInvariant(before + amountMinor === after, `credit ${before} moved by ${amountMinor} is not ${after}`);
 }
 
 /** A live operator is out of credit when its balance is at or below minus its credit limit. */

@@ -95,6 +95,43 @@ export function createApp(deps: AppDependencies): Express {
   app.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(refuseDeepBodies);
 
+  const { callers, history, rounds, protection, platformEnvelope } = mountSignedRoutes(app, deps);
+
+  // After the money routes: each router mounted before them is matched against every money call.
+  app.use(
+    healthRoutes({ databaseReady: () => assertReadyForWrites(pool), redis: deps.redisHealth, startup: deps.startup }),
+  );
+  app.use(metricsRoutes(metrics, config.metricsToken));
+  app.use(docsRoutes({ includeDemo: config.nodeEnv !== 'production' }));
+  app.use(backofficeRoutes());
+  app.use(demoRoutes({ config, pool, logger }));
+
+  const loginThrottle = new LoginThrottle(deps.redis, queuePrefix(parseDatabaseUrl(config.databaseUrl)));
+  app.use(
+    adminRoutes({
+      prisma,
+      jwtSecret: config.jwtSecret,
+      deliveryQueue: deps.deliveryQueue,
+      retryAttempts: config.callbackRetryAttempts,
+      history,
+      callers,
+      loginThrottle,
+      requireTotp: config.adminRequireTotp,
+      goLiveDefaults: goLiveDefaultsOf(config),
+      walletState: walletStateOf(deps),
+    }),
+  );
+  mountStaffOperations(app, deps, { rounds, history, protection, platformEnvelope });
+  app.use('/admin', adminErrorHandler);
+
+  app.use(unknownPath);
+  app.use(errorHandler(logger));
+  return app;
+}
+
+/** The signed APIs (PROTOCOL §4, §5, §14): provider calls first, then the operators' calls. */
+function mountSignedRoutes(app: Express, deps: AppDependencies) {
+  const { config, pool, prisma } = deps;
   const callers = deps.callers;
   const ledger = new MysqlWalletStore(pool);
   // Provider calls first: they are most of the traffic (every bet, win and rollback).
@@ -136,37 +173,7 @@ export function createApp(deps: AppDependencies): Express {
   // ---- Player protection (PROTOCOL §14): platform calls here, the Players view with the admin API below ----
   const protection = new MysqlProtectionStore(prisma, pool);
   app.use(protectionRoutes(protection, platformEnvelope));
-
-  // After the money routes: each router mounted before them is matched against every money call.
-  app.use(
-    healthRoutes({ databaseReady: () => assertReadyForWrites(pool), redis: deps.redisHealth, startup: deps.startup }),
-  );
-  app.use(metricsRoutes(metrics, config.metricsToken));
-  app.use(docsRoutes({ includeDemo: config.nodeEnv !== 'production' }));
-  app.use(backofficeRoutes());
-  app.use(demoRoutes({ config, pool, logger }));
-
-  const loginThrottle = new LoginThrottle(deps.redis, queuePrefix(parseDatabaseUrl(config.databaseUrl)));
-  app.use(
-    adminRoutes({
-      prisma,
-      jwtSecret: config.jwtSecret,
-      deliveryQueue: deps.deliveryQueue,
-      retryAttempts: config.callbackRetryAttempts,
-      history,
-      callers,
-      loginThrottle,
-      requireTotp: config.adminRequireTotp,
-      goLiveDefaults: goLiveDefaultsOf(config),
-      walletState: walletStateOf(deps),
-    }),
-  );
-  mountStaffOperations(app, deps, { rounds, history, protection, platformEnvelope });
-  app.use('/admin', adminErrorHandler);
-
-  app.use(unknownPath);
-  app.use(errorHandler(logger));
-  return app;
+  return { callers, history, rounds, protection, platformEnvelope };
 }
 
 /** Rounds, players, go-live, certification, FX rates and reports (PROTOCOL §11, §12, §14). */

@@ -44,47 +44,18 @@ export function startDeliveryWorker(
     deps.settings.retryTimeoutMs + 5_000,
     `${prefix}:slots`,
   );
-  const worker = new Worker<DeliveryJob>(
-    DELIVERY_QUEUE,
-    async (job: Job<DeliveryJob>, token?: string) => {
-      const holder = job.id ?? job.data.deliveryId;
-      // Jobs name their operator, so a job over its operator's share goes back without a database read.
-      let operatorId = job.data.operatorId;
-      const delivery = operatorId === undefined ? await deps.store.loadDelivery(job.data.deliveryId) : null;
-      if (operatorId === undefined) {
-        if (!delivery || delivery.status !== 'pending') return 'skipped';
-        operatorId = delivery.operatorId;
-      }
-      if (!(await slots.acquire(operatorId, holder))) {
-        // This operator already has its share of deliveries in flight: come back shortly.
-        await job.moveToDelayed(Date.now() + 100, token);
-        throw new DelayedError();
-      }
-      try {
-        const result = await deliverCallback(deps, delivery ?? job.data.deliveryId, deps.settings.retryTimeoutMs);
-        options.onAttempt?.(result.kind ?? 'unknown', result.state);
-        if (result.state === 'retry')
-          await deps.queue.enqueue({ id: job.data.deliveryId, attempts: result.attempts, operatorId }, result.delayMs);
-        if (result.state === 'parked')
-          logger.warn({ deliveryId: job.data.deliveryId, operatorId }, 'delivery parked after its last attempt');
-        return result.state;
-      } finally {
-        await slots.release(operatorId, holder);
-      }
-    },
-    {
-      connection,
-      concurrency: options.concurrency,
-      prefix,
-      // An attempt never runs longer than its HTTP timeout. A worker that dies mid-attempt leaves its job
-      // active in Redis until the lock expires: keep the lock short and look for stalled jobs often, so
-      // the attempt is retried within seconds rather than a minute.
-      lockDuration: deps.settings.retryTimeoutMs + 5_000,
-      stalledInterval: Math.min(5_000, deps.settings.retryTimeoutMs + 5_000),
-      maxStalledCount: 3,
-      removeOnComplete: { count: 0 },
-    },
-  );
+  const worker = new Worker<DeliveryJob>(DELIVERY_QUEUE, deliveryProcessor(deps, slots, logger, options), {
+    connection,
+    concurrency: options.concurrency,
+    prefix,
+    // An attempt never runs longer than its HTTP timeout. A worker that dies mid-attempt leaves its job
+    // active in Redis until the lock expires: keep the lock short and look for stalled jobs often, so
+    // the attempt is retried within seconds rather than a minute.
+    lockDuration: deps.settings.retryTimeoutMs + 5_000,
+    stalledInterval: Math.min(5_000, deps.settings.retryTimeoutMs + 5_000),
+    maxStalledCount: 3,
+    removeOnComplete: { count: 0 },
+  });
   const backoff = workerBackoff(worker, logger, options);
   worker.on('failed', (job, error) => {
     if (!(error instanceof DelayedError))
@@ -107,6 +78,36 @@ export function startDeliveryWorker(
       if (timedOut)
         await Promise.race([worker.close(true), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
     },
+  };
+}
+
+/** One job: the operator's slot taken (or the job delayed), one attempt, the next one queued or the row parked. */
+function deliveryProcessor(deps: SeamlessDeps, slots: OperatorSlots, logger: Logger, options: DeliveryWorkerOptions) {
+  return async (job: Job<DeliveryJob>, token?: string): Promise<string> => {
+    const holder = job.id ?? job.data.deliveryId;
+    // Jobs name their operator, so a job over its operator's share goes back without a database read.
+    let operatorId = job.data.operatorId;
+    const delivery = operatorId === undefined ? await deps.store.loadDelivery(job.data.deliveryId) : null;
+    if (operatorId === undefined) {
+      if (!delivery || delivery.status !== 'pending') return 'skipped';
+      operatorId = delivery.operatorId;
+    }
+    if (!(await slots.acquire(operatorId, holder))) {
+      // This operator already has its share of deliveries in flight: come back shortly.
+      await job.moveToDelayed(Date.now() + 100, token);
+      throw new DelayedError();
+    }
+    try {
+      const result = await deliverCallback(deps, delivery ?? job.data.deliveryId, deps.settings.retryTimeoutMs);
+      options.onAttempt?.(result.kind ?? 'unknown', result.state);
+      if (result.state === 'retry')
+        await deps.queue.enqueue({ id: job.data.deliveryId, attempts: result.attempts, operatorId }, result.delayMs);
+      if (result.state === 'parked')
+        logger.warn({ deliveryId: job.data.deliveryId, operatorId }, 'delivery parked after its last attempt');
+      return result.state;
+    } finally {
+      await slots.release(operatorId, holder);
+    }
   };
 }
 

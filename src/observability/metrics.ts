@@ -116,9 +116,16 @@ export class Metrics {
 
   constructor(sources: MetricsSources = {}) {
     this.watch(sources);
+    this.registerPoolGauge();
+    this.collectErrors = this.registerScrapedMetrics();
+    this.registerProcessGauges();
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The pool's connections: registered before the metrics that query the database (see below). */
+  private registerPoolGauge(): void {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- prom-client calls collect() with its own `this`
     const metrics = this;
-
     new Gauge({
       name: 'db_pool_connections',
       help: 'Database pool connections: total open, free (idle), and callers queued waiting for one',
@@ -142,8 +149,13 @@ export class Metrics {
         // reachable through the client's public API, so it is not reported.
       },
     });
+  }
 
-    this.collectErrors = new Counter({
+  /** The metrics read from the database and Redis at scrape time, with the counter of failed reads. */
+  private registerScrapedMetrics(): Counter<'source'> {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- prom-client calls collect() with its own `this`
+    const metrics = this;
+    const collectErrors = new Counter({
       name: 'metrics_collect_errors_total',
       help: 'Scrapes in which a source could not be read (database or redis); its values are then reported as unknown',
       labelNames: ['source'] as const,
@@ -176,7 +188,13 @@ export class Metrics {
         if (depth) for (const state of QUEUE_STATES) this.set({ state }, depth[state] ?? 0);
       },
     });
+    return collectErrors;
+  }
 
+  /** What this process holds in memory: its caller cache and the wallet breakers it knows. */
+  private registerProcessGauges(): void {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- prom-client calls collect() with its own `this`
+    const metrics = this;
     new Gauge({
       name: 'caller_cache_entries',
       help: "Callers held by this process's caller cache: known (found, or being read) and unknown (ids that named nobody); each kind has a cap",
@@ -200,8 +218,6 @@ export class Metrics {
           this.set({ operator: String(operatorId), state }, state === 'closed' ? 0 : 1);
       },
     });
-
-    collectDefaultMetrics({ register: this.registry });
   }
 
   /**

@@ -17,6 +17,7 @@ import { FakeOperatorWallet } from '../support/fakeOperatorWallet';
 import { TestServer, startTestServer, testEnv } from '../support/testServer';
 import { until } from '../support/until';
 import { World, buildWorld } from '../support/world';
+import { assertLedgerConsistent } from '../support/ledgerConsistency';
 
 let server: TestServer;
 let admin: AdminClient;
@@ -31,6 +32,9 @@ beforeAll(async () => {
   });
   admin = await server.admin();
   world = await buildWorld(admin);
+});
+afterEach(async () => {
+  await assertLedgerConsistent(server.db, { callbackTimeoutMs: 1_000 });
 });
 afterAll(async () => {
   useCallbackResolver(null);

@@ -6,6 +6,7 @@ import { AdminClient, SignedClient } from '../support/clients';
 import { NO_METADATA, expectAdminRefusal, gameRow, startCatalogueServer } from '../support/catalogue';
 import { TestServer } from '../support/testServer';
 import { until } from '../support/until';
+import { assertLedgerConsistent } from '../support/ledgerConsistency';
 
 let server: TestServer;
 let admin: AdminClient;
@@ -15,6 +16,9 @@ const TEMPLATE = 'https://studio.example/play?token={token}&game={gameID}';
 
 beforeAll(async () => {
   ({ server, admin, support } = await startCatalogueServer('catalogue-meta', 'meta.support'));
+});
+afterEach(async () => {
+  await assertLedgerConsistent(server.db);
 });
 afterAll(async () => server.close());
 

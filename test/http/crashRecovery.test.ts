@@ -4,6 +4,7 @@ import { assertLedgerConsistent } from '../support/ledgerConsistency';
 import { SpawnedServer, spawnServer } from '../support/spawnedServer';
 import { assertionPool, dropDatabase, uniqueDatabaseUrl } from '../support/testDatabase';
 import { TEST_ADMIN } from '../support/testServer';
+import { until } from '../support/until';
 
 const databaseUrl = uniqueDatabaseUrl('crash');
 const db = assertionPool(databaseUrl);
@@ -58,7 +59,8 @@ test('SIGKILL during a burst, then restart: every acknowledged transaction is st
     }
   };
   const burst = Promise.all(Array.from({ length: 20 }, (_, w) => sender(w)));
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  // Killed mid-burst: once more than 50 calls are acknowledged (what the test asserts below), with more in flight.
+  await until('the burst under way', () => sent.filter((s) => s.answer).length > 60, 30_000);
   first.child.kill('SIGKILL');
   await first.exited;
   stop = true;

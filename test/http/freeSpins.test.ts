@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 afterAll(async () => server.close());
 
-import { sleep } from '../support/until';
+import { until } from '../support/until';
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
 
 let seq = 0;
@@ -540,7 +540,7 @@ describe('free-spin wins', () => {
     const fs = await createCampaign({ userIDs: ['fs-exp01'], spins: 3, expiresAt: new Date(expiresAt).toISOString() });
     expect(await freeBet(token, fs.freeSpinID, { roundID: 'fs-exp01-r1' })).toMatchObject({ code: 0, balance: 7 });
     expect((await getCampaign(fs.freeSpinID)).status).toBe('active');
-    await sleep(Math.max(0, expiresAt - Date.now()) + 400);
+    await until('the campaign expired', async () => (await getCampaign(fs.freeSpinID)).status === 'expired', 5_000);
     expect(await getCampaign(fs.freeSpinID)).toMatchObject({
       code: 0,
       status: 'expired',
@@ -598,7 +598,7 @@ describe('campaign status', () => {
   test('expired once expiresAt has passed', async () => {
     const fs = await createCampaign({ userIDs: ['fs-stat3'], expiresAt: new Date(Date.now() + 800).toISOString() });
     expect((await getCampaign(fs.freeSpinID)).status).toBe('active');
-    await sleep(1200);
+    await until('the campaign expired', async () => (await getCampaign(fs.freeSpinID)).status === 'expired', 5_000);
     expect(await getCampaign(fs.freeSpinID)).toMatchObject({
       code: 0,
       status: 'expired',

@@ -8,7 +8,8 @@ import { RunningServer, startServer } from '../../src/server';
 import { OPERATOR_WALLET_UNAVAILABLE_MESSAGE } from '../../src/app/seamless/seamlessDeps';
 import { AdminClient, SignedClient } from '../support/clients';
 import { FakeOperatorWallet } from '../support/fakeOperatorWallet';
-import { dropDatabase, uniqueDatabaseUrl } from '../support/testDatabase';
+import { assertionPool, dropDatabase, uniqueDatabaseUrl } from '../support/testDatabase';
+import { assertLedgerConsistent } from '../support/ledgerConsistency';
 import { TEST_ADMIN, testEnv } from '../support/testServer';
 import { until } from '../support/until';
 import { buildWorld } from '../support/world';
@@ -24,6 +25,14 @@ beforeAll(async () => {
     loadConfig(testEnv(databaseUrl, { CALLBACK_RETRY_DELAY_MS: '200' })),
     pino({ level: 'warn' }, sink),
   );
+});
+afterEach(async () => {
+  const db = assertionPool(databaseUrl);
+  try {
+    await assertLedgerConsistent(db);
+  } finally {
+    await db.end();
+  }
 });
 afterAll(async () => {
   await server?.close();

@@ -5,6 +5,7 @@
 import { AdminClient, SignedClient, postJson } from '../support/clients';
 import { TestServer, startTestServer } from '../support/testServer';
 import { World, buildWorld } from '../support/world';
+import { assertLedgerConsistent } from '../support/ledgerConsistency';
 
 let server: TestServer;
 let admin: AdminClient;
@@ -17,6 +18,9 @@ beforeAll(async () => {
   admin = await server.admin();
   world = await buildWorld(admin);
   ipv6Url = server.url.replace('127.0.0.1', '[::1]');
+});
+afterEach(async () => {
+  await assertLedgerConsistent(server.db);
 });
 afterAll(async () => {
   await server?.close();

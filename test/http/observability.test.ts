@@ -317,7 +317,7 @@ describe('logs', () => {
     const app = appWith(logger);
     await request(app).post('/v1/echo').send({ amount: 1 });
     await request(app).post('/v1/boom').send({});
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await until('the failure logged', () => lines.some((l) => l.msg === 'request failed'));
     expect(lines.map((l) => l.msg)).toEqual(['request failed']);
   });
 });

@@ -4,6 +4,7 @@ import { SignedClient } from '../support/clients';
 import { assertLedgerConsistent } from '../support/ledgerConsistency';
 import { TestServer, startTestServer } from '../support/testServer';
 import { World, buildWorld, fundedSession } from '../support/world';
+import { sleep } from '../support/until';
 
 let server: TestServer;
 let world: World;
@@ -434,7 +435,7 @@ describe('Sessions', () => {
       expect(await liveBet({ transactionID: b2, roundID: r2, amount: 20 })).toMatchObject({ code: 0, balance: 70 });
 
       const token = await launchShort();
-      await new Promise((resolve) => setTimeout(resolve, 2200));
+      await sleep(2200);
 
       expect(
         await callWith(token, '/provider/v1/bet', { transactionID: id('bet'), roundID: id('round'), amount: 1 }),

@@ -225,9 +225,11 @@ describe('npm run reconcile', () => {
       'one-rollback-per-bet',
     ]);
     // The helper every money test runs is the same check.
-    await expect(assertLedgerConsistent(server.db, { callbackTimeoutMs: TIMEOUT_MS })).rejects.toThrow(
-      /no-withdraw-stuck-sending/,
-    );
+    const helper = assertLedgerConsistent(server.db, { callbackTimeoutMs: TIMEOUT_MS });
+    await expect(helper).rejects.toThrow(/no-withdraw-stuck-sending/);
+    // Its duplicate check fails too: the key stored twice and the missing unique index, each named.
+    await expect(helper).rejects.toThrow(/^one-entry-per-key.*rec-t-01-b1.*2 entries/m);
+    await expect(helper).rejects.toThrow(/^one-entry-per-key.*transactions_idempotency_key.*missing or not UNIQUE/m);
   });
 
   test('a database it cannot reach: exit 2 with the reason', async () => {

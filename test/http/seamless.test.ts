@@ -8,7 +8,7 @@ import { assertLedgerConsistent } from '../support/ledgerConsistency';
 import { AdminClient, SignedClient, postJson } from '../support/clients';
 import { FakeOperatorWallet, RecordedCall } from '../support/fakeOperatorWallet';
 import { TestServer, startTestServer } from '../support/testServer';
-import { sleep, until } from '../support/until';
+import { holdsFor, until } from '../support/until';
 import { World, buildWorld } from '../support/world';
 
 const TIMEOUT_MS = 400;
@@ -389,7 +389,7 @@ describe('operator failures', () => {
     expect(win.platformTransactionID).toEqual(expect.any(String));
 
     await until('the win credited', () => s.wallet.applied.has(win.platformTransactionID));
-    await sleep(600); // any further (wrong) attempt would show up here
+    await holdsFor('no further (wrong) attempt', () => s.wallet.callsOf('deposit').length === 3, 600);
     const deposits = s.wallet.callsOf('deposit');
     expect(deposits).toHaveLength(3);
     expect(deposits.map((d) => d.answeredStatus)).toEqual([500, 500, 200]);
@@ -429,7 +429,7 @@ describe('operator failures', () => {
     const bet = game({ token, transactionID: 'hang-b1', roundID: 'hang-r1', amount: 10 });
     const started = Date.now();
     const first = provider('bet', bet);
-    await sleep(100);
+    await until('the first Withdraw at the wallet', () => s.wallet.callsOf('withdraw').length === 1);
     const twin = provider('bet', bet);
     const answer = await first;
     const elapsed = Date.now() - started;
@@ -457,9 +457,12 @@ describe('operator failures', () => {
     });
     expect(rollback.body.transactionID).not.toBe(failedId);
     expect(rollback.signatureValid).toBe(true);
-    await sleep(500);
     // Every attempt of the Rollback carries the same transactionID; the wallet (which never debited) is unchanged.
-    expect(new Set(s.wallet.callsOf('rollback').map((c) => c.body.transactionID)).size).toBe(1);
+    await holdsFor(
+      'every Rollback attempt under one transactionID',
+      () => new Set(s.wallet.callsOf('rollback').map((c) => c.body.transactionID)).size === 1,
+      500,
+    );
     expect(s.wallet.balanceOf(userID, 'EUR')).toBe(100_000n);
     expect(s.wallet.callsOf('withdraw')).toHaveLength(1);
     const listed = await callbacksOf(s.agentID);
@@ -573,7 +576,11 @@ describe('operator failures', () => {
       expect(withTx(s.wallet.callsOf('deposit'), win.platformTransactionID)).toHaveLength(RETRY_ATTEMPTS + 1);
     }
     // Parked means parked: nothing retries it on its own.
-    await sleep(700);
+    await holdsFor(
+      'no retry of a parked delivery',
+      () => s.wallet.callsOf('deposit').length === 2 * (RETRY_ATTEMPTS + 1),
+      700,
+    );
     expect(s.wallet.callsOf('deposit')).toHaveLength(2 * (RETRY_ATTEMPTS + 1));
     expect(await callbacksOf(s.agentID, 'pending')).toEqual([]);
 
@@ -600,7 +607,11 @@ describe('operator failures', () => {
       'both delivered',
       async () => (await callbacksOf(s.agentID, 'delivered')).filter((c) => c.kind === 'deposit').length === 2,
     );
-    await sleep(500);
+    await holdsFor(
+      'no attempt after delivery',
+      () => s.wallet.callsOf('deposit').length === 2 * (RETRY_ATTEMPTS + 2),
+      500,
+    );
     for (const win of [win1, win2]) {
       const calls = withTx(s.wallet.callsOf('deposit'), win.platformTransactionID);
       expect(calls).toHaveLength(RETRY_ATTEMPTS + 2);
@@ -669,8 +680,7 @@ describe('concurrency', () => {
     );
     expect(byCode(wins)).toEqual([0, ...Array(19).fill(11)]);
     expect(new Set(wins.map((a) => a.platformTransactionID)).size).toBe(1);
-    await sleep(300);
-    expect(s.wallet.callsOf('deposit')).toHaveLength(1);
+    await holdsFor('one Deposit for twenty twins', () => s.wallet.callsOf('deposit').length === 1, 300);
     expect(s.wallet.balanceOf(userID, 'EUR')).toBe(101_250n);
   });
   test("a twin arriving after the round closed gets the first request's answer (17 here), not a refusal of its own; one Withdraw", async () => {

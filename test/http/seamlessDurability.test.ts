@@ -11,7 +11,7 @@ import { assertLedgerConsistent } from '../support/ledgerConsistency';
 import { SpawnedServer, freePort, spawnServer } from '../support/spawnedServer';
 import { assertionPool, dropDatabase, uniqueDatabaseUrl } from '../support/testDatabase';
 import { TEST_ADMIN, testEnv } from '../support/testServer';
-import { sleep, until } from '../support/until';
+import { holdsFor, sleep, until } from '../support/until';
 import { buildWorld } from '../support/world';
 
 jest.setTimeout(90_000);
@@ -288,8 +288,13 @@ test('Redis stopped while wins arrive: they are accepted (code 0) and all delive
   s.wallet.setBehaviour({ mode: 'down' });
   const wins = await sendWins(s, 10, 'redis-w');
   expect((await deliveries(db)).filter((d) => d.status === 'pending')).toHaveLength(10);
-  await sleep(1_500); // sweeps run meanwhile and cannot enqueue: nothing may be lost by that
-  expect((await deliveries(db)).filter((d) => d.status === 'pending')).toHaveLength(10);
+  // Sweeps run meanwhile and cannot enqueue: nothing may be lost by that.
+  await holdsFor(
+    'all 10 still pending',
+    async () => (await deliveries(db)).filter((d) => d.status === 'pending').length === 10,
+    1_500,
+    250,
+  );
 
   redisServer(port);
   await until('our Redis back', () => redisPing(port), 5_000);
@@ -306,8 +311,8 @@ test('Redis stopped while wins arrive: they are accepted (code 0) and all delive
     async () => (await deliveries(db)).every((d) => d.status === 'delivered'),
     5_000,
   );
-  await sleep(1_000);
-  expectCreditedOnce(s, [...direct, ...wins]);
+  // A duplicate attempt, if any, would land in this window: each win stays credited exactly once.
+  await holdsFor('each win credited once', () => (expectCreditedOnce(s, [...direct, ...wins]), true), 1_000);
 });
 
 test('workers running alone: with the API process gone, a worker-only process (node dist/worker.js) delivers the queued wins, once each, and stops cleanly on SIGTERM', async () => {
@@ -351,8 +356,7 @@ test('workers running alone: with the API process gone, a worker-only process (n
     async () => (await deliveries(db)).every((d) => d.status === 'delivered'),
     5_000,
   );
-  await sleep(800);
-  expectCreditedOnce(s, wins);
+  await holdsFor('each win credited once', () => (expectCreditedOnce(s, wins), true), 800);
 
   worker.kill('SIGTERM');
   let timer: NodeJS.Timeout | undefined;

@@ -20,6 +20,7 @@ import { AdminClient, SignedClient } from '../support/clients';
 import { FakeOperatorWallet } from '../support/fakeOperatorWallet';
 import { TestServer, startSecondServer, startTestServer } from '../support/testServer';
 import { buildWorld } from '../support/world';
+import { assertLedgerConsistent } from '../support/ledgerConsistency';
 
 let server: TestServer;
 let admin: AdminClient;
@@ -30,6 +31,9 @@ const secrets: string[] = [];
 beforeAll(async () => {
   server = await startTestServer('secretsrest', { CALLBACK_RETRY_DELAY_MS: '200' });
   admin = await server.admin();
+});
+afterEach(async () => {
+  await assertLedgerConsistent(server.db);
 });
 afterAll(async () => {
   await server?.close();

@@ -11,6 +11,7 @@ import { generate } from 'otplib';
 import { AdminClient, HttpAnswer, postJson } from '../support/clients';
 import { spawnServer } from '../support/spawnedServer';
 import { TEST_ADMIN, TestServer, startTestServer } from '../support/testServer';
+import { sleep } from '../support/until';
 
 let a: TestServer;
 let b: TestServer;
@@ -225,7 +226,7 @@ describe('brute force, shared by both servers through Redis', () => {
     const password = await createUser('slow.brute', 'support');
     expectRefusal(await login(a, { username: 'slow.brute', password: 'first-guess-000' }, '203.0.113.40'), 401, 5);
     // Time passing is what is measured here: the lock's end must move with the later failures.
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await sleep(3_000);
     for (let i = 0; i < 4; i++)
       expectRefusal(await login(b, { username: 'slow.brute', password: `later-guess-${i}` }, '203.0.113.40'), 401, 5);
     const response = await fetch(`${a.url}/admin/v1/login`, {

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { testEnv } from './testServer';
+import { sleep } from './until';
 
 export const MAIN_JS = path.resolve(__dirname, '../../dist/main.js');
 
@@ -56,7 +57,7 @@ export async function spawnServer(databaseUrl: string, env: Record<string, strin
       child.kill('SIGKILL');
       throw new Error(`server not healthy within 30 s: ${output}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   return { url, child, output: () => output, exited };
 }

@@ -9,6 +9,7 @@
  *      operator's balance. Not delivered: queue it and answer code 0 with the last balance we know.
  */
 import { Minor } from '../../domain/money';
+import { assertInvariant } from '../../domain/wallet';
 import { requireSeamlessMode } from '../../domain/walletMode';
 import { ResultCode, defaultMessage } from '../../domain/resultCodes';
 import {
@@ -111,6 +112,8 @@ async function creditInTransaction(
         answer.balance === null || answer.balance === undefined ? { ...answer, balance: await lastKnown() } : answer,
     };
   }
+  // A credit never debits: the Deposit or Rollback sent is the delta, so a negative one would take money.
+  assertInvariant(decision.delta >= 0n, `a seamless ${command.type} decided a debit of ${decision.delta}`);
   const platformTransactionId = await scope.insertTransaction({
     ...providerLedgerRow(command, hash, null),
     status: 'applied',

@@ -8,7 +8,9 @@ import { ProviderLedgerScope, RoundKey } from '../provider/providerLedgerStore';
 import { StoredTransaction, TransactionOrigin } from '../wallet/walletStore';
 
 export type DeliveryKind = 'withdraw' | 'deposit' | 'rollback';
-export type DeliveryStatus = 'sending' | 'pending' | 'delivered' | 'refused' | 'failed';
+import { DeliveryStatus } from '../../domain/delivery';
+
+export type { DeliveryStatus };
 
 /** What a callback says besides who and when: stored with the delivery so every retry sends the same. */
 export interface DeliveryPayload {

@@ -161,6 +161,15 @@ function operationFor(endpoint: ApiEndpoint, method: HttpMethod): Json {
   };
   if (endpoint.resultCodes.length) operation['x-result-codes'] = endpoint.resultCodes;
 
+  const parameters = inputOf(endpoint, method, request, operation);
+  if (parameters.length) operation.parameters = parameters;
+
+  operation.responses = responsesFor(endpoint, method);
+  return operation;
+}
+
+/** Path and query parameters; a POST's JSON body goes on `operation` (with a signed example when signed). */
+function inputOf(endpoint: ApiEndpoint, method: HttpMethod, request: Json, operation: Json): Json[] {
   const parameters: Json[] = Object.entries(endpoint.pathParameters ?? {}).map(([name, parameter]) => ({
     name,
     in: 'path',
@@ -187,8 +196,11 @@ function operationFor(endpoint: ApiEndpoint, method: HttpMethod): Json {
       });
     }
   }
-  if (parameters.length) operation.parameters = parameters;
+  return parameters;
+}
 
+/** The 200 answer and the refusals an endpoint of this kind can give (PROTOCOL §8). */
+function responsesFor(endpoint: ApiEndpoint, method: HttpMethod): Json {
   const contentType = endpoint.response.contentType ?? 'application/json';
   const success =
     contentType === 'application/json'
@@ -210,8 +222,7 @@ function operationFor(endpoint: ApiEndpoint, method: HttpMethod): Json {
   } else if (endpoint.path === '/health') {
     responses['503'] = { description: 'The database or Redis does not answer.', content: success.content };
   }
-  operation.responses = responses;
-  return operation;
+  return responses;
 }
 
 function webhookFor(webhook: ApiWebhook): { post: Json } {
