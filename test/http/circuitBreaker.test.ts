@@ -115,6 +115,9 @@ test('wallet down: 5 bets wait for the timeout, then 17 fast without a call in b
   expect(s.wallet.callsOf('withdraw')).toHaveLength(5);
   expect(s.wallet.callsOf('balance')).toHaveLength(0);
   expect(await walletState(second, s.agentID)).toBe('open');
+  // The operator sees it too (PROTOCOL §4 /v1/account, §6.3), from either process.
+  const account = await postJson(`${second.url}/v1/account`, s.op.body({}));
+  expect(account.body).toMatchObject({ code: 0, mode: 'seamless', wallet: { state: 'open' } });
   // Real-money launches get 17 while it is open; demo launches do not need the wallet.
   const refusedLaunch = await s.op.call('/v1/games/launch', {
     userID: 'brk-player-1',
