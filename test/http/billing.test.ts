@@ -1,7 +1,7 @@
 // Risk covered: a daily fee billed twice (processes racing billing/run and the scheduled job) or never (a crash
 // between computing and storing), a fee on the wrong GGR or rounded the wrong way (or on a GGR rounded before the
 // fee), a day billed before it ended or before the sequencer folded all its play, a dry run that bills, and a fee
-// converted at a guessed rate for play stored without one (PROTOCOL §11 Fees on the §12 GGR).
+// converted at a guessed rate for play stored without one, and sandbox play billed (PROTOCOL §11 Fees on the §12 GGR).
 import pino from 'pino';
 import { RowDataPacket } from 'mysql2/promise';
 import { billDay, billEndedDays } from '../../src/app/billing/billing';
@@ -48,19 +48,8 @@ interface Play {
   readonly win: number;
 }
 
-/** A live operator whose play (default: bets 10.20 EUR, wins 10.00: GGR 0.20) happened yesterday. */
-async function liveOperatorWithPlayYesterday(
-  feePercent: number,
-  plays: readonly Play[] = [{ currency: 'EUR', bet: 10.2, win: 10 }],
-  options: { fold?: boolean } = {},
-): Promise<World> {
-  const admin = await server.admin();
-  const world = await buildWorld(admin, { currencies: ['EUR', 'JPY', 'USD'] });
-  const agentID = world.operator.callerId;
-  await admin.ok('/admin/v1/operators/update', { agentID, feePercent });
-  // Live before the play: play in the sandbox is marked sandbox and never billed.
-  await admin.ok('/admin/v1/credit/topup', { agentID, amount: 100, reference: nextId('t') });
-  await admin.ok('/admin/v1/operators/go-live', { agentID });
+/** One round per play: a bet, then its win closing the round. */
+async function playRounds(world: World, plays: readonly Play[]): Promise<void> {
   for (const play of plays) {
     const token = await fundedSession(world, nextId('bill'), play.bet * 5, { currency: play.currency });
     const round = nextId('r');
@@ -70,6 +59,23 @@ async function liveOperatorWithPlayYesterday(
     const win = { transactionID: nextId('w'), amount: play.win, roundClosed: true };
     expect((await call('/provider/v1/win', win)).code).toBe(0);
   }
+}
+
+/** A live operator whose play (default: bets 10.20 EUR, wins 10.00: GGR 0.20) happened yesterday. */
+async function liveOperatorWithPlayYesterday(
+  feePercent: number,
+  plays: readonly Play[] = [{ currency: 'EUR', bet: 10.2, win: 10 }],
+  options: { fold?: boolean; sandboxPlays?: readonly Play[] } = {},
+): Promise<World> {
+  const admin = await server.admin();
+  const world = await buildWorld(admin, { currencies: ['EUR', 'JPY', 'USD'] });
+  const agentID = world.operator.callerId;
+  await admin.ok('/admin/v1/operators/update', { agentID, feePercent });
+  // Play before going live is sandbox play: marked sandbox when stored, never billed.
+  await playRounds(world, options.sandboxPlays ?? []);
+  await admin.ok('/admin/v1/credit/topup', { agentID, amount: 100, reference: nextId('t') });
+  await admin.ok('/admin/v1/operators/go-live', { agentID });
+  await playRounds(world, plays);
   // Moved to yesterday (the clock of a test cannot wait for midnight): the play and the go-live. The
   // sequencer of these servers waits an hour, so the play is folded into the aggregate on its new day.
   const [[op]] = await server.db.query<RowDataPacket[]>('SELECT id FROM operators WHERE agent_id = ?', [agentID]);
@@ -174,6 +180,26 @@ test('a day with play stored without an FX rate is refused naming the currency a
     [agentID],
   );
   expect(bills).toHaveLength(0);
+});
+
+test('sandbox play of the same day is never billed: only what the operator did live counts', async () => {
+  // 50.00 EUR of sandbox GGR before going live, then the live 0.20: billed 50% of 0.20, not of 50.20.
+  const world = await liveOperatorWithPlayYesterday(50, undefined, {
+    sandboxPlays: [{ currency: 'EUR', bet: 50, win: 0 }],
+  });
+  const agentID = world.operator.callerId;
+  const [flags] = await server.db.query<RowDataPacket[]>(
+    `SELECT t.sandbox, COUNT(*) AS n FROM transactions t JOIN operators o ON o.id = t.operator_id
+      WHERE o.agent_id = ? AND t.origin = 'provider' GROUP BY t.sandbox ORDER BY t.sandbox`,
+    [agentID],
+  );
+  expect(flags.map((row) => [Number(row.sandbox), Number(row.n)])).toEqual([
+    [0, 2],
+    [1, 2],
+  ]);
+  const run = await (await server.admin()).ok('/admin/v1/billing/run', { date: yesterday });
+  expect(run.fees.find((f: any) => f.agentID === agentID)).toMatchObject({ ggr: 0.2, fee: 0.1 });
+  expect((await feeEntries(agentID)).map((e) => Number(e.amount_minor))).toEqual([-10]);
 });
 
 test('a day whose play the sequencer has not folded yet is not billed until it is, then once', async () => {
