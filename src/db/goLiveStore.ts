@@ -20,7 +20,7 @@ import {
 import { newPlatformTransactionId } from '../domain/platformIds';
 import { GoLiveOutcome, GoLiveReadings, GoLiveStore } from '../app/admin/goLive';
 import { CreditEntry, CreditMovement, CreditOutcome, CreditStanding, CreditStore } from '../app/credit/creditStore';
-import { BillableOperator, BillingStore, StoredBill } from '../app/billing/billingStore';
+import { BillableOperator, BillingStore, DayFigures, StoredBill } from '../app/billing/billingStore';
 import { Prisma } from './prismaClient';
 import { isWriteConflict } from './writeConflict';
 
@@ -256,18 +256,33 @@ export class PrismaGoLiveStore implements CreditStore, BillingStore, GoLiveStore
     }));
   }
 
-  async dayGgr(operatorId: number, day: string) {
+  async dayFigures(operatorId: number, day: string): Promise<DayFigures> {
     const from = dayDate(day);
     const to = new Date(from.getTime() + 86_400_000);
-    const rows = await this.prisma.$queryRaw<{ currency: string; ggr: unknown }[]>`
-      SELECT currency,
-             CAST(SUM(CASE type WHEN 'bet' THEN amount_minor ELSE -amount_minor END) AS SIGNED) AS ggr
-        FROM transactions
-       WHERE operator_id = ${operatorId} AND origin = 'provider' AND status = 'applied' AND sandbox = FALSE
-         AND type IN ('bet', 'win', 'rollback', 'jackpot')
-         AND created_at >= ${from} AND created_at < ${to}
-       GROUP BY currency`;
-    return rows.map((row) => ({ currency: row.currency, ggrMinor: BigInt(String(row.ggr)) }));
+    // Exact DECIMAL sums, read as text (never through a double).
+    const currencies = await this.prisma.$queryRaw<
+      { currency: string; bets: string; rollbacks: string; wins: string; missing: unknown }[]
+    >`
+      SELECT currency, CAST(SUM(bets_base) AS CHAR) AS bets, CAST(SUM(rollbacks_base) AS CHAR) AS rollbacks,
+             CAST(SUM(wins_base) AS CHAR) AS wins, CAST(SUM(missing_rates) AS SIGNED) AS missing
+        FROM ggr_daily
+       WHERE operator_id = ${operatorId} AND day = ${from} AND sandbox = FALSE
+       GROUP BY currency ORDER BY currency`;
+    // Through the feed_seq index's NULL entries (the few rows the sequencer has not reached), then the day.
+    const unfolded = await this.prisma.$queryRaw<{ n: unknown }[]>`
+      SELECT COUNT(*) AS n FROM transactions
+       WHERE feed_seq IS NULL AND operator_id = ${operatorId} AND origin = 'provider'
+         AND created_at >= ${from} AND created_at < ${to}`;
+    return {
+      currencies: currencies.map((row) => ({
+        currency: row.currency,
+        betsBase: row.bets,
+        rollbacksBase: row.rollbacks,
+        winsBase: row.wins,
+        missingRates: Number(row.missing),
+      })),
+      unfolded: Number(unfolded[0]!.n),
+    };
   }
 
   async bills(day: string): Promise<StoredBill[]> {
@@ -288,6 +303,7 @@ export class PrismaGoLiveStore implements CreditStore, BillingStore, GoLiveStore
       day,
       currency: row.currency,
       ggrMinor: BigInt(row.ggr_minor),
+      ggrExact: null,
       feePercent: String(row.fee_percent),
       feeMinor: BigInt(row.fee_minor),
     }));
@@ -321,7 +337,7 @@ export class PrismaGoLiveStore implements CreditStore, BillingStore, GoLiveStore
           kind: 'fee',
           amountMinor: -bill.feeMinor,
           reference: null,
-          reason: `${bill.feePercent}% of GGR ${bill.ggrMinor} (${bill.currency} minor units) on ${bill.day}`,
+          reason: `${bill.feePercent}% of GGR ${bill.ggrExact ?? `${bill.ggrMinor} minor units`} ${bill.currency} on ${bill.day}`,
           day: bill.day,
           requestHash: null,
           actor: 'billing',

@@ -17,14 +17,67 @@ export function feeBasisPoints(percent: string | number): bigint | null {
   return points <= 10_000n ? points : null;
 }
 
+/** Decimals of the daily aggregate's base sums (DECIMAL(48, 18)): the exact figures are counts of 10^-18. */
+export const EXACT_BASE_DIGITS = 18;
+const EXACT_SCALE = 10n ** BigInt(EXACT_BASE_DIGITS);
+
+/** A decimal string (`-0.5`, `12`, `0.000000000000000001`) as a count of 10^-18; null past 18 decimals. */
+export function exactUnits(text: string): bigint | null {
+  const match = /^(-?)(\d+)(?:\.(\d*))?$/.exec(text.trim());
+  if (!match || (match[3] ?? '').length > EXACT_BASE_DIGITS) return null;
+  const units = BigInt(match[2]!) * EXACT_SCALE + BigInt((match[3] ?? '').padEnd(EXACT_BASE_DIGITS, '0') || '0');
+  return match[1] === '-' ? -units : units;
+}
+
+/** A count of 10^-18 written back as the shortest exact decimal string. */
+export function exactText(units: bigint): string {
+  const sign = units < 0n ? '-' : '';
+  const abs = units < 0n ? -units : units;
+  const fraction = (abs % EXACT_SCALE).toString().padStart(EXACT_BASE_DIGITS, '0').replace(/0+$/, '');
+  return `${sign}${abs / EXACT_SCALE}${fraction ? `.${fraction}` : ''}`;
+}
+
+/** n / d (d > 0) rounded half-even to an integer. */
+function divideHalfEven(n: bigint, d: bigint): bigint {
+  let q = n / d;
+  let r = n % d;
+  if (r < 0n) {
+    q -= 1n;
+    r += d;
+  }
+  if (2n * r > d || (2n * r === d && q % 2n !== 0n)) q += 1n;
+  return q;
+}
+
+export interface DailyFee {
+  /** The day's GGR in base currency, exact (bets − rollbacks − wins of the aggregate's sums). */
+  readonly ggrExact: string;
+  /** The same rounded half-even to the base minor unit, as a GGR report shows it (PROTOCOL §12). */
+  readonly ggrMinor: Minor;
+  /** feePercent % of the exact GGR when positive, else 0, rounded half up to the minor unit, once. */
+  readonly feeMinor: Minor;
+}
+
 /**
- * The day's fee: `feePercent` % of a positive GGR, rounded half up to the minor unit, computed on the
- * exact GGR and rounded once; 0 when the GGR is zero or negative (a day the players won is not billed,
- * nor carried over).
+ * The day's fee (PROTOCOL §11) from the exact base sums: `feePercent` % of a positive GGR, computed on
+ * the exact GGR and rounded once, half up, to the base currency's minor unit; 0 when the GGR is zero or
+ * negative (a day the players won is not billed, nor carried over). Integers only: the sums are counts
+ * of 10^-18 and the percentage hundredths of a percent.
  */
-export function dailyFeeMinor(ggrMinor: bigint, basisPoints: bigint): Minor {
-  if (ggrMinor <= 0n) return 0n as Minor;
-  return ((ggrMinor * basisPoints + 5_000n) / 10_000n) as Minor;
+export function dailyFee(
+  sums: { readonly betsBase: bigint; readonly rollbacksBase: bigint; readonly winsBase: bigint },
+  basisPoints: bigint,
+  baseExponent: number,
+): DailyFee {
+  const ggr = sums.betsBase - sums.rollbacksBase - sums.winsBase;
+  const minorScale = 10n ** BigInt(baseExponent);
+  const ggrMinor = divideHalfEven(ggr * minorScale, EXACT_SCALE) as Minor;
+  if (ggr <= 0n) return { ggrExact: exactText(ggr), ggrMinor, feeMinor: 0n as Minor };
+  // fee = ggr × 10^exp × points / (10,000 × 10^18), half up: (2n + d) / 2d for a positive n.
+  const numerator = ggr * minorScale * basisPoints;
+  const denominator = 10_000n * EXACT_SCALE;
+  const feeMinor = ((2n * numerator + denominator) / (2n * denominator)) as Minor;
+  return { ggrExact: exactText(ggr), ggrMinor, feeMinor };
 }
 
 /**

@@ -115,6 +115,17 @@ test('a wallet that credits a rollback of a withdraw it never saw, then debits t
   expect(wallet.balances.get('cert-player')).toBe(START_MINOR);
 });
 
+test('a wallet that credits nothing for an unseen rollback but keeps no tombstone (debits the late withdraw) fails pre-rollback only', async () => {
+  const { report, wallet } = await certify('hmac', 'no-tombstone');
+  expect(failedChecks(report)).toEqual(['pre-rollback']);
+  const check = report.checks.find((c) => c.name === 'pre-rollback')!;
+  expect(check.detail).toMatch(/the rolled-back Withdraw, sent afterwards, was accepted \(code 0\)/);
+  expect(check.exchanges!.map((e) => e.call)).toEqual(['balance', 'rollback', 'balance', 'withdraw']);
+  expect(check.exchanges!.at(-1)!.answer).toMatchObject({ code: 0, balance: 24 });
+  expect(report.load?.passed).toBe(true);
+  expect(wallet.balances.get('cert-player')).toBe(START_MINOR);
+});
+
 test('a wallet whose answers take 400 ms passes every functional check and fails the load phase on p99', async () => {
   const rate = 10;
   const started = Date.now();

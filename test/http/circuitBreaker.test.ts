@@ -1,4 +1,4 @@
-// Risk covered: a failing operator wallet hurting everyone (PROTOCOL §6.3): bets and balance reads keep waiting for the timeout after the wallet is known down, a breaker-refused bet debited later or owed a Rollback, processes disagreeing on the state, no trial after the open period, a failed trial leaving it closed, the state missing from operators/list and /metrics.
+// Risk covered: a failing operator wallet hurting everyone (PROTOCOL §6.3): bets and balance reads keep waiting for the timeout after the wallet is known down, a breaker-refused bet debited later or owed a Rollback, processes disagreeing on the state, no trial after the open period, a failed trial leaving it closed, a Deposit tried inline while it is open, the state missing from operators/list and /metrics.
 import { RowDataPacket } from 'mysql2/promise';
 import { AdminClient, SignedClient, postJson } from '../support/clients';
 import { FakeOperatorWallet } from '../support/fakeOperatorWallet';
@@ -115,6 +115,9 @@ test('wallet down: 5 bets wait for the timeout, then 17 fast without a call in b
   expect(s.wallet.callsOf('withdraw')).toHaveLength(5);
   expect(s.wallet.callsOf('balance')).toHaveLength(0);
   expect(await walletState(second, s.agentID)).toBe('open');
+  // The operator sees it too (PROTOCOL §4 /v1/account, §6.3), from either process.
+  const account = await postJson(`${second.url}/v1/account`, s.op.body({}));
+  expect(account.body).toMatchObject({ code: 0, mode: 'seamless', wallet: { state: 'open' } });
   // Real-money launches get 17 while it is open; demo launches do not need the wallet.
   const refusedLaunch = await s.op.call('/v1/games/launch', {
     userID: 'brk-player-1',
@@ -125,6 +128,29 @@ test('wallet down: 5 bets wait for the timeout, then 17 fast without a call in b
   expect((await s.op.call('/v1/games/launch', { gameID: world.gameId, currency: 'EUR', demo: true })).code).toBe(0);
   // Only the 5 bets that were sent are owed a compensating Rollback; the refused ones sent nothing.
   expect(await rollbacksOwed(s.agentID)).toBe(5);
+  // Money owed to the player while it is open: answered at once (code 0), stored and queued, no inline try.
+  const started = performance.now();
+  const jackpot = await postJson(
+    `${second.url}/provider/v1/jackpot`,
+    world.studio.body({
+      token,
+      transactionID: 'brk1-jackpot',
+      roundID: 'r-brk1-jackpot',
+      gameID: world.gameId,
+      amount: 3,
+      jackpotID: 'jp-brk',
+    }),
+  );
+  expect(jackpot.body.code).toBe(0);
+  // An inline try at the hanging wallet would have waited out CALLBACK_TIMEOUT_MS.
+  expect(performance.now() - started).toBeLessThan(TIMEOUT_MS);
+  expect(s.wallet.callsOf('deposit')).toHaveLength(0);
+  const [queued] = await server.db.query<RowDataPacket[]>(
+    `SELECT d.status FROM callback_deliveries d JOIN operators o ON o.id = d.operator_id
+      WHERE o.agent_id = ? AND d.kind = 'deposit'`,
+    [s.agentID],
+  );
+  expect(queued.map((row) => row.status)).toEqual(['pending']);
 
   // After the open period exactly one call goes through; it succeeds and closes the breaker.
   s.wallet.setBehaviour({ mode: 'normal' });

@@ -18,6 +18,8 @@ export type WalletFlaw =
   | 'accepts-bad-signature'
   /** Credits a Rollback of a Withdraw it never saw, then debits that Withdraw when it arrives. */
   | 'blind-rollback'
+  /** Credits nothing for a Rollback of a Withdraw it never saw, but keeps no tombstone: debits that Withdraw later. */
+  | 'no-tombstone'
   /** Correct, but every answer takes 400 ms. */
   | 'slow';
 
@@ -136,7 +138,8 @@ export class CertWallet {
     const careful = this.flaw !== 'blind-rollback';
     let after = balance;
     if (call.kind === 'withdraw') {
-      if (careful && this.tombstones.has(call.id)) return { code: 10, message: 'rolled back before it arrived' };
+      if (careful && this.flaw !== 'no-tombstone' && this.tombstones.has(call.id))
+        return { code: 10, message: 'rolled back before it arrived' };
       if (call.amount > balance) return { code: 7, message: 'insufficient funds', balance: this.render(balance) };
       after = balance - call.amount;
     } else if (call.kind === 'deposit') {

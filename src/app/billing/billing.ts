@@ -1,13 +1,15 @@
 /**
  * Daily fees (PROTOCOL §11): for each live operator and ended UTC day, feePercent % of the day's
- * positive GGR in the base currency, debited from the prepaid credit exactly once. The figures are
- * computed first, outside any transaction; the bill is stored with its fee entry in one transaction
- * whose primary key (operator, day) is the claim, so any number of processes (billing/run, the
+ * positive GGR in the base currency, debited from the prepaid credit exactly once. The figures come
+ * from the daily GGR aggregate (§12: ggr_daily, exact base sums) and are computed first, outside any
+ * transaction; the bill is stored with its fee entry in one transaction whose primary key (operator, day) is the claim, so any number of processes (billing/run, the
  * scheduler in every worker) and a crash between computing and storing leave exactly one fee.
  */
-import { dailyFeeMinor, feeBasisPoints } from '../../domain/credit';
+import { currencyExponent } from '../../domain/currencies';
+import { dailyFee, exactUnits, feeBasisPoints } from '../../domain/credit';
+import { assertInvariant } from '../../domain/wallet';
 import { Minor, toMajorNumber } from '../../domain/money';
-import { BillableOperator, BillingStore, StoredBill } from './billingStore';
+import { BillableOperator, BillingStore, DayFigures, StoredBill } from './billingStore';
 
 export interface BillingSettings {
   readonly baseCurrency: string;
@@ -30,7 +32,7 @@ export interface UnbilledView {
 
 export interface BillingReport {
   fees: FeeView[];
-  /** Operators whose day could not be billed (another currency than the base one): nothing was stored. */
+  /** Operators whose day could not be billed (play not folded yet, or without an FX rate): nothing was stored. */
   refused: UnbilledView[];
 }
 
@@ -53,25 +55,34 @@ export function feeView(bill: StoredBill, baseCurrency: string): FeeView {
 type Computed = { ok: true; bill: StoredBill } | { ok: false; refusal: UnbilledView };
 
 /**
- * Until reports (§12) land, GGR is taken from the ledger in the operator's currency when it is the
- * base currency; a day with play in any other currency is refused rather than converted by guess.
+ * Why a day cannot be billed yet or at all, or null: play the sequencer has not folded into the
+ * aggregate yet (a later pass bills it), or play stored without an FX rate (never guessed: §12 keeps
+ * the rate captured at storage, so setting one later does not convert these).
  */
+export function unbillableReason(figures: DayFigures, day: string, settings: BillingSettings): string | null {
+  if (figures.unfolded > 0)
+    return `not billed yet: ${figures.unfolded} provider transaction(s) of ${day} are not in the daily GGR aggregate yet; a later pass bills the day`;
+  const missing = figures.currencies.filter((row) => row.missingRates > 0);
+  if (missing.length === 0) return null;
+  const named = missing.map((row) => `${row.currency} (${row.missingRates} transaction(s))`).join(', ');
+  return `not billed: no FX rate to ${settings.baseCurrency} was in force for ${named} on ${day} when the play was stored; the fee is not guessed (charge it with credit/adjust once agreed)`;
+}
+
+/** The day's bill from the daily GGR aggregate (§12) in the base currency, or why it cannot be made. */
 export async function computeBill(
   store: BillingStore,
   operator: BillableOperator,
   day: string,
   settings: BillingSettings,
+  options: { requireFolded: boolean } = { requireFolded: true },
 ): Promise<Computed> {
-  const perCurrency = await store.dayGgr(operator.id, day);
-  const foreign = perCurrency.filter((row) => row.currency !== settings.baseCurrency).map((row) => row.currency);
-  if (foreign.length) {
-    const reason = `not billed: play in ${foreign.join(', ')} on ${day}; fees are computed in the base currency ${settings.baseCurrency} only until FX-converted GGR reports are available`;
-    return { ok: false, refusal: { agentID: operator.agentId, day, reason } };
-  }
-  const ggrMinor = perCurrency.find((row) => row.currency === settings.baseCurrency)?.ggrMinor ?? 0n;
+  const figures = await store.dayFigures(operator.id, day);
+  const reason = unbillableReason(options.requireFolded ? figures : { ...figures, unfolded: 0 }, day, settings);
+  if (reason !== null) return { ok: false, refusal: { agentID: operator.agentId, day, reason } };
   const feePercent = operator.feePercent ?? settings.defaultFeePercent;
   const points = feeBasisPoints(feePercent);
   if (points === null) throw new Error(`operator ${operator.agentId} has an invalid feePercent ${feePercent}`);
+  const fee = dailyFee(sumsOf(figures), points, currencyExponent(settings.baseCurrency));
   return {
     ok: true,
     bill: {
@@ -79,11 +90,30 @@ export async function computeBill(
       agentId: operator.agentId,
       day,
       currency: settings.baseCurrency,
-      ggrMinor,
+      ggrMinor: fee.ggrMinor,
+      ggrExact: fee.ggrExact,
       feePercent,
-      feeMinor: dailyFeeMinor(ggrMinor, points),
+      feeMinor: fee.feeMinor,
     },
   };
+}
+
+/** Every currency's exact base sums added up (counts of 10^-18; the aggregate's decimals are 18). */
+function sumsOf(figures: DayFigures): { betsBase: bigint; rollbacksBase: bigint; winsBase: bigint } {
+  const exact = (text: string): bigint => {
+    const units = exactUnits(text);
+    assertInvariant(units !== null, `the aggregate's base sum ${text} has more than 18 decimals`);
+    return units;
+  };
+  let betsBase = 0n;
+  let rollbacksBase = 0n;
+  let winsBase = 0n;
+  for (const row of figures.currencies) {
+    betsBase += exact(row.betsBase);
+    rollbacksBase += exact(row.rollbacksBase);
+    winsBase += exact(row.winsBase);
+  }
+  return { betsBase, rollbacksBase, winsBase };
 }
 
 export interface BillingHooks {
@@ -106,7 +136,8 @@ export async function billDay(
       report.fees.push(feeView(existing, options.settings.baseCurrency));
       continue;
     }
-    const computed = await computeBill(store, operator, day, options.settings);
+    // A dry run answers the figures folded so far (today included); a bill waits for the whole day.
+    const computed = await computeBill(store, operator, day, options.settings, { requireFolded: !options.dryRun });
     if (!computed.ok) {
       report.refused.push(computed.refusal);
       continue;
