@@ -10,6 +10,7 @@ import { Logger } from 'pino';
 import { sealLegacyAudit } from './app/admin/audit';
 import { ensureBootstrapAdmin } from './app/admin/staff';
 import { Config } from './config';
+import { prismaAdminStores } from './db/adminStores';
 import { parseDatabaseUrl } from './db/databaseUrl';
 import { migrate } from './db/migrate';
 import { DemoWorld, seedDemo } from './demo/seedDemo';
@@ -38,14 +39,17 @@ export async function startServer(
   const metrics = new Metrics();
   const runtime = openRuntime(config, target, logger, { workers: options.workers, metrics });
   const { pool, prisma, redis, redisHealth } = runtime;
+  const admin = prismaAdminStores(prisma);
   // Start-up writes may meet another instance's on another Galera node: each step is retried whole.
   await retryOnWriteConflict(() => applySecurityAtStartup(config, pool, logger));
   // Entries written before the audit chain existed are hashed once, before anything new is appended.
-  await retryOnWriteConflict(() => sealLegacyAudit(prisma));
+  await retryOnWriteConflict(() => sealLegacyAudit(admin.audit));
 
   if (
     config.admin &&
-    (await retryOnWriteConflict(() => ensureBootstrapAdmin(prisma, config.admin!.username, config.admin!.password)))
+    (await retryOnWriteConflict(() =>
+      ensureBootstrapAdmin(admin.staff, config.admin!.username, config.admin!.password),
+    ))
   ) {
     logger.info({ username: config.admin.username }, 'created the first admin from ADMIN_USERNAME');
   }

@@ -12,11 +12,11 @@
  */
 import type { RedisClient } from '../jobs/redisConnection';
 import { Logger } from 'pino';
-import { OperatorCaller, ProviderCaller } from '../app/callers';
+import { Credentialed, OperatorCaller, ProviderCaller } from '../app/callers';
 import { isExternalId } from '../domain/externalIds';
 import { OperatorStatus } from '../domain/operatorStatus';
 import { WalletMode } from '../domain/walletMode';
-import { Credentialed, MysqlCallerStore } from './callerStore';
+import { MysqlCallerStore } from './callerStore';
 import { LruMap } from './lruMap';
 
 export const CALLER_CACHE_TTL_MS = 2_000;

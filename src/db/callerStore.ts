@@ -3,8 +3,6 @@ import { Pool, RowDataPacket } from 'mysql2/promise';
 import { OperatorStatus, operatorStatusOf } from '../domain/operatorStatus';
 import { WalletMode, walletModeOf } from '../domain/walletMode';
 import { Credentialed, OperatorCaller, ProviderCaller } from '../app/callers';
-
-export type { Credentialed } from '../app/callers';
 import { allowListOf } from '../app/ipAllowList';
 import { secretContext } from '../domain/secretEnvelope';
 import { openStored, openStoredOrNull } from './storedSecrets';

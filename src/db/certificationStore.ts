@@ -1,5 +1,5 @@
 /** Certification runs in `certification_runs` (PROTOCOL §11), through Prisma: staff work, not the money path. */
-import { recordAudit } from '../app/admin/audit';
+import { recordAudit } from './auditLog';
 import {
   CertificationRunStore,
   NewRun,

@@ -1,6 +1,6 @@
 /** FX rates in fx_rates (PROTOCOL §12): a day replaced whole with its audit entry, in one transaction. */
 import { FxDay, FxRateStore } from '../app/fx/fxRates';
-import { recordAudit } from '../app/admin/audit';
+import { recordAudit } from './auditLog';
 import { decimalText } from '../domain/fx';
 import { Prisma } from './prismaClient';
 

@@ -7,8 +7,9 @@ import { assertCreditMove } from '../domain/credit';
 import { assertInvariant } from '../domain/wallet';
 import { judgeRepeat } from '../domain/idempotency';
 import { walletModeOf } from '../domain/walletMode';
-import { recordAudit } from '../app/admin/audit';
-import { GoLiveDefaults, OperatorView, createOperatorIn, operatorView } from '../app/admin/operators';
+import { recordAudit } from './auditLog';
+import { GoLiveDefaults, OperatorView, operatorView } from '../app/admin/operators';
+import { createOperatorIn } from './operatorAdminStore';
 import {
   ApplicationInput,
   ApplicationStatus,

@@ -162,9 +162,6 @@ export const MysqlErrno = {
   SERVER_SHUTDOWN: 1053,
 } as const;
 
-// DatabaseBusyError is the use cases' own (app/databaseBusy.ts): thrown here, answered at the HTTP edge.
-export { DatabaseBusyError };
-
 export function mysqlErrno(error: unknown): number | undefined {
   const errno = (error as { errno?: unknown } | null)?.errno;
   return typeof errno === 'number' ? errno : undefined;

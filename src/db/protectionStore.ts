@@ -5,7 +5,7 @@
  * PROTECTION_JOIN).
  */
 import { Pool, RowDataPacket } from 'mysql2/promise';
-import { recordAudit } from '../app/admin/audit';
+import { recordAudit } from './auditLog';
 import {
   PlayerBalance,
   PlayerLimit,

@@ -23,6 +23,27 @@ export const openStored = (context: string, stored: string): string => openSecre
 export const openStoredOrNull = (context: string, stored: string | null | undefined): string | null =>
   stored ? openSecret(keyring, context, stored) : null;
 
+export interface RotationContexts {
+  readonly secret: string;
+  readonly previous: string;
+}
+
+/** The columns a rotation writes: the new secret, and the old one until the overlap ends (or none). */
+export function rotatedSecretColumns(
+  contexts: RotationContexts,
+  storedSecret: string,
+  newSecret: string,
+  overlapSeconds: number,
+  now: Date,
+) {
+  const keepPrevious = overlapSeconds > 0;
+  return {
+    secretKey: sealStored(contexts.secret, newSecret),
+    previousSecretKey: keepPrevious ? sealStored(contexts.previous, openStored(contexts.secret, storedSecret)) : null,
+    previousSecretExpiresAt: keepPrevious ? new Date(now.getTime() + overlapSeconds * 1000) : null,
+  };
+}
+
 interface SecretColumn {
   readonly table: 'operators' | 'providers';
   readonly idColumn: 'agent_id' | 'provider_id';

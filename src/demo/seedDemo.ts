@@ -28,6 +28,7 @@ import { MysqlCallerStore } from '../db/callerStore';
 import { MysqlCatalogueStore } from '../db/catalogueStore';
 import { MysqlErrno, mysqlErrno } from '../db/mysqlPool';
 import { Prisma } from '../db/prismaClient';
+import { prismaAdminStores } from '../db/adminStores';
 import { MysqlWalletStore } from '../db/walletStore';
 import { openStored } from '../db/storedSecrets';
 import { secretContext } from '../domain/secretEnvelope';
@@ -158,7 +159,7 @@ async function seedOnce(deps: SeedDependencies, port: number): Promise<DemoWorld
 
   // No fixed demo password: one made now, which only the banner of the start that creates the admin shows.
   const admin = config.admin ?? { username: DEMO_ADMIN.username, password: randomBytes(12).toString('base64url') };
-  const createdAdmin = await ensureBootstrapAdmin(prisma, admin.username, admin.password);
+  const createdAdmin = await ensureBootstrapAdmin(prismaAdminStores(prisma).staff, admin.username, admin.password);
   if (createdAdmin) deps.logger.info({ username: admin.username }, 'demo: created the admin');
 
   const provider = await ensureProvider(prisma, launchUrl);
@@ -245,12 +246,16 @@ async function ensureProvider(prisma: Prisma, launchUrl: string) {
   let row = await prisma.provider.findUnique({ where: { providerId: DEMO_PROVIDER_ID } });
   if (!row) {
     await ignoreAlreadyExists(
-      createProvider(prisma, ACTOR, { providerID: DEMO_PROVIDER_ID, name: 'Demo Studio', launchUrl }),
+      createProvider(prismaAdminStores(prisma).providers, ACTOR, {
+        providerID: DEMO_PROVIDER_ID,
+        name: 'Demo Studio',
+        launchUrl,
+      }),
     );
     row = await prisma.provider.findUniqueOrThrow({ where: { providerId: DEMO_PROVIDER_ID } });
   }
   if (row.launchUrlTemplate !== launchUrl && isDemoUrl(row.launchUrlTemplate, '/demo-studio/play?')) {
-    await updateProvider(prisma, ACTOR, { providerID: DEMO_PROVIDER_ID, launchUrl });
+    await updateProvider(prismaAdminStores(prisma).providers, ACTOR, { providerID: DEMO_PROVIDER_ID, launchUrl });
     row = await prisma.provider.findUniqueOrThrow({ where: { providerId: DEMO_PROVIDER_ID } });
   }
   return row;
@@ -273,7 +278,7 @@ async function ensureGames(prisma: Prisma, logger: Logger): Promise<number[]> {
     ...g,
     providerID: DEMO_PROVIDER_ID,
   }));
-  if (missing.length) await upsertGames(prisma, ACTOR, missing);
+  if (missing.length) await upsertGames(prismaAdminStores(prisma).games, ACTOR, missing);
   return ids.filter((id) => !taken.includes(id));
 }
 
@@ -287,7 +292,7 @@ async function ensureOperator(
   let row = await prisma.operator.findUnique({ where: { agentId: agentID } });
   if (!row) {
     await ignoreAlreadyExists(
-      createOperator(prisma, ACTOR, {
+      createOperator(prismaAdminStores(prisma).operators, ACTOR, {
         agentID,
         name,
         currencies: [...DEMO_CURRENCIES],
@@ -298,7 +303,7 @@ async function ensureOperator(
     row = await prisma.operator.findUniqueOrThrow({ where: { agentId: agentID } });
   }
   if (callbackUrl && row.callbackUrl !== callbackUrl && isDemoUrl(row.callbackUrl, '/sandbox/wallet')) {
-    await updateOperator(prisma, ACTOR, { agentID, callbackUrl });
+    await updateOperator(prismaAdminStores(prisma).operators, ACTOR, { agentID, callbackUrl });
   }
   return openStored(secretContext.operatorSecret(agentID), row.secretKey);
 }

@@ -13,6 +13,7 @@ import { DeliveryQueuePort } from '../app/seamless/seamlessStore';
 import { CallerCache } from '../db/callerCache';
 import { MysqlHistoryStore } from '../db/historyStore';
 import { Prisma } from '../db/prismaClient';
+import { prismaAdminStores } from '../db/adminStores';
 import { MysqlWalletStore } from '../db/walletStore';
 import { adminErrorHandler, adminRoutes } from './admin/adminRoutes';
 import { StartupState, healthRoutes } from './health';
@@ -57,6 +58,7 @@ import { MysqlGgrReportStore } from '../db/ggrReportStore';
 import { reportRoutes } from './reports/reportRoutes';
 import { chartLibraryRoutes } from './backoffice/chartLibrary';
 import { allowRoles, requireStaff } from './admin/staffAuth';
+import type { StaffStore } from '../app/admin/staff';
 
 export interface AppDependencies {
   readonly config: Config;
@@ -107,9 +109,10 @@ export function createApp(deps: AppDependencies): Express {
   app.use(demoRoutes({ config, pool, logger }));
 
   const loginThrottle = new LoginThrottle(deps.redis, queuePrefix(parseDatabaseUrl(config.databaseUrl)));
+  const adminStores = prismaAdminStores(prisma);
   app.use(
     adminRoutes({
-      prisma,
+      stores: adminStores,
       jwtSecret: config.jwtSecret,
       deliveryQueue: deps.deliveryQueue,
       retryAttempts: config.callbackRetryAttempts,
@@ -121,7 +124,7 @@ export function createApp(deps: AppDependencies): Express {
       walletState: walletStateOf(deps),
     }),
   );
-  mountStaffOperations(app, deps, { rounds, history, protection, platformEnvelope });
+  mountStaffOperations(app, deps, { rounds, history, protection, platformEnvelope, staffSessions: adminStores.staff });
   app.use('/admin', adminErrorHandler);
 
   app.use(unknownPath);
@@ -185,15 +188,21 @@ function mountStaffOperations(
     history: MysqlHistoryStore;
     protection: MysqlProtectionStore;
     platformEnvelope: express.RequestHandler;
+    staffSessions: StaffStore;
   },
 ): void {
   const { config, prisma, pool } = deps;
-  const staff = requireStaff(config.jwtSecret, prisma, { requireTotp: config.adminRequireTotp });
+  const staff = requireStaff(config.jwtSecret, shared.staffSessions, { requireTotp: config.adminRequireTotp });
   app.use(roundAdminRoutes({ staff, rounds: shared.rounds, history: shared.history }));
   app.use(playerRoutes({ staff, protection: shared.protection, views: shared.protection }));
   const breaker = deps.seamless.breaker;
-  mountGoLive(app, { ...deps, walletState: breaker ? (id) => breaker.state(id) : undefined }, shared.platformEnvelope);
-  mountCertification(app, deps);
+  mountGoLive(
+    app,
+    { ...deps, walletState: breaker ? (id) => breaker.state(id) : undefined },
+    shared.platformEnvelope,
+    staff,
+  );
+  mountCertification(app, deps, staff);
   // GGR reports (PROTOCOL §12) and the chart library their back-office page draws with.
   app.use(
     reportRoutes({
@@ -224,6 +233,7 @@ function mountGoLive(
   app: Express,
   deps: AppDependencies & { walletState?: (operatorId: number) => Promise<WalletBreakerState> },
   platformEnvelope: express.RequestHandler,
+  staff: express.RequestHandler,
 ): void {
   const defaults = goLiveDefaultsOf(deps.config);
   const store = new PrismaGoLiveStore(deps.prisma, defaults);
@@ -240,7 +250,7 @@ function mountGoLive(
   );
   app.use(
     goLiveRoutes({
-      staff: requireStaff(deps.config.jwtSecret, deps.prisma, { requireTotp: deps.config.adminRequireTotp }),
+      staff,
       credit: store,
       billing: store,
       goLive: store,
@@ -261,13 +271,12 @@ function walletStateOf(deps: AppDependencies) {
   };
 }
 
-function mountCertification(app: Express, deps: AppDependencies): void {
+function mountCertification(app: Express, deps: AppDependencies, staff: express.RequestHandler): void {
   if (!deps.certificationQueue) return;
-  const { config, prisma } = deps;
   app.use(
     certificationRoutes({
-      staff: requireStaff(config.jwtSecret, prisma, { requireTotp: config.adminRequireTotp }),
-      store: new PrismaCertificationStore(prisma),
+      staff,
+      store: new PrismaCertificationStore(deps.prisma),
       queue: deps.certificationQueue,
     }),
   );

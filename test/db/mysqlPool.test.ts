@@ -3,7 +3,8 @@
 // retries without bound or back-off (PROTOCOL §13).
 import mysql, { Connection, Pool, RowDataPacket } from 'mysql2/promise';
 import { parseDatabaseUrl } from '../../src/db/databaseUrl';
-import { DatabaseBusyError, backoffMs, createMysqlPool, inMysqlTransaction } from '../../src/db/mysqlPool';
+import { DatabaseBusyError } from '../../src/app/databaseBusy';
+import { backoffMs, createMysqlPool, inMysqlTransaction } from '../../src/db/mysqlPool';
 import { dropDatabase, uniqueDatabaseUrl } from '../support/testDatabase';
 
 const url = uniqueDatabaseUrl('mysqlpool');

@@ -1,9 +1,8 @@
-/** Callback deliveries, staff side (PROTOCOL §8 `callbacks/list`, `callbacks/retry`). */
-import { Prisma } from '../../db/prismaClient';
-import { FOLD_SETTLED_WITHDRAWS } from '../../db/seamlessStore';
+/**
+ * Callback deliveries, staff side (PROTOCOL §8 `callbacks/list`, `callbacks/retry`), over a
+ * CallbackAdminStore (db/callbackAdminStore.ts).
+ */
 import { DeliveryQueuePort } from '../seamless/seamlessStore';
-import { conflict, notFound } from './adminErrors';
-import { recordAudit } from './audit';
 
 export interface CallbackView {
   id: string;
@@ -22,9 +21,45 @@ export interface CallbackView {
   createdAt: string;
 }
 
-type Row = Awaited<ReturnType<Prisma['callbackDelivery']['findMany']>>[number];
+/** The columns of a callback_deliveries row a view reads. */
+export interface CallbackRow {
+  readonly id: bigint;
+  readonly operatorId: number;
+  readonly kind: string;
+  readonly platformTransactionId: string;
+  readonly status: string;
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  readonly lastError: string | null;
+  readonly nextAttemptAt: Date | null;
+  readonly updatedAt: Date;
+  readonly deliveredAt: Date | null;
+  readonly createdAt: Date;
+}
 
-function view(row: Row, agentId: string): CallbackView {
+export interface CallbackFilter {
+  status?: 'pending' | 'failed' | 'delivered';
+  agentId?: string;
+  afterId?: bigint;
+  limit: number;
+}
+
+export interface CallbackAdminStore {
+  /**
+   * Settled Withdraws folded first (so only Withdraws in flight are owed), then up to `limit` + 1 rows
+   * after `afterId`, refused Withdraws left out; `unknownAgent` when the agentID names nobody.
+   */
+  list(filter: CallbackFilter): Promise<{ rows: CallbackRow[]; unknownAgent: boolean }>;
+  /**
+   * One transaction with its audit entry: a parked or pending Deposit or Rollback back to `pending`
+   * now, with `retryAttempts` more attempts; refuses a Withdraw, a delivered one, an unknown id.
+   */
+  requeue(actor: string, id: bigint, retryAttempts: number): Promise<CallbackRow>;
+  /** The agentIDs of these operators. */
+  agentIds(operatorIds: number[]): Promise<Map<number, string>>;
+}
+
+export function callbackView(row: CallbackRow, agentId: string): CallbackView {
   return {
     id: row.id.toString(),
     agentID: agentId,
@@ -41,54 +76,17 @@ function view(row: Row, agentId: string): CallbackView {
   };
 }
 
-async function agentIds(prisma: Prisma, operatorIds: number[]): Promise<Map<number, string>> {
-  const rows = await prisma.operator.findMany({
-    where: { id: { in: [...new Set(operatorIds)] } },
-    select: { id: true, agentId: true },
-  });
-  return new Map(rows.map((r) => [r.id, r.agentId]));
-}
-
 /** `pending` lists what is still owed (sending or pending), `failed` what is parked, `delivered` what arrived. */
 export async function listCallbacks(
-  prisma: Prisma,
-  filter: { status?: 'pending' | 'failed' | 'delivered'; agentId?: string; afterId?: bigint; limit: number },
+  store: CallbackAdminStore,
+  filter: CallbackFilter,
 ): Promise<{ callbacks: CallbackView[]; lastId: string | null; more: boolean }> {
-  let operatorId: number | undefined;
-  if (filter.agentId !== undefined) {
-    const operator = await prisma.operator.findUnique({ where: { agentId: filter.agentId }, select: { id: true } });
-    if (!operator) return { callbacks: [], lastId: null, more: false };
-    operatorId = operator.id;
-  }
-  // A settled bet's Withdraw may still say `sending` until the sweeper folds it: fold now, so staff see
-  // only Withdraws in flight as owed.
-  await prisma.$executeRawUnsafe(FOLD_SETTLED_WITHDRAWS);
-  const statuses =
-    filter.status === 'pending'
-      ? ['sending', 'pending']
-      : filter.status === 'failed'
-        ? ['failed']
-        : filter.status === 'delivered'
-          ? ['delivered']
-          : undefined;
-  const rows = await prisma.callbackDelivery.findMany({
-    where: {
-      ...(operatorId !== undefined ? { operatorId } : {}),
-      ...(statuses ? { status: { in: statuses as Row['status'][] } } : {}),
-      ...(filter.afterId !== undefined ? { id: { gt: filter.afterId } } : {}),
-      // Withdraws refused by the operator are answers, not deliveries owed.
-      NOT: { status: 'refused' },
-    },
-    orderBy: { id: 'asc' },
-    take: filter.limit + 1,
-  });
+  const { rows, unknownAgent } = await store.list(filter);
+  if (unknownAgent) return { callbacks: [], lastId: null, more: false };
   const page = rows.slice(0, filter.limit);
-  const agents = await agentIds(
-    prisma,
-    page.map((r) => r.operatorId),
-  );
+  const agents = await store.agentIds(page.map((r) => r.operatorId));
   return {
-    callbacks: page.map((r) => view(r, agents.get(r.operatorId) ?? '')),
+    callbacks: page.map((r) => callbackView(r, agents.get(r.operatorId) ?? '')),
     lastId: page.length ? page[page.length - 1]!.id.toString() : null,
     more: rows.length > filter.limit,
   };
@@ -99,37 +97,14 @@ export async function listCallbacks(
  * budget of attempts. A Withdraw is never redelivered: it was answered to the provider long ago.
  */
 export async function retryCallback(
-  prisma: Prisma,
+  store: CallbackAdminStore,
   queue: DeliveryQueuePort,
   actor: string,
   id: bigint,
   retryAttempts: number,
 ): Promise<CallbackView> {
-  const updated = await prisma.$transaction(async (tx) => {
-    const row = await tx.callbackDelivery.findUnique({ where: { id } });
-    if (!row) throw notFound(`callback ${id}`);
-    if (row.kind === 'withdraw') throw conflict('a Withdraw is never redelivered; its outcome was already answered');
-    if (row.status === 'delivered') throw conflict('this callback was already delivered');
-    const next = await tx.callbackDelivery.update({
-      where: { id },
-      data: {
-        status: 'pending',
-        maxAttempts: row.attempts + retryAttempts,
-        nextAttemptAt: new Date(),
-        updatedAt: new Date(),
-      },
-    });
-    await recordAudit(tx, {
-      actor,
-      action: 'callbacks.retry',
-      targetType: 'callback',
-      targetId: id.toString(),
-      before: { status: row.status, attempts: row.attempts },
-      after: { status: next.status, attempts: next.attempts },
-    });
-    return next;
-  });
+  const updated = await store.requeue(actor, id, retryAttempts);
   await queue.enqueue({ id: updated.id.toString(), attempts: updated.attempts, operatorId: updated.operatorId }, 0);
-  const agents = await agentIds(prisma, [updated.operatorId]);
-  return view(updated, agents.get(updated.operatorId) ?? '');
+  const agents = await store.agentIds([updated.operatorId]);
+  return callbackView(updated, agents.get(updated.operatorId) ?? '');
 }

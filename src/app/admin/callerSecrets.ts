@@ -2,33 +2,12 @@
  * Callers' secrets on the admin side (PROTOCOL §10): new ones are sealed before they are stored, and a
  * rotation keeps the one it replaces (sealed for its own column) for the overlap, so a caller can
  * switch to the new secret without a window of refused requests. Only one previous secret is kept.
+ * The sealing itself is db/storedSecrets.ts (`rotatedSecretColumns`), where the process keyring is.
  */
-import { openStored, sealStored } from '../../db/storedSecrets';
 import { withoutUrlCredentials } from './audit';
 
 export const DEFAULT_OVERLAP_S = 3_600;
 export const MAX_OVERLAP_S = 30 * 86_400;
-
-export interface RotationContexts {
-  readonly secret: string;
-  readonly previous: string;
-}
-
-/** The columns a rotation writes: the new secret, and the old one until the overlap ends (or none). */
-export function rotatedSecretColumns(
-  contexts: RotationContexts,
-  storedSecret: string,
-  newSecret: string,
-  overlapSeconds: number,
-  now: Date,
-) {
-  const keepPrevious = overlapSeconds > 0;
-  return {
-    secretKey: sealStored(contexts.secret, newSecret),
-    previousSecretKey: keepPrevious ? sealStored(contexts.previous, openStored(contexts.secret, storedSecret)) : null,
-    previousSecretExpiresAt: keepPrevious ? new Date(now.getTime() + overlapSeconds * 1000) : null,
-  };
-}
 
 /** What lists show: when the previous secret stops working, null when there is none (or it has ended). */
 export function previousSecretExpiry(expiresAt: Date | null, now: Date = new Date()): string | null {

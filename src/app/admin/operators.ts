@@ -1,17 +1,12 @@
-/** Operator management (PROTOCOL §8): create, update (including the mode switch), list, rotate secrets. */
-import { retryOnWriteConflict } from '../../db/writeConflict';
+/**
+ * Operator management (PROTOCOL §8): create, update (including the mode switch), list, rotate secrets,
+ * over an OperatorAdminStore (db/operatorAdminStore.ts).
+ */
 import { randomBytes } from 'node:crypto';
-import { Prisma } from '../../db/prismaClient';
-import { FOLD_SETTLED_WITHDRAWS } from '../../db/seamlessStore';
-import { Operator } from '../../generated/prisma/client';
-import { ModeSwitchBlockers, WalletMode, judgeModeSwitch, walletModeOf } from '../../domain/walletMode';
-import { AdminRefusal, conflict, notFound } from './adminErrors';
-import { recordAudit } from './audit';
-import { allowedIpsView, storedAllowedIps } from '../ipAllowList';
-import { secretContext } from '../../domain/secretEnvelope';
-import { sealStored } from '../../db/storedSecrets';
-import { previousSecretExpiry, rotatedSecretColumns, withoutCredentials } from './callerSecrets';
-import { CatalogueBlocks, NO_BLOCKS, blocksOf, resolveBlocks, writeBlocks } from './games';
+import { WalletMode, walletModeOf } from '../../domain/walletMode';
+import { allowedIpsView } from '../ipAllowList';
+import { previousSecretExpiry, withoutCredentials } from './callerSecrets';
+import { CatalogueBlocks } from './games';
 import { OperatorStatus, operatorStatusOf } from '../../domain/operatorStatus';
 import { Minor, toMajorNumber } from '../../domain/money';
 
@@ -42,7 +37,25 @@ export interface GoLiveDefaults {
 }
 export const PROTOCOL_GO_LIVE_DEFAULTS: GoLiveDefaults = { baseCurrency: 'EUR', defaultFeePercent: '10' };
 
-export function operatorView(row: Operator, defaults: GoLiveDefaults = PROTOCOL_GO_LIVE_DEFAULTS): OperatorView {
+/** The columns of an operator row a view reads. */
+export interface OperatorRow {
+  readonly agentId: string;
+  readonly name: string;
+  readonly currencies: string;
+  readonly callbackUrl: string | null;
+  readonly callbackScheme: 'hmac' | 'md5';
+  readonly enabled: boolean;
+  readonly allowedIps: string | null;
+  readonly previousSecretExpiresAt: Date | null;
+  readonly status: string;
+  /** DECIMAL(5,2) as the driver gives it (a string or a decimal object), null for rows older than the column. */
+  readonly feePercent: { toString(): string } | string | null;
+  readonly creditLimitMinor: bigint;
+  readonly peakPerSecond: number;
+  readonly liveSince: Date | null;
+}
+
+export function operatorView(row: OperatorRow, defaults: GoLiveDefaults = PROTOCOL_GO_LIVE_DEFAULTS): OperatorView {
   return {
     agentID: row.agentId,
     name: row.name,
@@ -86,60 +99,6 @@ export interface CreateOperatorInput {
 /** The operator as operators/create|update|list answer it: with its catalogue blocks (PROTOCOL §14). */
 export type OperatorWithBlocks = OperatorView & CatalogueBlocks;
 
-export async function createOperator(
-  prisma: Prisma,
-  actor: string,
-  input: CreateOperatorInput & GoLiveSettingsInput,
-  defaults: GoLiveDefaults = PROTOCOL_GO_LIVE_DEFAULTS,
-) {
-  return prisma.$transaction((tx) => createOperatorIn(tx, actor, input, defaults));
-}
-
-/** The same inside a caller's transaction (an approved application creates its operator atomically). */
-export async function createOperatorIn(
-  tx: Tx,
-  actor: string,
-  input: CreateOperatorInput & GoLiveSettingsInput,
-  defaults: GoLiveDefaults = PROTOCOL_GO_LIVE_DEFAULTS,
-) {
-  const secretKey = newSecret();
-  const saltKey = newSalt();
-  const now = new Date();
-  if (await tx.operator.findUnique({ where: { agentId: input.agentID } }))
-    throw conflict(`operator ${input.agentID} already exists`);
-  const row = await tx.operator.create({
-    data: {
-      agentId: input.agentID,
-      name: input.name,
-      currencies: [...new Set(input.currencies)].join(','),
-      secretKey: sealStored(secretContext.operatorSecret(input.agentID), secretKey),
-      saltKey: sealStored(secretContext.operatorSalt(input.agentID), saltKey),
-      allowedIps: storedAllowedIps(input.allowedIps ?? []),
-      callbackUrl: input.callbackUrl || null,
-      callbackScheme: input.callbackScheme ?? 'hmac',
-      enabled: true,
-      feePercent: input.feePercent ?? defaults.defaultFeePercent,
-      creditLimitMinor: input.creditLimitMinor ?? 0n,
-      peakPerSecond: input.peakPerSecond ?? 10,
-      createdAt: now,
-      updatedAt: now,
-    },
-  });
-  await writeBlocks(tx, row.id, await resolveBlocks(tx, input), now);
-  const view: OperatorWithBlocks = {
-    ...operatorView(row, defaults),
-    ...((await blocksOf(tx, [row.id])).get(row.id) ?? NO_BLOCKS),
-  };
-  await recordAudit(tx, {
-    actor,
-    action: 'operators.create',
-    targetType: 'operator',
-    targetId: row.agentId,
-    after: view,
-  });
-  return { operator: view, secretKey, saltKey };
-}
-
 export interface UpdateOperatorInput {
   agentID: string;
   name?: string;
@@ -154,150 +113,79 @@ export interface UpdateOperatorInput {
   blockedGames?: number[];
 }
 
-/** Galera's certification conflict (or a deadlock): the whole switch is run again. */
+/** Keys made for a new operator or a rotation; the store seals them, the caller is shown them once. */
+export interface OperatorKeys {
+  readonly secretKey: string;
+  readonly saltKey: string;
+}
+
+export interface OperatorAdminStore {
+  /** One transaction: the operator, its catalogue blocks and the audit entry; refuses an agentID taken. */
+  create(
+    actor: string,
+    input: CreateOperatorInput & GoLiveSettingsInput,
+    keys: OperatorKeys,
+    defaults: GoLiveDefaults,
+  ): Promise<OperatorWithBlocks>;
+  /**
+   * Under the operator's row lock, run again whole on a write conflict: a mode switch is judged
+   * (domain/walletMode.ts judgeModeSwitch) against what the operator still owes or holds.
+   */
+  update(
+    actor: string,
+    input: UpdateOperatorInput & GoLiveSettingsInput,
+    defaults: GoLiveDefaults,
+  ): Promise<OperatorWithBlocks>;
+  list(defaults: GoLiveDefaults): Promise<OperatorWithBlocks[]>;
+  /** Under the operator's row lock: new keys, the previous secretKey kept for `overlapSeconds`. */
+  rotateSecret(
+    actor: string,
+    agentId: string,
+    overlapSeconds: number,
+    keys: OperatorKeys,
+  ): Promise<{ previousSecretExpiresAt: string | null }>;
+  /** The internal id of an agentID, null when there is none. */
+  internalId(agentId: string): Promise<number | null>;
+}
+
+export async function createOperator(
+  store: OperatorAdminStore,
+  actor: string,
+  input: CreateOperatorInput & GoLiveSettingsInput,
+  defaults: GoLiveDefaults = PROTOCOL_GO_LIVE_DEFAULTS,
+) {
+  const keys = { secretKey: newSecret(), saltKey: newSalt() };
+  const operator = await store.create(actor, input, keys, defaults);
+  return { operator, ...keys };
+}
+
 export function updateOperator(
-  prisma: Prisma,
+  store: OperatorAdminStore,
   actor: string,
   input: UpdateOperatorInput & GoLiveSettingsInput,
   defaults: GoLiveDefaults = PROTOCOL_GO_LIVE_DEFAULTS,
 ): Promise<OperatorWithBlocks> {
-  return retryOnWriteConflict(() => updateOperatorOnce(prisma, actor, input, defaults), 3);
+  return store.update(actor, input, defaults);
 }
 
-function updateOperatorOnce(
-  prisma: Prisma,
-  actor: string,
-  input: UpdateOperatorInput & GoLiveSettingsInput,
-  defaults: GoLiveDefaults,
-): Promise<OperatorWithBlocks> {
-  return prisma.$transaction(async (tx) => {
-    // The row lock serialises concurrent updates of one operator, so two switches cannot interleave;
-    // and every money transaction holds this row shared from before its first write to its COMMIT
-    // (db/walletStore.ts holdOperatorMode), so the counts below see every money call that got in
-    // first, and the ones that did not read the new mode under that lock and refuse (12).
-    const locked = await tx.$queryRaw<
-      { id: number }[]
-    >`SELECT id FROM operators WHERE agent_id = ${input.agentID} FOR UPDATE`;
-    if (!locked[0]) throw notFound(`operator ${input.agentID}`);
-    const before = await tx.operator.findUniqueOrThrow({ where: { agentId: input.agentID } });
-    const blocks = await resolveBlocks(tx, input);
-    const blocksBefore = (await blocksOf(tx, [before.id])).get(before.id) ?? NO_BLOCKS;
-    const nextUrl = input.callbackUrl === undefined ? before.callbackUrl : input.callbackUrl || null;
-    const from = walletModeOf(before.callbackUrl);
-    const to = walletModeOf(nextUrl);
-    if (from !== to) {
-      const refusal = judgeModeSwitch(from, to, await countModeSwitchBlockers(tx, before.id));
-      if (refusal) throw new AdminRefusal('conflict', refusal.code, refusal.message);
-      if (to === 'seamless') await touchWallets(tx, before.id);
-    }
-    const row = await tx.operator.update({
-      where: { id: before.id },
-      data: {
-        name: input.name,
-        currencies: input.currencies ? [...new Set(input.currencies)].join(',') : undefined,
-        callbackUrl: nextUrl,
-        callbackScheme: input.callbackScheme,
-        enabled: input.enabled,
-        allowedIps: input.allowedIps === undefined ? undefined : storedAllowedIps(input.allowedIps),
-        status: input.status,
-        feePercent: input.feePercent,
-        creditLimitMinor: input.creditLimitMinor,
-        peakPerSecond: input.peakPerSecond,
-        updatedAt: new Date(),
-      },
-    });
-    await writeBlocks(tx, row.id, blocks, row.updatedAt);
-    const after = { ...operatorView(row, defaults), ...((await blocksOf(tx, [row.id])).get(row.id) ?? NO_BLOCKS) };
-    await recordAudit(tx, {
-      actor,
-      action: from !== to ? `operators.switch-to-${to}` : 'operators.update',
-      targetType: 'operator',
-      targetId: row.agentId,
-      before: { ...operatorView(before, defaults), ...blocksBefore },
-      after,
-    });
-    return after;
-  });
-}
-
-type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
-
-/**
- * Writes every transfer wallet of the operator (all at zero, or the switch was refused). Row locks are
- * not replicated on a Galera cluster with several writers: a deposit on another node never waits for
- * this switch's lock. Writing the wallets makes the switch and any concurrent write of one of them
- * conflict at certification instead, so one of the two is rolled back and retried (the deposit reads
- * the new mode and refuses with 12; the switch counts the deposit and is refused). On one server the
- * operator lock already orders them, and no money transaction can hold a wallet lock while this
- * switch holds the operator row, so the update waits for nobody.
- */
-async function touchWallets(tx: Tx, operatorId: number): Promise<void> {
-  await tx.$executeRaw`UPDATE wallets SET updated_at = ${new Date()} WHERE operator_id = ${operatorId}`;
-}
-
-async function countModeSwitchBlockers(tx: Tx, operatorId: number): Promise<ModeSwitchBlockers> {
-  const nonZeroWallets = await tx.wallet.count({ where: { operatorId, balanceMinor: { not: 0n } } });
-  const openRounds = await tx.round.count({ where: { operatorId, status: 'open' } });
-  // Parked deliveries are owed too: they must reach the operator before it leaves seamless mode. A
-  // settled bet's Withdraw is not owed: fold those first, so only Withdraws in flight count.
-  await tx.$executeRawUnsafe(FOLD_SETTLED_WITHDRAWS);
-  const pendingDeliveries = await tx.callbackDelivery.count({
-    where: {
-      operatorId,
-      OR: [
-        { kind: { in: ['deposit', 'rollback'] }, status: { in: ['pending', 'failed'] } },
-        { kind: 'withdraw', status: 'sending' },
-      ],
-    },
-  });
-  return { nonZeroWallets, openRounds, pendingDeliveries };
-}
-
-export async function listOperators(
-  prisma: Prisma,
+export function listOperators(
+  store: OperatorAdminStore,
   defaults: GoLiveDefaults = PROTOCOL_GO_LIVE_DEFAULTS,
 ): Promise<OperatorWithBlocks[]> {
-  const rows = await prisma.operator.findMany({ orderBy: { id: 'asc' } });
-  const blocks = await blocksOf(
-    prisma,
-    rows.map((r) => r.id),
-  );
-  return rows.map((row) => ({ ...operatorView(row, defaults), ...(blocks.get(row.id) ?? NO_BLOCKS) }));
+  return store.list(defaults);
 }
 
 /**
  * New secretKey and saltKey at once; the previous secretKey is still accepted on requests to us for
  * `overlapSeconds` (our callbacks use the new keys at once, so the previous saltKey is not kept).
  */
-export async function rotateOperatorSecret(prisma: Prisma, actor: string, agentId: string, overlapSeconds: number) {
-  const secretKey = newSecret();
-  const saltKey = newSalt();
-  return prisma.$transaction(async (tx) => {
-    // Locked: two rotations at once keep one previous secret, not a mix of both.
-    const locked = await tx.$queryRaw<
-      { id: number }[]
-    >`SELECT id FROM operators WHERE agent_id = ${agentId} FOR UPDATE`;
-    if (!locked[0]) throw notFound(`operator ${agentId}`);
-    const row = await tx.operator.findUniqueOrThrow({ where: { agentId } });
-    const now = new Date();
-    const contexts = {
-      secret: secretContext.operatorSecret(agentId),
-      previous: secretContext.operatorPreviousSecret(agentId),
-    };
-    const columns = rotatedSecretColumns(contexts, row.secretKey, secretKey, overlapSeconds, now);
-    await tx.operator.update({
-      where: { id: row.id },
-      data: { ...columns, saltKey: sealStored(secretContext.operatorSalt(agentId), saltKey), updatedAt: now },
-    });
-    const previousSecretExpiresAt = columns.previousSecretExpiresAt?.toISOString() ?? null;
-    await recordAudit(tx, {
-      actor,
-      action: 'operators.rotate-secret',
-      targetType: 'operator',
-      targetId: agentId,
-      // The audit says that the keys changed, never what they are.
-      after: { secretKey: 'rotated', saltKey: 'rotated', overlapSeconds, overlapEndsAt: previousSecretExpiresAt },
-    });
-    return { agentID: agentId, secretKey, saltKey, previousSecretExpiresAt };
-  });
+export async function rotateOperatorSecret(
+  store: OperatorAdminStore,
+  actor: string,
+  agentId: string,
+  overlapSeconds: number,
+) {
+  const keys = { secretKey: newSecret(), saltKey: newSalt() };
+  const { previousSecretExpiresAt } = await store.rotateSecret(actor, agentId, overlapSeconds, keys);
+  return { agentID: agentId, ...keys, previousSecretExpiresAt };
 }

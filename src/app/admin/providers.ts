@@ -1,11 +1,6 @@
-/** Provider (studio) management (PROTOCOL §8, §10). */
-import { Prisma } from '../../db/prismaClient';
-import { sealStored } from '../../db/storedSecrets';
-import { secretContext } from '../../domain/secretEnvelope';
-import { allowedIpsView, storedAllowedIps } from '../ipAllowList';
-import { conflict, notFound } from './adminErrors';
-import { recordAudit } from './audit';
-import { previousSecretExpiry, rotatedSecretColumns } from './callerSecrets';
+/** Provider (studio) management (PROTOCOL §8, §10), over a ProviderAdminStore (db/providerAdminStore.ts). */
+import { allowedIpsView } from '../ipAllowList';
+import { previousSecretExpiry } from './callerSecrets';
 import { newSecret } from './operators';
 
 export interface ProviderView {
@@ -17,7 +12,7 @@ export interface ProviderView {
   previousSecretExpiresAt: string | null;
 }
 
-type ProviderRow = {
+export type ProviderRow = {
   providerId: string;
   name: string;
   enabled: boolean;
@@ -26,7 +21,7 @@ type ProviderRow = {
   previousSecretExpiresAt: Date | null;
 };
 
-const providerView = (row: ProviderRow): ProviderView => ({
+export const providerView = (row: ProviderRow): ProviderView => ({
   providerID: row.providerId,
   name: row.name,
   enabled: row.enabled,
@@ -35,99 +30,65 @@ const providerView = (row: ProviderRow): ProviderView => ({
   previousSecretExpiresAt: previousSecretExpiry(row.previousSecretExpiresAt),
 });
 
-export async function createProvider(
-  prisma: Prisma,
-  actor: string,
-  input: { providerID: string; name: string; launchUrl?: string | null },
-) {
+export interface CreateProviderInput {
+  providerID: string;
+  name: string;
+  launchUrl?: string | null;
+}
+
+export interface UpdateProviderInput {
+  providerID: string;
+  name?: string;
+  enabled?: boolean;
+  launchUrl?: string | null;
+  /** Canonical CIDRs (validated by the route). */
+  allowedIps?: string[];
+}
+
+/** Each change is one transaction with its audit entry; a refusal (exists, not found) writes nothing. */
+export interface ProviderAdminStore {
+  /** Stores the provider with `secretKey` sealed; refuses a providerID already taken. */
+  create(actor: string, input: CreateProviderInput, secretKey: string): Promise<ProviderView>;
+  /** A change of `enabled` also marks its games changed (the §14 change feed). */
+  update(actor: string, input: UpdateProviderInput): Promise<ProviderView>;
+  list(): Promise<ProviderView[]>;
+  /** Under the provider's row lock: the new secret, and the previous one kept for `overlapSeconds`. */
+  rotateSecret(
+    actor: string,
+    providerId: string,
+    overlapSeconds: number,
+    secretKey: string,
+  ): Promise<{ previousSecretExpiresAt: string | null }>;
+  /** The internal id of a providerID, null when there is none. */
+  internalId(providerId: string): Promise<number | null>;
+}
+
+export async function createProvider(store: ProviderAdminStore, actor: string, input: CreateProviderInput) {
   const secretKey = newSecret();
-  return prisma.$transaction(async (tx) => {
-    if (await tx.provider.findUnique({ where: { providerId: input.providerID } })) {
-      throw conflict(`provider ${input.providerID} already exists`);
-    }
-    const row = await tx.provider.create({
-      data: {
-        providerId: input.providerID,
-        name: input.name,
-        secretKey: sealStored(secretContext.providerSecret(input.providerID), secretKey),
-        enabled: true,
-        launchUrlTemplate: input.launchUrl || null,
-        createdAt: new Date(),
-      },
-    });
-    const view = providerView(row);
-    await recordAudit(tx, {
-      actor,
-      action: 'providers.create',
-      targetType: 'provider',
-      targetId: input.providerID,
-      after: view,
-    });
-    return { providerID: input.providerID, secretKey, provider: view };
-  });
+  const provider = await store.create(actor, input, secretKey);
+  return { providerID: input.providerID, secretKey, provider };
 }
 
-export async function updateProvider(
-  prisma: Prisma,
+export function updateProvider(
+  store: ProviderAdminStore,
   actor: string,
-  input: { providerID: string; name?: string; enabled?: boolean; launchUrl?: string | null; allowedIps?: string[] },
+  input: UpdateProviderInput,
 ): Promise<ProviderView> {
-  return prisma.$transaction(async (tx) => {
-    const before = await tx.provider.findUnique({ where: { providerId: input.providerID } });
-    if (!before) throw notFound(`provider ${input.providerID}`);
-    const row = await tx.provider.update({
-      where: { id: before.id },
-      data: {
-        name: input.name,
-        enabled: input.enabled,
-        launchUrlTemplate: input.launchUrl === undefined ? undefined : input.launchUrl || null,
-        allowedIps: input.allowedIps === undefined ? undefined : storedAllowedIps(input.allowedIps),
-      },
-    });
-    const after = providerView(row);
-    // Its games appear, or disappear, in every operator's lobby: the change feed (§14) must say so.
-    if (before.enabled !== row.enabled)
-      await tx.game.updateMany({ where: { providerId: row.id }, data: { changedAt: new Date() } });
-    await recordAudit(tx, {
-      actor,
-      action: 'providers.update',
-      targetType: 'provider',
-      targetId: input.providerID,
-      before: providerView(before),
-      after,
-    });
-    return after;
-  });
+  return store.update(actor, input);
 }
 
-export async function listProviders(prisma: Prisma): Promise<ProviderView[]> {
-  return (await prisma.provider.findMany({ orderBy: { id: 'asc' } })).map(providerView);
+export function listProviders(store: ProviderAdminStore): Promise<ProviderView[]> {
+  return store.list();
 }
 
 /** A new secretKey at once; the previous one is still accepted for `overlapSeconds` (0: not at all). */
-export async function rotateProviderSecret(prisma: Prisma, actor: string, providerId: string, overlapSeconds: number) {
+export async function rotateProviderSecret(
+  store: ProviderAdminStore,
+  actor: string,
+  providerId: string,
+  overlapSeconds: number,
+) {
   const secretKey = newSecret();
-  return prisma.$transaction(async (tx) => {
-    const locked = await tx.$queryRaw<
-      { id: number }[]
-    >`SELECT id FROM providers WHERE provider_id = ${providerId} FOR UPDATE`;
-    if (!locked[0]) throw notFound(`provider ${providerId}`);
-    const row = await tx.provider.findUniqueOrThrow({ where: { providerId } });
-    const now = new Date();
-    const contexts = {
-      secret: secretContext.providerSecret(providerId),
-      previous: secretContext.providerPreviousSecret(providerId),
-    };
-    const columns = rotatedSecretColumns(contexts, row.secretKey, secretKey, overlapSeconds, now);
-    await tx.provider.update({ where: { id: row.id }, data: columns });
-    const previousSecretExpiresAt = columns.previousSecretExpiresAt?.toISOString() ?? null;
-    await recordAudit(tx, {
-      actor,
-      action: 'providers.rotate-secret',
-      targetType: 'provider',
-      targetId: providerId,
-      after: { secretKey: 'rotated', overlapSeconds, overlapEndsAt: previousSecretExpiresAt },
-    });
-    return { providerID: providerId, secretKey, previousSecretExpiresAt };
-  });
+  const { previousSecretExpiresAt } = await store.rotateSecret(actor, providerId, overlapSeconds, secretKey);
+  return { providerID: providerId, secretKey, previousSecretExpiresAt };
 }

@@ -6,12 +6,13 @@
  * row (one primary-key read) and refuses a token whose version is not the current one or whose user is
  * disabled. Disabling, a role change, a password change and logout bump the version, so every token
  * issued before stops working at once, in every process.
+ *
+ * The reads and writes, each change in one transaction with its audit entry, are a StaffStore
+ * (db/staffStore.ts); passwords are checked and hashed here, outside any transaction.
  */
-import { Prisma } from '../../db/prismaClient';
 import { passwordProblem } from '../../domain/passwordPolicy';
 import { ResultCode } from '../../domain/resultCodes';
-import { AdminRefusal, badRequest, conflict, notFound } from './adminErrors';
-import { AuditTx, recordAudit } from './audit';
+import { AdminRefusal, badRequest, conflict } from './adminErrors';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwords';
 import { TotpEnrolment, newTotpEnrolment, verifyTotp } from './totp';
 
@@ -43,7 +44,44 @@ export type LoginFailure = 'unknown user' | 'wrong password' | 'disabled' | 'mis
 
 export type LoginOutcome = { ok: true; session: StaffSession } | { ok: false; failure: LoginFailure };
 
-const sessionSelect = { username: true, role: true, enabled: true, tokenVersion: true, totpEnabled: true } as const;
+/** An admin_users row as the use cases read it. */
+export interface StaffUserRow extends StaffSession {
+  readonly id: number;
+  readonly passwordHash: string;
+  readonly totpSecret: string | null;
+  readonly totpPendingSecret: string | null;
+  readonly totpLastStep: bigint | null;
+  readonly createdAt: Date;
+}
+
+export interface StaffStore {
+  findUser(username: string): Promise<StaffUserRow | null>;
+  /** One primary-key read of what a token is checked against. */
+  findSession(username: string): Promise<StaffSession | null>;
+  /** A conditional UPDATE: true when `step` is later than the last accepted one, and is now. */
+  claimTotpStep(userId: number, step: bigint): Promise<boolean>;
+  /** Refuses a username taken (conflict). */
+  create(actor: string, username: string, passwordHash: string, role: Role): Promise<void>;
+  list(): Promise<StaffUserRow[]>;
+  /** Role and enabled flag, bumping the token version when either changes; refuses to leave no enabled admin. */
+  update(actor: string, input: { username: string; role?: Role; enabled?: boolean }): Promise<StaffUserRow>;
+  /** The new hash and a bumped token version; answers the new session. */
+  changePassword(userId: number, username: string, passwordHash: string): Promise<StaffSession>;
+  /** Bumps the token version. */
+  logout(username: string): Promise<void>;
+  setPendingTotp(username: string, secret: string): Promise<void>;
+  /** Moves the pending secret checked (`user`'s) to the active one; refuses when it changed meanwhile. */
+  confirmTotp(user: StaffUserRow, step: bigint): Promise<void>;
+  /** The first admin; false when another process created it first. */
+  createBootstrapAdmin(username: string, passwordHash: string): Promise<boolean>;
+  /** An audit entry alone (a failed login changes nothing else). */
+  audit(record: {
+    action: string;
+    targetType: string;
+    targetId: string;
+    after: Record<string, unknown>;
+  }): Promise<void>;
+}
 
 /** Refuses a password that breaks the rule of §10 with HTTP 400 code 2 naming why. */
 export function assertAcceptablePassword(field: string, password: string, username: string): void {
@@ -51,14 +89,30 @@ export function assertAcceptablePassword(field: string, password: string, userna
   if (problem) throw badRequest(`${field}: ${problem}`);
 }
 
+const sessionOf = (user: StaffUserRow): StaffSession => ({
+  username: user.username,
+  role: user.role,
+  enabled: user.enabled,
+  tokenVersion: user.tokenVersion,
+  totpEnabled: user.totpEnabled,
+});
+
+const staffView = (row: StaffUserRow): StaffView => ({
+  username: row.username,
+  role: row.role,
+  enabled: row.enabled,
+  totp: row.totpEnabled,
+  createdAt: row.createdAt.toISOString(),
+});
+
 export async function checkLogin(
-  prisma: Prisma,
+  store: StaffStore,
   username: string,
   password: string,
   otp: string | undefined,
   nowMs = Date.now(),
 ): Promise<LoginOutcome> {
-  const user = await prisma.adminUser.findUnique({ where: { username } });
+  const user = await store.findUser(username);
   // Verify against a dummy hash on a miss, so timing does not reveal which usernames exist.
   const passwordOk = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH_PROMISE));
   if (!user) return { ok: false, failure: 'unknown user' };
@@ -66,19 +120,10 @@ export async function checkLogin(
   if (!user.enabled) return { ok: false, failure: 'disabled' };
   if (user.totpEnabled) {
     if (!otp) return { ok: false, failure: 'missing otp' };
-    if (!user.totpSecret || !(await acceptTotp(prisma, user.id, user.totpSecret, user.totpLastStep, otp, nowMs)))
+    if (!user.totpSecret || !(await acceptTotp(store, user.id, user.totpSecret, user.totpLastStep, otp, nowMs)))
       return { ok: false, failure: 'wrong otp' };
   }
-  return {
-    ok: true,
-    session: {
-      username: user.username,
-      role: user.role,
-      enabled: user.enabled,
-      tokenVersion: user.tokenVersion,
-      totpEnabled: user.totpEnabled,
-    },
-  };
+  return { ok: true, session: sessionOf(user) };
 }
 
 /**
@@ -86,7 +131,7 @@ export async function checkLogin(
  * conditional UPDATE so two processes given the same code at once accept it only once.
  */
 async function acceptTotp(
-  prisma: Prisma,
+  store: StaffStore,
   userId: number,
   secret: string,
   lastStep: bigint | null,
@@ -95,19 +140,18 @@ async function acceptTotp(
 ): Promise<boolean> {
   const step = await verifyTotp(secret, code, lastStep, nowMs);
   if (step === null) return false;
-  const claimed = await prisma.adminUser.updateMany({
-    where: { id: userId, OR: [{ totpLastStep: null }, { totpLastStep: { lt: BigInt(step) } }] },
-    data: { totpLastStep: BigInt(step) },
-  });
-  return claimed.count === 1;
+  return store.claimTotpStep(userId, BigInt(step));
 }
 
-export async function findStaffSession(prisma: Prisma, username: string): Promise<StaffSession | null> {
-  return prisma.adminUser.findUnique({ where: { username }, select: sessionSelect });
+export function findStaffSession(
+  store: Pick<StaffStore, 'findSession'>,
+  username: string,
+): Promise<StaffSession | null> {
+  return store.findSession(username);
 }
 
 export async function createStaff(
-  prisma: Prisma,
+  store: StaffStore,
   actor: string,
   username: string,
   password: string,
@@ -115,69 +159,21 @@ export async function createStaff(
 ): Promise<StaffIdentity> {
   assertAcceptablePassword('password', password, username);
   const passwordHash = await hashPassword(password);
-  return prisma.$transaction(async (tx) => {
-    if (await tx.adminUser.findUnique({ where: { username } })) throw conflict(`user ${username} already exists`);
-    await tx.adminUser.create({ data: { username, passwordHash, role, createdAt: new Date() } });
-    await recordAudit(tx, {
-      actor,
-      action: 'users.create',
-      targetType: 'user',
-      targetId: username,
-      after: { username, role },
-    });
-    return { username, role };
-  });
+  await store.create(actor, username, passwordHash, role);
+  return { username, role };
 }
 
-export async function listStaff(prisma: Prisma): Promise<StaffView[]> {
-  const rows = await prisma.adminUser.findMany({ orderBy: { username: 'asc' } });
-  return rows.map((row) => ({
-    username: row.username,
-    role: row.role,
-    enabled: row.enabled,
-    totp: row.totpEnabled,
-    createdAt: row.createdAt.toISOString(),
-  }));
+export async function listStaff(store: StaffStore): Promise<StaffView[]> {
+  return (await store.list()).map(staffView);
 }
 
 /** Role and enabled flag; the last enabled admin cannot be disabled or demoted (nobody could undo it). */
 export async function updateStaff(
-  prisma: Prisma,
+  store: StaffStore,
   actor: string,
   input: { username: string; role?: Role; enabled?: boolean },
 ): Promise<StaffView> {
-  return prisma.$transaction(async (tx) => {
-    const before = await tx.adminUser.findUnique({ where: { username: input.username } });
-    if (!before) throw notFound(`user ${input.username}`);
-    const role = input.role ?? before.role;
-    const enabled = input.enabled ?? before.enabled;
-    const changed = role !== before.role || enabled !== before.enabled;
-    if (changed && before.role === 'admin' && before.enabled && (role !== 'admin' || !enabled)) {
-      const otherAdmins = await tx.adminUser.count({ where: { role: 'admin', enabled: true, id: { not: before.id } } });
-      if (otherAdmins === 0)
-        throw conflict(`${input.username} is the last enabled admin: enable or create another admin first`);
-    }
-    const after = changed
-      ? await tx.adminUser.update({ where: { id: before.id }, data: { role, enabled, tokenVersion: { increment: 1 } } })
-      : before;
-    if (changed) {
-      await recordAudit(tx, {
-        actor,
-        action: 'users.update',
-        targetType: 'user',
-        targetId: before.username,
-        before: { role: before.role, enabled: before.enabled },
-        after: { role: after.role, enabled: after.enabled },
-      });
-    }
-    return {
-      username: after.username,
-      role: after.role,
-      enabled: after.enabled,
-      totp: after.totpEnabled,
-      createdAt: after.createdAt.toISOString(),
-    };
-  });
+  return staffView(await store.update(actor, input));
 }
 
 /** A wrong currentPassword on me/password: counted as a failed login by the caller. */
@@ -189,103 +185,59 @@ export class WrongCurrentPassword extends AdminRefusal {
 
 /** Changes the caller's own password and revokes every token it had; answers the new session. */
 export async function changeOwnPassword(
-  prisma: Prisma,
+  store: StaffStore,
   username: string,
   currentPassword: string,
   newPassword: string,
 ): Promise<StaffSession> {
-  const user = await prisma.adminUser.findUnique({ where: { username } });
+  const user = await store.findUser(username);
   if (!user || !(await verifyPassword(currentPassword, user.passwordHash))) throw new WrongCurrentPassword();
   assertAcceptablePassword('newPassword', newPassword, username);
   if (newPassword === currentPassword) throw badRequest('newPassword: must differ from the current password');
   const passwordHash = await hashPassword(newPassword);
-  return prisma.$transaction(async (tx) => {
-    const updated = await tx.adminUser.update({
-      where: { id: user.id },
-      data: { passwordHash, tokenVersion: { increment: 1 } },
-      select: sessionSelect,
-    });
-    await recordAudit(tx, { actor: username, action: 'users.password', targetType: 'user', targetId: username });
-    return updated;
-  });
+  return store.changePassword(user.id, username, passwordHash);
 }
 
-export async function logoutStaff(prisma: Prisma, username: string): Promise<void> {
-  await prisma.$transaction(async (tx) => {
-    await tx.adminUser.update({ where: { username }, data: { tokenVersion: { increment: 1 } } });
-    await recordAudit(tx, { actor: username, action: 'users.logout', targetType: 'user', targetId: username });
-  });
+export function logoutStaff(store: StaffStore, username: string): Promise<void> {
+  return store.logout(username);
 }
 
 /** A new secret, kept pending until a code made with it is confirmed (a re-enrolment replaces the secret then). */
-export async function enrollTotp(prisma: Prisma, username: string): Promise<TotpEnrolment> {
+export async function enrollTotp(store: StaffStore, username: string): Promise<TotpEnrolment> {
   const enrolment = await newTotpEnrolment(username);
-  await prisma.adminUser.update({ where: { username }, data: { totpPendingSecret: enrolment.secret } });
+  await store.setPendingTotp(username, enrolment.secret);
   return enrolment;
 }
 
-export async function confirmTotp(prisma: Prisma, username: string, code: string, nowMs = Date.now()): Promise<void> {
-  const user = await prisma.adminUser.findUnique({ where: { username } });
+export async function confirmTotp(
+  store: StaffStore,
+  username: string,
+  code: string,
+  nowMs = Date.now(),
+): Promise<void> {
+  const user = await store.findUser(username);
   if (!user?.totpPendingSecret) throw conflict('no TOTP enrolment in progress: call /admin/v1/me/totp/enroll first');
   const step = await verifyTotp(user.totpPendingSecret, code, user.totpLastStep, nowMs);
   if (step === null) throw badRequest('code: not the current code of the enrolled secret');
-  await prisma.$transaction(async (tx) => {
-    // Conditional on the pending secret still being the one checked (a second enrolment may have replaced it).
-    const done = await tx.adminUser.updateMany({
-      where: { id: user.id, totpPendingSecret: user.totpPendingSecret },
-      data: {
-        totpSecret: user.totpPendingSecret,
-        totpPendingSecret: null,
-        totpEnabled: true,
-        totpLastStep: BigInt(step),
-      },
-    });
-    if (done.count !== 1) throw conflict('the enrolment changed meanwhile: enrol again');
-    await recordAudit(tx, {
-      actor: username,
-      action: 'users.totp',
-      targetType: 'user',
-      targetId: username,
-      before: { totp: user.totpEnabled },
-      after: { totp: true },
-    });
-  });
+  await store.confirmTotp(user, BigInt(step));
 }
 
 /** Creates the first admin from ADMIN_USERNAME/ADMIN_PASSWORD when missing; a no-op otherwise. */
-export async function ensureBootstrapAdmin(prisma: Prisma, username: string, password: string): Promise<boolean> {
-  if (await prisma.adminUser.findUnique({ where: { username } })) return false;
+export async function ensureBootstrapAdmin(store: StaffStore, username: string, password: string): Promise<boolean> {
+  if (await store.findUser(username)) return false;
   const passwordHash = await hashPassword(password);
-  try {
-    await prisma.$transaction(async (tx) => {
-      await tx.adminUser.create({ data: { username, passwordHash, role: 'admin', createdAt: new Date() } });
-      await recordAudit(tx, {
-        actor: 'system',
-        action: 'users.bootstrap',
-        targetType: 'user',
-        targetId: username,
-        after: { username, role: 'admin' },
-      });
-    });
-    return true;
-  } catch (error) {
-    // Two processes starting at once: the other one created it first.
-    if ((error as { code?: string }).code === 'P2002') return false;
-    throw error;
-  }
+  return store.createBootstrapAdmin(username, passwordHash);
 }
 
 /** Failed logins and lock-outs in the audit log (never the password tried). */
 export async function auditLoginEvent(
-  prisma: Prisma,
+  store: StaffStore,
   action: 'login.failed' | 'login.locked',
   targetType: 'user' | 'address',
   targetId: string,
   details: Record<string, unknown>,
 ): Promise<void> {
-  await prisma.$transaction(async (tx: AuditTx) => {
-    await recordAudit(tx, { actor: 'anonymous', action, targetType, targetId: targetId.slice(0, 64), after: details });
-  });
+  await store.audit({ action, targetType, targetId: targetId.slice(0, 64), after: details });
 }
 
 export const loginRefused = (message = 'wrong username or password') =>

@@ -1,7 +1,7 @@
 /** Admin API (PROTOCOL §8), the part needed to set up: staff, operators, providers, audit. */
 import { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
-import { Prisma } from '../../db/prismaClient';
+import { AdminStores } from '../../app/admin/adminStores';
 import { isKnownCurrency, unsupportedCurrencyMessage } from '../../domain/currencies';
 import { ResultCode } from '../../domain/resultCodes';
 import { AdminRefusal, badRequest } from '../../app/admin/adminErrors';
@@ -274,9 +274,9 @@ export const transactionSearchRequest = z.object({
   order: z.enum(['oldest', 'newest']).optional(),
 });
 
-// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
-export function adminRoutes(deps: {
-  prisma: Prisma;
+export interface AdminRouteDeps {
+  /** The admin use cases' stores (db/adminStores.ts). */
+  stores: AdminStores;
   jwtSecret: string;
   deliveryQueue: DeliveryQueuePort;
   retryAttempts: number;
@@ -290,16 +290,44 @@ export function adminRoutes(deps: {
   goLiveDefaults?: GoLiveDefaults;
   /** An operator's circuit breaker state (§6.3), null in transfer mode: `wallet.state` in operators/list. */
   walletState?: (agentId: string) => Promise<string | null>;
-}): Router {
-  const { prisma, jwtSecret } = deps;
-  const goLiveDefaults = deps.goLiveDefaults ?? PROTOCOL_GO_LIVE_DEFAULTS;
-  const router = Router();
-  const staff = requireStaff(jwtSecret, prisma, { requireTotp: deps.requireTotp });
-  const readers = allowRoles('admin', 'support');
-  const admins = allowRoles('admin');
+}
+
+/** What every group of admin routes is mounted with. */
+interface AdminRouting {
+  readonly router: Router;
+  readonly deps: AdminRouteDeps;
+  readonly stores: AdminStores;
+  /** A valid staff token; then the roles allowed. */
+  readonly staff: RequestHandler;
+  readonly readers: RequestHandler;
+  readonly admins: RequestHandler;
+  readonly goLiveDefaults: GoLiveDefaults;
+}
+
+export function adminRoutes(deps: AdminRouteDeps): Router {
+  const routing: AdminRouting = {
+    router: Router(),
+    deps,
+    stores: deps.stores,
+    staff: requireStaff(deps.jwtSecret, deps.stores.staff, { requireTotp: deps.requireTotp }),
+    readers: allowRoles('admin', 'support'),
+    admins: allowRoles('admin'),
+    goLiveDefaults: deps.goLiveDefaults ?? PROTOCOL_GO_LIVE_DEFAULTS,
+  };
+  sessionRoutes(routing);
+  userRoutes(routing);
+  operatorRoutes(routing);
+  providerAndGameRoutes(routing);
+  transactionSearchRoute(routing);
+  callbackAndAuditRoutes(routing);
+  return routing.router;
+}
+
+/** Login, logout, own password and second factor: each answers a session or changes the caller's own. */
+function sessionRoutes({ router, deps, stores, staff }: AdminRouting): void {
   /** A token and what the back office needs to know about the user it belongs to. */
   const sessionAnswer = (session: StaffSession) => ({
-    token: issueStaffToken(jwtSecret, session),
+    token: issueStaffToken(deps.jwtSecret, session),
     role: session.role,
     expiresIn: STAFF_TOKEN_TTL_S,
     totp: session.totpEnabled,
@@ -310,16 +338,16 @@ export function adminRoutes(deps: {
     const { username, password, otp } = input(loginRequest, req);
     const address = req.ip ?? 'unknown';
     const attempt = await deps.loginThrottle.begin(username, address);
-    const outcome = await checkLogin(prisma, username, password, otp);
+    const outcome = await checkLogin(stores.staff, username, password, otp);
     if (outcome.ok) {
       await attempt.succeeded();
       ok(res, sessionAnswer(outcome.session));
       return;
     }
     const locks = await attempt.failed();
-    await auditLoginEvent(prisma, 'login.failed', 'user', username, { address, reason: outcome.failure });
+    await auditLoginEvent(stores.staff, 'login.failed', 'user', username, { address, reason: outcome.failure });
     for (const lock of locks) {
-      await auditLoginEvent(prisma, 'login.locked', lock.scope, lock.scope === 'user' ? username : lock.key, {
+      await auditLoginEvent(stores.staff, 'login.locked', lock.scope, lock.scope === 'user' ? username : lock.key, {
         address,
         lockedForS: LOGIN_WINDOW_S,
       });
@@ -329,7 +357,7 @@ export function adminRoutes(deps: {
   });
 
   router.post('/admin/v1/logout', staff, async (_req, res) => {
-    await logoutStaff(prisma, actor(res));
+    await logoutStaff(stores.staff, actor(res));
     ok(res);
   });
 
@@ -339,7 +367,7 @@ export function adminRoutes(deps: {
     const attempt = await deps.loginThrottle.begin(actor(res), req.ip ?? 'unknown');
     let session;
     try {
-      session = await changeOwnPassword(prisma, actor(res), fields.currentPassword, fields.newPassword);
+      session = await changeOwnPassword(stores.staff, actor(res), fields.currentPassword, fields.newPassword);
     } catch (error) {
       if (error instanceof WrongCurrentPassword) await attempt.failed();
       else await attempt.succeeded();
@@ -350,32 +378,36 @@ export function adminRoutes(deps: {
   });
 
   router.post('/admin/v1/me/totp/enroll', staff, async (_req, res) => {
-    ok(res, { ...(await enrollTotp(prisma, actor(res))) });
+    ok(res, { ...(await enrollTotp(stores.staff, actor(res))) });
   });
 
   router.post('/admin/v1/me/totp/confirm', staff, async (req, res) => {
-    await confirmTotp(prisma, actor(res), input(totpConfirmRequest, req).code);
+    await confirmTotp(stores.staff, actor(res), input(totpConfirmRequest, req).code);
     ok(res, { totp: true });
   });
+}
 
+function userRoutes({ router, stores, staff, readers, admins }: AdminRouting): void {
   readRoute(router, '/admin/v1/users/list', staff, readers, async (_req, res) => {
-    ok(res, { users: await listStaff(prisma) });
+    ok(res, { users: await listStaff(stores.staff) });
   });
 
   router.post('/admin/v1/users/update', staff, admins, async (req, res) => {
-    ok(res, { user: await updateStaff(prisma, actor(res), input(updateUserRequest, req)) });
+    ok(res, { user: await updateStaff(stores.staff, actor(res), input(updateUserRequest, req)) });
   });
 
   router.post('/admin/v1/users/create', staff, admins, async (req, res) => {
     const fields = input(createUserRequest, req);
-    ok(res, { ...(await createStaff(prisma, actor(res), fields.username, fields.password, fields.role)) });
+    ok(res, { ...(await createStaff(stores.staff, actor(res), fields.username, fields.password, fields.role)) });
   });
+}
 
+function operatorRoutes({ router, deps, stores, staff, readers, admins, goLiveDefaults }: AdminRouting): void {
   router.post('/admin/v1/operators/create', staff, admins, async (req, res) => {
     const fields = canonicalAllowedIps(input(createOperatorRequest, req));
     await requireAcceptableCallbackUrl(fields.callbackUrl);
     const created = await createOperator(
-      prisma,
+      stores.operators,
       actor(res),
       withGoLiveSettings(fields, goLiveDefaults.baseCurrency),
       goLiveDefaults,
@@ -393,7 +425,7 @@ export function adminRoutes(deps: {
     const fields = canonicalAllowedIps(input(updateOperatorRequest, req));
     await requireAcceptableCallbackUrl(fields.callbackUrl);
     const operator = await updateOperator(
-      prisma,
+      stores.operators,
       actor(res),
       withGoLiveSettings(fields, goLiveDefaults.baseCurrency),
       goLiveDefaults,
@@ -403,7 +435,7 @@ export function adminRoutes(deps: {
   });
 
   readRoute(router, '/admin/v1/operators/list', staff, readers, async (_req, res) => {
-    const operators = await listOperators(prisma, goLiveDefaults);
+    const operators = await listOperators(stores.operators, goLiveDefaults);
     const states = await Promise.all(operators.map((op) => deps.walletState?.(op.agentID) ?? null));
     ok(res, { operators: operators.map((op, i) => ({ ...op, wallet: states[i] ? { state: states[i] } : null })) });
   });
@@ -411,7 +443,7 @@ export function adminRoutes(deps: {
   router.post('/admin/v1/operators/rotate-secret', staff, admins, async (req, res) => {
     const fields = input(rotateOperatorSecretRequest, req);
     const rotated = await rotateOperatorSecret(
-      prisma,
+      stores.operators,
       actor(res),
       fields.agentID,
       fields.overlapSeconds ?? DEFAULT_OVERLAP_S,
@@ -419,15 +451,21 @@ export function adminRoutes(deps: {
     await deps.callers.changed('operator', rotated.agentID);
     ok(res, { ...rotated });
   });
+}
 
+function providerAndGameRoutes({ router, deps, stores, staff, readers, admins }: AdminRouting): void {
   router.post('/admin/v1/providers/create', staff, admins, async (req, res) => {
-    const created = await createProvider(prisma, actor(res), input(createProviderRequest, req));
+    const created = await createProvider(stores.providers, actor(res), input(createProviderRequest, req));
     await deps.callers.changed('provider', created.providerID);
     ok(res, { ...created });
   });
 
   router.post('/admin/v1/providers/update', staff, admins, async (req, res) => {
-    const provider = await updateProvider(prisma, actor(res), canonicalAllowedIps(input(updateProviderRequest, req)));
+    const provider = await updateProvider(
+      stores.providers,
+      actor(res),
+      canonicalAllowedIps(input(updateProviderRequest, req)),
+    );
     await deps.callers.changed('provider', provider.providerID);
     ok(res, { provider });
   });
@@ -435,7 +473,7 @@ export function adminRoutes(deps: {
   router.post('/admin/v1/providers/rotate-secret', staff, admins, async (req, res) => {
     const fields = input(rotateProviderSecretRequest, req);
     const rotated = await rotateProviderSecret(
-      prisma,
+      stores.providers,
       actor(res),
       fields.providerID,
       fields.overlapSeconds ?? DEFAULT_OVERLAP_S,
@@ -445,17 +483,19 @@ export function adminRoutes(deps: {
   });
 
   readRoute(router, '/admin/v1/providers/list', staff, readers, async (_req, res) => {
-    ok(res, { providers: await listProviders(prisma) });
+    ok(res, { providers: await listProviders(stores.providers) });
   });
 
   readRoute(router, '/admin/v1/games/list', staff, readers, async (_req, res) => {
-    ok(res, { games: await listGamesForStaff(prisma) });
+    ok(res, { games: await listGamesForStaff(stores.games) });
   });
 
   router.post('/admin/v1/games/upsert', staff, admins, async (req, res) => {
-    ok(res, { count: await upsertGames(prisma, actor(res), input(upsertGamesRequest, req).games) });
+    ok(res, { count: await upsertGames(stores.games, actor(res), input(upsertGamesRequest, req).games) });
   });
+}
 
+function transactionSearchRoute({ router, deps, stores, staff }: AdminRouting): void {
   readRoute(
     router,
     '/admin/v1/transactions/search',
@@ -472,13 +512,10 @@ export function adminRoutes(deps: {
       let operatorId: number | undefined;
       let providerId: number | undefined;
       if (fields.agentID !== undefined) {
-        operatorId =
-          (await prisma.operator.findUnique({ where: { agentId: fields.agentID }, select: { id: true } }))?.id ?? -1;
+        operatorId = (await stores.operators.internalId(fields.agentID)) ?? -1;
       }
       if (fields.providerID !== undefined) {
-        providerId =
-          (await prisma.provider.findUnique({ where: { providerId: fields.providerID }, select: { id: true } }))?.id ??
-          -1;
+        providerId = (await stores.providers.internalId(fields.providerID)) ?? -1;
       }
       const page = await listTransactions(deps.history, {
         ...filter,
@@ -493,12 +530,14 @@ export function adminRoutes(deps: {
       });
     },
   );
+}
 
+function callbackAndAuditRoutes({ router, deps, stores, staff, readers, admins }: AdminRouting): void {
   readRoute(router, '/admin/v1/callbacks/list', staff, readers, async (req, res) => {
     const fields = input(callbacksListRequest, req);
     const afterId = fields.cursor === undefined ? undefined : decodeCursor(fields.cursor);
     if (afterId === null) throw badRequest('cursor: not a cursor from a previous page');
-    const page = await listCallbacks(prisma, {
+    const page = await listCallbacks(stores.callbacks, {
       status: fields.status,
       agentId: fields.agentID,
       afterId,
@@ -509,22 +548,22 @@ export function adminRoutes(deps: {
 
   router.post('/admin/v1/callbacks/retry', staff, readers, async (req, res) => {
     const { id } = input(callbackRetryRequest, req);
-    ok(res, { callback: await retryCallback(prisma, deps.deliveryQueue, actor(res), BigInt(id), deps.retryAttempts) });
+    ok(res, {
+      callback: await retryCallback(stores.callbacks, deps.deliveryQueue, actor(res), BigInt(id), deps.retryAttempts),
+    });
   });
 
   readRoute(router, '/admin/v1/audit/list', staff, readers, async (req, res) => {
     const fields = input(pageRequest, req);
     const beforeId = fields.cursor === undefined ? undefined : decodeCursor(fields.cursor);
     if (beforeId === null) throw badRequest('cursor: not a cursor from a previous page');
-    const page = await listAudit(prisma, beforeId, fields.limit ?? 100);
+    const page = await listAudit(stores.audit, beforeId, fields.limit ?? 100);
     ok(res, { entries: page.entries, nextCursor: page.more && page.lastId ? encodeCursor(page.lastId) : null });
   });
 
   readRoute(router, '/admin/v1/audit/verify', staff, admins, async (_req, res) => {
-    ok(res, { ...(await verifyAudit(prisma)) });
+    ok(res, { ...(await verifyAudit(stores.audit)) });
   });
-
-  return router;
 }
 
 /** Renders admin refusals as web-convention statuses with the `{code, message}` body. */

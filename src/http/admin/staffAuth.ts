@@ -7,9 +7,8 @@
 import { NextFunction, Request, RequestHandler, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import { hmacKey } from '../../app/sessions/hmacKey';
-import { Prisma } from '../../db/prismaClient';
 import { ResultCode } from '../../domain/resultCodes';
-import { ROLES, Role, StaffIdentity, StaffSession, findStaffSession } from '../../app/admin/staff';
+import { ROLES, Role, StaffIdentity, StaffSession, StaffStore, findStaffSession } from '../../app/admin/staff';
 
 const AUDIENCE = 'admin';
 const ISSUER = 'casino-aggregator';
@@ -40,7 +39,11 @@ export const TOTP_SETUP_PATHS: ReadonlySet<string> = new Set([
  * Verifies the token, then reads its user (one primary-key lookup per admin request): the user must
  * exist, be enabled, and still be at the token's version.
  */
-export function requireStaff(secret: string, prisma: Prisma, options: { requireTotp: boolean }): RequestHandler {
+export function requireStaff(
+  secret: string,
+  sessions: Pick<StaffStore, 'findSession'>,
+  options: { requireTotp: boolean },
+): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -61,7 +64,7 @@ export function requireStaff(secret: string, prisma: Prisma, options: { requireT
     } catch {
       return deny(res, 401, 'invalid or expired token');
     }
-    const staff = await findStaffSession(prisma, subject);
+    const staff = await findStaffSession(sessions, subject);
     if (!staff || !staff.enabled || staff.tokenVersion !== version)
       return deny(res, 401, 'invalid, expired or revoked token');
     if (options.requireTotp && staff.role === 'admin' && !staff.totpEnabled && !TOTP_SETUP_PATHS.has(req.path)) {
