@@ -6,7 +6,6 @@
 // enrolled from a QR code we render and then needed to sign in, and staff changes (disable, role, own
 // password, sign-out) take effect on the server at once.
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { AdminClient, SignedClient } from '../support/clients';
 import { FakeOperatorWallet } from '../support/fakeOperatorWallet';
@@ -16,10 +15,6 @@ import { until } from '../support/until';
 import { generate } from 'otplib';
 
 const CHROMIUM = '/usr/bin/chromium';
-// The README's picture is refreshed only on request (UPDATE_SCREENSHOTS=1), so test runs leave the tree clean.
-const SCREENSHOT = process.env.UPDATE_SCREENSHOTS
-  ? path.resolve(__dirname, '../../docs/backoffice.png')
-  : path.join(require('node:os').tmpdir(), 'casino-backoffice.png');
 const runBrowser = existsSync(CHROMIUM) || Boolean(process.env.CI);
 if (!runBrowser) {
   console.warn(
@@ -334,8 +329,6 @@ describeBrowser('back office in a real browser', () => {
     expect(await evil.locator('td').nth(1).textContent()).toBe('<img src=x onerror="window.__pwned=1">Evil & Co');
     expect(await page.locator('#content img').count()).toBe(0);
     expect(await page.evaluate('window.__pwned')).toBeUndefined();
-    // A friendlier name for the README screenshot taken at the end.
-    await admin.ok('/admin/v1/operators/update', { agentID: 'bo-html', name: 'Lucky Star Casino' });
   });
 
   test('providers and games: create a provider (secret once) and save a game for it', async () => {
@@ -578,12 +571,5 @@ describeBrowser('back office in a real browser', () => {
     } finally {
       await wallet.stop();
     }
-  });
-
-  test('screenshot of the operators page for the README', async () => {
-    await signIn();
-    await page.locator('tr[data-agent-id]').first().waitFor();
-    await page.mouse.move(0, 0);
-    await page.screenshot({ path: SCREENSHOT, fullPage: false });
   });
 });
