@@ -5,23 +5,14 @@
 // do, a parked seamless delivery is retried from the page until it is delivered, a second factor is
 // enrolled from a QR code we render and then needed to sign in, and staff changes (disable, role, own
 // password, sign-out) take effect on the server at once.
-import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, describeBrowser } from '../support/browser';
 import { AdminClient, SignedClient } from '../support/clients';
 import { FakeOperatorWallet } from '../support/fakeOperatorWallet';
 import { TEST_ADMIN, TestServer, startTestServer } from '../support/testServer';
 import { buildWorld } from '../support/world';
 import { until } from '../support/until';
 import { generate } from 'otplib';
-
-const CHROMIUM = '/usr/bin/chromium';
-const runBrowser = existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!runBrowser) {
-  console.warn(
-    `SKIPPED test/browser/backoffice.test.ts: ${CHROMIUM} is missing (apt-get install -y chromium). CI installs it and never skips.`,
-  );
-}
-const describeBrowser = runBrowser ? describe : describe.skip;
 
 jest.setTimeout(120_000);
 

@@ -4,22 +4,14 @@
 // without a header; a refused mode switch that throws away the URL typed; banners of a past action left
 // standing; agent ids and URLs broken mid-word; and a currency refusal that does not say what is
 // supported. Each is checked in Debian's chromium against a real server.
-import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, describeBrowser } from '../support/browser';
 import { AdminClient, SignedClient } from '../support/clients';
 import { FakeOperatorWallet } from '../support/fakeOperatorWallet';
 import { TEST_ADMIN, TestServer, startTestServer } from '../support/testServer';
 import { until } from '../support/until';
 import { buildWorld } from '../support/world';
 
-const CHROMIUM = '/usr/bin/chromium';
-const runBrowser = existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!runBrowser) {
-  console.warn(
-    `SKIPPED test/browser/backofficeLists.test.ts: ${CHROMIUM} is missing (apt-get install -y chromium). CI installs it and never skips.`,
-  );
-}
-const describeBrowser = runBrowser ? describe : describe.skip;
 jest.setTimeout(120_000);
 
 const LONG_TX = 'deposit-2026-12-03-0001-a1b2c3d4e5f6a7b8c9d0';

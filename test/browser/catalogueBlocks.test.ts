@@ -2,16 +2,11 @@
 // server: an admin's blocks of a studio and a game reach the server (that operator no longer lists or
 // launches them, another still does), a block survives filtering the game list, each game's country
 // blocks are shown, and support sees the blocks without being able to change them.
-import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, describeBrowser } from '../support/browser';
 import { AdminClient, SignedClient } from '../support/clients';
 import { TEST_ADMIN, TestServer, startTestServer } from '../support/testServer';
 import { until } from '../support/until';
-
-const CHROMIUM = '/usr/bin/chromium';
-const runBrowser = existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!runBrowser) console.warn(`SKIPPED test/browser/catalogueBlocks.test.ts: ${CHROMIUM} is missing.`);
-const describeBrowser = runBrowser ? describe : describe.skip;
 
 jest.setTimeout(120_000);
 

@@ -2,17 +2,11 @@
 // staff cannot find an operator's player, see its balances per currency and its transactions, or restrict
 // it, lift the restriction and set a maxBet with the change reaching the bet path at once; a support
 // user sees the player but no controls; a refused limit is explained on the page and changes nothing.
-import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, describeBrowser } from '../support/browser';
 import { AdminClient } from '../support/clients';
 import { TEST_ADMIN, TestServer, startTestServer } from '../support/testServer';
 import { World, buildWorld, fundedSession } from '../support/world';
-
-const CHROMIUM = '/usr/bin/chromium';
-const runBrowser = existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!runBrowser)
-  console.warn(`SKIPPED test/browser/players.test.ts: ${CHROMIUM} is missing (apt-get install -y chromium).`);
-const describeBrowser = runBrowser ? describe : describe.skip;
 
 jest.setTimeout(120_000);
 

@@ -2,22 +2,18 @@
 // the chart library not served by us or blocked by the page's content policy, a chart that is blank or
 // does not draw the report's GGR per day (days without play must show as 0, a loss below the axis), a
 // table that differs from the API, and a CSV download that does not carry the figures.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, describeBrowser } from '../support/browser';
 import { AdminClient } from '../support/clients';
 import { TestServer, startTestServer } from '../support/testServer';
 import { operatorIdOf, providerIdOf, seedGgrDaily, setFeedSequencer } from '../support/ggrSeed';
 
-const CHROMIUM = '/usr/bin/chromium';
 // docs/reports.png is refreshed only on request (UPDATE_SCREENSHOTS=1), so test runs leave the tree clean.
 const SCREENSHOT = process.env.UPDATE_SCREENSHOTS
   ? path.resolve(__dirname, '../../docs/reports.png')
   : path.join(require('node:os').tmpdir(), 'casino-reports.png');
-const runBrowser = existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!runBrowser)
-  console.warn(`SKIPPED test/browser/reports.test.ts: ${CHROMIUM} is missing (apt-get install -y chromium).`);
-const describeBrowser = runBrowser ? describe : describe.skip;
 
 jest.setTimeout(120_000);
 

@@ -1,17 +1,11 @@
 // Risk covered: support unable to follow a disputed round in the back office (PROTOCOL §14): the round page not reachable from a transaction or a callback row, not a URL that names the round, or not showing the story (the round, its transactions in order, each callback with every attempt and its outcome, HTTP status and operator code).
-import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, describeBrowser } from '../support/browser';
 import { AdminClient, SignedClient } from '../support/clients';
 import { FakeOperatorWallet } from '../support/fakeOperatorWallet';
 import { TEST_ADMIN, TestServer, startTestServer } from '../support/testServer';
 import { until } from '../support/until';
 import { buildWorld } from '../support/world';
-
-const CHROMIUM = '/usr/bin/chromium';
-const runBrowser = existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!runBrowser)
-  console.warn(`SKIPPED test/browser/round.test.ts: ${CHROMIUM} is missing (apt-get install -y chromium).`);
-const describeBrowser = runBrowser ? describe : describe.skip;
 
 jest.setTimeout(120_000);
 

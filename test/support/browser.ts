@@ -1,17 +1,8 @@
-/**
- * Chromium for the browser tests (test/browser/*): Debian's /usr/bin/chromium, or CHROMIUM_PATH. When it
- * is missing the browser tests are skipped and globalSetup says so in one line (under CI they run and
- * fail instead, so a CI without Chromium cannot pass by skipping).
- */
-import { existsSync } from 'node:fs';
+/** Chromium for the browser tests (test/browser/*), found as test/support/chromium.ts says. */
 import type { Browser } from 'playwright-core';
+import { CHROMIUM, runBrowserTests } from './chromium';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-export const chromiumPresent = (): boolean => existsSync(CHROMIUM);
-export const runBrowserTests = (): boolean => chromiumPresent() || Boolean(process.env.CI);
-/** The one line `npm test` prints when the browser tests cannot run. */
-export const missingChromiumLine = (): string =>
-  `Browser tests (test/browser/*) SKIPPED: no Chromium at ${CHROMIUM}; install it with apt-get install -y chromium (or set CHROMIUM_PATH).`;
+export { CHROMIUM } from './chromium';
 
 export const describeBrowser: jest.Describe = runBrowserTests() ? describe : describe.skip;
 
