@@ -5,7 +5,6 @@
 // do, a parked seamless delivery is retried from the page until it is delivered, a second factor is
 // enrolled from a QR code we render and then needed to sign in, and staff changes (disable, role, own
 // password, sign-out) take effect on the server at once.
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { AdminClient, SignedClient } from '../support/clients';
 import { backOfficeBrowser, describeBrowser } from '../support/backOfficeBrowser';
@@ -14,14 +13,9 @@ import { TEST_ADMIN, TestServer, startTestServer } from '../support/testServer';
 import { buildWorld } from '../support/world';
 import { until } from '../support/until';
 import { generate } from 'otplib';
-
-// The README's picture is refreshed only on request (UPDATE_SCREENSHOTS=1), so test runs leave the tree clean.
-const SCREENSHOT = process.env.UPDATE_SCREENSHOTS
-  ? path.resolve(__dirname, '../../docs/backoffice.png')
-  : path.join(require('node:os').tmpdir(), 'casino-backoffice.png');
 jest.setTimeout(120_000);
 
-describeBrowser('test/browser/backoffice.test.ts')('back office in a real browser', () => {
+describeBrowser('back office in a real browser', () => {
   let server: TestServer;
   let admin: AdminClient;
   // A 401 on a wrong password, 400 on a refused new password or a bad entry (shown in its dialog) and 409 refusals are answers the page expects; the browser logs them.
@@ -290,8 +284,6 @@ describeBrowser('test/browser/backoffice.test.ts')('back office in a real browse
     expect(await evil.locator('td').nth(1).textContent()).toBe('<img src=x onerror="window.__pwned=1">Evil & Co');
     expect(await page.locator('#content img').count()).toBe(0);
     expect(await page.evaluate('window.__pwned')).toBeUndefined();
-    // A friendlier name for the README screenshot taken at the end.
-    await admin.ok('/admin/v1/operators/update', { agentID: 'bo-html', name: 'Lucky Star Casino' });
   });
 
   test('providers and games: create a provider (secret once) and save a game for it', async () => {
@@ -534,12 +526,5 @@ describeBrowser('test/browser/backoffice.test.ts')('back office in a real browse
     } finally {
       await wallet.stop();
     }
-  });
-
-  test('screenshot of the operators page for the README', async () => {
-    await signIn();
-    await page.locator('tr[data-agent-id]').first().waitFor();
-    await page.mouse.move(0, 0);
-    await page.screenshot({ path: SCREENSHOT, fullPage: false });
   });
 });

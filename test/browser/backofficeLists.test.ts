@@ -35,7 +35,7 @@ const LINE_ENDS = `(el) => {
   return ends;
 }`;
 
-describeBrowser('test/browser/backofficeLists.test.ts')('back-office lists in a real browser', () => {
+describeBrowser('back-office lists in a real browser', () => {
   let server: TestServer;
   let admin: AdminClient;
   const bo = backOfficeBrowser(() => server.url, {

@@ -9,7 +9,7 @@ import { until } from '../support/until';
 
 jest.setTimeout(120_000);
 
-describeBrowser('test/browser/catalogueBlocks.test.ts')('catalogue blocks in a real browser', () => {
+describeBrowser('catalogue blocks in a real browser', () => {
   let server: TestServer;
   let admin: AdminClient;
   let blocked: SignedClient;

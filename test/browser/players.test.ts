@@ -9,7 +9,7 @@ import { World, buildWorld, fundedSession } from '../support/world';
 
 jest.setTimeout(120_000);
 
-describeBrowser('test/browser/players.test.ts')('Players view in a real browser', () => {
+describeBrowser('Players view in a real browser', () => {
   let server: TestServer;
   let admin: AdminClient;
   let world: World;

@@ -28,7 +28,7 @@ interface Pixel {
   y: number;
 }
 
-describeBrowser('test/browser/reports.test.ts')('back office: Reports', () => {
+describeBrowser('back office: Reports', () => {
   let server: TestServer;
   const bo = backOfficeBrowser(() => server.url, {
     viewport: { width: 1360, height: 900 },

@@ -8,7 +8,7 @@ import { buildWorld, seamlessOperator } from '../support/world';
 
 jest.setTimeout(120_000);
 
-describeBrowser('test/browser/round.test.ts')('the round page in a real browser', () => {
+describeBrowser('the round page in a real browser', () => {
   let server: TestServer;
   let admin: AdminClient;
   let wallet: FakeOperatorWallet;

@@ -3,19 +3,12 @@
  * one browser per test file, a fresh context and page per test (or one for the file), every error the
  * page logs failing the test, and the sign-in form filled as staff fill it.
  */
-import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { launchChromium } from './browser';
 import { TEST_ADMIN } from './testServer';
 
-export const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'];
-
-/** `describe` where chromium is installed (and always on CI, which installs it), else `describe.skip` with a warning. */
-export function describeBrowser(file: string): jest.Describe {
-  const run = existsSync(CHROMIUM) || Boolean(process.env.CI);
-  if (!run) console.warn(`SKIPPED ${file}: ${CHROMIUM} is missing (apt-get install -y chromium). CI installs it.`);
-  return run ? describe : describe.skip;
-}
+// Where chromium is and whether the browser tests run (`npm test` says so in one line when they do not).
+export { CHROMIUM, describeBrowser } from './browser';
 
 export interface BackOfficeBrowserOptions {
   viewport?: { width: number; height: number };
@@ -83,12 +76,7 @@ export function backOfficeBrowser(baseUrl: () => string, options: BackOfficeBrow
   });
 
   beforeAll(async () => {
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [...ARGS, ...(options.args ?? [])],
-    });
+    browser = await launchChromium(options.args);
     if (options.onePage) await open();
   });
   afterAll(async () => {

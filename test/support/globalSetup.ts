@@ -1,8 +1,13 @@
-/** Fails fast, with the command to fix it, when MariaDB or Redis is not answering. */
+/**
+ * Fails fast, with the command to fix it, when MariaDB or Redis is not answering; says in one line
+ * when the browser tests will be skipped for want of Chromium.
+ */
 import mysql from 'mysql2/promise';
 import { Redis } from 'ioredis';
+import { missingChromiumLine, runBrowserTests } from './chromium';
 
 export default async function globalSetup(): Promise<void> {
+  if (!runBrowserTests()) process.stderr.write(`\n${missingChromiumLine()}\n`);
   try {
     const connection = await mysql.createConnection({
       host: '127.0.0.1',

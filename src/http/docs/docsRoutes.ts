@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { API_CATALOGUE } from './apiCatalogue';
 import { buildOpenApiDocument } from './openApiDocument';
+import { SIGNING_CSS, SIGNING_PANEL, SIGNING_SCRIPT } from './signingHelper';
 
 export const DOCS_ASSETS_PATH = '/docs/assets';
 const SWAGGER_UI_DIR = dirname(require.resolve('swagger-ui-dist/package.json'));
@@ -25,18 +26,23 @@ const PAGE = `<!doctype html>
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Casino aggregation API reference</title>
   <link rel="stylesheet" href="${DOCS_ASSETS_PATH}/swagger-ui.css">
+  <link rel="stylesheet" href="${DOCS_ASSETS_PATH}/docs-signing.css">
   <link rel="icon" type="image/png" href="${DOCS_ASSETS_PATH}/favicon-32x32.png" sizes="32x32">
 </head>
 <body>
   <noscript>This page needs JavaScript; the raw document is at <a href="/docs/openapi.json">/docs/openapi.json</a>.</noscript>
+  ${SIGNING_PANEL}
   <div id="swagger-ui"></div>
+  <script src="${DOCS_ASSETS_PATH}/docs-signing.js" charset="UTF-8"></script>
   <script src="${DOCS_ASSETS_PATH}/swagger-ui-bundle.js" charset="UTF-8"></script>
   <script src="${DOCS_ASSETS_PATH}/docs-init.js" charset="UTF-8"></script>
 </body>
 </html>
 `;
 
-// A separate file rather than an inline script, so that a strict Content-Security-Policy keeps working.
+// A separate file rather than an inline script, so that the page's Content-Security-Policy holds.
+// "Try it out" requests pass through the signing helper (signingHelper.ts), which signs them when a
+// secretKey is typed in the page.
 const INIT_SCRIPT = `window.ui = SwaggerUIBundle({
   url: '/docs/openapi.json',
   dom_id: '#swagger-ui',
@@ -46,8 +52,21 @@ const INIT_SCRIPT = `window.ui = SwaggerUIBundle({
   validatorUrl: null,
   defaultModelsExpandDepth: 0,
   docExpansion: 'list',
+  requestInterceptor: (request) => window.casinoSigning.intercept(request),
 });
 `;
+
+/**
+ * The page runs only our own files and talks only to its own origin: a typed secretKey has nowhere else
+ * to go. Swagger UI sets style attributes on its elements, hence 'unsafe-inline' for styles only.
+ */
+const PAGE_HEADERS = {
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+    "connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
 
 /** `includeDemo`: list the demo world's routes (tag `demo`), which are served only outside production. */
 export function docsRoutes(options: { includeDemo: boolean } = { includeDemo: true }): Router {
@@ -57,7 +76,7 @@ export function docsRoutes(options: { includeDemo: boolean } = { includeDemo: tr
   const document = JSON.stringify(buildOpenApiDocument(catalogue));
 
   router.get('/docs', (_req, res) => {
-    res.type('html').send(PAGE);
+    res.set(PAGE_HEADERS).type('html').send(PAGE);
   });
   // The project's integration guide (docs/INTEGRATION.md; src/http/docs and dist/http/docs are both three
   // levels below the package root). Read at start-up: a missing guide fails the start, not a reader.
@@ -70,6 +89,12 @@ export function docsRoutes(options: { includeDemo: boolean } = { includeDemo: tr
   });
   router.get(`${DOCS_ASSETS_PATH}/docs-init.js`, (_req, res) => {
     res.type('js').send(INIT_SCRIPT);
+  });
+  router.get(`${DOCS_ASSETS_PATH}/docs-signing.js`, (_req, res) => {
+    res.type('js').send(SIGNING_SCRIPT);
+  });
+  router.get(`${DOCS_ASSETS_PATH}/docs-signing.css`, (_req, res) => {
+    res.type('css').send(SIGNING_CSS);
   });
   router.use(DOCS_ASSETS_PATH, express.static(SWAGGER_UI_DIR, { index: false, maxAge: '1h', fallthrough: true }));
   return router;

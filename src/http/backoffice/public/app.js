@@ -1,3 +1,4 @@
+// @ts-check
 // Back office: a single page on top of the admin API (PROTOCOL §8) and nothing else.
 // Every value from the server reaches the page through text nodes (textContent), never as HTML.
 
@@ -55,8 +56,16 @@ export const state = {
 // ---------------------------------------------------------------------------------------------
 // DOM helpers
 
-/** Builds an element; strings and numbers among the children become text nodes. */
+/**
+ * Builds an element; strings and numbers among the children become text nodes.
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, any>} [props]
+ * @param {...any} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 export function h(tag, props = {}, ...children) {
+  /** @type {any} every property set below is one the element has (value, checked, ...) */
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {
     if (value === undefined || value === null || value === false) continue;
@@ -87,7 +96,13 @@ export function fill(el, ...children) {
   return append(el, children);
 }
 
-export const $ = (id) => document.getElementById(id);
+/**
+ * The page's element with that id; most are inputs and buttons (a dialog or other element is cast).
+ * @template {HTMLElement} [T=HTMLInputElement]
+ * @param {string} id
+ * @returns {T}
+ */
+export const $ = (id) => /** @type {T} */ (document.getElementById(id));
 
 export function formatTime(iso) {
   if (!iso) return '—';
@@ -146,6 +161,9 @@ export function button(label, onclick, cls = '', props = {}) {
 /**
  * The one table of the back office: every column is `{ title, render(item), class? }`, so every column
  * has a header; `rowProps(item)` gives the row's attributes (the data-* ids tests and links use).
+ * @param {{ title: string, render: (item: any) => any, class?: string }[]} columns
+ * @param {any[]} items
+ * @param {{ empty?: string, rowProps?: (item: any) => Record<string, any> }} [options]
  */
 export function dataTable(columns, items, { empty = 'Nothing to show.', rowProps } = {}) {
   const rows = items.map((item) =>
@@ -166,6 +184,15 @@ export function dataTable(columns, items, { empty = 'Nothing to show.', rowProps
  * A list read from the admin API and paged by its opaque cursor (`nextCursor`, null at the end), shared by
  * every section. `fetchPage(cursor)` asks the server, `render(answer, page)` draws the answer; lists that
  * do not page leave `endLabel` empty. `first()` starts again from page 1, `reload()` reads the same page.
+ */
+/**
+ * @param {{
+ *   live: any, notices: any, doing?: string,
+ *   fetchPage: (cursor?: string) => Promise<any>,
+ *   render: (answer: any, page: number) => any,
+ *   onLoaded?: (answer: any) => void,
+ *   labels?: { first?: string, next?: string, end?: string | null, loading?: string },
+ * }} options
  */
 export function pagedList({ live, notices, fetchPage, render, doing, onLoaded, labels = {} }) {
   const { first = 'First page', next = 'Next page →', end = 'End of list', loading = 'Loading…' } = labels;
@@ -405,7 +432,7 @@ export function notifyError(slot, error, doing) {
  * message inside the dialog.
  */
 export function openModal({ title, description, fields = [], confirmLabel, danger = false, onConfirm }) {
-  const dialog = $('modal');
+  const dialog = /** @type {HTMLDialogElement} */ ($('modal'));
   const errorSlot = h('div');
   const confirm = h(
     'button',
@@ -454,7 +481,7 @@ export function openModal({ title, description, fields = [], confirmLabel, dange
   dialog.replaceChildren(form);
   dialog.showModal();
   const first = form.querySelector('input, select');
-  (first ?? confirm).focus();
+  /** @type {HTMLElement} */ (first ?? confirm).focus();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -552,7 +579,7 @@ export function endSession(message, kind = 'error') {
   state.session = null;
   state.view++;
   sessionStorage.removeItem(SESSION_KEY);
-  $('modal').close?.();
+  /** @type {HTMLDialogElement} */ ($('modal')).close?.();
   showLogin(message, kind);
 }
 
@@ -1463,7 +1490,7 @@ export function renderTransactions(root, live) {
   }
   // A link from another section (a callback's transaction) arrives as `#/transactions?platformTransactionID=…`.
   for (const [name, value] of Object.entries(routeParams())) {
-    const input = form.elements.namedItem(name);
+    const input = /** @type {HTMLInputElement | null} */ (form.elements.namedItem(name));
     if (input && TX_FILTERS.includes(name)) input.value = value;
   }
   search();
@@ -1758,7 +1785,7 @@ function userCreateCard(ctx) {
     try {
       await api('users/create', {
         username: valueOf(form, 'username'),
-        password: form.elements.namedItem('password').value,
+        password: /** @type {HTMLInputElement} */ (form.elements.namedItem('password')).value,
         role: valueOf(form, 'role'),
       });
       form.reset();
@@ -1880,8 +1907,8 @@ function passwordCard(notices) {
     clearNotices(passwordError, notices);
     try {
       const answer = await api('me/password', {
-        currentPassword: form.elements.namedItem('currentPassword').value,
-        newPassword: form.elements.namedItem('newPassword').value,
+        currentPassword: /** @type {HTMLInputElement} */ (form.elements.namedItem('currentPassword')).value,
+        newPassword: /** @type {HTMLInputElement} */ (form.elements.namedItem('newPassword')).value,
       });
       saveSession(answer, state.session.username);
       form.reset();

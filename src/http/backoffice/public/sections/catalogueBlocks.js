@@ -1,3 +1,4 @@
+// @ts-check
 // Catalogue blocks (PROTOCOL §14): the studios and games one operator neither lists nor launches, set
 // with operators/update (blockedProviders, blockedGames), and each game's country blocks shown beside it.
 import { api, append, can, cell, field, h, notify, notifyError, sectionHead, state, table } from '../app.js';
@@ -106,14 +107,16 @@ function blocksEditor(operator, providers, games, notices, reload) {
   );
   // Checked games are remembered across filtering, so narrowing the list never drops a block.
   form.addEventListener('change', (event) => {
-    const input = event.target;
+    const input = /** @type {HTMLInputElement} */ (event.target);
     if (input.name !== 'blockedGame') return;
     if (input.checked) blockedGames.add(Number(input.value));
     else blockedGames.delete(Number(input.value));
   });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const blockedProviders = [...form.querySelectorAll('input[name="blockedProvider"]:checked')].map((i) => i.value);
+    const blockedProviders = [...form.querySelectorAll('input[name="blockedProvider"]:checked')].map(
+      (i) => /** @type {HTMLInputElement} */ (i).value,
+    );
     try {
       const { operator: saved } = await api('operators/update', {
         agentID: operator.agentID,

@@ -1,3 +1,4 @@
+// @ts-check
 // Back-office sections kept in modules of their own, one line each:
 //   export { default as reports } from './reports.js';
 // A section module imports what it needs from '../app.js' (h, table, api, notify, ...) and its default

@@ -1,3 +1,4 @@
+// @ts-check
 // Players: one operator's players, each with balances per currency, transactions, restriction and
 // maxBet limits (PROTOCOL §14). Reads for admin and support; restrictions and limits for admin only
 // (the server answers 403 otherwise, so the controls are simply not shown to other roles).

@@ -1,3 +1,4 @@
+// @ts-check
 // Reports: GGR per day as a chart (Chart.js, served by us from node_modules) with the table of the
 // chosen grouping, and its CSV (PROTOCOL §12). Everything goes through /admin/v1/reports/ggr.
 import {

@@ -1,3 +1,4 @@
+// @ts-check
 // Round: a round's whole story for support during a dispute (PROTOCOL §14 `/admin/v1/rounds/get`): the
 // round, its transactions in order and, in seamless mode, every delivery to the operator's wallet with
 // each attempt. The page is a URL: the round's identity is in the query (`?agentID=&userID=&roundID=
