@@ -98,16 +98,8 @@ function openReportsPool(config: Config, target: DatabaseTarget, hosts: Database
   });
 }
 
-// eslint-disable-next-line max-lines-per-function -- too long: to be split into smaller functions
-export function openRuntime(
-  config: Config,
-  target: DatabaseTarget,
-  logger: Logger,
-  options: { workers: boolean; metrics?: Metrics },
-): Runtime {
-  // Before any worker starts: how secrets open and which callback addresses may be called.
-  useSecretsKeyring(config.secretsKeyring);
-  useCallbackUrlPolicy({ production: config.nodeEnv === 'production', allowedHosts: config.callbackAllowedHosts });
+/** The money pool, Prisma and the reports pool, all following the current host when there are several. */
+function openDatabases(config: Config, target: DatabaseTarget, logger: Logger) {
   // With several hosts both pools follow the current one; a check at once moves off a first host
   // that is not ready, then one every DB_HOST_CHECK_MS (failures seen by transactions check sooner).
   const hosts = DatabaseHosts.forTarget(target);
@@ -129,25 +121,54 @@ export function openRuntime(
   );
   void hosts.check();
   hosts.start(config.dbHostCheckMs);
-  const onOutage = options.metrics?.outageListener();
+  return { hosts, pool, prisma, reportsPool };
+}
+
+/** The commands connection (queue, caches' announcements, breaker) and the pub/sub subscriber. */
+function openRedisConnections(config: Config, logger: Logger) {
   logger.info({ redis: describeRedisTopology(config.redis) }, 'redis topology');
   // Requests fail fast while Redis is down (health, enqueue, publish); the database keeps the record meanwhile.
   const queueConnection = watchRedis(openRedis(config.redis, 'commands'), 'queue', logger);
   if (config.redis.kind === 'single') warnIfClusterNode(queueConnection, logger);
-  const prefix = queuePrefix(target);
-  const deliveryQueue = new BullDeliveryQueue(queueConnection, logger, prefix, onOutage);
-  const callers = new CallerCache(new MysqlCallerStore(pool));
-  // Before any store is used: every transaction stored over this pool captures its rate from this cache.
-  const fxRates = configureFxRates(pool, config.baseCurrency);
+  const subscriber = watchRedis(openRedis(config.redis, 'subscriber'), 'subscriber', logger);
+  return { queueConnection, subscriber };
+}
+
+interface WalletParts {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly callers: CallerCache;
+  readonly attemptLog: BatchedAttemptLog;
+  readonly metrics?: Metrics;
+}
+
+/** The operator wallet client of one path (`sync`: while the provider waits; `queued`: the workers'). */
+function operatorWallet(parts: WalletParts, path: 'sync' | 'queued') {
   // The detail of a failed callback (addresses, transport errors) stays here and in callbacks/list.
   const logWalletFailure = (failure: { agentID: string; kind: string; error: string }) =>
-    logger.warn(failure, 'operator wallet call failed');
-  // Every delivery call is kept as an attempt (rounds/get), written in batches off the money path.
-  const attemptLog = new BatchedAttemptLog(pool, (error, lost) =>
-    logger.warn({ err: (error as Error).message, lost }, 'delivery attempts not recorded'),
+    parts.logger.warn(failure, 'operator wallet call failed');
+  return recordingWallet(
+    new OperatorWalletClient(
+      (id) => parts.callers.callbackTarget(id),
+      parts.metrics?.callbackObserver(path),
+      logWalletFailure,
+    ),
+    parts.attemptLog,
+    path === 'sync' ? 'inline' : 'queue',
   );
-  const breaker = new RedisWalletBreaker(
-    queueConnection,
+}
+
+/** The per-operator circuit breaker (§6.3), shared through Redis. */
+function openBreaker(
+  config: Config,
+  connection: RedisClient,
+  prefix: string,
+  logger: Logger,
+  callers: CallerCache,
+  metrics?: Metrics,
+): RedisWalletBreaker {
+  return new RedisWalletBreaker(
+    connection,
     prefix,
     {
       failures: config.callbackBreakerFailures,
@@ -156,20 +177,77 @@ export function openRuntime(
     },
     logger,
     async (id) => (await callers.callbackTarget(id))?.agentId ?? null,
-    ({ agentId, operatorId, to }) =>
-      options.metrics?.breakerTransitions.inc({ agentID: agentId ?? String(operatorId), to }),
+    ({ agentId, operatorId, to }) => metrics?.breakerTransitions.inc({ agentID: agentId ?? String(operatorId), to }),
   );
-  const seamless: SeamlessDeps = {
+}
+
+interface WorkerParts extends WalletParts {
+  readonly pool: Pool;
+  readonly prisma: Prisma;
+  readonly prefix: string;
+  readonly seamless: SeamlessDeps;
+  readonly deliveryQueue: BullDeliveryQueue;
+  readonly onOutage: ReturnType<Metrics['outageListener']> | undefined;
+}
+
+/** Worker processes only: deliveries and their sweeper, certification runs, the feed sequencer, billing. */
+function startWorkers(parts: WorkerParts) {
+  const { config, logger, pool, prisma, prefix, seamless, deliveryQueue, onOutage } = parts;
+  // ---- Go-live (PROTOCOL §11): the daily fees, billed by every worker process (exactly once by key).
+  const billing = startBillingScheduler(
+    new PrismaGoLiveStore(prisma, goLiveDefaultsOf(config)),
+    goLiveDefaultsOf(config),
+    config.billingIntervalMs,
+    logger,
+  );
+  const certificationConnection = watchRedis(openRedis(config.redis, 'blocking'), 'certification', logger);
+  const certificationWorker = startCertificationWorker(
+    {
+      store: new PrismaCertificationStore(prisma),
+      target: (id) => parts.callers.callbackTarget(id),
+      timeoutMs: config.callbackTimeoutMs,
+      logger,
+    },
+    certificationConnection,
+    prefix,
+  );
+  const feedSequencer = startFeedSequencer(
+    () => runSequencerPass(pool),
+    SEQUENCER_BATCH_SIZE,
+    config.feedSequencerIntervalMs,
+    logger,
+  );
+  // Workers block on Redis: BullMQ needs retries without limit on their connection.
+  const workerConnection = watchRedis(openRedis(config.redis, 'blocking'), 'worker', logger);
+  // The workers' own wallet client, so their calls are counted as queued attempts.
+  const queued: SeamlessDeps = { ...seamless, wallet: operatorWallet(parts, 'queued') };
+  const workers = startDeliveryWorker(queued, workerConnection, logger, {
+    concurrency: config.callbackWorkerConcurrency,
+    perOperatorConcurrency: config.callbackOperatorConcurrency,
+    prefix,
+    probe: () => deliveryQueue.probe(),
+    onOutage,
+  });
+  const sweeper = startDeliverySweeper(
+    seamless,
+    logger,
+    Math.min(5_000, Math.max(250, Math.floor(config.callbackRetryDelayMs / 2))),
+    onOutage,
+  );
+  return { billing, certificationConnection, certificationWorker, feedSequencer, workerConnection, workers, sweeper };
+}
+
+/** What the seamless use cases run with: their store, the wallet client called while the provider waits, the queue. */
+function seamlessOf(
+  parts: WalletParts,
+  pool: Pool,
+  deliveryQueue: BullDeliveryQueue,
+  breaker: RedisWalletBreaker,
+): SeamlessDeps {
+  const { config } = parts;
+  return {
     store: new MysqlSeamlessStore(pool),
-    wallet: recordingWallet(
-      new OperatorWalletClient(
-        (id) => callers.callbackTarget(id),
-        options.metrics?.callbackObserver('sync'),
-        logWalletFailure,
-      ),
-      attemptLog,
-      'inline',
-    ),
+    wallet: operatorWallet(parts, 'sync'),
     queue: deliveryQueue,
     settings: {
       callbackTimeoutMs: config.callbackTimeoutMs,
@@ -179,77 +257,42 @@ export function openRuntime(
     },
     breaker,
   };
-  options.metrics?.watch({ pool, deliveryQueue, breaker });
-  const subscriber = watchRedis(openRedis(config.redis, 'subscriber'), 'subscriber', logger);
+}
+
+export function openRuntime(
+  config: Config,
+  target: DatabaseTarget,
+  logger: Logger,
+  options: { workers: boolean; metrics?: Metrics },
+): Runtime {
+  // Before any worker starts: how secrets open and which callback addresses may be called.
+  useSecretsKeyring(config.secretsKeyring);
+  useCallbackUrlPolicy({ production: config.nodeEnv === 'production', allowedHosts: config.callbackAllowedHosts });
+  const { hosts, pool, prisma, reportsPool } = openDatabases(config, target, logger);
+  const metrics = options.metrics;
+  const onOutage = metrics?.outageListener();
+  const { queueConnection, subscriber } = openRedisConnections(config, logger);
+  const prefix = queuePrefix(target);
+  const deliveryQueue = new BullDeliveryQueue(queueConnection, logger, prefix, onOutage);
+  const callers = new CallerCache(new MysqlCallerStore(pool));
+  // Before any store is used: every transaction stored over this pool captures its rate from this cache.
+  const fxRates = configureFxRates(pool, config.baseCurrency);
+  // Every delivery call is kept as an attempt (rounds/get), written in batches off the money path.
+  const attemptLog = new BatchedAttemptLog(pool, (error, lost) =>
+    logger.warn({ err: (error as Error).message, lost }, 'delivery attempts not recorded'),
+  );
+  const breaker = openBreaker(config, queueConnection, prefix, logger, callers, metrics);
+  const walletParts: WalletParts = { config, logger, callers, attemptLog, metrics };
+  const seamless = seamlessOf(walletParts, pool, deliveryQueue, breaker);
+  metrics?.watch({ pool, deliveryQueue, breaker });
   callers.listen(queueConnection, subscriber, logger);
   breaker.listen(subscriber);
   fxRates.listen(queueConnection, subscriber, logger);
   const roundCloser = startRoundCloser(new MysqlRoundStore(pool), config.roundTtlS, logger);
-
-  // ---- Go-live (PROTOCOL §11): the daily fees, billed by every worker process (exactly once by key).
-  const billing = options.workers
-    ? startBillingScheduler(
-        new PrismaGoLiveStore(prisma, goLiveDefaultsOf(config)),
-        goLiveDefaultsOf(config),
-        config.billingIntervalMs,
-        logger,
-      )
-    : null;
-
-  let workers: ReturnType<typeof startDeliveryWorker> | null = null;
-  let sweeper: ReturnType<typeof startDeliverySweeper> | null = null;
-  let workerConnection: RedisClient | null = null;
-  let feedSequencer: ReturnType<typeof startFeedSequencer> | null = null;
   const certificationQueue = new BullCertificationQueue(queueConnection, prefix);
-  let certificationWorker: ReturnType<typeof startCertificationWorker> | null = null;
-  let certificationConnection: RedisClient | null = null;
-  if (options.workers) {
-    certificationConnection = watchRedis(openRedis(config.redis, 'blocking'), 'certification', logger);
-    certificationWorker = startCertificationWorker(
-      {
-        store: new PrismaCertificationStore(prisma),
-        target: (id) => callers.callbackTarget(id),
-        timeoutMs: config.callbackTimeoutMs,
-        logger,
-      },
-      certificationConnection,
-      prefix,
-    );
-    feedSequencer = startFeedSequencer(
-      () => runSequencerPass(pool),
-      SEQUENCER_BATCH_SIZE,
-      config.feedSequencerIntervalMs,
-      logger,
-    );
-    // Workers block on Redis: BullMQ needs retries without limit on their connection.
-    workerConnection = watchRedis(openRedis(config.redis, 'blocking'), 'worker', logger);
-    // The workers' own wallet client, so their calls are counted as queued attempts.
-    const queued: SeamlessDeps = {
-      ...seamless,
-      wallet: recordingWallet(
-        new OperatorWalletClient(
-          (id) => callers.callbackTarget(id),
-          options.metrics?.callbackObserver('queued'),
-          logWalletFailure,
-        ),
-        attemptLog,
-        'queue',
-      ),
-    };
-    workers = startDeliveryWorker(queued, workerConnection, logger, {
-      concurrency: config.callbackWorkerConcurrency,
-      perOperatorConcurrency: config.callbackOperatorConcurrency,
-      prefix,
-      probe: () => deliveryQueue.probe(),
-      onOutage,
-    });
-    sweeper = startDeliverySweeper(
-      seamless,
-      logger,
-      Math.min(5_000, Math.max(250, Math.floor(config.callbackRetryDelayMs / 2))),
-      onOutage,
-    );
-  }
+  const started = options.workers
+    ? startWorkers({ ...walletParts, pool, prisma, prefix, seamless, deliveryQueue, onOutage })
+    : null;
 
   return {
     pool,
@@ -257,9 +300,9 @@ export function openRuntime(
     prisma,
     redis: queueConnection,
     redisHealth: redisHealth({
-      connections: { queue: queueConnection, worker: workerConnection },
+      connections: { queue: queueConnection, worker: started?.workerConnection ?? null },
       queue: deliveryQueue,
-      worker: workers,
+      worker: started?.workers ?? null,
     }),
     seamless,
     deliveryQueue,
@@ -267,29 +310,63 @@ export function openRuntime(
     breaker,
     certificationQueue,
     reportsPool,
-    async close(deadlineMs: number) {
-      hosts.stop();
-      // A run in progress is abandoned: it stays `running` until BullMQ hands its job to another worker.
-      await Promise.race([
-        Promise.allSettled([certificationWorker?.close(true), certificationQueue.close()]),
-        new Promise((resolve) => setTimeout(resolve, Math.min(deadlineMs, 2_000)).unref()),
-      ]);
-      await sweeper?.stop();
-      await workers?.close(deadlineMs);
-      await roundCloser.stop();
-      await attemptLog.close();
-      await billing?.stop();
-      await feedSequencer?.stop();
-      // BullMQ's close waits for its connection to be ready: with Redis unreachable it would wait forever.
-      const queueClosed = Promise.race([
-        deliveryQueue.close(),
-        new Promise((resolve) => setTimeout(resolve, Math.min(deadlineMs, 2_000)).unref()),
-      ]);
-      await Promise.allSettled([queueClosed, pool.end(), reportsPool.end(), prisma.$disconnect(), closeTransport()]);
-      for (const connection of [queueConnection, workerConnection, subscriber, certificationConnection])
-        connection?.disconnect();
-    },
+    close: (deadlineMs: number) =>
+      closeRuntime(deadlineMs, {
+        hosts,
+        started,
+        certificationQueue,
+        roundCloser,
+        attemptLog,
+        deliveryQueue,
+        pools: [pool, reportsPool],
+        prisma,
+        connections: [queueConnection, subscriber],
+      }),
   };
+}
+
+/** Stops in order: workers and sweepers first, then what they write through, then pools and connections. */
+async function closeRuntime(
+  deadlineMs: number,
+  parts: {
+    hosts: DatabaseHosts;
+    started: ReturnType<typeof startWorkers> | null;
+    certificationQueue: BullCertificationQueue;
+    roundCloser: ReturnType<typeof startRoundCloser>;
+    attemptLog: BatchedAttemptLog;
+    deliveryQueue: BullDeliveryQueue;
+    pools: Pool[];
+    prisma: Prisma;
+    connections: RedisClient[];
+  },
+): Promise<void> {
+  const { started } = parts;
+  parts.hosts.stop();
+  // A run in progress is abandoned: it stays `running` until BullMQ hands its job to another worker.
+  await Promise.race([
+    Promise.allSettled([started?.certificationWorker.close(true), parts.certificationQueue.close()]),
+    new Promise((resolve) => setTimeout(resolve, Math.min(deadlineMs, 2_000)).unref()),
+  ]);
+  await started?.sweeper.stop();
+  await started?.workers.close(deadlineMs);
+  await parts.roundCloser.stop();
+  await parts.attemptLog.close();
+  await started?.billing.stop();
+  await started?.feedSequencer.stop();
+  // BullMQ's close waits for its connection to be ready: with Redis unreachable it would wait forever.
+  const queueClosed = Promise.race([
+    parts.deliveryQueue.close(),
+    new Promise((resolve) => setTimeout(resolve, Math.min(deadlineMs, 2_000)).unref()),
+  ]);
+  await Promise.allSettled([
+    queueClosed,
+    ...parts.pools.map((pool) => pool.end()),
+    parts.prisma.$disconnect(),
+    closeTransport(),
+  ]);
+  const [queueConnection, subscriber] = parts.connections;
+  for (const connection of [queueConnection, started?.workerConnection, subscriber, started?.certificationConnection])
+    connection?.disconnect();
 }
 
 /** BASE_CURRENCY and DEFAULT_FEE_PERCENT as the go-live use cases read them (PROTOCOL §11). */
