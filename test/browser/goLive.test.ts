@@ -298,6 +298,21 @@ describeBrowser('Go-live back office in a real browser', () => {
     await page.locator(testId('breaker-state'), { hasText: 'open' }).waitFor();
   });
 
+  test('credit history pages by 100, oldest first', async () => {
+    await admin.createOperator('gl-pages', ['EUR']);
+    for (let i = 1; i <= 101; i++)
+      await admin.ok('/admin/v1/credit/topup', { agentID: 'gl-pages', amount: 1, reference: `gl-p-${i}` });
+    await signIn('#/operator/gl-pages');
+    await page.locator(testId('credit-balance'), { hasText: '101.00 EUR' }).waitFor();
+    const rows = page.locator(`${testId('credit-history')} tbody tr`);
+    await until('the first page', async () => (await rows.count()) === 100);
+    expect(await rows.first().getAttribute('data-reference')).toBe('gl-p-1');
+    await page.locator(testId('credit-history')).locator('button', { hasText: 'Next page' }).click();
+    await page.locator(`${testId('credit-history')} tr[data-reference="gl-p-101"]`).waitFor();
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().locator('td').nth(3).textContent()).toBe('101.00');
+  });
+
   test('roles: support reads everything and changes nothing; finance moves credit only', async () => {
     const { agentID } = await certifiedOperator('correct');
     await admin.ok('/admin/v1/credit/topup', { agentID, amount: 5, reference: 'gl-r-1' });
