@@ -89,7 +89,9 @@ describeBrowser('back office in a real browser', () => {
       'Callbacks',
       'Audit log',
       'Staff',
+      'Applications',
       'Catalogue blocks',
+      'Operator go-live',
       'Players',
       'Reports',
       'Round',
@@ -345,6 +347,7 @@ describeBrowser('back office in a real browser', () => {
     expect(await page.textContent('#session-role')).toBe('finance');
     expect(await page.locator('#side-nav a').allTextContents()).toEqual([
       'Transactions',
+      'Operator go-live',
       'Reports',
       'Round',
       'My account',

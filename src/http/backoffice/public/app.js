@@ -317,12 +317,14 @@ export function utcFromLocalInput(value) {
 // Admin API
 
 class ApiError extends Error {
-  constructor(status, code, message, retryAfterS = null) {
+  constructor(status, code, message, retryAfterS = null, answer = null) {
     super(message);
     this.status = status;
     this.code = code;
     /** With HTTP 429 (too many failed sign-ins): seconds until the lock ends. */
     this.retryAfterS = retryAfterS;
+    /** The whole JSON answer, for refusals that say more than a message (go-live's `unmet`). */
+    this.answer = answer;
   }
 }
 
@@ -359,6 +361,7 @@ export async function api(path, body = {}) {
     data && typeof data.code === 'number' ? data.code : 1,
     message,
     Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+    data,
   );
 }
 
@@ -599,7 +602,8 @@ export function showApp() {
 }
 
 export function currentSection() {
-  const key = location.hash.replace(/^#\/?/, '').split('?')[0];
+  // `#/operator/<agentID>`: the section is the first segment; the rest is the section's own.
+  const key = location.hash.replace(/^#\/?/, '').split('?')[0].split('/')[0];
   const allowed = allowedSections();
   return allowed.includes(key) ? key : allowed[0];
 }
@@ -608,7 +612,7 @@ export function route() {
   if (!state.session) return;
   stopPolling();
   const key = currentSection();
-  if (location.hash.split('?')[0] !== `#/${key}`) {
+  if (location.hash.split('?')[0].split('/').slice(0, 2).join('/') !== `#/${key}`) {
     history.replaceState(null, '', `#/${key}`);
   }
   for (const link of $('side-nav').querySelectorAll('a')) {
@@ -734,7 +738,15 @@ export function readOnlyNote(text) {
 
 function operatorTable(ctx, operators) {
   const columns = [
-    { title: 'Agent ID', render: (op) => h('span', { class: 'mono ident' }, op.agentID) },
+    {
+      title: 'Agent ID',
+      render: (op) =>
+        h(
+          'a',
+          { class: 'mono ident', href: `#/operator/${encodeURIComponent(op.agentID)}`, 'data-testid': 'operator-link' },
+          op.agentID,
+        ),
+    },
     { title: 'Name', render: (op) => op.name, class: 'wrap' },
     { title: 'Currencies', render: (op) => op.currencies.join(', '), class: 'wrap' },
     { title: 'Mode', render: operatorModeCell, class: 'wrap' },

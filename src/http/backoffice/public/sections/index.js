@@ -7,3 +7,5 @@ export { default as blocks } from './catalogueBlocks.js';
 export { default as round } from './round.js';
 export { default as players } from './players.js';
 export { default as reports } from './reports.js';
+export { default as applications } from './applications.js';
+export { default as operator } from './operator.js';
