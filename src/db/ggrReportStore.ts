@@ -49,16 +49,32 @@ function filterOf(query: GgrQuery): { sql: string; params: unknown[] } {
   return { sql: clauses.join(' AND '), params };
 }
 
-/** The report statement; `groupBy` empty gives the one row of totals. */
-export function reportSql(query: GgrQuery, groupBy: readonly GroupKey[], limit?: number) {
+/**
+ * The report statement; `groupBy` empty gives the one row of totals. With `rollup` (and a groupBy) the
+ * same statement also gives the totals, as its first row (every key NULL: the keys are NOT NULL columns,
+ * so only a super-aggregate row has NULLs), computed in the same pass over the operator's rows instead of
+ * a second statement reading them again; the intermediate subtotals of a many-key groupBy are left out.
+ */
+export function reportSql(query: GgrQuery, groupBy: readonly GroupKey[], limit?: number, rollup = false) {
   const filter = filterOf(query);
+  const withRollup = rollup && groupBy.length > 0;
   const columns = groupBy.map((key) => `g.${KEYS[key].column}`);
   const select = columns.length ? `${columns.join(', ')}, ` : '';
-  const groupClause = columns.length ? `GROUP BY ${columns.join(', ')}` : '';
+  const groupClause = columns.length ? `GROUP BY ${columns.join(', ')}${withRollup ? ' WITH ROLLUP' : ''}` : '';
+  // NULL-safe: the totals row of each subquery meets the others' on its NULL keys.
+  const equals = withRollup ? '<=>' : '=';
   const joinOn = (other: string) =>
     groupBy.length
-      ? groupBy.map((key) => `${other}.${KEYS[key].column} = s.${KEYS[key].column}`).join(' AND ')
+      ? groupBy.map((key) => `${other}.${KEYS[key].column} ${equals} s.${KEYS[key].column}`).join(' AND ')
       : 'TRUE';
+  const sKeys = groupBy.map((key) => `s.${KEYS[key].column}`);
+  // Only the groups and the grand total, never a subtotal over the first keys of a many-key groupBy.
+  const where =
+    withRollup && groupBy.length > 1
+      ? `WHERE (${sKeys.map((c) => `${c} IS NULL`).join(' AND ')}) OR (${sKeys.map((c) => `${c} IS NOT NULL`).join(' AND ')})`
+      : '';
+  const join = withRollup ? 'LEFT JOIN' : 'JOIN';
+  const orderBy = [...(withRollup ? [`${sKeys[0]} IS NOT NULL`] : []), ...groupBy.map((key) => KEYS[key].orderBy)];
   const sql = `
     SELECT ${groupBy.map((key) => `${KEYS[key].output} AS ${KEYS[key].alias}, `).join('')}
            s.bet_count, s.bets_minor, s.rollbacks_minor, s.wins_minor, s.bets_base, s.rollbacks_base, s.wins_base,
@@ -72,14 +88,28 @@ export function reportSql(query: GgrQuery, groupBy: readonly GroupKey[], limit?:
                    FROM ggr_daily_players g WHERE ${filter.sql} ${groupClause}) pl ON ${joinOn('pl')}
       LEFT JOIN (SELECT ${select}COUNT(DISTINCT g.operator_id, g.provider_id, g.user_id, g.round_id) AS rounds
                    FROM ggr_daily_rounds g WHERE ${filter.sql} ${groupClause}) r ON ${joinOn('r')}
-      ${groupBy.includes('agentID') ? 'JOIN operators o ON o.id = s.operator_id' : ''}
-      ${groupBy.includes('providerID') ? 'JOIN providers p ON p.id = s.provider_id' : ''}
-      ${groupBy.length ? `ORDER BY ${groupBy.map((key) => KEYS[key].orderBy).join(', ')}` : ''}
+      ${groupBy.includes('agentID') ? `${join} operators o ON o.id = s.operator_id` : ''}
+      ${groupBy.includes('providerID') ? `${join} providers p ON p.id = s.provider_id` : ''}
+      ${where}
+      ${groupBy.length ? `ORDER BY ${orderBy.join(', ')}` : ''}
       ${limit === undefined ? '' : 'LIMIT ?'}`;
   const params = [...filter.params, ...filter.params, ...filter.params];
   if (limit !== undefined) params.push(limit);
   return { sql, params };
 }
+
+const ZERO_FIGURES: ExactFigures = {
+  betCount: '0',
+  betsMinor: '0',
+  rollbacksMinor: '0',
+  winsMinor: '0',
+  betsBase: '0',
+  rollbacksBase: '0',
+  winsBase: '0',
+  missingRates: '0',
+  rounds: '0',
+  players: '0',
+};
 
 function figuresOf(row: RowDataPacket): ExactFigures {
   return {
@@ -144,20 +174,31 @@ export class MysqlGgrReportStore implements GgrReportStore {
     try {
       const freshness = await beginSnapshot(connection);
       try {
-        const grouped = reportSql(query, query.groupBy, maxRows + 1);
+        const { groupBy } = query;
+        if (groupBy.length === 0) {
+          // No groups: the one row of totals is both the report's row and its totals.
+          const total = reportSql(query, []);
+          const [totals] = await connection.query<RowDataPacket[]>(
+            await this.statement(connection, total.sql),
+            total.params,
+          );
+          return { freshness, rows: totals.map((row) => rowOf(row, groupBy)), totals: figuresOf(totals[0]!) };
+        }
+        // One statement for the groups and the totals (WITH ROLLUP): the totals row comes first, so it
+        // is never cut off by the limit, which counts it.
+        const grouped = reportSql(query, groupBy, maxRows + 2, true);
         const [rows] = await connection.query<RowDataPacket[]>(
           await this.statement(connection, grouped.sql),
           grouped.params,
         );
-        const total = reportSql(query, []);
-        const [totals] = await connection.query<RowDataPacket[]>(
-          await this.statement(connection, total.sql),
-          total.params,
-        );
+        const first = rows[0];
+        const totalsRow = first && first[KEYS[groupBy[0]!].alias] === null ? first : undefined;
+        const groups = totalsRow ? rows.slice(1) : rows;
         return {
           freshness,
-          rows: rows.map((row) => rowOf(row, query.groupBy)),
-          totals: figuresOf(totals[0]!),
+          rows: groups.map((row) => rowOf(row, groupBy)),
+          // ROLLUP gives no totals row over no rows at all: an empty report's totals are zero.
+          totals: totalsRow ? figuresOf(totalsRow) : ZERO_FIGURES,
         };
       } finally {
         await connection.query('COMMIT');

@@ -302,6 +302,30 @@ describe('GGR reports over the daily aggregate', () => {
     expect(none.rows).toEqual([{ ...none.totals }]);
   });
 
+  test('groups and totals in one statement: a many-key report has no subtotal rows and the ungrouped totals', async () => {
+    const flat = await opA.call('/v1/reports/ggr', { ...NOVEMBER, groupBy: [] });
+    for (const groupBy of [['day'], ['gameID'], ['day', 'currency'], ['currency', 'providerID', 'gameID']]) {
+      const answer = await opA.call('/v1/reports/ggr', { ...NOVEMBER, groupBy });
+      expect({ groupBy, totals: answer.totals }).toEqual({ groupBy, totals: flat.totals });
+      // Every row names every key: a rollup subtotal (a key missing or null) never reaches the wire.
+      for (const row of answer.rows) for (const key of groupBy) expect(row[key] ?? null).not.toBeNull();
+    }
+    const manyKeys = await opA.call('/v1/reports/ggr', { ...NOVEMBER, groupBy: ['day', 'currency'] });
+    expect(manyKeys.rows).toHaveLength(4);
+    // Players counted once over the month, not added across the days they played.
+    const byDay = await opA.call('/v1/reports/ggr', { ...NOVEMBER, groupBy: ['day'] });
+    const playerDays = byDay.rows.reduce((sum: number, row: { players: number }) => sum + row.players, 0);
+    expect(byDay.totals.players).toBeLessThan(playerDays);
+    // A grouped report of nothing: no rows, totals zero.
+    const empty = await opA.call('/v1/reports/ggr', {
+      from: '2020-01-01',
+      to: '2020-01-02',
+      groupBy: ['day', 'gameID'],
+    });
+    expect(empty.rows).toEqual([]);
+    expect(empty.totals).toMatchObject({ betCount: 0, bets: 0, ggr: 0, rounds: 0, players: 0, missingRates: 0 });
+  });
+
   test('sandbox transactions are left out unless asked for', async () => {
     const live = await opA.call('/v1/reports/ggr', { ...NOVEMBER, groupBy: ['gameID'] });
     expect(live.rows.map((row: { gameID: number }) => row.gameID)).toEqual([G1, G3]);
