@@ -1,7 +1,8 @@
 /**
  * Start-up and shutdown of one API process (PROTOCOL §9): create and migrate the database, create the
- * first admin, serve (then seed the demo world when DEMO_SEED is on); on SIGTERM stop accepting, let in-flight requests finish (with a deadline), then
- * close the pools. Tests start servers through this same function.
+ * first admin, serve (then seed the demo world when DEMO_SEED is on); on SIGTERM stop accepting, let
+ * in-flight requests finish (with a deadline), then close the pools. Tests start servers through this
+ * same function.
  */
 import { retryOnWriteConflict } from './db/writeConflict';
 import { Server } from 'node:http';

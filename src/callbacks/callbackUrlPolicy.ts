@@ -68,7 +68,10 @@ const bare = (hostname: string) =>
     .replace(/\.$/, '')
     .toLowerCase();
 
-/** The address rule alone: null when the address may be called, else why not (`169.254.169.254 is a linkLocal address`). */
+/**
+ * The address rule alone: null when the address may be called, else why not (`169.254.169.254 is a linkLocal
+ * address`).
+ */
 export function addressRefusal(address: string, policy: CallbackUrlPolicy): string | null {
   if (!ipaddr.isValid(address)) return `${address} is not an address`;
   const parsed = ipaddr.process(address); // an IPv4-mapped IPv6 address is judged as the IPv4 one

@@ -97,7 +97,10 @@ export function createMysqlPool(target: DatabaseTarget, connectionLimit: number,
   return pool;
 }
 
-/** The part of mysql2's callback pool that guardAcquire wraps (PromisePool.getConnection and pool.query go through it). */
+/**
+ * The part of mysql2's callback pool that guardAcquire wraps (PromisePool.getConnection and pool.query go
+ * through it).
+ */
 interface CorePool {
   getConnection(callback: (error: Error | null, connection?: CoreConnection) => void): void;
   config: { connectionConfig: { host: string; port: number } };

@@ -21,7 +21,10 @@ export function deliveryJobId(deliveryId: string, attempts: number): string {
   return `d-${deliveryId}-${attempts}`;
 }
 
-/** The prefix when none is given. Every key of a queue carries its hash tag, so Redis Cluster keeps them in one slot. */
+/**
+ * The prefix when none is given. Every key of a queue carries its hash tag, so Redis Cluster keeps them in
+ * one slot.
+ */
 export const DEFAULT_QUEUE_PREFIX = '{casino}';
 
 /** A key of the queue itself, for probes that must reach the node holding the queue (its Cluster slot). */

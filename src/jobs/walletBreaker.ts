@@ -41,7 +41,10 @@ interface Local {
 const REFRESH_MS = 5_000;
 const CLOSED: Omit<Local, 'loadedAt'> = { state: 'closed', failures: 0, openUntil: 0, trialUntil: 0 };
 
-/** Every script answers the hash after it ran, and the state before: {state, failures, openUntil, trialUntil, before}. */
+/**
+ * Every script answers the hash after it ran, and the state before: {state, failures, openUntil, trialUntil,
+ * before}.
+ */
 const READ = `
 local h = redis.call('HMGET', KEYS[1], 'state', 'failures', 'openUntil', 'trialUntil')
 return {h[1] or 'closed', h[2] or '0', h[3] or '0', h[4] or '0'}`;

@@ -36,7 +36,10 @@ export interface MetricsSources {
   readonly breaker?: { held(): { operatorId: number; state: string }[] };
 }
 
-/** mysql2 keeps its pool state in private queues (lib/base/pool.js); read defensively, a driver upgrade may move them. */
+/**
+ * mysql2 keeps its pool state in private queues (lib/base/pool.js); read defensively, a driver upgrade may
+ * move them.
+ */
 interface Mysql2PoolInternals {
   readonly _allConnections?: { readonly length: number };
   readonly _freeConnections?: { readonly length: number };

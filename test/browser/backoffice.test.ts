@@ -18,7 +18,8 @@ jest.setTimeout(120_000);
 describeBrowser('back office in a real browser', () => {
   let server: TestServer;
   let admin: AdminClient;
-  // A 401 on a wrong password, 400 on a refused new password or a bad entry (shown in its dialog) and 409 refusals are answers the page expects; the browser logs them.
+  // A 401 on a wrong password, 400 on a refused new password or a bad entry (shown in its dialog) and 409 refusals are
+  // answers the page expects; the browser logs them.
   // Anything else the page logs as an error (a CSP violation, a script error) fails the test at the end.
   const bo = backOfficeBrowser(() => server.url, {
     args: ['--disable-quic', '--disable-component-update'],

@@ -1,4 +1,7 @@
-// Risk covered: support unable to follow a disputed round in the back office (PROTOCOL §14): the round page not reachable from a transaction or a callback row, not a URL that names the round, or not showing the story (the round, its transactions in order, each callback with every attempt and its outcome, HTTP status and operator code).
+// Risk covered: support unable to follow a disputed round in the back office (PROTOCOL §14): the round
+// page not reachable from a transaction or a callback row, not a URL that names the round, or not
+// showing the story (the round, its transactions in order, each callback with every attempt and its
+// outcome, HTTP status and operator code).
 import { AdminClient } from '../support/clients';
 import { FakeOperatorWallet } from '../support/fakeOperatorWallet';
 import { TestServer, startTestServer } from '../support/testServer';

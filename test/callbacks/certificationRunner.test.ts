@@ -1,4 +1,6 @@
-// Risk covered: certification (PROTOCOL §11) passing a wallet that would lose money, failing a correct one, blaming the wrong check, measuring a slow wallet kindly (closed loop), or leaving the player's balance changed; against real HTTP wallets in both schemes.
+// Risk covered: certification (PROTOCOL §11) passing a wallet that would lose money, failing a correct
+// one, blaming the wrong check, measuring a slow wallet kindly (closed loop), or leaving the player's
+// balance changed; against real HTTP wallets in both schemes.
 import { closeTransport } from '../../src/callbacks/httpTransport';
 import { CertificationReport, runCertification } from '../../src/callbacks/certification/runCertification';
 import { percentile } from '../../src/callbacks/certification/loadPhase';

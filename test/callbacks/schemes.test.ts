@@ -1,4 +1,6 @@
-// Risk covered: a callback scheme that signs or renders a call differently from PROTOCOL §6.1/§6.2 (wrong key, extra or missing fields, float amounts), or that reads a bad operator answer as a success (money assumed moved that never moved).
+// Risk covered: a callback scheme that signs or renders a call differently from PROTOCOL §6.1/§6.2
+// (wrong key, extra or missing fields, float amounts), or that reads a bad operator answer as a success
+// (money assumed moved that never moved).
 import { createHash } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';

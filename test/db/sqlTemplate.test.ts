@@ -1,4 +1,6 @@
-// Risk covered: the cached placeholder substitution (src/db/sqlTemplate.ts) sending SQL that differs from what mysql2's own format() sends for the same text and values: a value escaped differently, a `?` inside a string or comment taken for a placeholder, or one missed.
+// Risk covered: the cached placeholder substitution (src/db/sqlTemplate.ts) sending SQL that differs
+// from what mysql2's own format() sends for the same text and values: a value escaped differently, a `?`
+// inside a string or comment taken for a placeholder, or one missed.
 import fc from 'fast-check';
 import { format } from 'mysql2';
 import { SQL_TIMEZONE, formatSql, splitAtPlaceholders } from '../../src/db/sqlTemplate';

@@ -1,4 +1,7 @@
-// Risk covered: a catalogue that lists or launches what staff disabled (the §14 metadata, feed and blocks are in catalogueMetadata.test.ts), a launch URL or token that names the wrong thing, a launch that moves money, and session tokens that can be forged, tampered with or replayed by another studio (PROTOCOL §4 games/list, games/launch, §5 Sessions, §8 providers/*, games/upsert).
+// Risk covered: a catalogue that lists or launches what staff disabled (the §14 metadata, feed and
+// blocks are in catalogueMetadata.test.ts), a launch URL or token that names the wrong thing, a launch
+// that moves money, and session tokens that can be forged, tampered with or replayed by another studio
+// (PROTOCOL §4 games/list, games/launch, §5 Sessions, §8 providers/*, games/upsert).
 import jwt from 'jsonwebtoken';
 import { AdminClient, SignedClient } from '../support/clients';
 import {

@@ -1,4 +1,7 @@
-// Risk covered: certification through the product (PROTOCOL §11): a run that never ends or is not stored, checks without the requests/answers an operator needs to fix its wallet, a transfer-mode or unknown operator certified, the back-office endpoints missing roles, and `npm run certify` exiting 0 on a failing wallet (or not 0 on a passing one).
+// Risk covered: certification through the product (PROTOCOL §11): a run that never ends or is not
+// stored, checks without the requests/answers an operator needs to fix its wallet, a transfer-mode or
+// unknown operator certified, the back-office endpoints missing roles, and `npm run certify` exiting 0
+// on a failing wallet (or not 0 on a passing one).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

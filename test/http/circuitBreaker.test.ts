@@ -1,4 +1,8 @@
-// Risk covered: a failing operator wallet hurting everyone (PROTOCOL §6.3): bets and balance reads keep waiting for the timeout after the wallet is known down, a breaker-refused bet debited later or owed a Rollback, processes disagreeing on the state, no trial after the open period, a failed trial leaving it closed, a Deposit tried inline while it is open, the state missing from operators/list and /metrics.
+// Risk covered: a failing operator wallet hurting everyone (PROTOCOL §6.3): bets and balance reads keep
+// waiting for the timeout after the wallet is known down, a breaker-refused bet debited later or owed a
+// Rollback, processes disagreeing on the state, no trial after the open period, a failed trial leaving
+// it closed, a Deposit tried inline while it is open, the state missing from operators/list and
+// /metrics.
 import { RowDataPacket } from 'mysql2/promise';
 import { AdminClient, SignedClient, postJson } from '../support/clients';
 import { FakeOperatorWallet } from '../support/fakeOperatorWallet';

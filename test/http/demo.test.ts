@@ -22,7 +22,10 @@ import { TestServer, startTestServer, testEnv } from '../support/testServer';
 
 let server: TestServer;
 let port: number;
-/** Servers started on the same database; closed at the end (closing one in this process closes the shared callback transport). */
+/**
+ * Servers started on the same database; closed at the end (closing one in this process closes the shared
+ * callback transport).
+ */
 const others: RunningServer[] = [];
 
 beforeAll(async () => {

@@ -1,4 +1,6 @@
-// Risk covered: free-spin campaigns that take the player's money, hand out more spins than granted (also under concurrency), keep spinning after cancel or expiry, refuse wins the player is owed, or report the wrong status and totals (PROTOCOL §4 /v1/freespins/*, §5 Bets, Wins, Rollbacks).
+// Risk covered: free-spin campaigns that take the player's money, hand out more spins than granted (also
+// under concurrency), keep spinning after cancel or expiry, refuse wins the player is owed, or report
+// the wrong status and totals (PROTOCOL §4 /v1/freespins/*, §5 Bets, Wins, Rollbacks).
 import { SignedClient } from '../support/clients';
 import { assertLedgerConsistent } from '../support/ledgerConsistency';
 import { TestServer, startTestServer } from '../support/testServer';

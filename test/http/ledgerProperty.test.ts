@@ -1,4 +1,6 @@
-// Risk covered: an interleaving of deposits, withdrawals, bets, wins, rollbacks, jackpots, replays and conflicting id reuse (PROTOCOL §4, §5) that answers a code outside the rules, reports a balance the wallet does not hold, or leaves the ledger inconsistent.
+// Risk covered: an interleaving of deposits, withdrawals, bets, wins, rollbacks, jackpots, replays and
+// conflicting id reuse (PROTOCOL §4, §5) that answers a code outside the rules, reports a balance the
+// wallet does not hold, or leaves the ledger inconsistent.
 import fc from 'fast-check';
 import { assertLedgerConsistent } from '../support/ledgerConsistency';
 import { TestServer, startTestServer } from '../support/testServer';

@@ -42,7 +42,10 @@ function bet(token: string, amount: number, roundID = next('round'), extra: Reco
   return studio('bet', { token, transactionID: next('bet'), roundID, gameID: world.gameId, amount, ...extra });
 }
 
-/** What a restricted player is still owed on its open session: a win closing `roundID`, the rollback of `rolledBack`, a jackpot. */
+/**
+ * What a restricted player is still owed on its open session: a win closing `roundID`, the rollback of
+ * `rolledBack`, a jackpot.
+ */
 async function payOwed(
   token: string,
   roundID: string,

@@ -1,4 +1,5 @@
-// Risk covered: a provider round rule of PROTOCOL §5 (idempotency, sessions, bets, wins, rollbacks, jackpots, balances on errors, history) broken over real HTTP, one test per rule.
+// Risk covered: a provider round rule of PROTOCOL §5 (idempotency, sessions, bets, wins, rollbacks,
+// jackpots, balances on errors, history) broken over real HTTP, one test per rule.
 import jwt from 'jsonwebtoken';
 import { SignedClient } from '../support/clients';
 import { assertLedgerConsistent } from '../support/ledgerConsistency';

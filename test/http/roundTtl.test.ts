@@ -1,4 +1,6 @@
-// Risk covered: rounds left open forever (or closed too early, or with money moved, or with the wrong reason) by the ROUND_TTL_S sweeper, and bets or wins slipping into a round it closed (PROTOCOL §5 Round lifetime, Wins).
+// Risk covered: rounds left open forever (or closed too early, or with money moved, or with the wrong
+// reason) by the ROUND_TTL_S sweeper, and bets or wins slipping into a round it closed (PROTOCOL §5
+// Round lifetime, Wins).
 import {
   ROUND_TTL_REASON,
   StaleRoundStore,

@@ -1,4 +1,8 @@
-// Risk covered: a round's story for a dispute (PROTOCOL §14 rounds/get, rounds/list, admin rounds/get) that is incomplete, out of order, another operator's, or silent about what reached the operator's wallet: transactions missing or reordered, a delivery retried without its attempts (time, outcome, HTTP status, operator code), a compensating Rollback left out, an unknown round or bad input answered with the wrong code.
+// Risk covered: a round's story for a dispute (PROTOCOL §14 rounds/get, rounds/list, admin rounds/get)
+// that is incomplete, out of order, another operator's, or silent about what reached the operator's
+// wallet: transactions missing or reordered, a delivery retried without its attempts (time, outcome,
+// HTTP status, operator code), a compensating Rollback left out, an unknown round or bad input answered
+// with the wrong code.
 import { AdminClient, SignedClient, postJson } from '../support/clients';
 import { FakeOperatorWallet } from '../support/fakeOperatorWallet';
 import { assertLedgerConsistent } from '../support/ledgerConsistency';

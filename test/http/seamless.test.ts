@@ -1,4 +1,7 @@
-// Risk covered: seamless mode (PROTOCOL §1, §5, §6, §8, §9) moving the operator's money wrongly: a callback unsigned or mis-scaled, a bet debited twice or after a 17, a win lost or credited twice when the operator fails, a parked delivery nobody can retry, a mode switch that strands money, or the §5 rules behaving differently from transfer mode.
+// Risk covered: seamless mode (PROTOCOL §1, §5, §6, §8, §9) moving the operator's money wrongly: a
+// callback unsigned or mis-scaled, a bet debited twice or after a 17, a win lost or credited twice when
+// the operator fails, a parked delivery nobody can retry, a mode switch that strands money, or the §5
+// rules behaving differently from transfer mode.
 import { createHash } from 'node:crypto';
 import { RowDataPacket } from 'mysql2/promise';
 import { resolveWithdraw } from '../../src/app/seamless/withdrawOutcome';
@@ -408,7 +411,8 @@ describe('operator failures', () => {
     expect(await callbacksOf(s.agentID, 'pending')).toEqual([]);
 
     // The provider's retry of the win is 11 with the original id and a balance (§5: 11 carries the balance;
-    // the one answered at the time, 99, or the one the operator reported after the Deposit, 102.5); nothing more is sent.
+    // the one answered at the time, 99, or the one the operator reported after the Deposit, 102.5); nothing more is
+    // sent.
     const repeat = await provider(
       'win',
       game({ token, transactionID: 'flaky-w1', refTransactionID: 'flaky-b1', roundID: 'flaky-r1', amount: 3.5 }),
@@ -510,7 +514,8 @@ describe('operator failures', () => {
       s.wallet.callsOf('rollback').find((c) => c.answeredStatus === 200),
     );
     await until('no delivery pending', async () => (await callbacksOf(s.agentID, 'pending')).length === 0);
-    // §1: a switch back is refused only while deliveries are still pending; the Withdraw was answered (17) and its Rollback delivered.
+    // §1: a switch back is refused only while deliveries are still pending; the Withdraw was answered (17) and its
+    // Rollback delivered.
     const switched = await admin.post('/admin/v1/operators/update', { agentID: s.agentID, callbackUrl: null });
     expect(switched.body).toEqual(
       expect.objectContaining({ code: 0, operator: expect.objectContaining({ mode: 'transfer', callbackUrl: null }) }),

@@ -1,4 +1,6 @@
-// Risk covered: a win or rollback acknowledged to the provider (code 0) but never reaching the operator's wallet, or reaching it twice, when the process is SIGKILLed, when Redis is down, or when only worker processes are left to deliver it (PROTOCOL §6 durable delivery, §9 workers running alone).
+// Risk covered: a win or rollback acknowledged to the provider (code 0) but never reaching the
+// operator's wallet, or reaching it twice, when the process is SIGKILLed, when Redis is down, or when
+// only worker processes are left to deliver it (PROTOCOL §6 durable delivery, §9 workers running alone).
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';

@@ -1,4 +1,7 @@
-// Risk covered: a seamless bet the operator debited leaves its Withdraw attempt `sending` (the ledger row is its outcome, the attempt is folded later in bulk); staff must never see that Withdraw as owed, nor may it block a switch back to transfer mode, while a Withdraw really in flight must stay listed and must block it (PROTOCOL §1 switch guard, §8 callbacks/list).
+// Risk covered: a seamless bet the operator debited leaves its Withdraw attempt `sending` (the ledger
+// row is its outcome, the attempt is folded later in bulk); staff must never see that Withdraw as owed,
+// nor may it block a switch back to transfer mode, while a Withdraw really in flight must stay listed
+// and must block it (PROTOCOL §1 switch guard, §8 callbacks/list).
 import pino from 'pino';
 import { RowDataPacket } from 'mysql2/promise';
 import { loadConfig } from '../../src/config';

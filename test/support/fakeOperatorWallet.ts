@@ -22,7 +22,10 @@ export type Behaviour =
   | { mode: 'normal' }
   | { mode: 'fail'; times: number; status?: number }
   | { mode: 'down' }
-  /** Never answers (calls of `kinds` only, when given); with `apply`, applies the call first and then never answers (a lost answer). */
+  /**
+   * Never answers (calls of `kinds` only, when given); with `apply`, applies the call first and then never
+   * answers (a lost answer).
+   */
   | { mode: 'hang'; kinds?: string[]; apply?: boolean }
   | { mode: 'garbage' }
   /**

@@ -2,8 +2,9 @@
  * Daily fees (PROTOCOL §11): for each live operator and ended UTC day, feePercent % of the day's
  * positive GGR in the base currency, debited from the prepaid credit exactly once. The figures come
  * from the daily GGR aggregate (§12: ggr_daily, exact base sums) and are computed first, outside any
- * transaction; the bill is stored with its fee entry in one transaction whose primary key (operator, day) is the claim, so any number of processes (billing/run, the
- * scheduler in every worker) and a crash between computing and storing leave exactly one fee.
+ * transaction; the bill is stored with its fee entry in one transaction whose primary key (operator,
+ * day) is the claim, so any number of processes (billing/run, the scheduler in every worker) and a
+ * crash between computing and storing leave exactly one fee.
  */
 import { currencyExponent } from '../../domain/currencies';
 import { dailyFee, exactUnits, feeBasisPoints } from '../../domain/credit';

@@ -32,7 +32,10 @@ export function settleWin(
   );
 }
 
-/** The win rule: a stored bet of this round and game (or a free-spin campaign of this game and player), not rolled back, round open. */
+/**
+ * The win rule: a stored bet of this round and game (or a free-spin campaign of this game and player), not
+ * rolled back, round open.
+ */
 export function decideWin(command: WinInput, amount: Minor, roundClosed: boolean): Decide {
   return async (scope, key) => {
     const { provider, session } = command;

@@ -126,7 +126,10 @@ export interface SeamlessStore {
    * the operator debited leaves its attempt `sending` (one write fewer per bet). Returns how many moved.
    */
   foldSettledWithdraws(): Promise<number>;
-  /** Withdraws still `sending` since before `startedBefore` (after foldSettledWithdraws: their process died mid-call). */
+  /**
+   * Withdraws still `sending` since before `startedBefore` (after foldSettledWithdraws: their process died
+   * mid-call).
+   */
   staleWithdraws(startedBefore: Date, limit: number): Promise<Delivery[]>;
   /** Pending deliveries whose next attempt is due before `dueBefore` (the sweeper re-enqueues them). */
   duePending(dueBefore: Date, limit: number): Promise<Delivery[]>;

@@ -311,7 +311,10 @@ const TAGS: OpenApiDocument['tags'] = [
   },
 ];
 
-/** The shared error answers; each example shows its own code and message, never the `"code": 0` a generator would pick. */
+/**
+ * The shared error answers; each example shows its own code and message, never the `"code": 0` a generator
+ * would pick.
+ */
 function errorResponses(): Json {
   const envelope = { $ref: '#/components/schemas/ResultEnvelope' };
   const envelopeResponse = (description: string, code: ResultCode, message: string) => ({
