@@ -7,10 +7,17 @@ import { MysqlErrno, mysqlErrno } from './mysqlPool';
 
 const PRISMA_WRITE_CONFLICT = 'P2034';
 
+/** What Prisma's MariaDB adapter throws, unwrapped, when the COMMIT of an interactive transaction fails 1213. */
+function isAdapterWriteConflict(error: unknown): boolean {
+  const adapterError = error as { name?: unknown; cause?: { kind?: unknown } } | null;
+  return adapterError?.name === 'DriverAdapterError' && adapterError.cause?.kind === 'TransactionWriteConflict';
+}
+
 export function isWriteConflict(error: unknown): boolean {
   const errno = mysqlErrno(error);
   return (
     (error as { code?: unknown } | null)?.code === PRISMA_WRITE_CONFLICT ||
+    isAdapterWriteConflict(error) ||
     errno === MysqlErrno.DEADLOCK ||
     errno === MysqlErrno.LOCK_WAIT_TIMEOUT
   );
