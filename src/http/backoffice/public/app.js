@@ -3,7 +3,7 @@
 // Every value from the server reaches the page through text nodes (textContent), never as HTML.
 
 import * as extraSections from './sections/index.js';
-import { roundUrl } from './sections/round.js';
+import { roundLink, roundUrl } from './sections/round.js';
 import { CURRENCY_DIGITS } from './currencies.js';
 
 const SESSION_KEY = 'backoffice.session';
@@ -1437,19 +1437,7 @@ const TRANSACTION_COLUMNS = [
   },
   {
     title: 'Round',
-    render: (t) =>
-      t.roundID
-        ? h(
-            'a',
-            {
-              class: 'mono',
-              href: roundUrl({ agentID: t.agentID, userID: t.userID, roundID: t.roundID, providerID: t.providerID }),
-              'data-testid': 'round-link',
-              title: 'Open the round',
-            },
-            t.roundID,
-          )
-        : '—',
+    render: roundLink,
   },
   { title: 'Game', render: (t) => t.gameID ?? '—', class: 'num' },
   { title: 'Provider', render: (t) => (t.providerID ? h('span', { class: 'mono ident' }, t.providerID) : '—') },

@@ -19,7 +19,7 @@ import {
   utcFromLocalInput,
   valueOf,
 } from '../app.js';
-import { roundUrl } from './round.js';
+import { roundLink } from './round.js';
 
 const REASONS = ['self-exclusion', 'cool-off', 'operator'];
 
@@ -172,21 +172,7 @@ function transactionsTable(transactions) {
       cell(t.currency),
       cell(t.balanceAfter === null || t.balanceAfter === undefined ? '—' : String(t.balanceAfter), 'num'),
       cell(h('span', { class: 'mono' }, t.transactionID), 'wrap'),
-      cell(
-        t.roundID
-          ? h(
-              'a',
-              {
-                class: 'mono',
-                href: roundUrl({ agentID: t.agentID, userID: t.userID, roundID: t.roundID, providerID: t.providerID }),
-                'data-testid': 'round-link',
-                title: 'Open the round',
-              },
-              t.roundID,
-            )
-          : '—',
-        'wrap',
-      ),
+      cell(roundLink(t), 'wrap'),
     ),
   );
   return table(

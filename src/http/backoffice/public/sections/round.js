@@ -16,6 +16,16 @@ export function roundUrl(identity) {
   return `?${query}#/round`;
 }
 
+/**
+ * A transaction's round as a link to its page, or a dash when it has none (Transactions, Players).
+ * @param {{ agentID?: string, userID?: string, roundID?: string | null, providerID?: string | null }} t
+ */
+export function roundLink(t) {
+  if (!t.roundID) return '—';
+  const href = roundUrl({ agentID: t.agentID, userID: t.userID, roundID: t.roundID, providerID: t.providerID });
+  return h('a', { class: 'mono', href, 'data-testid': 'round-link', title: 'Open the round' }, t.roundID);
+}
+
 function identityFromLocation() {
   const query = new URLSearchParams(location.search);
   const identity = {};
