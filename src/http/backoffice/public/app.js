@@ -873,16 +873,19 @@ function rotateOperatorSecret(ctx, op) {
   });
 }
 
-async function setOperatorEnabled(ctx, op, enabled) {
+/** Enables or disables an operator or a studio through its update call, then reloads the list. */
+async function setEnabled(ctx, path, idField, id, enabled) {
   clearNotices(ctx.notices, ctx.secrets);
   try {
-    await api('operators/update', { agentID: op.agentID, enabled });
-    notify(ctx.notices, 'success', null, `${op.agentID} ${enabled ? 'enabled' : 'disabled'}.`);
+    await api(path, { [idField]: id, enabled });
+    notify(ctx.notices, 'success', null, `${id} ${enabled ? 'enabled' : 'disabled'}.`);
   } catch (error) {
-    notifyError(ctx.notices, error, `${enabled ? 'enable' : 'disable'} ${op.agentID}`);
+    notifyError(ctx.notices, error, `${enabled ? 'enable' : 'disable'} ${id}`);
   }
   ctx.reload();
 }
+
+const setOperatorEnabled = (ctx, op, enabled) => setEnabled(ctx, 'operators/update', 'agentID', op.agentID, enabled);
 
 function operatorCreateForm(error, onCancel) {
   return h(
@@ -1209,16 +1212,8 @@ function providerActions(ctx, p) {
   );
 }
 
-async function setProviderEnabled(ctx, p, enabled) {
-  clearNotices(ctx.notices, ctx.secrets);
-  try {
-    await api('providers/update', { providerID: p.providerID, enabled });
-    notify(ctx.notices, 'success', null, `${p.providerID} ${enabled ? 'enabled' : 'disabled'}.`);
-  } catch (error) {
-    notifyError(ctx.notices, error, `${enabled ? 'enable' : 'disable'} ${p.providerID}`);
-  }
-  ctx.reload();
-}
+const setProviderEnabled = (ctx, p, enabled) =>
+  setEnabled(ctx, 'providers/update', 'providerID', p.providerID, enabled);
 
 // ---------------------------------------------------------------------------------------------
 // Games
