@@ -27,7 +27,7 @@ import { startRoundCloser } from './jobs/roundCloser';
 import { startBillingScheduler } from './jobs/billingScheduler';
 import { PrismaGoLiveStore } from './db/goLiveStore';
 import { startFeedSequencer } from './jobs/feedSequencerJob';
-import { SEQUENCER_BATCH_SIZE, runSequencerPass } from './db/feedSequencer';
+import { runSequencerPass } from './db/feedSequencer';
 import { configureFxRates } from './db/fxRateCache';
 import { Metrics } from './observability/metrics';
 import { useCallbackUrlPolicy } from './callbacks/callbackUrlPolicy';
@@ -211,12 +211,7 @@ function startWorkers(parts: WorkerParts) {
     certificationConnection,
     prefix,
   );
-  const feedSequencer = startFeedSequencer(
-    () => runSequencerPass(pool),
-    SEQUENCER_BATCH_SIZE,
-    config.feedSequencerIntervalMs,
-    logger,
-  );
+  const feedSequencer = startFeedSequencer(() => runSequencerPass(pool), config.feedSequencerIntervalMs, logger);
   // Workers block on Redis: BullMQ needs retries without limit on their connection.
   const workerConnection = watchRedis(openRedis(config.redis, 'blocking'), 'worker', logger);
   // The workers' own wallet client, so their calls are counted as queued attempts.

@@ -6,7 +6,8 @@
  * The play is synthetic but shaped like the real thing: each round is one bet (one in 40 a free-spin
  * bet of 0), 58 % of rounds win, 2 % are rolled back; each operator has its players, each player one
  * currency; every game is played every day. GBP has no FX rate for the first 3 days (missingRates).
- * The ledger (`transactions`) is not seeded: reports never read it.
+ * The day sets are projected from the per-game sets. The ledger (`transactions`) is not seeded: reports
+ * never read it.
  */
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 
@@ -105,8 +106,46 @@ async function seedDay(pool: Pool, shape: SeedShape, d: number): Promise<number>
       ORDER BY operator_id, provider_id, game_id, currency`,
     [day],
   );
+  await seedDaySets(pool, day);
   const [counted] = await pool.query<RowDataPacket[]>(`SELECT SUM(transactions) AS n FROM (${rounds}) x`);
   return Number(counted[0]!.n);
+}
+
+/**
+ * The day's rows of the day sets (ggr_day_players, ggr_day_rounds), projected from its per-game sets, each
+ * with the latest earlier day of its key: days are seeded in order, so every earlier day is already there.
+ */
+async function seedDaySets(pool: Pool, day: string): Promise<void> {
+  const sets = [
+    {
+      table: 'ggr_day_players',
+      byKey: 'ggr_day_players_player_idx',
+      from: 'ggr_daily_players',
+      key: ['operator_id', 'sandbox', 'user_id'],
+    },
+    {
+      table: 'ggr_day_rounds',
+      byKey: 'ggr_day_rounds_round_idx',
+      from: 'ggr_daily_rounds',
+      key: ['operator_id', 'sandbox', 'provider_id', 'user_id', 'round_id'],
+    },
+  ];
+  // READ COMMITTED, as the sequencer folds: under REPEATABLE READ the subquery's next-key locks on the
+  // table being inserted into made a day's 104,000 rounds take 160 s instead of 1.6 s.
+  const connection = await pool.getConnection();
+  await connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+  for (const { table, byKey, from, key } of sets) {
+    const columns = key.join(', ');
+    const sameKey = key.map((column) => `p.${column} = x.${column}`).join(' AND ');
+    await connection.query(
+      `INSERT INTO ${table} (${columns}, day, prev_day)
+       SELECT ${key.map((column) => `x.${column}`).join(', ')}, x.day,
+              (SELECT MAX(p.day) FROM ${table} p FORCE INDEX (${byKey}) WHERE ${sameKey} AND p.day < x.day)
+         FROM (SELECT DISTINCT ${columns}, day FROM ${from} WHERE day = ?) x`,
+      [day],
+    );
+  }
+  connection.destroy();
 }
 
 /** Seeds every day; returns the number of provider transactions the aggregate now stands for. */
@@ -122,7 +161,10 @@ export async function seedAggregate(
     progress(d, transactions);
   }
   await pool.query('DROP TABLE bench_ops, bench_providers, bench_currencies');
-  await pool.query('UPDATE feed_sequencer SET last_seq = ?, ran_at = NOW(3) WHERE id = 1', [transactions]);
-  await pool.query('ANALYZE TABLE ggr_daily, ggr_daily_players, ggr_daily_rounds');
+  await pool.query('UPDATE feed_sequencer SET last_seq = ?, day_sets_seq = ?, ran_at = NOW(3) WHERE id = 1', [
+    transactions,
+    transactions,
+  ]);
+  await pool.query('ANALYZE TABLE ggr_daily, ggr_daily_players, ggr_daily_rounds, ggr_day_players, ggr_day_rounds');
   return transactions;
 }

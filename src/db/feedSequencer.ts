@@ -16,6 +16,11 @@
  * pass that numbers it, in that pass's database transaction. A pass that dies (process killed,
  * connection lost, deadlock) rolls back whole: no number kept, nothing folded, and the next pass takes
  * the same rows again. feed_sequencer.ran_at and last_seq tell a report how fresh the aggregate is.
+ *
+ * The day sets (ggr_day_players, ggr_day_rounds: an operator's distinct players and rounds per day, for
+ * reports by day) are folded by feed_seq range up to day_sets_seq, in the same transaction. Normally that
+ * is the range just numbered; after the migration that created them (or behind a process of an older
+ * version) the range starts further back, and each pass catches up one batch of the ledger.
  */
 import { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { TransactionConnection, inMysqlTransaction } from './mysqlPool';
@@ -29,6 +34,10 @@ export interface SequencerPass {
   readonly sequenced: number;
   /** feed_sequencer.last_seq after the pass. */
   readonly lastSeq: bigint;
+  /** feed_sequencer.day_sets_seq after the pass (below lastSeq while the day sets catch up). */
+  readonly daySetsSeq: bigint;
+  /** More to do at once: the batch was full, or the day sets are still behind. */
+  readonly backlog: boolean;
 }
 
 export interface SequencerOptions {
@@ -42,10 +51,12 @@ export function runSequencerPass(pool: Pool, options: SequencerOptions = {}): Pr
   const batchSize = options.batchSize ?? SEQUENCER_BATCH_SIZE;
   return inMysqlTransaction(pool, async (connection) => {
     const [heads] = await connection.query<RowDataPacket[]>(
-      'SELECT last_seq FROM feed_sequencer WHERE id = 1 FOR UPDATE',
+      'SELECT last_seq, day_sets_seq FROM feed_sequencer WHERE id = 1 FOR UPDATE',
     );
     assertInvariant(heads.length === 1, 'feed_sequencer has no row 1 (migration 20261202000000)');
     const lastSeq = BigInt(heads[0]!.last_seq as string);
+    const daySetsFrom = BigInt(heads[0]!.day_sets_seq as string);
+    assertInvariant(daySetsFrom <= lastSeq, `day_sets_seq ${daySetsFrom} is ahead of last_seq ${lastSeq}`);
     // A plain read (READ COMMITTED): committed rows only; one still being written waits for a later pass.
     const [pending] = await connection.query<RowDataPacket[]>(
       'SELECT id FROM transactions WHERE feed_seq IS NULL ORDER BY id LIMIT ?',
@@ -57,9 +68,16 @@ export function runSequencerPass(pool: Pool, options: SequencerOptions = {}): Pr
       await number(connection, ids, lastSeq);
       await foldIntoDailyAggregate(connection, lastSeq, newLast);
     }
-    await connection.query('UPDATE feed_sequencer SET last_seq = ?, ran_at = NOW(3) WHERE id = 1', [newLast]);
+    // At most one batch of day sets per pass, so a catch-up over a long ledger keeps each pass short.
+    const daySetsTo = daySetsFrom + BigInt(batchSize) < newLast ? daySetsFrom + BigInt(batchSize) : newLast;
+    if (daySetsTo > daySetsFrom) await foldIntoDaySets(connection, daySetsFrom, daySetsTo);
+    await connection.query('UPDATE feed_sequencer SET last_seq = ?, day_sets_seq = ?, ran_at = NOW(3) WHERE id = 1', [
+      newLast,
+      daySetsTo,
+    ]);
     await options.beforeCommit?.(connection);
-    return { sequenced: ids.length, lastSeq: newLast };
+    const backlog = ids.length >= batchSize || daySetsTo < newLast;
+    return { sequenced: ids.length, lastSeq: newLast, daySetsSeq: daySetsTo, backlog };
   });
 }
 
@@ -129,6 +147,72 @@ async function foldIntoDailyAggregate(connection: TransactionConnection, after: 
     `INSERT INTO ggr_daily_rounds (operator_id, day, provider_id, game_id, currency, sandbox, user_id, round_id)
      SELECT DISTINCT ${GROUP_KEY}, t.user_id, t.round_id ${PROVIDER_ROWS} AND t.round_id IS NOT NULL
      ON DUPLICATE KEY UPDATE round_id = VALUES(round_id)`,
+    range,
+  );
+}
+
+/**
+ * A day set: one row per key and UTC day, `prev_day` the latest earlier day of the same key (NULL: none).
+ * A report counts a day's rows for the day, and for a range the rows whose prev_day is before it.
+ */
+interface DaySet {
+  readonly table: 'ggr_day_players' | 'ggr_day_rounds';
+  /** The key's columns, named as in transactions. */
+  readonly key: readonly string[];
+  /** The index on (key, day): forced, since the optimizer, misled by statistics not yet updated after a
+   * large fold, took the primary key's (operator_id, sandbox) prefix and read the operator's every day
+   * for each row (a catch-up ran minutes instead of a second). */
+  readonly byKey: string;
+  readonly onlyWhere?: string;
+}
+
+const DAY_PLAYERS: DaySet = {
+  table: 'ggr_day_players',
+  key: ['operator_id', 'sandbox', 'user_id'],
+  byKey: 'ggr_day_players_player_idx',
+};
+const DAY_ROUNDS: DaySet = {
+  table: 'ggr_day_rounds',
+  key: ['operator_id', 'sandbox', 'provider_id', 'user_id', 'round_id'],
+  byKey: 'ggr_day_rounds_round_idx',
+  onlyWhere: 't.round_id IS NOT NULL',
+};
+
+async function foldIntoDaySets(connection: TransactionConnection, after: bigint, upTo: bigint): Promise<void> {
+  for (const set of [DAY_PLAYERS, DAY_ROUNDS]) await foldIntoDaySet(connection, set, after, upTo);
+}
+
+/**
+ * Adds the range's (key, day) rows and keeps every prev_day exact, whatever order days arrive in (a
+ * transaction of 23:59:59 may commit after one of 00:00:01): (1) a new row is inserted with the latest
+ * earlier day already in the set; (2) every later row of the same key whose prev_day is before one of the
+ * range's days moves up to the latest such day. A row already there is left as it is by (1) and mended by
+ * (2) if a new day came before it, so folding a range twice changes nothing. The pass runs READ COMMITTED
+ * (inMysqlTransaction): under REPEATABLE READ the subquery's next-key locks on the table being inserted into
+ * make a large fold quadratic (a catch-up of 104,000 rounds: 160 s instead of 1.6 s).
+ */
+async function foldIntoDaySet(connection: TransactionConnection, set: DaySet, after: bigint, upTo: bigint) {
+  const range = [after, upTo];
+  const columns = (alias: string) => set.key.map((column) => `${alias}.${column}`).join(', ');
+  const sameKey = (a: string, b: string) => set.key.map((column) => `${a}.${column} = ${b}.${column}`).join(' AND ');
+  const batch = `SELECT DISTINCT ${columns('t')}, DATE(t.created_at) AS day
+    ${PROVIDER_ROWS}${set.onlyWhere ? ` AND ${set.onlyWhere}` : ''}`;
+  await connection.query(
+    `INSERT INTO ${set.table} (${set.key.join(', ')}, day, prev_day)
+     SELECT ${columns('b')}, b.day,
+            (SELECT MAX(p.day) FROM ${set.table} p FORCE INDEX (${set.byKey}) WHERE ${sameKey('p', 'b')} AND p.day < b.day)
+       FROM (${batch}) b
+     ON DUPLICATE KEY UPDATE day = VALUES(day)`,
+    range,
+  );
+  await connection.query(
+    `UPDATE ${set.table} r
+       JOIN (SELECT ${columns('p')}, p.day, MAX(b.day) AS prev
+               FROM (${batch}) b JOIN ${set.table} p FORCE INDEX (${set.byKey}) ON ${sameKey('p', 'b')} AND p.day > b.day
+              GROUP BY ${columns('p')}, p.day) x
+         ON ${sameKey('r', 'x')} AND r.day = x.day
+        SET r.prev_day = x.prev
+      WHERE r.prev_day IS NULL OR r.prev_day < x.prev`,
     range,
   );
 }

@@ -50,16 +50,83 @@ function filterOf(query: GgrQuery): { sql: string; params: unknown[] } {
 }
 
 /**
+ * Where a report counts its distinct players and rounds. `groupSets`: ggr_daily_players and
+ * ggr_daily_rounds, one row per game and currency, counted DISTINCT for any groupBy and filter. `daySets`:
+ * ggr_day_players and ggr_day_rounds, one row per operator, day and player (round), counted without
+ * DISTINCT: a day's rows are its count, and a range's are the rows not seen on an earlier day of the range
+ * (prev_day before `from`). They know no studio, game or currency, so they serve a live report grouped by
+ * day and agentID only, without a providerID filter: the daily statement, several times faster.
+ */
+export type CountSource = 'groupSets' | 'daySets';
+
+export function daySetsServe(query: GgrQuery): boolean {
+  return (
+    !query.includeSandbox &&
+    query.providerId === undefined &&
+    query.groupBy.every((key) => key === 'day' || key === 'agentID')
+  );
+}
+
+interface Counts {
+  readonly players: string;
+  readonly rounds: string;
+  readonly params: unknown[];
+  /** The outer select's figure from a joined subquery's alias. */
+  readonly figure: (alias: string) => string;
+}
+
+function countSubqueries(
+  query: GgrQuery,
+  source: CountSource,
+  head: string,
+  groupClause: string,
+  totalsFirst: string | null,
+): Counts {
+  const filter = filterOf(query);
+  if (source === 'groupSets') {
+    return {
+      players: `SELECT ${head}COUNT(DISTINCT g.operator_id, g.user_id) AS n
+                  FROM ggr_daily_players g WHERE ${filter.sql} ${groupClause}`,
+      rounds: `SELECT ${head}COUNT(DISTINCT g.operator_id, g.provider_id, g.user_id, g.round_id) AS n
+                 FROM ggr_daily_rounds g WHERE ${filter.sql} ${groupClause}`,
+      params: [...filter.params, ...filter.params],
+      figure: (alias) => `COALESCE(${alias}.n, 0)`,
+    };
+  }
+  const counted = (table: string) =>
+    `SELECT ${head}COUNT(*) AS per_day, SUM(g.prev_day IS NULL OR g.prev_day < ?) AS first_seen
+       FROM ${table} g WHERE ${filter.sql} ${groupClause}`;
+  // A group of one day counts its rows; a group over the range (and the totals) its rows first seen in it.
+  const perDay = query.groupBy.includes('day');
+  return {
+    players: counted('ggr_day_players'),
+    rounds: counted('ggr_day_rounds'),
+    params: [query.from, ...filter.params, query.from, ...filter.params],
+    figure: (alias) =>
+      !perDay
+        ? `COALESCE(${alias}.first_seen, 0)`
+        : totalsFirst
+          ? `COALESCE(IF(${totalsFirst} IS NULL, ${alias}.first_seen, ${alias}.per_day), 0)`
+          : `COALESCE(${alias}.per_day, 0)`,
+  };
+}
+
+/**
  * The report statement; `groupBy` empty gives the one row of totals. With `rollup` (and a groupBy) the
  * same statement also gives the totals, as its first row (every key NULL: the keys are NOT NULL columns,
  * so only a super-aggregate row has NULLs), computed in the same pass over the operator's rows instead of
  * a second statement reading them again; the intermediate subtotals of a many-key groupBy are left out.
  */
-export function reportSql(query: GgrQuery, groupBy: readonly GroupKey[], limit?: number, rollup = false) {
+export function reportSql(
+  query: GgrQuery,
+  groupBy: readonly GroupKey[],
+  options: { limit?: number; rollup?: boolean; counts?: CountSource } = {},
+) {
+  const { limit, rollup = false, counts: source = 'groupSets' } = options;
   const filter = filterOf(query);
   const withRollup = rollup && groupBy.length > 0;
   const columns = groupBy.map((key) => `g.${KEYS[key].column}`);
-  const select = columns.length ? `${columns.join(', ')}, ` : '';
+  const head = columns.length ? `${columns.join(', ')}, ` : '';
   const groupClause = columns.length ? `GROUP BY ${columns.join(', ')}${withRollup ? ' WITH ROLLUP' : ''}` : '';
   // NULL-safe: the totals row of each subquery meets the others' on its NULL keys.
   const equals = withRollup ? '<=>' : '=';
@@ -68,6 +135,7 @@ export function reportSql(query: GgrQuery, groupBy: readonly GroupKey[], limit?:
       ? groupBy.map((key) => `${other}.${KEYS[key].column} ${equals} s.${KEYS[key].column}`).join(' AND ')
       : 'TRUE';
   const sKeys = groupBy.map((key) => `s.${KEYS[key].column}`);
+  const counts = countSubqueries(query, source, head, groupClause, withRollup ? sKeys[0]! : null);
   // Only the groups and the grand total, never a subtotal over the first keys of a many-key groupBy.
   const where =
     withRollup && groupBy.length > 1
@@ -78,22 +146,20 @@ export function reportSql(query: GgrQuery, groupBy: readonly GroupKey[], limit?:
   const sql = `
     SELECT ${groupBy.map((key) => `${KEYS[key].output} AS ${KEYS[key].alias}, `).join('')}
            s.bet_count, s.bets_minor, s.rollbacks_minor, s.wins_minor, s.bets_base, s.rollbacks_base, s.wins_base,
-           s.missing_rates, COALESCE(pl.players, 0) AS players, COALESCE(r.rounds, 0) AS rounds
-      FROM (SELECT ${select}COALESCE(SUM(g.bet_count), 0) AS bet_count, COALESCE(SUM(g.bets_minor), 0) AS bets_minor,
+           s.missing_rates, ${counts.figure('pl')} AS players, ${counts.figure('r')} AS rounds
+      FROM (SELECT ${head}COALESCE(SUM(g.bet_count), 0) AS bet_count, COALESCE(SUM(g.bets_minor), 0) AS bets_minor,
                    COALESCE(SUM(g.rollbacks_minor), 0) AS rollbacks_minor, COALESCE(SUM(g.wins_minor), 0) AS wins_minor,
                    COALESCE(SUM(g.bets_base), 0) AS bets_base, COALESCE(SUM(g.rollbacks_base), 0) AS rollbacks_base,
                    COALESCE(SUM(g.wins_base), 0) AS wins_base, COALESCE(SUM(g.missing_rates), 0) AS missing_rates
               FROM ggr_daily g WHERE ${filter.sql} ${groupClause}) s
-      LEFT JOIN (SELECT ${select}COUNT(DISTINCT g.operator_id, g.user_id) AS players
-                   FROM ggr_daily_players g WHERE ${filter.sql} ${groupClause}) pl ON ${joinOn('pl')}
-      LEFT JOIN (SELECT ${select}COUNT(DISTINCT g.operator_id, g.provider_id, g.user_id, g.round_id) AS rounds
-                   FROM ggr_daily_rounds g WHERE ${filter.sql} ${groupClause}) r ON ${joinOn('r')}
+      LEFT JOIN (${counts.players}) pl ON ${joinOn('pl')}
+      LEFT JOIN (${counts.rounds}) r ON ${joinOn('r')}
       ${groupBy.includes('agentID') ? `${join} operators o ON o.id = s.operator_id` : ''}
       ${groupBy.includes('providerID') ? `${join} providers p ON p.id = s.provider_id` : ''}
       ${where}
       ${groupBy.length ? `ORDER BY ${orderBy.join(', ')}` : ''}
       ${limit === undefined ? '' : 'LIMIT ?'}`;
-  const params = [...filter.params, ...filter.params, ...filter.params];
+  const params = [...filter.params, ...counts.params];
   if (limit !== undefined) params.push(limit);
   return { sql, params };
 }
@@ -135,12 +201,26 @@ function rowOf(row: RowDataPacket, groupBy: readonly GroupKey[]): GgrRow {
   return { keys, figures: figuresOf(row) };
 }
 
-async function beginSnapshot(connection: PoolConnection): Promise<Freshness> {
+interface Snapshot {
+  readonly freshness: Freshness;
+  /** Where this query's players and rounds are counted, in this snapshot. */
+  readonly counts: CountSource;
+}
+
+/** Opens the report's snapshot; the day sets serve only when folded as far as the aggregate in it. */
+async function beginSnapshot(connection: PoolConnection, query: GgrQuery): Promise<Snapshot> {
   await connection.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
   await connection.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
-  const [rows] = await connection.query<RowDataPacket[]>('SELECT last_seq, ran_at FROM feed_sequencer WHERE id = 1');
+  const [rows] = await connection.query<RowDataPacket[]>(
+    'SELECT last_seq, day_sets_seq, ran_at FROM feed_sequencer WHERE id = 1',
+  );
   const row = rows[0];
-  return { asOf: (row?.ran_at as Date | null | undefined) ?? null, lastSeq: row ? String(row.last_seq) : '0' };
+  const lastSeq = row ? String(row.last_seq) : '0';
+  const current = row !== undefined && String(row.day_sets_seq) === lastSeq;
+  return {
+    freshness: { asOf: (row?.ran_at as Date | null | undefined) ?? null, lastSeq },
+    counts: current && daySetsServe(query) ? 'daySets' : 'groupSets',
+  };
 }
 
 /**
@@ -172,12 +252,12 @@ export class MysqlGgrReportStore implements GgrReportStore {
   async read(query: GgrQuery, maxRows: number) {
     const connection = await this.pool.getConnection();
     try {
-      const freshness = await beginSnapshot(connection);
+      const { freshness, counts } = await beginSnapshot(connection, query);
       try {
         const { groupBy } = query;
         if (groupBy.length === 0) {
           // No groups: the one row of totals is both the report's row and its totals.
-          const total = reportSql(query, []);
+          const total = reportSql(query, [], { counts });
           const [totals] = await connection.query<RowDataPacket[]>(
             await this.statement(connection, total.sql),
             total.params,
@@ -186,7 +266,7 @@ export class MysqlGgrReportStore implements GgrReportStore {
         }
         // One statement for the groups and the totals (WITH ROLLUP): the totals row comes first, so it
         // is never cut off by the limit, which counts it.
-        const grouped = reportSql(query, groupBy, maxRows + 2, true);
+        const grouped = reportSql(query, groupBy, { limit: maxRows + 2, rollup: true, counts });
         const [rows] = await connection.query<RowDataPacket[]>(
           await this.statement(connection, grouped.sql),
           grouped.params,
@@ -228,16 +308,17 @@ export class MysqlGgrReportStore implements GgrReportStore {
       }
     };
     let freshness: Freshness;
-    let sql: string;
-    const report = reportSql(query, query.groupBy);
+    let report: { sql: string; params: unknown[] };
     try {
-      freshness = await beginSnapshot(connection);
-      sql = await this.statement(connection, report.sql);
+      const snapshot = await beginSnapshot(connection, query);
+      freshness = snapshot.freshness;
+      const statement = reportSql(query, query.groupBy, { counts: snapshot.counts });
+      report = { sql: await this.statement(connection, statement.sql), params: statement.params };
     } catch (error) {
       await settle(false);
       throw error;
     }
-    const params = report.params;
+    const { sql, params } = report;
     // The promise wrapper's `connection` is the callback connection underneath, whose queries stream.
     const core = connection.connection as unknown as CoreConnection;
     const source = core.query(sql, params).stream({ highWaterMark: 256 });

@@ -1,17 +1,18 @@
 /**
  * Runs the feed sequencer on a timer in this process (db/feedSequencer.ts): every process with workers
  * may run one; their passes take turns on the feed_sequencer row lock, so one runs at a time. A pass
- * that filled its batch is followed by another at once (a backlog after an upgrade or a burst).
+ * that left a backlog (a full batch after a burst, or day sets catching up after an upgrade) is followed
+ * by another at once.
  */
 import { Logger } from 'pino';
 
 export interface SequencerPassResult {
-  readonly sequenced: number;
+  /** More is waiting: run the next pass at once. */
+  readonly backlog: boolean;
 }
 
 export function startFeedSequencer(
   pass: () => Promise<SequencerPassResult>,
-  batchSize: number,
   intervalMs: number,
   logger: Logger,
 ): { stop(): Promise<void> } {
@@ -22,7 +23,7 @@ export function startFeedSequencer(
     running = (async () => {
       let again = false;
       try {
-        again = (await pass()).sequenced >= batchSize;
+        again = (await pass()).backlog;
       } catch (error) {
         logger.warn({ err: error }, 'feed sequencer pass failed (rolled back whole); retrying on the next tick');
       }

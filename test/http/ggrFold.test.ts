@@ -8,9 +8,10 @@
 import { RowDataPacket } from 'mysql2/promise';
 import { runSequencerPass } from '../../src/db/feedSequencer';
 import { SignedClient } from '../support/clients';
+import { daySetsAgainstLedger } from '../support/daySetsOracle';
 import { TestServer, startTestServer } from '../support/testServer';
 import { until } from '../support/until';
-import { World, buildWorld, fundedSession } from '../support/world';
+import { World, buildWorld, fundedSession, operatorSession } from '../support/world';
 
 let server: TestServer;
 let world: World;
@@ -63,15 +64,7 @@ async function play(): Promise<void> {
   const alice = await fundedSession(world, 'alice001', 500, { currency: 'USD' });
   const bob = await fundedSession(world, 'bob00001', 0, { currency: 'USD' });
   const carol = await fundedSession(world, 'carol001', 5000, { currency: 'JPY' });
-  await other.call('/v1/player/create', { userID: 'alice001', currency: 'EUR' });
-  await other.call('/v1/player/wallet/deposit', {
-    userID: 'alice001',
-    currency: 'EUR',
-    amount: 20,
-    transactionID: 'o-in',
-  });
-  const launch = await other.call('/v1/games/launch', { userID: 'alice001', gameID: game, currency: 'EUR' });
-  expect(launch).toMatchObject({ code: 0 });
+  const otherAlice = await operatorSession(other, 'alice001', 20, { gameId: game });
 
   // In the sandbox: 5 EUR, left out of the live figures.
   await provider('/provider/v1/bet', { token: sandy, transactionID: 'sb-1', roundID: 's1', gameID: game, amount: 5 });
@@ -140,7 +133,7 @@ async function play(): Promise<void> {
   });
   // Another operator's live play on the same game and round id.
   await provider('/provider/v1/bet', {
-    token: launch.token,
+    token: otherAlice,
     transactionID: 'o-b1',
     roundID: 'r1',
     gameID: game,
@@ -167,7 +160,10 @@ async function sequencerState() {
     'SELECT COUNT(feed_seq) AS numbered, COUNT(*) AS stored, COUNT(DISTINCT feed_seq) AS distinctSeq, MAX(feed_seq) AS maxSeq FROM transactions',
   );
   const [sums] = await server.db.query<RowDataPacket[]>(
-    'SELECT COALESCE(SUM(bet_count), 0) AS bets, COALESCE(SUM(bets_minor), 0) AS betsMinor FROM ggr_daily',
+    `SELECT COALESCE(SUM(bet_count), 0) AS bets, COALESCE(SUM(bets_minor), 0) AS betsMinor,
+            (SELECT COUNT(*) FROM ggr_day_players) + (SELECT COUNT(*) FROM ggr_day_rounds) AS daySetRows,
+            (SELECT day_sets_seq FROM feed_sequencer) AS daySetsSeq
+       FROM ggr_daily`,
   );
   return {
     lastSeq: Number(head[0]!.last_seq),
@@ -177,6 +173,8 @@ async function sequencerState() {
     maxSeq: Number(numbered[0]!.maxSeq ?? 0),
     bets: Number(sums[0]!.bets),
     betsMinor: Number(sums[0]!.betsMinor),
+    daySetRows: Number(sums[0]!.daySetRows),
+    daySetsSeq: Number(sums[0]!.daySetsSeq),
   };
 }
 
@@ -225,7 +223,7 @@ test('passes killed before COMMIT fold nothing; the next passes fold every trans
     if (passes % 2 === 1) {
       await expect(runSequencerPass(server.db, { batchSize: 3, beforeCommit: killedBeforeCommit })).rejects.toThrow();
       crashes++;
-      // Nothing of the dead pass is left: no number kept, nothing folded.
+      // Nothing of the dead pass is left: no number kept, nothing folded (sums or day sets).
       expect(await sequencerState()).toEqual(before);
     } else {
       const pass = await runSequencerPass(server.db, { batchSize: 3 });
@@ -240,6 +238,13 @@ test('passes killed before COMMIT fold nothing; the next passes fold every trans
   expect(end).toMatchObject({ lastSeq: end.stored, numbered: end.stored, distinctSeq: end.stored, maxSeq: end.stored });
   // Every group of the aggregate equals the ledger's own sums, and no group stands for nothing.
   expect(await oracleDifferences()).toEqual([]);
+  // The day sets too: every player and round of every day once, with its previous day, folded all the way.
+  const daySets = await daySetsAgainstLedger(server.db);
+  expect(daySets.players.actual).toEqual(daySets.players.expected);
+  expect(daySets.rounds.actual).toEqual(daySets.rounds.expected);
+  expect(daySets.rounds.expected.length).toBeGreaterThanOrEqual(5);
+  const [head] = await server.db.query<RowDataPacket[]>('SELECT last_seq, day_sets_seq FROM feed_sequencer');
+  expect(String(head[0]!.day_sets_seq)).toBe(String(head[0]!.last_seq));
   // Two passes at once (two processes) take turns on the sequencer row: nothing is numbered twice.
   const [a, b] = await Promise.all([runSequencerPass(server.db), runSequencerPass(server.db)]);
   expect(a.sequenced + b.sequenced).toBe(0);

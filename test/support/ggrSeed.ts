@@ -25,7 +25,27 @@ export interface GgrSeedRow {
   rounds?: [string, string][];
 }
 
-/** Adds to the group's sums (as a fold would) and its player and round sets. */
+/**
+ * The day sets (ggr_day_players, ggr_day_rounds) as the sequencer would have folded them from the same play:
+ * the per-game sets projected onto operator and day, each row with the latest earlier day of its key.
+ */
+async function rebuildDaySets(db: Pool): Promise<void> {
+  await db.query('DELETE FROM ggr_day_players');
+  await db.query('DELETE FROM ggr_day_rounds');
+  await db.query(
+    `INSERT INTO ggr_day_players (operator_id, sandbox, day, user_id, prev_day)
+     SELECT operator_id, sandbox, day, user_id, LAG(day) OVER (PARTITION BY operator_id, sandbox, user_id ORDER BY day)
+       FROM (SELECT DISTINCT operator_id, sandbox, day, user_id FROM ggr_daily_players) x`,
+  );
+  await db.query(
+    `INSERT INTO ggr_day_rounds (operator_id, sandbox, day, provider_id, user_id, round_id, prev_day)
+     SELECT operator_id, sandbox, day, provider_id, user_id, round_id,
+            LAG(day) OVER (PARTITION BY operator_id, sandbox, provider_id, user_id, round_id ORDER BY day)
+       FROM (SELECT DISTINCT operator_id, sandbox, day, provider_id, user_id, round_id FROM ggr_daily_rounds) x`,
+  );
+}
+
+/** Adds to the group's sums (as a fold would), its player and round sets, and the day sets. */
 export async function seedGgrDaily(db: Pool, rows: GgrSeedRow[]): Promise<void> {
   for (const row of rows) {
     const key = [row.operatorId, row.day, row.providerId, row.gameId, row.currency, row.sandbox ?? false];
@@ -64,15 +84,29 @@ export async function seedGgrDaily(db: Pool, rows: GgrSeedRow[]): Promise<void> 
       );
     }
   }
+  await rebuildDaySets(db);
 }
 
 export async function clearGgrDaily(db: Pool): Promise<void> {
-  for (const table of ['ggr_daily', 'ggr_daily_players', 'ggr_daily_rounds']) await db.query(`DELETE FROM ${table}`);
+  for (const table of ['ggr_daily', 'ggr_daily_players', 'ggr_daily_rounds', 'ggr_day_players', 'ggr_day_rounds'])
+    await db.query(`DELETE FROM ${table}`);
 }
 
-/** What the sequencer records after a pass: how far it folded, and when. */
-export async function setFeedSequencer(db: Pool, lastSeq: number, ranAt: Date | null): Promise<void> {
-  await db.query('UPDATE feed_sequencer SET last_seq = ?, ran_at = ? WHERE id = 1', [lastSeq, ranAt]);
+/**
+ * What the sequencer records after a pass: how far it folded, and when. `daySetsSeq`: how far the day sets
+ * are folded (by default as far as the rest, as after every pass once they have caught up).
+ */
+export async function setFeedSequencer(
+  db: Pool,
+  lastSeq: number,
+  ranAt: Date | null,
+  daySetsSeq: number = lastSeq,
+): Promise<void> {
+  await db.query('UPDATE feed_sequencer SET last_seq = ?, day_sets_seq = ?, ran_at = ? WHERE id = 1', [
+    lastSeq,
+    daySetsSeq,
+    ranAt,
+  ]);
 }
 
 export async function operatorIdOf(db: Pool, agentId: string): Promise<number> {

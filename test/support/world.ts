@@ -56,21 +56,27 @@ export async function fundedSession(
   amount: number,
   options: { currency?: string; gameId?: number } = {},
 ): Promise<string> {
+  return operatorSession(world.operator, userID, amount, { ...options, gameId: options.gameId ?? world.gameId });
+}
+
+/** fundedSession at any operator: the player created and funded there, the game launched for real money. */
+export async function operatorSession(
+  operator: SignedClient,
+  userID: string,
+  amount: number,
+  options: { currency?: string; gameId: number },
+): Promise<string> {
   const currency = options.currency ?? 'EUR';
-  await world.operator.call('/v1/player/create', { userID, currency });
+  await operator.call('/v1/player/create', { userID, currency });
   if (amount > 0) {
-    await world.operator.call('/v1/player/wallet/deposit', {
+    await operator.call('/v1/player/wallet/deposit', {
       userID,
       currency,
       amount,
       transactionID: `fund-${userID}-${currency}-${Date.now()}-${Math.random()}`,
     });
   }
-  const launch = await world.operator.call('/v1/games/launch', {
-    userID,
-    gameID: options.gameId ?? world.gameId,
-    currency,
-  });
+  const launch = await operator.call('/v1/games/launch', { userID, gameID: options.gameId, currency });
   if (launch.code !== 0) throw new Error(`launch failed: ${JSON.stringify(launch)}`);
   return launch.token as string;
 }
