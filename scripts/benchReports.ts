@@ -7,13 +7,16 @@
  *   - one operator's 30-day report by day, by day and currency, and by game (signed /v1/reports/ggr):
  *     cold and warm times;
  *   - the admin CSV of all operators by day and game, streamed to nowhere, with the app's peak
- *     resident memory while it streams (/proc/<pid>/status VmHWM, reset before with clear_refs).
+ *     resident memory while it streams (/proc/<pid>/status VmHWM, reset before with clear_refs);
+ *   - once that app has stopped, the bet path with the aggregate kept and without it, same run
+ *     (scripts/bench/reportsBetPath.ts: `npm run bench`'s sequencer group), and their ratio.
  * A benchmark, not a test: it prints the figures and PASS/FAIL against the targets.
  *
  * Environment (all optional):
  *   BENCH_REPORTS_TRANSACTIONS  provider transactions to stand for (default 5000000); e.g. 100000 for a quick run
  *   BENCH_REPORTS_RUNS          warm runs per report, the median is shown (default 5)
  *   BENCH_REPORTS_KEEP          1: keep the database afterwards (casino_bench_reports)
+ *   BENCH_REPORTS_BET_ROUNDS    paired rounds of the bet path with and without the aggregate (default 3; 0 skips)
  *   BENCH_MYSQL_URL             database server (default mysql://root@127.0.0.1:3306)
  *   BENCH_OUT                   also write the figures as JSON to this file
  */
@@ -24,6 +27,7 @@ import mysql from 'mysql2/promise';
 import { signBody } from '../src/domain/signing';
 import { databaseUrl } from './bench/benchDatabase';
 import { ChildServer, freePort } from './bench/processes';
+import { BetPathFigures, measureBetPath, renderBetPath } from './bench/reportsBetPath';
 import { dayOf, seedAggregate } from './bench/reportsSeed';
 
 const DATABASE = 'casino_bench_reports';
@@ -56,6 +60,7 @@ const options = {
   transactions: numberEnv('BENCH_REPORTS_TRANSACTIONS', 5_000_000),
   runs: Math.round(numberEnv('BENCH_REPORTS_RUNS', 5)),
   keep: process.env.BENCH_REPORTS_KEEP === '1',
+  betRounds: process.env.BENCH_REPORTS_BET_ROUNDS === '0' ? 0 : Math.round(numberEnv('BENCH_REPORTS_BET_ROUNDS', 3)),
   out: process.env.BENCH_OUT || null,
 };
 
@@ -181,7 +186,11 @@ async function streamCsv(baseUrl: string, token: string, pid: number, groupBy: s
 
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 
-function report(figures: Awaited<ReturnType<typeof measure>>, seeded: { transactions: number; seedS: number }) {
+function report(
+  figures: Awaited<ReturnType<typeof measure>>,
+  seeded: { transactions: number; seedS: number },
+  betPath: BetPathFigures | null,
+) {
   const { byDay, byGame, byDayCurrency, csv } = figures;
   const lines = [
     '',
@@ -200,6 +209,7 @@ function report(figures: Awaited<ReturnType<typeof measure>>, seeded: { transact
         `(held +${(run.peakRssMb - run.rssBeforeMb).toFixed(0)} MB)  target held < ${TARGETS.csvHeldMb} MB  ${verdict(run.peakRssMb - run.rssBeforeMb < TARGETS.csvHeldMb)}`,
     );
   }
+  lines.push(betPath ? renderBetPath(betPath) : 'bet path: not measured (BENCH_REPORTS_BET_ROUNDS=0)');
   lines.push(`operator totals (by day run): ${JSON.stringify(byDay.totals)}`, '');
   process.stdout.write(lines.join('\n'));
 }
@@ -239,6 +249,16 @@ async function measure(app: ChildServer, world: World, pool: mysql.Pool) {
 }
 
 async function main(): Promise<void> {
+  const { figures, seeded } = await measureReports();
+  // After the reports' app has stopped, so that the bet path has the machine to itself.
+  const betPath = options.betRounds > 0 ? await measureBetPath(options.betRounds) : null;
+  report(figures, seeded, betPath);
+  if (options.out) {
+    writeFileSync(options.out, JSON.stringify({ seeded, ...figures, betPath, targets: TARGETS }, null, 2));
+  }
+}
+
+async function measureReports() {
   await resetDatabase();
   const logDir = mkdtempSync(path.join(os.tmpdir(), 'bench-reports-'));
   const port = await freePort();
@@ -284,9 +304,7 @@ async function main(): Promise<void> {
     );
     process.stdout.write('\n');
     const seeded = { transactions, seedS: (performance.now() - started) / 1000 };
-    const figures = await measure(app, world, pool);
-    report(figures, seeded);
-    if (options.out) writeFileSync(options.out, JSON.stringify({ seeded, ...figures, targets: TARGETS }, null, 2));
+    return { figures: await measure(app, world, pool), seeded };
   } finally {
     await pool.end();
     await app.stop();
