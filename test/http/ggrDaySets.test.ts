@@ -10,7 +10,7 @@
 import { RowDataPacket } from 'mysql2/promise';
 import { runSequencerPass } from '../../src/db/feedSequencer';
 import { AdminClient, SignedClient } from '../support/clients';
-import { daySetsAgainstLedger } from '../support/daySetsOracle';
+import { daySetsAgainstLedger } from '../support/aggregateOracle';
 import { operatorIdOf } from '../support/ggrSeed';
 import { TestServer, startTestServer } from '../support/testServer';
 import { World, buildWorld, fundedSession, operatorSession } from '../support/world';

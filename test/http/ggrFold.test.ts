@@ -8,7 +8,7 @@
 import { RowDataPacket } from 'mysql2/promise';
 import { runSequencerPass } from '../../src/db/feedSequencer';
 import { SignedClient } from '../support/clients';
-import { daySetsAgainstLedger } from '../support/daySetsOracle';
+import { aggregateDifferences, daySetsAgainstLedger } from '../support/aggregateOracle';
 import { TestServer, startTestServer } from '../support/testServer';
 import { until } from '../support/until';
 import { World, buildWorld, fundedSession, operatorSession } from '../support/world';
@@ -178,36 +178,6 @@ async function sequencerState() {
   };
 }
 
-/** The aggregate recomputed from the ledger in one statement: what the folds must add up to. */
-async function oracleDifferences(): Promise<RowDataPacket[]> {
-  const [rows] = await server.db.query<RowDataPacket[]>(
-    `SELECT COALESCE(l.operator_id, g.operator_id) AS operator_id, l.n AS ledger_bets, g.bet_count AS folded_bets
-       FROM (SELECT operator_id, DATE(created_at) AS day, provider_id, COALESCE(game_id, 0) AS game_id, currency, sandbox,
-                    SUM(type = 'bet') AS n,
-                    SUM(IF(type = 'bet' AND free_spin_id IS NULL, amount_minor, 0)) AS bets_minor,
-                    SUM(IF(type = 'rollback', amount_minor, 0)) AS rollbacks_minor,
-                    SUM(IF(type IN ('win', 'jackpot'), amount_minor, 0)) AS wins_minor,
-                    COALESCE(SUM(IF(type = 'bet' AND free_spin_id IS NULL, amount_base, 0)), 0) AS bets_base,
-                    COALESCE(SUM(IF(type = 'rollback', amount_base, 0)), 0) AS rollbacks_base,
-                    COALESCE(SUM(IF(type IN ('win', 'jackpot'), amount_base, 0)), 0) AS wins_base,
-                    SUM(fx_rate IS NULL) AS missing_rates
-               FROM transactions
-              WHERE origin = 'provider' AND status = 'applied' AND type IN ('bet', 'win', 'rollback', 'jackpot')
-              GROUP BY 1, 2, 3, 4, 5, 6) l
-       LEFT JOIN ggr_daily g USING (operator_id, day, provider_id, game_id, currency, sandbox)
-      WHERE g.operator_id IS NULL OR NOT (l.n <=> g.bet_count AND l.bets_minor <=> g.bets_minor
-            AND l.rollbacks_minor <=> g.rollbacks_minor AND l.wins_minor <=> g.wins_minor AND l.bets_base <=> g.bets_base
-            AND l.rollbacks_base <=> g.rollbacks_base AND l.wins_base <=> g.wins_base
-            AND l.missing_rates <=> g.missing_rates)
-     UNION ALL
-     SELECT g.operator_id, NULL, g.bet_count FROM ggr_daily g
-      WHERE NOT EXISTS (SELECT 1 FROM transactions t WHERE t.operator_id = g.operator_id AND DATE(t.created_at) = g.day
-                          AND t.provider_id = g.provider_id AND COALESCE(t.game_id, 0) = g.game_id
-                          AND t.currency = g.currency AND t.sandbox = g.sandbox AND t.origin = 'provider')`,
-  );
-  return rows;
-}
-
 test('passes killed before COMMIT fold nothing; the next passes fold every transaction exactly once', async () => {
   await play();
   const start = await sequencerState();
@@ -237,7 +207,7 @@ test('passes killed before COMMIT fold nothing; the next passes fold every trans
   const end = await sequencerState();
   expect(end).toMatchObject({ lastSeq: end.stored, numbered: end.stored, distinctSeq: end.stored, maxSeq: end.stored });
   // Every group of the aggregate equals the ledger's own sums, and no group stands for nothing.
-  expect(await oracleDifferences()).toEqual([]);
+  expect(await aggregateDifferences(server.db)).toEqual([]);
   // The day sets too: every player and round of every day once, with its previous day, folded all the way.
   const daySets = await daySetsAgainstLedger(server.db);
   expect(daySets.players.actual).toEqual(daySets.players.expected);
