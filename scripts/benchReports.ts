@@ -230,7 +230,7 @@ async function measure(app: ChildServer, world: World, pool: mysql.Pool) {
   await timeOperatorReport(app.url, world.operators[0]!, ['day'], 0);
   const byDay = await timeOperatorReport(app.url, operator, ['day']);
   const byGame = await timeOperatorReport(app.url, operator, ['gameID']);
-  // The daily statement as RECONCILIATION.md shows it: counted DISTINCT (the day sets know no currency).
+  // The daily statement as RECONCILIATION.md shows it.
   const byDayCurrency = await timeOperatorReport(app.url, operator, ['day', 'currency']);
   // Shown as they come, so that a slow CSV does not hide them.
   process.stdout.write(

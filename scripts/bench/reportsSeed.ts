@@ -106,16 +106,17 @@ async function seedDay(pool: Pool, shape: SeedShape, d: number): Promise<number>
       ORDER BY operator_id, provider_id, game_id, currency`,
     [day],
   );
-  await seedDaySets(pool, day);
+  await seedDaySets(pool, day, shape.operatorIds);
   const [counted] = await pool.query<RowDataPacket[]>(`SELECT SUM(transactions) AS n FROM (${rounds}) x`);
   return Number(counted[0]!.n);
 }
 
 /**
  * The day's rows of the day sets (ggr_day_players, ggr_day_rounds), projected from its per-game sets, each
- * with the latest earlier day of its key: days are seeded in order, so every earlier day is already there.
+ * with its previous days: days are seeded in order, so every earlier day is already there; within the day,
+ * the row before in (day, currency) order is the same day's in a smaller currency code, if any.
  */
-async function seedDaySets(pool: Pool, day: string): Promise<void> {
+async function seedDaySets(pool: Pool, day: string, operatorIds: readonly number[]): Promise<void> {
   const sets = [
     {
       table: 'ggr_day_players',
@@ -137,12 +138,23 @@ async function seedDaySets(pool: Pool, day: string): Promise<void> {
   for (const { table, byKey, from, key } of sets) {
     const columns = key.join(', ');
     const sameKey = key.map((column) => `p.${column} = x.${column}`).join(' AND ');
+    const xColumns = key.map((column) => `x.${column}`).join(', ');
     await connection.query(
-      `INSERT INTO ${table} (${columns}, day, prev_day)
-       SELECT ${key.map((column) => `x.${column}`).join(', ')}, x.day,
+      `INSERT INTO ${table} (${columns}, day, currency, prev_day, prev_any_day)
+       SELECT ${xColumns}, x.day, x.currency,
+              (SELECT MAX(p.day) FROM ${table} p FORCE INDEX (${byKey})
+                WHERE ${sameKey} AND p.currency = x.currency AND p.day < x.day),
               (SELECT MAX(p.day) FROM ${table} p FORCE INDEX (${byKey}) WHERE ${sameKey} AND p.day < x.day)
-         FROM (SELECT DISTINCT ${columns}, day FROM ${from} WHERE day = ?) x`,
+         FROM (SELECT DISTINCT ${columns}, day, currency FROM ${from} WHERE day = ?) x`,
       [day],
+    );
+    // A row with the same key in a smaller currency that day comes before it. (The leading key columns
+    // listed so that the day is a range of the primary key, not a scan of the table.)
+    await connection.query(
+      `UPDATE ${table} x STRAIGHT_JOIN ${table} p FORCE INDEX (${byKey}) ON ${sameKey} AND p.day = x.day AND p.currency < x.currency
+          SET x.prev_any_day = x.day
+        WHERE x.operator_id IN (?) AND x.sandbox IN (FALSE, TRUE) AND x.day = ?`,
+      [operatorIds, day],
     );
   }
   connection.destroy();

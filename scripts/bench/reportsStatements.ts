@@ -2,9 +2,10 @@
  * `tsx scripts/bench/reportsStatements.ts`: on the database `npm run bench:reports` keeps
  * (BENCH_REPORTS_KEEP=1), one operator's reports counted both ways the store can count players and rounds
  * (db/ggrReportStore.ts CountSource): DISTINCT over the per-game sets (`groupSets`, any report) and plain
- * counts over the day sets (`daySets`, reports by day and agentID), alternated run by run so both see the
- * same load; medians in ms, and a check that both give the same figures, row by row. The ranges include one
- * starting mid-month, where a player seen before the range must still count once. A benchmark, not a test.
+ * counts over the day sets (`daySets`, reports by day, agentID and currency), alternated run by run so
+ * both see the same load; medians in ms, and a check that both give the same figures, row by row. The
+ * ranges include one starting mid-month, where a player seen before the range must still count once. A
+ * benchmark, not a test.
  *
  * Environment: BENCH_STATEMENT_RUNS (default 7), BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306).
  */
@@ -16,7 +17,7 @@ import { databaseUrl } from './benchDatabase';
 const PREFIX = "SET STATEMENT optimizer_switch = 'split_materialized=off' FOR ";
 const runs = Number(process.env.BENCH_STATEMENT_RUNS || 7);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const SHAPES: GroupKey[][] = [['day'], [], ['agentID'], ['day', 'agentID']];
+const SHAPES: GroupKey[][] = [['day'], ['day', 'currency'], [], ['currency'], ['agentID'], ['day', 'agentID']];
 const RANGES = [
   { from: '2026-10-01', to: '2026-10-31' },
   { from: '2026-10-11', to: '2026-10-21' },

@@ -17,10 +17,11 @@
  * connection lost, deadlock) rolls back whole: no number kept, nothing folded, and the next pass takes
  * the same rows again. feed_sequencer.ran_at and last_seq tell a report how fresh the aggregate is.
  *
- * The day sets (ggr_day_players, ggr_day_rounds: an operator's distinct players and rounds per day, for
- * reports by day) are folded by feed_seq range up to day_sets_seq, in the same transaction. Normally that
- * is the range just numbered; after the migration that created them (or behind a process of an older
- * version) the range starts further back, and each pass catches up one batch of the ledger.
+ * The day sets (ggr_day_players, ggr_day_rounds: an operator's distinct players and rounds per day and
+ * currency, for the daily statement) are folded by feed_seq range up to day_sets_seq, in the same
+ * transaction. Normally that is the range just numbered; after the migration that created them (or behind
+ * a process of an older version) the range starts further back, and each pass catches up one batch of the
+ * ledger.
  */
 import { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { TransactionConnection, inMysqlTransaction } from './mysqlPool';
@@ -100,8 +101,10 @@ async function number(connection: TransactionConnection, ids: readonly string[],
  * GGR counts provider transactions applied (PROTOCOL §12): bets add (a free-spin bet counts in bet_count
  * with 0 money), rollbacks are the stakes given back, wins and jackpots are wins. Base sums are exact
  * DECIMAL sums over the rows that had a rate; missing_rates counts the others, whose local sums are kept.
+ * Read by the feed_seq index: a pass's range is always a narrow range of it (the optimizer, judging by the
+ * origin column's statistics, could otherwise take the idempotency key and read every provider row).
  */
-const PROVIDER_ROWS = `FROM transactions t
+const PROVIDER_ROWS = `FROM transactions t FORCE INDEX (transactions_feed_seq_key)
   WHERE t.feed_seq > ? AND t.feed_seq <= ? AND t.origin = 'provider' AND t.status = 'applied'
     AND t.type IN ('bet', 'win', 'rollback', 'jackpot')`;
 const GROUP_KEY = 't.operator_id, DATE(t.created_at), t.provider_id, COALESCE(t.game_id, 0), t.currency, t.sandbox';
@@ -152,16 +155,19 @@ async function foldIntoDailyAggregate(connection: TransactionConnection, after: 
 }
 
 /**
- * A day set: one row per key and UTC day, `prev_day` the latest earlier day of the same key (NULL: none).
- * A report counts a day's rows for the day, and for a range the rows whose prev_day is before it.
+ * A day set: one row per key, UTC day and currency. `prev_day`: the latest earlier day of the same key in
+ * the same currency; `prev_any_day`: the day of the row before among the key's rows in (day, currency)
+ * order (NULL: none). A report counts a range's rows of a currency by prev_day, and a day's or a range's
+ * rows in any currency by prev_any_day, without DISTINCT (db/ggrReportStore.ts).
  */
 interface DaySet {
   readonly table: 'ggr_day_players' | 'ggr_day_rounds';
-  /** The key's columns, named as in transactions. */
+  /** The key's columns, named as in transactions (currency and day come on top). */
   readonly key: readonly string[];
-  /** The index on (key, day): forced, since the optimizer, misled by statistics not yet updated after a
-   * large fold, took the primary key's (operator_id, sandbox) prefix and read the operator's every day
-   * for each row (a catch-up ran minutes instead of a second). */
+  /** The index on (key, day, currency): forced, and the range's rows joined first (STRAIGHT_JOIN), since
+   * the optimizer, misled by statistics not yet updated after a large fold, took the primary key's
+   * (operator_id, sandbox) prefix and read the operator's every day for each row (a catch-up ran minutes
+   * instead of a second). */
   readonly byKey: string;
   readonly onlyWhere?: string;
 }
@@ -182,37 +188,45 @@ async function foldIntoDaySets(connection: TransactionConnection, after: bigint,
   for (const set of [DAY_PLAYERS, DAY_ROUNDS]) await foldIntoDaySet(connection, set, after, upTo);
 }
 
+/** `a` comes before `b` in the key's (day, currency) order. */
+const before = (a: string, b: string) =>
+  `(${a}.day < ${b}.day OR (${a}.day = ${b}.day AND ${a}.currency < ${b}.currency))`;
+
 /**
- * Adds the range's (key, day) rows and keeps every prev_day exact, whatever order days arrive in (a
- * transaction of 23:59:59 may commit after one of 00:00:01): (1) a new row is inserted with the latest
- * earlier day already in the set; (2) every later row of the same key whose prev_day is before one of the
- * range's days moves up to the latest such day. A row already there is left as it is by (1) and mended by
- * (2) if a new day came before it, so folding a range twice changes nothing. The pass runs READ COMMITTED
- * (inMysqlTransaction): under REPEATABLE READ the subquery's next-key locks on the table being inserted into
- * make a large fold quadratic (a catch-up of 104,000 rounds: 160 s instead of 1.6 s).
+ * Adds the range's (key, day, currency) rows and keeps both previous days exact, whatever order days arrive
+ * in (a transaction of 23:59:59 may commit after one of 00:00:01): (1) a new row is inserted with what the
+ * set already holds before it; (2) every row of a key of the range that comes after one of the range's rows
+ * moves its previous days up to the latest such row's day (prev_day: the same currency's only). A row
+ * already there is left as it is by (1) and mended by (2) if a new row came before it, so folding a range
+ * twice changes nothing. The pass runs READ COMMITTED (inMysqlTransaction): under REPEATABLE READ the
+ * subqueries' next-key locks on the table being inserted into make a large fold quadratic (a catch-up of
+ * 104,000 rounds: 160 s instead of 1.6 s).
  */
 async function foldIntoDaySet(connection: TransactionConnection, set: DaySet, after: bigint, upTo: bigint) {
   const range = [after, upTo];
-  const columns = (alias: string) => set.key.map((column) => `${alias}.${column}`).join(', ');
+  const columns = (alias: string) => [...set.key, 'currency'].map((column) => `${alias}.${column}`).join(', ');
   const sameKey = (a: string, b: string) => set.key.map((column) => `${a}.${column} = ${b}.${column}`).join(' AND ');
   const batch = `SELECT DISTINCT ${columns('t')}, DATE(t.created_at) AS day
     ${PROVIDER_ROWS}${set.onlyWhere ? ` AND ${set.onlyWhere}` : ''}`;
+  const earlier = `FROM ${set.table} p FORCE INDEX (${set.byKey}) WHERE ${sameKey('p', 'b')}`;
   await connection.query(
-    `INSERT INTO ${set.table} (${set.key.join(', ')}, day, prev_day)
+    `INSERT INTO ${set.table} (${set.key.join(', ')}, currency, day, prev_day, prev_any_day)
      SELECT ${columns('b')}, b.day,
-            (SELECT MAX(p.day) FROM ${set.table} p FORCE INDEX (${set.byKey}) WHERE ${sameKey('p', 'b')} AND p.day < b.day)
+            (SELECT MAX(p.day) ${earlier} AND p.currency = b.currency AND p.day < b.day),
+            (SELECT MAX(p.day) ${earlier} AND ${before('p', 'b')})
        FROM (${batch}) b
      ON DUPLICATE KEY UPDATE day = VALUES(day)`,
     range,
   );
   await connection.query(
-    `UPDATE ${set.table} r
-       JOIN (SELECT ${columns('p')}, p.day, MAX(b.day) AS prev
-               FROM (${batch}) b JOIN ${set.table} p FORCE INDEX (${set.byKey}) ON ${sameKey('p', 'b')} AND p.day > b.day
+    `UPDATE (SELECT ${columns('p')}, p.day, MAX(b.day) AS prev_any, MAX(IF(b.currency = p.currency, b.day, NULL)) AS prev
+               FROM (${batch}) b STRAIGHT_JOIN ${set.table} p FORCE INDEX (${set.byKey}) ON ${sameKey('p', 'b')} AND ${before('b', 'p')}
               GROUP BY ${columns('p')}, p.day) x
-         ON ${sameKey('r', 'x')} AND r.day = x.day
-        SET r.prev_day = x.prev
-      WHERE r.prev_day IS NULL OR r.prev_day < x.prev`,
+       STRAIGHT_JOIN ${set.table} r ON ${sameKey('r', 'x')} AND r.currency = x.currency AND r.day = x.day
+        SET r.prev_any_day = GREATEST(COALESCE(r.prev_any_day, x.prev_any), x.prev_any),
+            r.prev_day = IF(x.prev IS NULL, r.prev_day, GREATEST(COALESCE(r.prev_day, x.prev), x.prev))
+      WHERE r.prev_any_day IS NULL OR r.prev_any_day < x.prev_any
+         OR (x.prev IS NOT NULL AND (r.prev_day IS NULL OR r.prev_day < x.prev))`,
     range,
   );
 }

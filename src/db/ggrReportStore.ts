@@ -52,10 +52,12 @@ function filterOf(query: GgrQuery): { sql: string; params: unknown[] } {
 /**
  * Where a report counts its distinct players and rounds. `groupSets`: ggr_daily_players and
  * ggr_daily_rounds, one row per game and currency, counted DISTINCT for any groupBy and filter. `daySets`:
- * ggr_day_players and ggr_day_rounds, one row per operator, day and player (round), counted without
- * DISTINCT: a day's rows are its count, and a range's are the rows not seen on an earlier day of the range
- * (prev_day before `from`). They know no studio, game or currency, so they serve a live report grouped by
- * day and agentID only, without a providerID filter: the daily statement, several times faster.
+ * ggr_day_players and ggr_day_rounds, one row per operator, day, currency and player (round), counted
+ * without DISTINCT (db/feedSequencer.ts keeps their previous days): a group of one day and currency counts
+ * its rows; of one currency over the range, its rows whose prev_day is before the range; of one day in any
+ * currency, its rows whose prev_any_day is before that day; over the range in any currency (and the
+ * totals), its rows whose prev_any_day is before the range. They know no studio or game, so they serve a
+ * live report grouped by day, agentID and currency only, without a providerID filter: the daily statement.
  */
 export type CountSource = 'groupSets' | 'daySets';
 
@@ -63,7 +65,7 @@ export function daySetsServe(query: GgrQuery): boolean {
   return (
     !query.includeSandbox &&
     query.providerId === undefined &&
-    query.groupBy.every((key) => key === 'day' || key === 'agentID')
+    query.groupBy.every((key) => key === 'day' || key === 'agentID' || key === 'currency')
   );
 }
 
@@ -73,6 +75,14 @@ interface Counts {
   readonly params: unknown[];
   /** The outer select's figure from a joined subquery's alias. */
   readonly figure: (alias: string) => string;
+}
+
+/** The day sets' count that a group of this groupBy takes (the totals always take `in_range`). */
+function daySetsCount(groupBy: readonly GroupKey[]): 'per_day_currency' | 'in_currency' | 'in_day' | 'in_range' {
+  const perDay = groupBy.includes('day');
+  const perCurrency = groupBy.includes('currency');
+  if (perDay) return perCurrency ? 'per_day_currency' : 'in_day';
+  return perCurrency ? 'in_currency' : 'in_range';
 }
 
 function countSubqueries(
@@ -94,20 +104,19 @@ function countSubqueries(
     };
   }
   const counted = (table: string) =>
-    `SELECT ${head}COUNT(*) AS per_day, SUM(g.prev_day IS NULL OR g.prev_day < ?) AS first_seen
+    `SELECT ${head}COUNT(*) AS per_day_currency, SUM(g.prev_day IS NULL OR g.prev_day < ?) AS in_currency,
+            SUM(g.prev_any_day IS NULL OR g.prev_any_day < g.day) AS in_day,
+            SUM(g.prev_any_day IS NULL OR g.prev_any_day < ?) AS in_range
        FROM ${table} g WHERE ${filter.sql} ${groupClause}`;
-  // A group of one day counts its rows; a group over the range (and the totals) its rows first seen in it.
-  const perDay = query.groupBy.includes('day');
+  const count = daySetsCount(query.groupBy);
   return {
     players: counted('ggr_day_players'),
     rounds: counted('ggr_day_rounds'),
-    params: [query.from, ...filter.params, query.from, ...filter.params],
+    params: [query.from, query.from, ...filter.params, query.from, query.from, ...filter.params],
     figure: (alias) =>
-      !perDay
-        ? `COALESCE(${alias}.first_seen, 0)`
-        : totalsFirst
-          ? `COALESCE(IF(${totalsFirst} IS NULL, ${alias}.first_seen, ${alias}.per_day), 0)`
-          : `COALESCE(${alias}.per_day, 0)`,
+      totalsFirst && count !== 'in_range'
+        ? `COALESCE(IF(${totalsFirst} IS NULL, ${alias}.in_range, ${alias}.${count}), 0)`
+        : `COALESCE(${alias}.${count}, 0)`,
   };
 }
 

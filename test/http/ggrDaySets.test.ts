@@ -21,14 +21,16 @@ let world: World;
 let other: SignedClient;
 
 const DAYS = ['2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05'];
-const SHAPES = [['day'], [], ['agentID'], ['day', 'agentID']];
+const SHAPES = [[], ['day'], ['agentID'], ['day', 'agentID']].flatMap((shape) => [shape, [...shape, 'currency']]);
 
 /**
  * The play, in the order it is stored (so the order the sequencer numbers and folds it), and the UTC day
  * each transaction is then dated: days go back and forth. Players amy, ben and cid; round r1 spans days
- * 1 and 3; the other operator's amy plays a round r1 of her own.
+ * 1 and 3; amy also plays in USD on days 1 and 2, the days she plays in EUR; the other operator's amy plays
+ * a round r1 of her own.
  */
-const PLAY: { who: 'amy' | 'ben' | 'cid' | 'otherAmy'; call: string; id: string; round: string; day: number }[] = [
+type Who = 'amy' | 'amyUsd' | 'ben' | 'cid' | 'otherAmy';
+const PLAY: { who: Who; call: string; id: string; round: string; day: number }[] = [
   { who: 'amy', call: 'bet', id: 'ds-1', round: 'r1', day: 1 },
   { who: 'ben', call: 'bet', id: 'ds-2', round: 'r3', day: 4 },
   { who: 'amy', call: 'win', id: 'ds-3', round: 'r1', day: 3 },
@@ -38,13 +40,15 @@ const PLAY: { who: 'amy' | 'ben' | 'cid' | 'otherAmy'; call: string; id: string;
   { who: 'otherAmy', call: 'bet', id: 'ds-7', round: 'r1', day: 2 },
   { who: 'amy', call: 'bet', id: 'ds-8', round: 'r5', day: 4 },
   { who: 'ben', call: 'rollback', id: 'ds-9', round: 'r3', day: 4 },
+  { who: 'amyUsd', call: 'bet', id: 'ds-10', round: 'r6', day: 2 },
+  { who: 'amyUsd', call: 'bet', id: 'ds-11', round: 'r7', day: 1 },
 ];
 
 beforeAll(async () => {
   // No workers: no sequencer on a timer; this test runs every pass itself.
   server = await startTestServer('ggrdaysets', {}, { workers: false });
   admin = await server.admin();
-  world = await buildWorld(admin, { currencies: ['EUR'] });
+  world = await buildWorld(admin, { currencies: ['EUR', 'USD'] });
   other = await admin.createOperator('ds-other', ['EUR']);
   await play();
   await foldAll(1);
@@ -54,6 +58,7 @@ afterAll(async () => server?.close());
 async function play(): Promise<void> {
   const tokens = {
     amy: await fundedSession(world, 'amy00001', 100),
+    amyUsd: await fundedSession(world, 'amy00001', 100, { currency: 'USD' }),
     ben: await fundedSession(world, 'ben00001', 100),
     cid: await fundedSession(world, 'cid00001', 100, { gameId: world.otherGameId }),
     otherAmy: await operatorSession(other, 'amy00001', 10, { gameId: world.gameId }),
@@ -101,7 +106,13 @@ const report = (from: string, to: string, groupBy: string[], includeSandbox = fa
 /** Players and rounds of every row and of the totals. */
 function counts(answer: { code: number; rows: Record<string, unknown>[]; totals: Record<string, unknown> }) {
   expect(answer.code).toBe(0);
-  const pick = ({ day, agentID, players, rounds }: Record<string, unknown>) => ({ day, agentID, players, rounds });
+  const pick = ({ day, agentID, currency, players, rounds }: Record<string, unknown>) => ({
+    day,
+    agentID,
+    currency,
+    players,
+    rounds,
+  });
   return { rows: answer.rows.map(pick), totals: { players: answer.totals.players, rounds: answer.totals.rounds } };
 }
 
@@ -116,20 +127,37 @@ async function ledgerCounts(from: string, to: string) {
   return { players: Number(rows[0]!.players), rounds: Number(rows[0]!.rounds) };
 }
 
-test('a player or round seen on several days counts once in a range and once in each of its days', async () => {
+test('a player or round seen on several days or currencies counts once in a range and in each day', async () => {
+  const row = (day: string | undefined, currency: string | undefined, players: number, rounds: number) => ({
+    day,
+    agentID: undefined,
+    currency,
+    players,
+    rounds,
+  });
   expect(counts(await report(DAYS[0]!, DAYS[4]!, ['day']))).toEqual({
     rows: [
-      { day: DAYS[0], players: 1, rounds: 1 }, // amy r1
-      { day: DAYS[1], players: 2, rounds: 2 }, // amy r2, ben r3b
-      { day: DAYS[2], players: 2, rounds: 2 }, // amy r1 (its win), cid r4
-      { day: DAYS[3], players: 2, rounds: 2 }, // ben r3 and its rollback, amy r5
-    ].map((row) => ({ ...row, agentID: undefined })),
-    totals: { players: 3, rounds: 6 },
+      row(DAYS[0], undefined, 1, 2), // amy (EUR r1, USD r7)
+      row(DAYS[1], undefined, 2, 3), // amy (EUR r2, USD r6), ben r3b
+      row(DAYS[2], undefined, 2, 2), // amy r1 (its win), cid r4
+      row(DAYS[3], undefined, 2, 2), // ben r3 and its rollback, amy r5
+    ],
+    totals: { players: 3, rounds: 8 },
   });
+  expect(counts(await report(DAYS[0]!, DAYS[4]!, ['currency']))).toEqual({
+    rows: [row(undefined, 'EUR', 3, 6), row(undefined, 'USD', 1, 2)],
+    totals: { players: 3, rounds: 8 },
+  });
+  expect(counts(await report(DAYS[0]!, DAYS[2]!, ['day', 'currency'])).rows).toEqual([
+    row(DAYS[0], 'EUR', 1, 1),
+    row(DAYS[0], 'USD', 1, 1),
+    row(DAYS[1], 'EUR', 2, 2),
+    row(DAYS[1], 'USD', 1, 1),
+  ]);
   // From day 2: amy and r1 were seen before the range and still count, once.
-  expect(counts(await report(DAYS[1]!, DAYS[3]!, [])).totals).toEqual({ players: 3, rounds: 4 });
+  expect(counts(await report(DAYS[1]!, DAYS[3]!, [])).totals).toEqual({ players: 3, rounds: 5 });
   expect(counts(await report(DAYS[2]!, DAYS[4]!, [])).totals).toEqual({ players: 3, rounds: 4 });
-  expect(counts(await report(DAYS[1]!, DAYS[2]!, [])).totals).toEqual({ players: 2, rounds: 2 });
+  expect(counts(await report(DAYS[1]!, DAYS[2]!, [])).totals).toEqual({ players: 2, rounds: 3 });
 });
 
 test('every range and grouping gives what DISTINCT over the per-game sets and the ledger give', async () => {
@@ -150,7 +178,7 @@ test('every range and grouping gives what DISTINCT over the per-game sets and th
       }
     }
   }
-  expect(compared).toBe(40);
+  expect(compared).toBe(80);
 });
 
 test('staff by agentID: the same user id at two operators is two players; both counting ways agree', async () => {
@@ -158,10 +186,10 @@ test('staff by agentID: the same user id at two operators is two players; both c
   const fast = counts(await admin.ok('/admin/v1/reports/ggr', query));
   expect(fast).toEqual({
     rows: [
-      { agentID: world.operator.callerId, day: undefined, players: 3, rounds: 6 },
-      { agentID: 'ds-other', day: undefined, players: 1, rounds: 1 },
+      { agentID: world.operator.callerId, day: undefined, currency: undefined, players: 3, rounds: 8 },
+      { agentID: 'ds-other', day: undefined, currency: undefined, players: 1, rounds: 1 },
     ].sort((a, b) => (a.agentID < b.agentID ? -1 : 1)),
-    totals: { players: 4, rounds: 7 },
+    totals: { players: 4, rounds: 9 },
   });
   expect(counts(await admin.ok('/admin/v1/reports/ggr', { ...query, includeSandbox: true }))).toEqual(fast);
 });
@@ -170,17 +198,22 @@ test('the folds left exactly what the ledger says, and a default report by day r
   const daySets = await daySetsAgainstLedger(server.db);
   expect(daySets.players.actual).toEqual(daySets.players.expected);
   expect(daySets.rounds.actual).toEqual(daySets.rounds.expected);
-  // amy's days 1, 2, 3, 4: each knows the one before.
-  const amy = daySets.players.actual.filter((row) => row.user_id === 'amy00001' && row.operator_id !== null);
-  expect(amy.map((row) => [row.day, row.prev_day]).slice(0, 4)).toEqual([
-    [DAYS[0], null],
-    [DAYS[1], DAYS[0]],
-    [DAYS[2], DAYS[1]],
-    [DAYS[3], DAYS[2]],
+  // amy's rows at the operator: each knows the day before in its currency, and the row before in any.
+  const id = await operatorIdOf(server.db, world.operator.callerId);
+  const amy = daySets.players.actual.filter((row) => row.user_id === 'amy00001' && row.operator_id === String(id));
+  expect(amy.map((row) => [row.day, row.currency, row.prev_day, row.prev_any_day])).toEqual([
+    [DAYS[0], 'EUR', null, null],
+    [DAYS[0], 'USD', null, DAYS[0]],
+    [DAYS[1], 'EUR', DAYS[0], DAYS[0]],
+    [DAYS[1], 'USD', DAYS[0], DAYS[1]],
+    [DAYS[2], 'EUR', DAYS[1], DAYS[1]],
+    [DAYS[3], 'EUR', DAYS[2], DAYS[2]],
   ]);
   // A stray player row in the day sets shows in the default report only: that is the one they serve.
-  const id = await operatorIdOf(server.db, world.operator.callerId);
-  await server.db.query("INSERT INTO ggr_day_players VALUES (?, FALSE, ?, 'stray001', NULL)", [id, DAYS[0]]);
+  await server.db.query(
+    "INSERT INTO ggr_day_players (operator_id, sandbox, day, currency, user_id) VALUES (?, FALSE, ?, 'EUR', 'stray001')",
+    [id, DAYS[0]],
+  );
   try {
     expect(counts(await report(DAYS[0]!, DAYS[4]!, [])).totals.players).toBe(4);
     expect(counts(await report(DAYS[0]!, DAYS[4]!, [], true)).totals.players).toBe(3);

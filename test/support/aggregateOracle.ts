@@ -1,7 +1,8 @@
 /**
  * What the feed sequencer's folds must add up to, recomputed from the ledger in SQL: the daily aggregate's
- * sums group by group, and the day sets (ggr_day_players, ggr_day_rounds): each key's UTC days with the
- * previous day of the same key (LAG), row for row, whatever order the days were folded in.
+ * sums group by group, and the day sets (ggr_day_players, ggr_day_rounds): each key's UTC days and currencies
+ * with their previous days (LAG in the same currency, and in (day, currency) order), row for row, whatever
+ * order the days were folded in.
  */
 import { Connection, Pool, RowDataPacket } from 'mysql2/promise';
 
@@ -27,14 +28,16 @@ const asStrings = (rows: RowDataPacket[]): Row[] =>
 
 async function compare(db: Queryable, set: (typeof SETS)[keyof typeof SETS]) {
   const key = set.key.join(', ');
-  const order = `ORDER BY ${key}, day`;
+  const order = `ORDER BY ${key}, day, currency`;
   const [expected] = await db.query<RowDataPacket[]>(
-    `SELECT ${key}, DATE_FORMAT(day, '%Y-%m-%d') AS day,
-            DATE_FORMAT(LAG(day) OVER (PARTITION BY ${key} ORDER BY day), '%Y-%m-%d') AS prev_day
-       FROM (SELECT DISTINCT ${key}, DATE(created_at) AS day ${PROVIDER_ROWS}${set.only}) x ${order}`,
+    `SELECT ${key}, DATE_FORMAT(day, '%Y-%m-%d') AS day, currency,
+            DATE_FORMAT(LAG(day) OVER (PARTITION BY ${key}, currency ORDER BY day), '%Y-%m-%d') AS prev_day,
+            DATE_FORMAT(LAG(day) OVER (PARTITION BY ${key} ORDER BY day, currency), '%Y-%m-%d') AS prev_any_day
+       FROM (SELECT DISTINCT ${key}, DATE(created_at) AS day, currency ${PROVIDER_ROWS}${set.only}) x ${order}`,
   );
   const [actual] = await db.query<RowDataPacket[]>(
-    `SELECT ${key}, DATE_FORMAT(day, '%Y-%m-%d') AS day, DATE_FORMAT(prev_day, '%Y-%m-%d') AS prev_day
+    `SELECT ${key}, DATE_FORMAT(day, '%Y-%m-%d') AS day, currency, DATE_FORMAT(prev_day, '%Y-%m-%d') AS prev_day,
+            DATE_FORMAT(prev_any_day, '%Y-%m-%d') AS prev_any_day
        FROM ${set.table} ${order}`,
   );
   return { expected: asStrings(expected), actual: asStrings(actual) };

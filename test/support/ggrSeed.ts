@@ -27,22 +27,22 @@ export interface GgrSeedRow {
 
 /**
  * The day sets (ggr_day_players, ggr_day_rounds) as the sequencer would have folded them from the same play:
- * the per-game sets projected onto operator and day, each row with the latest earlier day of its key.
+ * the per-game sets projected onto operator, day and currency, each row with its two previous days.
  */
 async function rebuildDaySets(db: Pool): Promise<void> {
-  await db.query('DELETE FROM ggr_day_players');
-  await db.query('DELETE FROM ggr_day_rounds');
-  await db.query(
-    `INSERT INTO ggr_day_players (operator_id, sandbox, day, user_id, prev_day)
-     SELECT operator_id, sandbox, day, user_id, LAG(day) OVER (PARTITION BY operator_id, sandbox, user_id ORDER BY day)
-       FROM (SELECT DISTINCT operator_id, sandbox, day, user_id FROM ggr_daily_players) x`,
-  );
-  await db.query(
-    `INSERT INTO ggr_day_rounds (operator_id, sandbox, day, provider_id, user_id, round_id, prev_day)
-     SELECT operator_id, sandbox, day, provider_id, user_id, round_id,
-            LAG(day) OVER (PARTITION BY operator_id, sandbox, provider_id, user_id, round_id ORDER BY day)
-       FROM (SELECT DISTINCT operator_id, sandbox, day, provider_id, user_id, round_id FROM ggr_daily_rounds) x`,
-  );
+  const sets = [
+    { table: 'ggr_day_players', from: 'ggr_daily_players', key: 'operator_id, sandbox, user_id' },
+    { table: 'ggr_day_rounds', from: 'ggr_daily_rounds', key: 'operator_id, sandbox, provider_id, user_id, round_id' },
+  ];
+  for (const { table, from, key } of sets) {
+    await db.query(`DELETE FROM ${table}`);
+    await db.query(
+      `INSERT INTO ${table} (${key}, day, currency, prev_day, prev_any_day)
+       SELECT ${key}, day, currency, LAG(day) OVER (PARTITION BY ${key}, currency ORDER BY day),
+              LAG(day) OVER (PARTITION BY ${key} ORDER BY day, currency)
+         FROM (SELECT DISTINCT ${key}, day, currency FROM ${from}) x`,
+    );
+  }
 }
 
 /** Adds to the group's sums (as a fold would), its player and round sets, and the day sets. */
