@@ -209,11 +209,14 @@ async function foldIntoDaySet(connection: TransactionConnection, set: DaySet, af
   const batch = `SELECT DISTINCT ${columns('t')}, DATE(t.created_at) AS day
     ${PROVIDER_ROWS}${set.onlyWhere ? ` AND ${set.onlyWhere}` : ''}`;
   const earlier = `FROM ${set.table} p FORCE INDEX (${set.byKey}) WHERE ${sameKey('p', 'b')}`;
+  // The index read backwards from the row's place, stopping at the first match: MAX(day) read every earlier
+  // day of the key, which grows with a player's history (a year of daily play: 365 entries per fold).
+  const latestFirst = 'ORDER BY p.day DESC, p.currency DESC LIMIT 1';
   await connection.query(
     `INSERT INTO ${set.table} (${set.key.join(', ')}, currency, day, prev_day, prev_any_day)
      SELECT ${columns('b')}, b.day,
-            (SELECT MAX(p.day) ${earlier} AND p.currency = b.currency AND p.day < b.day),
-            (SELECT MAX(p.day) ${earlier} AND ${before('p', 'b')})
+            (SELECT p.day ${earlier} AND p.currency = b.currency AND p.day < b.day ${latestFirst}),
+            (SELECT p.day ${earlier} AND ${before('p', 'b')} ${latestFirst})
        FROM (${batch}) b
      ON DUPLICATE KEY UPDATE day = VALUES(day)`,
     range,
