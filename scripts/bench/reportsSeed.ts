@@ -10,6 +10,7 @@
  * never read it.
  */
 import type { Pool, RowDataPacket } from 'mysql2/promise';
+import { DAY_PLAYERS, DAY_ROUNDS, insertRecomputedSql } from '../../src/db/daySets';
 
 export interface SeedShape {
   readonly operatorIds: readonly number[];
@@ -106,58 +107,14 @@ async function seedDay(pool: Pool, shape: SeedShape, d: number): Promise<number>
       ORDER BY operator_id, provider_id, game_id, currency`,
     [day],
   );
-  await seedDaySets(pool, day, shape.operatorIds);
   const [counted] = await pool.query<RowDataPacket[]>(`SELECT SUM(transactions) AS n FROM (${rounds}) x`);
   return Number(counted[0]!.n);
 }
 
-/**
- * The day's rows of the day sets (ggr_day_players, ggr_day_rounds), projected from its per-game sets, each
- * with its previous days: days are seeded in order, so every earlier day is already there; within the day,
- * the row before in (day, currency) order is the same day's in a smaller currency code, if any.
- */
-async function seedDaySets(pool: Pool, day: string, operatorIds: readonly number[]): Promise<void> {
-  const sets = [
-    {
-      table: 'ggr_day_players',
-      byKey: 'ggr_day_players_player_idx',
-      from: 'ggr_daily_players',
-      key: ['operator_id', 'sandbox', 'user_id'],
-    },
-    {
-      table: 'ggr_day_rounds',
-      byKey: 'ggr_day_rounds_round_idx',
-      from: 'ggr_daily_rounds',
-      key: ['operator_id', 'sandbox', 'provider_id', 'user_id', 'round_id'],
-    },
-  ];
-  // READ COMMITTED, as the sequencer folds: under REPEATABLE READ the subquery's next-key locks on the
-  // table being inserted into made a day's 104,000 rounds take 160 s instead of 1.6 s.
-  const connection = await pool.getConnection();
-  await connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
-  for (const { table, byKey, from, key } of sets) {
-    const columns = key.join(', ');
-    const sameKey = key.map((column) => `p.${column} = x.${column}`).join(' AND ');
-    const xColumns = key.map((column) => `x.${column}`).join(', ');
-    await connection.query(
-      `INSERT INTO ${table} (${columns}, day, currency, prev_day, prev_any_day)
-       SELECT ${xColumns}, x.day, x.currency,
-              (SELECT MAX(p.day) FROM ${table} p FORCE INDEX (${byKey})
-                WHERE ${sameKey} AND p.currency = x.currency AND p.day < x.day),
-              (SELECT MAX(p.day) FROM ${table} p FORCE INDEX (${byKey}) WHERE ${sameKey} AND p.day < x.day)
-         FROM (SELECT DISTINCT ${columns}, day, currency FROM ${from} WHERE day = ?) x`,
-      [day],
-    );
-    // A row with the same key in a smaller currency that day comes before it. (The leading key columns
-    // listed so that the day is a range of the primary key, not a scan of the table.)
-    await connection.query(
-      `UPDATE ${table} x STRAIGHT_JOIN ${table} p FORCE INDEX (${byKey}) ON ${sameKey} AND p.day = x.day AND p.currency < x.currency
-          SET x.prev_any_day = x.day
-        WHERE x.operator_id IN (?) AND x.sandbox IN (FALSE, TRUE) AND x.day = ?`,
-      [operatorIds, day],
-    );
-  }
-  connection.destroy();
+/** The day sets (db/daySets.ts), recomputed from the per-game sets once every day is seeded. */
+async function seedDaySets(pool: Pool): Promise<void> {
+  await pool.query(insertRecomputedSql(DAY_PLAYERS, { from: 'ggr_daily_players' }));
+  await pool.query(insertRecomputedSql(DAY_ROUNDS, { from: 'ggr_daily_rounds' }));
 }
 
 /** Seeds every day; returns the number of provider transactions the aggregate now stands for. */
@@ -173,6 +130,7 @@ export async function seedAggregate(
     progress(d, transactions);
   }
   await pool.query('DROP TABLE bench_ops, bench_providers, bench_currencies');
+  await seedDaySets(pool);
   await pool.query('UPDATE feed_sequencer SET last_seq = ?, day_sets_seq = ?, ran_at = NOW(3) WHERE id = 1', [
     transactions,
     transactions,

@@ -26,6 +26,7 @@
 import { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { TransactionConnection, inMysqlTransaction } from './mysqlPool';
 import { assertInvariant } from '../domain/wallet';
+import { DAY_SETS, DaySet } from './daySets';
 
 /** Rows numbered and folded per pass: bounded so a pass (and its row locks) stays short. */
 export const SEQUENCER_BATCH_SIZE = 2_000;
@@ -154,38 +155,8 @@ async function foldIntoDailyAggregate(connection: TransactionConnection, after: 
   );
 }
 
-/**
- * A day set: one row per key, UTC day and currency. `prev_day`: the latest earlier day of the same key in
- * the same currency; `prev_any_day`: the day of the row before among the key's rows in (day, currency)
- * order (NULL: none). A report counts a range's rows of a currency by prev_day, and a day's or a range's
- * rows in any currency by prev_any_day, without DISTINCT (db/ggrReportStore.ts).
- */
-interface DaySet {
-  readonly table: 'ggr_day_players' | 'ggr_day_rounds';
-  /** The key's columns, named as in transactions (currency and day come on top). */
-  readonly key: readonly string[];
-  /** The index on (key, day, currency): forced, and the range's rows joined first (STRAIGHT_JOIN), since
-   * the optimizer, misled by statistics not yet updated after a large fold, took the primary key's
-   * (operator_id, sandbox) prefix and read the operator's every day for each row (a catch-up ran minutes
-   * instead of a second). */
-  readonly byKey: string;
-  readonly onlyWhere?: string;
-}
-
-const DAY_PLAYERS: DaySet = {
-  table: 'ggr_day_players',
-  key: ['operator_id', 'sandbox', 'user_id'],
-  byKey: 'ggr_day_players_player_idx',
-};
-const DAY_ROUNDS: DaySet = {
-  table: 'ggr_day_rounds',
-  key: ['operator_id', 'sandbox', 'provider_id', 'user_id', 'round_id'],
-  byKey: 'ggr_day_rounds_round_idx',
-  onlyWhere: 't.round_id IS NOT NULL',
-};
-
 async function foldIntoDaySets(connection: TransactionConnection, after: bigint, upTo: bigint): Promise<void> {
-  for (const set of [DAY_PLAYERS, DAY_ROUNDS]) await foldIntoDaySet(connection, set, after, upTo);
+  for (const set of DAY_SETS) await foldIntoDaySet(connection, set, after, upTo);
 }
 
 /** `a` comes before `b` in the key's (day, currency) order. */
@@ -200,14 +171,17 @@ const before = (a: string, b: string) =>
  * already there is left as it is by (1) and mended by (2) if a new row came before it, so folding a range
  * twice changes nothing. The pass runs READ COMMITTED (inMysqlTransaction): under REPEATABLE READ the
  * subqueries' next-key locks on the table being inserted into make a large fold quadratic (a catch-up of
- * 104,000 rounds: 160 s instead of 1.6 s).
+ * 104,000 rounds: 160 s instead of 1.6 s). The set's index on (key, day, currency) is forced, and the
+ * range's rows joined first (STRAIGHT_JOIN): misled by statistics not yet updated after a large fold, the
+ * optimizer took the primary key's (operator_id, sandbox) prefix and read the operator's every day for each
+ * row (a catch-up ran minutes instead of a second).
  */
 async function foldIntoDaySet(connection: TransactionConnection, set: DaySet, after: bigint, upTo: bigint) {
   const range = [after, upTo];
   const columns = (alias: string) => [...set.key, 'currency'].map((column) => `${alias}.${column}`).join(', ');
   const sameKey = (a: string, b: string) => set.key.map((column) => `${a}.${column} = ${b}.${column}`).join(' AND ');
   const batch = `SELECT DISTINCT ${columns('t')}, DATE(t.created_at) AS day
-    ${PROVIDER_ROWS}${set.onlyWhere ? ` AND ${set.onlyWhere}` : ''}`;
+    ${PROVIDER_ROWS}${set.nullable ? ` AND t.${set.nullable} IS NOT NULL` : ''}`;
   const earlier = `FROM ${set.table} p FORCE INDEX (${set.byKey}) WHERE ${sameKey('p', 'b')}`;
   // The index read backwards from the row's place, stopping at the first match: MAX(day) read every earlier
   // day of the key, which grows with a player's history (a year of daily play: 365 entries per fold).

@@ -87,6 +87,7 @@ function daySetsCount(groupBy: readonly GroupKey[]): 'per_day_currency' | 'in_cu
 
 function countSubqueries(
   query: GgrQuery,
+  groupBy: readonly GroupKey[],
   source: CountSource,
   head: string,
   groupClause: string,
@@ -108,7 +109,7 @@ function countSubqueries(
             SUM(g.prev_any_day IS NULL OR g.prev_any_day < g.day) AS in_day,
             SUM(g.prev_any_day IS NULL OR g.prev_any_day < ?) AS in_range
        FROM ${table} g WHERE ${filter.sql} ${groupClause}`;
-  const count = daySetsCount(query.groupBy);
+  const count = daySetsCount(groupBy);
   return {
     players: counted('ggr_day_players'),
     rounds: counted('ggr_day_rounds'),
@@ -144,7 +145,7 @@ export function reportSql(
       ? groupBy.map((key) => `${other}.${KEYS[key].column} ${equals} s.${KEYS[key].column}`).join(' AND ')
       : 'TRUE';
   const sKeys = groupBy.map((key) => `s.${KEYS[key].column}`);
-  const counts = countSubqueries(query, source, head, groupClause, withRollup ? sKeys[0]! : null);
+  const counts = countSubqueries(query, groupBy, source, head, groupClause, withRollup ? sKeys[0]! : null);
   // Only the groups and the grand total, never a subtotal over the first keys of a many-key groupBy.
   const where =
     withRollup && groupBy.length > 1

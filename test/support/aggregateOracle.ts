@@ -1,24 +1,19 @@
 /**
  * What the feed sequencer's folds must add up to, recomputed from the ledger in SQL: the daily aggregate's
- * sums group by group, and the day sets (ggr_day_players, ggr_day_rounds): each key's UTC days and currencies
- * with their previous days (LAG in the same currency, and in (day, currency) order), row for row, whatever
- * order the days were folded in.
+ * sums group by group, and the day sets (ggr_day_players, ggr_day_rounds) by their definition
+ * (db/daySets.ts recomputedSql over the ledger), row for row, whatever order the days were folded in.
  */
 import { Connection, Pool, RowDataPacket } from 'mysql2/promise';
+import { DAY_PLAYERS, DAY_ROUNDS, DaySet, recomputedSql } from '../../src/db/daySets';
 
 /** A pool or one connection (a Galera node's). */
 type Queryable = Pool | Connection;
 
-const PROVIDER_ROWS = `FROM transactions WHERE origin = 'provider' AND status = 'applied'
-  AND type IN ('bet', 'win', 'rollback', 'jackpot')`;
-
-const SETS = {
-  players: { table: 'ggr_day_players', key: ['operator_id', 'sandbox', 'user_id'], only: '' },
-  rounds: {
-    table: 'ggr_day_rounds',
-    key: ['operator_id', 'sandbox', 'provider_id', 'user_id', 'round_id'],
-    only: ' AND round_id IS NOT NULL',
-  },
+/** The provider transactions the GGR counts. */
+const GGR_ROWS = {
+  from: 'transactions',
+  where: "origin = 'provider' AND status = 'applied' AND type IN ('bet', 'win', 'rollback', 'jackpot')",
+  day: 'DATE(created_at)',
 };
 
 type Row = Record<string, string | null>;
@@ -26,26 +21,22 @@ type Row = Record<string, string | null>;
 const asStrings = (rows: RowDataPacket[]): Row[] =>
   rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === null ? null : String(v)])));
 
-async function compare(db: Queryable, set: (typeof SETS)[keyof typeof SETS]) {
-  const key = set.key.join(', ');
-  const order = `ORDER BY ${key}, day, currency`;
+const shown = (set: DaySet) =>
+  `${set.key.join(', ')}, DATE_FORMAT(day, '%Y-%m-%d') AS day, currency,
+   DATE_FORMAT(prev_day, '%Y-%m-%d') AS prev_day, DATE_FORMAT(prev_any_day, '%Y-%m-%d') AS prev_any_day`;
+
+async function compare(db: Queryable, set: DaySet) {
+  const order = `ORDER BY ${set.key.join(', ')}, day, currency`;
   const [expected] = await db.query<RowDataPacket[]>(
-    `SELECT ${key}, DATE_FORMAT(day, '%Y-%m-%d') AS day, currency,
-            DATE_FORMAT(LAG(day) OVER (PARTITION BY ${key}, currency ORDER BY day), '%Y-%m-%d') AS prev_day,
-            DATE_FORMAT(LAG(day) OVER (PARTITION BY ${key} ORDER BY day, currency), '%Y-%m-%d') AS prev_any_day
-       FROM (SELECT DISTINCT ${key}, DATE(created_at) AS day, currency ${PROVIDER_ROWS}${set.only}) x ${order}`,
+    `SELECT ${shown(set)} FROM (${recomputedSql(set, GGR_ROWS)}) r ${order}`,
   );
-  const [actual] = await db.query<RowDataPacket[]>(
-    `SELECT ${key}, DATE_FORMAT(day, '%Y-%m-%d') AS day, currency, DATE_FORMAT(prev_day, '%Y-%m-%d') AS prev_day,
-            DATE_FORMAT(prev_any_day, '%Y-%m-%d') AS prev_any_day
-       FROM ${set.table} ${order}`,
-  );
+  const [actual] = await db.query<RowDataPacket[]>(`SELECT ${shown(set)} FROM ${set.table} ${order}`);
   return { expected: asStrings(expected), actual: asStrings(actual) };
 }
 
 /** Both day sets as the ledger says they must be, and as they are. */
 export async function daySetsAgainstLedger(db: Queryable) {
-  return { players: await compare(db, SETS.players), rounds: await compare(db, SETS.rounds) };
+  return { players: await compare(db, DAY_PLAYERS), rounds: await compare(db, DAY_ROUNDS) };
 }
 
 /** The aggregate recomputed from the ledger in one statement: what the folds must add up to. */

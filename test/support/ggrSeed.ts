@@ -3,6 +3,7 @@
  * over figures they chose (the sequencer that folds real transactions is tested on its own).
  */
 import { Pool, RowDataPacket } from 'mysql2/promise';
+import { DAY_PLAYERS, DAY_ROUNDS, insertRecomputedSql } from '../../src/db/daySets';
 
 export interface GgrSeedRow {
   operatorId: number;
@@ -30,18 +31,12 @@ export interface GgrSeedRow {
  * the per-game sets projected onto operator, day and currency, each row with its two previous days.
  */
 async function rebuildDaySets(db: Pool): Promise<void> {
-  const sets = [
-    { table: 'ggr_day_players', from: 'ggr_daily_players', key: 'operator_id, sandbox, user_id' },
-    { table: 'ggr_day_rounds', from: 'ggr_daily_rounds', key: 'operator_id, sandbox, provider_id, user_id, round_id' },
-  ];
-  for (const { table, from, key } of sets) {
-    await db.query(`DELETE FROM ${table}`);
-    await db.query(
-      `INSERT INTO ${table} (${key}, day, currency, prev_day, prev_any_day)
-       SELECT ${key}, day, currency, LAG(day) OVER (PARTITION BY ${key}, currency ORDER BY day),
-              LAG(day) OVER (PARTITION BY ${key} ORDER BY day, currency)
-         FROM (SELECT DISTINCT ${key}, day, currency FROM ${from}) x`,
-    );
+  for (const [set, from] of [
+    [DAY_PLAYERS, 'ggr_daily_players'],
+    [DAY_ROUNDS, 'ggr_daily_rounds'],
+  ] as const) {
+    await db.query(`DELETE FROM ${set.table}`);
+    await db.query(insertRecomputedSql(set, { from }));
   }
 }
 
